@@ -1,0 +1,68 @@
+// heardmap: the desktop app, and headless subcommands (`heardmap render ...`).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QSurfaceFormat>
+#include <QTimer>
+#include <cstring>
+
+#include "app/cli/RenderCommand.h"
+#include "core/ml/LocalizationModel.h"
+#include "ui/MainWindow.h"
+#include "ui/PlayerController.h"
+
+namespace {
+
+// Torch threads for inference in the app (the target machine has 2 cores).
+constexpr int kInferenceThreads = 2;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "render") == 0) {
+    return heardmap::runRenderCommand(argc - 1, argv + 1);
+  }
+  // Must precede QApplication: the overlay shader is GLSL 3.30 core.
+  QSurfaceFormat format;
+  format.setVersion(3, 3);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  QSurfaceFormat::setDefaultFormat(format);
+
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("Heardmap");
+  QApplication::setOrganizationName("Heardmap");
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      "Shows where in the picture a sound comes from.\n"
+      "Headless rendering: heardmap render IN --out OUT.mp4 [--checkpoint FILE] (see --help there)");
+  parser.addHelpOption();
+  parser.addPositionalArgument("media", "Video file to open.");
+  QCommandLineOption demo("demo", "Open the built-in demo clip.");
+  QCommandLineOption checkpoint("checkpoint", "Model checkpoint (.safetensors or .pth).", "file");
+  QCommandLineOption play("play", "Start playing at once.");
+  QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (screenshots, tests).", "seconds");
+  parser.addOptions({demo, checkpoint, play, quitAfter});
+  parser.process(app);
+
+  heardmap::LocalizationModel::setThreadCount(kInferenceThreads);
+  heardmap::MainWindow window;
+  window.show();
+  if (!window.loadModel(parser.value(checkpoint))) {
+    window.loadModel(QString());
+  }
+  QString media = parser.positionalArguments().value(0);
+  if (media.isEmpty() && parser.isSet(demo)) {
+    media = QStringLiteral(HEARDMAP_DEMO_CLIP);
+    if (!QFileInfo::exists(media)) {
+      qCritical("demo clip %s is missing: build the 'demo_clip' target", qPrintable(media));
+      return 1;
+    }
+  }
+  if (!media.isEmpty() && window.openMedia(media) && parser.isSet(play)) {
+    window.controller()->play();
+  }
+  if (parser.isSet(quitAfter)) {
+    QTimer::singleShot(static_cast<int>(parser.value(quitAfter).toDouble() * 1000), &app, &QApplication::quit);
+  }
+  return app.exec();
+}

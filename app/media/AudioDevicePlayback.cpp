@@ -1,0 +1,169 @@
+#include "AudioDevicePlayback.h"
+
+#include <alsa/asoundlib.h>
+#include <portaudio.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+#include "MediaError.h"
+#include "WallClockPlayback.h"
+
+namespace heardmap {
+namespace {
+
+// Frames per PortAudio buffer (~10 ms at 48 kHz).
+constexpr unsigned long kFramesPerBuffer = 512;
+
+void quietAlsa(const char*, int, const char*, int, const char*, ...) {}
+
+// PortAudio is initialised once per process and never terminated while streams may exist.
+bool initializePortAudio() {
+  static std::once_flag once;
+  static bool ok = false;
+  std::call_once(once, [] {
+    snd_lib_error_set_handler(quietAlsa);  // ALSA prints dozens of probe errors otherwise
+    // JACK's client library writes "cannot connect to server" lines straight to stderr while
+    // PortAudio probes it; hide stderr for the probe only.
+    std::fflush(stderr);
+    const int savedStderr = ::dup(STDERR_FILENO);
+    const int devNull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (savedStderr >= 0 && devNull >= 0) {
+      ::dup2(devNull, STDERR_FILENO);
+    }
+    ok = Pa_Initialize() == paNoError;
+    if (savedStderr >= 0 && devNull >= 0) {
+      ::dup2(savedStderr, STDERR_FILENO);
+    }
+    if (devNull >= 0) {
+      ::close(devNull);
+    }
+    if (savedStderr >= 0) {
+      ::close(savedStderr);
+    }
+  });
+  return ok;
+}
+
+int callback(const void*, void* output, unsigned long frames, const PaStreamCallbackTimeInfo*,
+             PaStreamCallbackFlags, void* user) {
+  static_cast<AudioDevicePlayback*>(user)->render(static_cast<float*>(output), frames);
+  return paContinue;
+}
+
+}  // namespace
+
+AudioDevicePlayback::AudioDevicePlayback(std::shared_ptr<const std::vector<float>> samples,
+                                         int sampleRateHz)
+    : samples_(std::move(samples)), sampleRateHz_(sampleRateHz) {
+  data_ = samples_->data();
+  size_ = samples_->size();
+  if (!initializePortAudio()) {
+    throw MediaError("PortAudio failed to initialise");
+  }
+  const PaDeviceIndex device = Pa_GetDefaultOutputDevice();
+  if (device == paNoDevice) {
+    throw MediaError("no sound output device");
+  }
+  const PaDeviceInfo* deviceInfo = Pa_GetDeviceInfo(device);
+  PaStreamParameters parameters{};
+  parameters.device = device;
+  parameters.channelCount = 1;
+  parameters.sampleFormat = paFloat32;
+  parameters.suggestedLatency = deviceInfo->defaultLowOutputLatency;
+  PaStream* stream = nullptr;
+  PaError rc = Pa_OpenStream(&stream, nullptr, &parameters, sampleRateHz_, kFramesPerBuffer,
+                             paClipOff, callback, this);
+  if (rc != paNoError) {
+    throw MediaError(std::string("cannot open sound device '") + deviceInfo->name +
+                     "': " + Pa_GetErrorText(rc));
+  }
+  stream_ = stream;
+  rc = Pa_StartStream(stream);
+  if (rc != paNoError) {
+    Pa_CloseStream(stream);
+    stream_ = nullptr;
+    throw MediaError(std::string("cannot start sound device: ") + Pa_GetErrorText(rc));
+  }
+  if (const PaStreamInfo* info = Pa_GetStreamInfo(stream)) {
+    outputLatencySeconds_ = info->outputLatency;
+  }
+  description_ = std::string("audio: ") + deviceInfo->name + " (" +
+                 Pa_GetHostApiInfo(deviceInfo->hostApi)->name + ") " + std::to_string(sampleRateHz_) +
+                 " Hz";
+}
+
+AudioDevicePlayback::~AudioDevicePlayback() {
+  if (stream_ != nullptr) {
+    Pa_StopStream(static_cast<PaStream*>(stream_));
+    Pa_CloseStream(static_cast<PaStream*>(stream_));
+  }
+}
+
+void AudioDevicePlayback::render(float* out, unsigned long frames) {
+  const double seekTo = pendingSeekSamples_.exchange(-1.0, std::memory_order_acq_rel);
+  if (seekTo >= 0.0) {
+    positionSamples_.store(seekTo, std::memory_order_relaxed);
+  }
+  if (!playing_.load(std::memory_order_relaxed)) {
+    for (unsigned long i = 0; i < frames; ++i) {
+      out[i] = 0.0f;
+    }
+    return;
+  }
+  double position = positionSamples_.load(std::memory_order_relaxed);
+  const double step = speed_.load(std::memory_order_relaxed);
+  for (unsigned long i = 0; i < frames; ++i) {
+    const double floorPosition = std::floor(position);
+    const size_t index = static_cast<size_t>(std::max(0.0, floorPosition));
+    float value = 0.0f;
+    if (position >= 0.0 && index + 1 < size_) {
+      const float t = static_cast<float>(position - floorPosition);
+      value = data_[index] + t * (data_[index + 1] - data_[index]);
+    } else if (position >= 0.0 && index < size_) {
+      value = data_[index];
+    }
+    out[i] = value;
+    position += step;
+  }
+  positionSamples_.store(position, std::memory_order_relaxed);
+}
+
+void AudioDevicePlayback::play() { playing_.store(true); }
+void AudioDevicePlayback::pause() { playing_.store(false); }
+
+void AudioDevicePlayback::seek(double timeSeconds) {
+  // Applied by the callback at its next buffer, so a seek never races its position update.
+  pendingSeekSamples_.store(std::max(0.0, timeSeconds) * sampleRateHz_);
+}
+
+void AudioDevicePlayback::setSpeed(double speed) { speed_.store(speed); }
+
+double AudioDevicePlayback::timeSeconds() const {
+  const double pending = pendingSeekSamples_.load();
+  if (pending >= 0.0) {
+    return pending / sampleRateHz_;
+  }
+  const double t = positionSamples_.load() / sampleRateHz_;
+  return playing_.load() ? std::max(0.0, t - outputLatencySeconds_ * speed_.load()) : t;
+}
+
+std::unique_ptr<PlaybackClock> openPlayback(std::shared_ptr<const std::vector<float>> samples,
+                                            int sampleRateHz) {
+  const char* noAudio = std::getenv("HEARDMAP_NO_AUDIO");
+  if (noAudio != nullptr && std::string(noAudio) == "1") {
+    return std::make_unique<WallClockPlayback>("sound output off (HEARDMAP_NO_AUDIO=1)");
+  }
+  try {
+    return std::make_unique<AudioDevicePlayback>(std::move(samples), sampleRateHz);
+  } catch (const MediaError& e) {
+    return std::make_unique<WallClockPlayback>(e.what());
+  }
+}
+
+}  // namespace heardmap

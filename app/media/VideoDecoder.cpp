@@ -1,0 +1,225 @@
+#include "VideoDecoder.h"
+
+#include <cmath>
+#include <deque>
+#include <limits>
+
+#include "FfmpegUtil.h"
+#include "MediaError.h"
+
+namespace heardmap {
+namespace {
+
+// Decoder threads for video (the inference thread needs the other core).
+constexpr int kVideoDecodeThreads = 1;
+// Decode errors tolerated before the stream is treated as ended.
+constexpr int kMaxConsecutiveErrors = 64;
+
+MediaInfo describe(AVFormatContext* format, const std::string& path, int videoIndex, int audioIndex) {
+  MediaInfo info;
+  info.path = path;
+  info.container = format->iformat != nullptr ? format->iformat->name : "";
+  if (format->duration != AV_NOPTS_VALUE && format->duration > 0) {
+    info.durationSeconds = static_cast<double>(format->duration) / AV_TIME_BASE;
+  }
+  if (videoIndex >= 0) {
+    const AVStream* stream = format->streams[videoIndex];
+    info.hasVideo = true;
+    info.width = stream->codecpar->width;
+    info.height = stream->codecpar->height;
+    const AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
+    info.frameRate = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 25.0;
+    info.videoCodec = avcodec_get_name(stream->codecpar->codec_id);
+    if (info.durationSeconds <= 0 && stream->duration != AV_NOPTS_VALUE) {
+      info.durationSeconds = static_cast<double>(stream->duration) * av_q2d(stream->time_base);
+    }
+  }
+  if (audioIndex >= 0) {
+    const AVStream* stream = format->streams[audioIndex];
+    info.hasAudio = true;
+    info.audioSampleRateHz = stream->codecpar->sample_rate;
+    info.audioChannels = stream->codecpar->ch_layout.nb_channels;
+    info.audioCodec = avcodec_get_name(stream->codecpar->codec_id);
+  }
+  return info;
+}
+
+}  // namespace
+
+struct VideoDecoder::Impl {
+  FormatInputPtr format;
+  CodecContextPtr codec;
+  SwsPtr scaler;
+  PacketPtr packet{av_packet_alloc()};
+  FramePtr frame{av_frame_alloc()};
+  int streamIndex = -1;
+  AVRational timeBase{1, 1};
+  double startSeconds = 0.0;
+  MediaInfo info;
+  bool inputEnded = false;   // demuxer reached its end (or failed)
+  bool decoderDrained = false;
+  std::deque<RgbImage> pending;  // frames decoded by seek, returned next
+  std::string warning;
+  int64_t framesOut = 0;
+
+  double frameTime(const AVFrame* f) const {
+    const int64_t pts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+    if (pts == AV_NOPTS_VALUE) {
+      return static_cast<double>(framesOut) / info.frameRate;
+    }
+    return static_cast<double>(pts) * av_q2d(timeBase) - startSeconds;
+  }
+
+  RgbImage toRgb(const AVFrame* f) {
+    scaler.reset(sws_getCachedContext(scaler.release(), f->width, f->height,
+                                      static_cast<AVPixelFormat>(f->format), f->width, f->height,
+                                      AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr, nullptr, nullptr));
+    if (!scaler) {
+      throw MediaError("cannot convert pixel format of '" + info.path + "'");
+    }
+    RgbImage image;
+    image.width = f->width;
+    image.height = f->height;
+    image.pixels.resize(static_cast<size_t>(f->width) * static_cast<size_t>(f->height) * 3);
+    uint8_t* dst[4] = {image.pixels.data(), nullptr, nullptr, nullptr};
+    int dstStride[4] = {f->width * 3, 0, 0, 0};
+    sws_scale(scaler.get(), f->data, f->linesize, 0, f->height, dst, dstStride);
+    image.timeSeconds = frameTime(f);
+    return image;
+  }
+
+  // Decodes the next frame into `frame`; false at the end.
+  bool decodeNext() {
+    int errors = 0;
+    while (true) {
+      int rc = avcodec_receive_frame(codec.get(), frame.get());
+      if (rc == 0) {
+        return true;
+      }
+      if (rc == AVERROR_EOF) {
+        decoderDrained = true;
+        return false;
+      }
+      if (rc != AVERROR(EAGAIN)) {
+        warning = "decode error: " + ffmpegErrorText(rc);
+        if (++errors > kMaxConsecutiveErrors) {
+          return false;
+        }
+      }
+      if (inputEnded) {
+        avcodec_send_packet(codec.get(), nullptr);
+        continue;
+      }
+      rc = av_read_frame(format.get(), packet.get());
+      if (rc < 0) {
+        if (rc != AVERROR_EOF) {
+          warning = "file damaged or truncated (" + ffmpegErrorText(rc) + "); stopped there";
+        }
+        inputEnded = true;
+        avcodec_send_packet(codec.get(), nullptr);
+        continue;
+      }
+      if (packet->stream_index == streamIndex) {
+        rc = avcodec_send_packet(codec.get(), packet.get());
+        if (rc < 0 && rc != AVERROR(EAGAIN)) {
+          warning = "damaged packet skipped: " + ffmpegErrorText(rc);
+          if (++errors > kMaxConsecutiveErrors) {
+            av_packet_unref(packet.get());
+            return false;
+          }
+        }
+      }
+      av_packet_unref(packet.get());
+    }
+  }
+};
+
+VideoDecoder::VideoDecoder(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  impl_->format = openInput(path);
+  AVFormatContext* format = impl_->format.get();
+  impl_->streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  const int audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (impl_->streamIndex < 0) {
+    throw MediaError("'" + path + "' has no video stream");
+  }
+  impl_->info = describe(format, path, impl_->streamIndex, audioIndex >= 0 ? audioIndex : -1);
+  impl_->codec = openDecoder(format, impl_->streamIndex, kVideoDecodeThreads);
+  if (impl_->codec->width <= 0 || impl_->codec->height <= 0) {
+    throw MediaError("'" + path + "' has a video stream without picture size (corrupt?)");
+  }
+  const AVStream* stream = format->streams[impl_->streamIndex];
+  impl_->timeBase = stream->time_base;
+  if (stream->start_time != AV_NOPTS_VALUE) {
+    impl_->startSeconds = static_cast<double>(stream->start_time) * av_q2d(stream->time_base);
+  }
+  for (unsigned i = 0; i < format->nb_streams; ++i) {
+    if (static_cast<int>(i) != impl_->streamIndex) {
+      format->streams[i]->discard = AVDISCARD_ALL;
+    }
+  }
+}
+
+VideoDecoder::~VideoDecoder() = default;
+
+const MediaInfo& VideoDecoder::info() const { return impl_->info; }
+
+std::string VideoDecoder::warning() const { return impl_->warning; }
+
+std::optional<RgbImage> VideoDecoder::nextFrame() {
+  if (!impl_->pending.empty()) {
+    RgbImage out = std::move(impl_->pending.front());
+    impl_->pending.pop_front();
+    return out;
+  }
+  if (impl_->decoderDrained || !impl_->decodeNext()) {
+    return std::nullopt;
+  }
+  ++impl_->framesOut;
+  RgbImage image = impl_->toRgb(impl_->frame.get());
+  av_frame_unref(impl_->frame.get());
+  return image;
+}
+
+void VideoDecoder::seek(double timeSeconds) {
+  Impl& d = *impl_;
+  d.pending.clear();
+  const double target = std::max(0.0, timeSeconds);
+  const int64_t ts = static_cast<int64_t>(std::floor((target + d.startSeconds) / av_q2d(d.timeBase)));
+  int rc = av_seek_frame(d.format.get(), d.streamIndex, ts, AVSEEK_FLAG_BACKWARD);
+  if (rc < 0) {
+    rc = av_seek_frame(d.format.get(), -1, 0, AVSEEK_FLAG_BACKWARD);  // rewind, then decode forward
+  }
+  avcodec_flush_buffers(d.codec.get());
+  d.inputEnded = false;
+  d.decoderDrained = false;
+  d.warning.clear();
+  // Half a frame of slack absorbs rounding in container timestamps.
+  const double slack = 0.5 / d.info.frameRate;
+  std::optional<RgbImage> previous;
+  while (d.decodeNext()) {
+    const double t = d.frameTime(d.frame.get());
+    if (t > target + slack) {
+      // The first frame after the target: show the one before (if any), keep this one next.
+      if (previous) {
+        d.pending.push_back(std::move(*previous));
+      }
+      d.pending.push_back(d.toRgb(d.frame.get()));
+      av_frame_unref(d.frame.get());
+      return;
+    }
+    previous = d.toRgb(d.frame.get());
+    av_frame_unref(d.frame.get());
+  }
+  if (previous) {
+    d.pending.push_back(std::move(*previous));
+  }
+}
+
+MediaInfo probeMedia(const std::string& path) {
+  FormatInputPtr format = openInput(path);
+  const int videoIndex = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  const int audioIndex = av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  return describe(format.get(), path, videoIndex >= 0 ? videoIndex : -1, audioIndex >= 0 ? audioIndex : -1);
+}
+
+}  // namespace heardmap

@@ -1,0 +1,30 @@
+// How a heatmap is turned into colour over the video: shared by the GL view and the CPU renderer.
+#pragma once
+
+#include <string>
+
+namespace heardmap {
+
+enum class ColormapId { Invalid = 0, Jet, Viridis, Inferno, Gray };
+
+enum class NormalizationMode {
+  Invalid = 0,
+  PerFrameMinMax,     // the papers' display: every frame stretched to [0, 1] (always shows a spot)
+  AbsoluteThreshold,  // (cos + 1) / 2 above a fixed threshold; nothing drawn below it
+  RunningRange,       // range grows at once and shrinks slowly (kRunningRangeDecay)
+};
+
+struct OverlaySettings {
+  ColormapId colormap = ColormapId::Jet;
+  float opacity = 0.5f;
+  NormalizationMode normalization = NormalizationMode::PerFrameMinMax;
+  float threshold = 0.55f;  // in (cos + 1) / 2 units, for AbsoluteThreshold
+  double persistenceMs = 0.0;  // EMA time constant over successive heatmaps; 0 = off
+};
+
+std::string colormapName(ColormapId id);
+ColormapId colormapFromName(const std::string& name);
+std::string normalizationName(NormalizationMode mode);
+NormalizationMode normalizationFromName(const std::string& name);
+
+}  // namespace heardmap

@@ -1,0 +1,52 @@
+// What a method expects of its inputs: audio rate, window length and placement, spectrogram
+// parameters, image size and normalization. Stored in every checkpoint and shown in the UI.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "Json.h"
+
+namespace heardmap {
+
+// Where the audio window sits relative to the frame time.
+enum class WindowPlacement {
+  Invalid = 0,
+  Centred,  // [t - W/2, t + W/2]: files (the training convention of the EZ-VSL family)
+  Causal,   // [t - W, t]: live input, where only past audio exists
+};
+
+std::string placementName(WindowPlacement placement);
+WindowPlacement placementFromName(const std::string& name);
+
+struct PreprocessingContract {
+  int sampleRateHz = 16000;
+  double windowSeconds = 3.0;
+  WindowPlacement placement = WindowPlacement::Centred;
+  int segmentSamples = 512;  // scipy nperseg
+  int overlapSamples = 274;  // scipy noverlap -> hop 238
+  int fftSize = 512;
+  double tukeyAlpha = 0.25;
+  double logOffset = 1e-7;      // log(P + logOffset)
+  double spectrogramStd = 12.0;  // Normalize(mean 0, std 12)
+  int imageSize = 224;
+  std::array<float, 3> imageMean{0.485f, 0.456f, 0.406f};
+  std::array<float, 3> imageStd{0.229f, 0.224f, 0.225f};
+  std::string imageResize = "bicubic";
+
+  int hopSamples() const { return segmentSamples - overlapSamples; }
+  int windowSamples() const;
+  int frequencyBins() const { return fftSize / 2 + 1; }
+  int timeFrames() const;
+
+  // The EZ-VSL family's contract (EZ-VSL, FNAC, SLAVC, MarginNCE).
+  static PreprocessingContract ezvsl();
+
+  Json toJson() const;
+  // Throws JsonError on missing or out-of-range fields.
+  static PreprocessingContract fromJson(const Json& json);
+  // One line for the UI and logs.
+  std::string summary() const;
+};
+
+}  // namespace heardmap

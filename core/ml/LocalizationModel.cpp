@@ -1,0 +1,463 @@
+// Torch translation unit: the EZ-VSL-family networks and their inference.
+#include "LocalizationModel.h"
+
+#include <dlfcn.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "../Safetensors.h"
+#include "../Spectrogram.h"
+#include "PthFile.h"
+
+namespace heardmap {
+namespace {
+
+namespace nn = torch::nn;
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// torchvision BasicBlock: conv3x3-bn-relu-conv3x3-bn (+ downsample) + relu.
+struct BasicBlockImpl : nn::Module {
+  BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride)
+      : conv1(nn::Conv2dOptions(inChannels, outChannels, 3).stride(stride).padding(1).bias(false)),
+        bn1(outChannels),
+        conv2(nn::Conv2dOptions(outChannels, outChannels, 3).stride(1).padding(1).bias(false)),
+        bn2(outChannels) {
+    register_module("conv1", conv1);
+    register_module("bn1", bn1);
+    register_module("conv2", conv2);
+    register_module("bn2", bn2);
+    if (stride != 1 || inChannels != outChannels) {
+      downsample = nn::Sequential(
+          nn::Conv2d(nn::Conv2dOptions(inChannels, outChannels, 1).stride(stride).bias(false)),
+          nn::BatchNorm2d(outChannels));
+      register_module("downsample", downsample);
+    }
+  }
+
+  torch::Tensor forward(const torch::Tensor& x) {
+    torch::Tensor out = torch::relu(bn1(conv1(x)));
+    out = bn2(conv2(out));
+    const torch::Tensor identity = downsample.is_empty() ? x : downsample->forward(x);
+    return torch::relu(out + identity);
+  }
+
+  nn::Conv2d conv1;
+  nn::BatchNorm2d bn1;
+  nn::Conv2d conv2;
+  nn::BatchNorm2d bn2;
+  nn::Sequential downsample{nullptr};
+};
+TORCH_MODULE(BasicBlock);
+
+// torchvision ResNet-18 without avgpool/fc: returns the layer4 feature map.
+struct ResNetTrunkImpl : nn::Module {
+  ResNetTrunkImpl(int64_t inChannels, int64_t width)
+      : conv1(nn::Conv2dOptions(inChannels, width, 7).stride(2).padding(3).bias(false)), bn1(width) {
+    register_module("conv1", conv1);
+    register_module("bn1", bn1);
+    layer1 = register_module("layer1", makeLayer(width, width, 1));
+    layer2 = register_module("layer2", makeLayer(width, 2 * width, 2));
+    layer3 = register_module("layer3", makeLayer(2 * width, 4 * width, 2));
+    layer4 = register_module("layer4", makeLayer(4 * width, 8 * width, 2));
+  }
+
+  static nn::Sequential makeLayer(int64_t in, int64_t out, int64_t stride) {
+    return nn::Sequential(BasicBlock(in, out, stride), BasicBlock(out, out, 1));
+  }
+
+  torch::Tensor forward(torch::Tensor x) {
+    x = torch::relu(bn1(conv1(x)));
+    x = torch::max_pool2d(x, /*kernel_size=*/3, /*stride=*/2, /*padding=*/1);
+    return layer4->forward(layer3->forward(layer2->forward(layer1->forward(x))));
+  }
+
+  nn::Conv2d conv1;
+  nn::BatchNorm2d bn1;
+  nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
+};
+TORCH_MODULE(ResNetTrunk);
+
+// EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj.
+struct EzvslNetImpl : nn::Module {
+  explicit EzvslNetImpl(const ModelConfig& config)
+      : imgnet(3, config.baseWidth),
+        img_proj(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1)),
+        audnet(1, config.baseWidth),
+        aud_proj(8 * config.baseWidth, config.embedDim) {
+    register_module("imgnet", imgnet);
+    register_module("img_proj", img_proj);
+    register_module("audnet", audnet);
+    register_module("aud_proj", aud_proj);
+  }
+
+  // B x D x h x w, unit length over D.
+  torch::Tensor encodeImage(const torch::Tensor& image) {
+    return torch::nn::functional::normalize(
+        img_proj(imgnet(image)), nn::functional::NormalizeFuncOptions().dim(1));
+  }
+
+  // B x D, unit length.
+  torch::Tensor encodeAudio(const torch::Tensor& spectrogram) {
+    torch::Tensor a = audnet(spectrogram);
+    a = torch::amax(a, {2, 3});
+    return torch::nn::functional::normalize(aud_proj(a),
+                                            nn::functional::NormalizeFuncOptions().dim(1));
+  }
+
+  ResNetTrunk imgnet;
+  nn::Conv2d img_proj;
+  ResNetTrunk audnet;
+  nn::Linear aud_proj;
+};
+TORCH_MODULE(EzvslNet);
+
+void initializeWeights(nn::Module& module) {
+  torch::NoGradGuard noGrad;
+  for (auto& child : module.modules(/*include_self=*/false)) {
+    if (auto* conv = child->as<nn::Conv2d>()) {
+      nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
+      if (conv->bias.defined()) {
+        nn::init::zeros_(conv->bias);
+      }
+    } else if (auto* bn = child->as<nn::BatchNorm2d>()) {
+      nn::init::normal_(bn->weight, 1.0, 0.02);
+      nn::init::zeros_(bn->bias);
+    } else if (auto* linear = child->as<nn::Linear>()) {
+      nn::init::normal_(linear->weight, 0.0, 0.01);
+      linear->weight.clamp_(-0.02, 0.02);  // truncated at two standard deviations
+      nn::init::zeros_(linear->bias);
+    }
+  }
+}
+
+torch::ScalarType scalarTypeFor(DType dtype) {
+  switch (dtype) {
+    case DType::F32: return torch::kFloat;
+    case DType::F16: return torch::kHalf;
+    case DType::BF16: return torch::kBFloat16;
+    case DType::F64: return torch::kDouble;
+    case DType::I64: return torch::kLong;
+    case DType::I32: return torch::kInt;
+    case DType::I8: return torch::kChar;
+    case DType::U8: return torch::kByte;
+    case DType::Bool: return torch::kBool;
+    case DType::Invalid: break;
+  }
+  throw CheckpointError("tensor without dtype");
+}
+
+bool startsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// A dict with torchvision ResNet keys ("conv1.weight", "layer1.0...", "fc.weight") and no EZ-VSL
+// prefixes: pretrained backbone weights for the visual trunk.
+bool isTorchvisionResnet(const StateDict& weights) {
+  return weights.count("conv1.weight") != 0 && weights.count("layer4.1.bn2.running_var") != 0;
+}
+
+// Infers the architecture from an EZ-VSL-family state dict's shapes.
+ModelConfig configFromShapes(const StateDict& weights, const std::string& path) {
+  const auto find = [&](const std::string& name) -> const TensorData& {
+    const auto it = weights.find(name);
+    if (it == weights.end()) {
+      throw CheckpointError(path + ": no tensor '" + name +
+                            "': not an EZ-VSL-family checkpoint or torchvision ResNet-18");
+    }
+    return it->second;
+  };
+  ModelConfig config;
+  config.baseWidth = static_cast<int>(find("imgnet.conv1.weight").shape.at(0));
+  config.embedDim = static_cast<int>(find("img_proj.weight").shape.at(0));
+  return config;
+}
+
+}  // namespace
+
+struct LocalizationModel::Impl {
+  Impl(const CheckpointInfo& info_) : info(info_), net(info_.config), spectrogram(info_.contract) {}
+
+  CheckpointInfo info;
+  EzvslNet net;
+  Spectrogram spectrogram;
+};
+
+LocalizationModel::LocalizationModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LocalizationModel::~LocalizationModel() = default;
+
+std::unique_ptr<LocalizationModel> LocalizationModel::createUntrained(
+    const ModelConfig& config, const PreprocessingContract& contract, uint64_t seed) {
+  CheckpointInfo info;
+  info.config = config;
+  info.contract = contract;
+  info.trained = false;
+  info.source = "untrained (seed " + std::to_string(seed) + ")";
+  torch::manual_seed(seed);
+  auto impl = std::make_unique<Impl>(info);
+  initializeWeights(*impl->net);
+  impl->net->eval();
+  return std::unique_ptr<LocalizationModel>(new LocalizationModel(std::move(impl)));
+}
+
+std::unique_ptr<LocalizationModel> LocalizationModel::open(const std::string& pathOrEmpty) {
+  if (!pathOrEmpty.empty()) {
+    return load(pathOrEmpty);
+  }
+  const ModelConfig config = ModelConfig::compact();
+  PreprocessingContract contract = PreprocessingContract::ezvsl();
+  contract.imageSize = config.defaultImageSize();
+  return createUntrained(config, contract, /*seed=*/1);
+}
+
+std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& path) {
+  const bool isSafetensors = path.size() >= 12 && path.substr(path.size() - 12) == ".safetensors";
+  if (isSafetensors) {
+    SafetensorsFile file;
+    try {
+      file = loadSafetensors(path);
+    } catch (const std::exception& e) {
+      throw CheckpointError(e.what());
+    }
+    CheckpointInfo info;
+    if (file.metadata.count("format") != 0) {
+      info = CheckpointInfo::fromMetadata(file.metadata);
+    } else {
+      info.config = configFromShapes(file.tensors, path);
+      info.contract = PreprocessingContract::ezvsl();
+      info.trained = true;
+    }
+    info.source = path;
+    auto model = std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
+    try {
+      model->loadWeights(file.tensors, /*allowMissing=*/false);
+    } catch (const CheckpointError& e) {
+      throw CheckpointError(path + ": " + e.what());
+    }
+    return model;
+  }
+
+  StateDict weights = readPthStateDict(path);
+  if (isTorchvisionResnet(weights)) {
+    // ImageNet backbone: visual trunk only, the rest stays randomly initialised.
+    StateDict prefixed;
+    for (auto& [name, tensor] : weights) {
+      if (!startsWith(name, "fc.")) {
+        prefixed["imgnet." + name] = std::move(tensor);
+      }
+    }
+    ModelConfig config = ModelConfig::full();
+    config.baseWidth = static_cast<int>(prefixed.at("imgnet.conv1.weight").shape.at(0));
+    auto model = createUntrained(config, PreprocessingContract::ezvsl(), /*seed=*/0);
+    try {
+      model->loadWeights(prefixed, /*allowMissing=*/true);
+    } catch (const CheckpointError& e) {
+      throw CheckpointError(path + ": " + e.what());
+    }
+    model->info().source = path + " (visual backbone only; audio and heads untrained)";
+    return model;
+  }
+  CheckpointInfo info;
+  info.config = configFromShapes(weights, path);
+  info.contract = PreprocessingContract::ezvsl();
+  info.trained = true;
+  info.source = path;
+  auto model = std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
+  try {
+    model->loadWeights(weights, /*allowMissing=*/false);
+  } catch (const CheckpointError& e) {
+    throw CheckpointError(path + ": " + e.what());
+  }
+  return model;
+}
+
+LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMissing) {
+  torch::NoGradGuard noGrad;
+  LoadReport report;
+  std::map<std::string, torch::Tensor> targets;
+  for (const auto& item : impl_->net->named_parameters(/*recurse=*/true)) {
+    targets[item.key()] = item.value();
+  }
+  for (const auto& item : impl_->net->named_buffers(/*recurse=*/true)) {
+    targets[item.key()] = item.value();
+  }
+  // Validate everything before copying anything, so a bad file leaves the model untouched.
+  for (const auto& [name, target] : targets) {
+    const auto it = weights.find(name);
+    if (it == weights.end()) {
+      report.missing.push_back(name);
+      continue;
+    }
+    const std::vector<int64_t> expected(target.sizes().begin(), target.sizes().end());
+    if (it->second.shape != expected) {
+      TensorData wanted;
+      wanted.shape = expected;
+      throw CheckpointError("tensor '" + name + "' has shape " + it->second.shapeString() +
+                            " but the model expects " + wanted.shapeString());
+    }
+    if (it->second.dtype == DType::Invalid ||
+        it->second.bytes.size() != static_cast<size_t>(it->second.elementCount()) * dtypeSize(it->second.dtype)) {
+      throw CheckpointError("tensor '" + name + "' is truncated or has no dtype");
+    }
+  }
+  const bool onlyCounter = std::all_of(report.missing.begin(), report.missing.end(), [](const std::string& n) {
+    return n.size() >= 19 && n.substr(n.size() - 19) == "num_batches_tracked";
+  });
+  if (!allowMissing && !report.missing.empty() && !onlyCounter) {
+    std::string list;
+    for (size_t i = 0; i < std::min<size_t>(report.missing.size(), 5); ++i) {
+      list += (i ? ", " : "") + report.missing[i];
+    }
+    throw CheckpointError("missing " + std::to_string(report.missing.size()) + " tensors (" + list +
+                          (report.missing.size() > 5 ? ", ..." : "") + ")");
+  }
+  for (const auto& [name, data] : weights) {
+    const auto it = targets.find(name);
+    if (it == targets.end()) {
+      report.unexpected.push_back(name);
+      continue;
+    }
+    torch::Tensor source = torch::empty(data.shape, torch::TensorOptions().dtype(scalarTypeFor(data.dtype)));
+    std::memcpy(source.data_ptr(), data.bytes.data(), data.bytes.size());
+    it->second.copy_(source.to(it->second.dtype()));
+    ++report.loaded;
+  }
+  return report;
+}
+
+StateDict LocalizationModel::stateDict(DType storeAs) const {
+  StateDict out;
+  const auto add = [&](const std::string& name, const torch::Tensor& tensor) {
+    torch::Tensor t = tensor.detach().cpu().contiguous();
+    TensorData data;
+    if (t.is_floating_point()) {
+      t = t.to(storeAs == DType::F16 ? torch::kHalf : torch::kFloat).contiguous();
+      data.dtype = storeAs == DType::F16 ? DType::F16 : DType::F32;
+    } else {
+      t = t.to(torch::kLong);
+      data.dtype = DType::I64;
+    }
+    data.shape.assign(t.sizes().begin(), t.sizes().end());
+    data.bytes.assign(static_cast<const char*>(t.data_ptr()), t.numel() * t.element_size());
+    out[name] = std::move(data);
+  };
+  for (const auto& item : impl_->net->named_parameters(true)) {
+    add(item.key(), item.value());
+  }
+  for (const auto& item : impl_->net->named_buffers(true)) {
+    add(item.key(), item.value());
+  }
+  return out;
+}
+
+void LocalizationModel::save(const std::string& path, DType storeAs) const {
+  SafetensorsFile file;
+  file.tensors = stateDict(storeAs);
+  file.metadata = impl_->info.toMetadata();
+  saveSafetensors(path, file);
+}
+
+Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<float>& audioWindow,
+                                    InferenceTiming* timing) {
+  c10::InferenceMode inferenceMode;
+  const auto start = Clock::now();
+  const PreprocessingContract& contract = impl_->info.contract;
+  if (frame.empty() || frame.pixels.size() != static_cast<size_t>(frame.width) * frame.height * 3) {
+    throw std::invalid_argument("localize: empty or malformed frame");
+  }
+  if (static_cast<int>(audioWindow.size()) != contract.windowSamples()) {
+    throw std::invalid_argument("localize: audio window has " + std::to_string(audioWindow.size()) +
+                                " samples, the contract needs " +
+                                std::to_string(contract.windowSamples()));
+  }
+  std::vector<float> spectrogram = impl_->spectrogram.compute(audioWindow);
+  const double spectrogramMs = millisecondsSince(start);
+
+  const auto visualStart = Clock::now();
+  const int size = contract.imageSize;
+  torch::Tensor image =
+      torch::from_blob(const_cast<uint8_t*>(frame.pixels.data()), {1, frame.height, frame.width, 3},
+                       torch::kByte)
+          .permute({0, 3, 1, 2})
+          .to(torch::kFloat)
+          .div_(255.0f);
+  image = torch::nn::functional::interpolate(
+      image, torch::nn::functional::InterpolateFuncOptions()
+                 .size(std::vector<int64_t>{size, size})
+                 .mode(torch::kBicubic)
+                 .align_corners(false)
+                 .antialias(true));
+  image = image.clamp_(0.0f, 1.0f);
+  const torch::Tensor mean = torch::tensor({contract.imageMean[0], contract.imageMean[1], contract.imageMean[2]}).view({1, 3, 1, 1});
+  const torch::Tensor std = torch::tensor({contract.imageStd[0], contract.imageStd[1], contract.imageStd[2]}).view({1, 3, 1, 1});
+  image = (image - mean) / std;
+  const torch::Tensor visual = impl_->net->encodeImage(image);  // 1 x D x h x w
+  const double visualMs = millisecondsSince(visualStart);
+
+  const auto audioStart = Clock::now();
+  const torch::Tensor spec =
+      torch::from_blob(spectrogram.data(),
+                       {1, 1, contract.frequencyBins(), impl_->spectrogram.framesFor(audioWindow.size())},
+                       torch::kFloat);
+  const torch::Tensor audio = impl_->net->encodeAudio(spec);  // 1 x D
+  const double audioMs = millisecondsSince(audioStart);
+
+  const torch::Tensor map = (visual * audio.unsqueeze(-1).unsqueeze(-1)).sum(1).squeeze(0).contiguous();
+  Heatmap heatmap;
+  heatmap.height = static_cast<int>(map.size(0));
+  heatmap.width = static_cast<int>(map.size(1));
+  heatmap.scores.assign(map.data_ptr<float>(), map.data_ptr<float>() + map.numel());
+  heatmap.updateRange();
+  heatmap.timeSeconds = frame.timeSeconds;
+  heatmap.inferenceMs = millisecondsSince(start);
+  if (timing != nullptr) {
+    *timing = {spectrogramMs, visualMs, audioMs, heatmap.inferenceMs};
+  }
+  return heatmap;
+}
+
+const CheckpointInfo& LocalizationModel::info() const { return impl_->info; }
+CheckpointInfo& LocalizationModel::info() { return impl_->info; }
+
+std::vector<std::string> LocalizationModel::parameterNames() const {
+  std::vector<std::string> names;
+  for (const auto& item : impl_->net->named_parameters(true)) {
+    names.push_back(item.key());
+  }
+  for (const auto& item : impl_->net->named_buffers(true)) {
+    names.push_back(item.key());
+  }
+  return names;
+}
+
+int64_t LocalizationModel::parameterCount() const {
+  int64_t count = 0;
+  for (const auto& p : impl_->net->parameters()) {
+    count += p.numel();
+  }
+  return count;
+}
+
+int LocalizationModel::mapSize() const {
+  int size = impl_->info.contract.imageSize;
+  // conv1 (stride 2), maxpool (stride 2), layer2..4 (stride 2 each), all with "same" padding.
+  for (int i = 0; i < 5; ++i) {
+    size = (size + 1) / 2;
+  }
+  return size;
+}
+
+void LocalizationModel::setThreadCount(int threads) {
+  torch::set_num_threads(std::max(1, threads));
+  using SetThreads = void (*)(int);
+  if (auto* openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    openblas(1);
+  }
+}
+
+}  // namespace heardmap

@@ -1,0 +1,78 @@
+// A sound-source localisation model behind a torch-free interface (pimpl): load / save weights,
+// run one frame + audio window to a heatmap. The only torch code lives in LocalizationModel.cpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../Heatmap.h"
+#include "../RgbImage.h"
+#include "../TensorData.h"
+#include "CheckpointInfo.h"
+
+namespace heardmap {
+
+// What loadWeights did.
+struct LoadReport {
+  int loaded = 0;
+  std::vector<std::string> unexpected;  // tensors in the file the model does not have
+  std::vector<std::string> missing;     // model tensors the file lacked (allowed for backbones)
+};
+
+// Timings of one localize() call, in milliseconds.
+struct InferenceTiming {
+  double spectrogramMs = 0.0;
+  double visualMs = 0.0;
+  double audioMs = 0.0;
+  double totalMs = 0.0;
+};
+
+class LocalizationModel {
+ public:
+  ~LocalizationModel();
+  LocalizationModel(const LocalizationModel&) = delete;
+  LocalizationModel& operator=(const LocalizationModel&) = delete;
+
+  // A randomly initialised model (deterministic per seed), flagged untrained.
+  static std::unique_ptr<LocalizationModel> createUntrained(const ModelConfig& config,
+                                                            const PreprocessingContract& contract,
+                                                            uint64_t seed);
+  // load(path), or for an empty path the untrained compact model (seed 1) the demo starts with.
+  static std::unique_ptr<LocalizationModel> open(const std::string& pathOrEmpty);
+  // Loads a Heardmap .safetensors checkpoint, or a PyTorch .pth/.pt: an EZ-VSL-family model
+  // (keys imgnet.*, audnet.*, img_proj.*, aud_proj.*), or torchvision ResNet-18 weights, which
+  // initialise the visual trunk. Throws CheckpointError naming file and tensor.
+  static std::unique_ptr<LocalizationModel> load(const std::string& path);
+
+  // Copies weights in. Shapes must match exactly (error names the tensor and both shapes).
+  // allowMissing lets a partial dict (a pretrained backbone) leave the rest as initialised.
+  LoadReport loadWeights(const StateDict& weights, bool allowMissing);
+  StateDict stateDict(DType storeAs = DType::F32) const;
+  // Writes a safetensors checkpoint with the metadata block (atomic).
+  void save(const std::string& path, DType storeAs = DType::F32) const;
+
+  // Heatmap (raw cosine map, e.g. 7x7) for frame and an audio window of
+  // contract().windowSamples() samples at contract().sampleRateHz. Thread-compatible: one caller.
+  Heatmap localize(const RgbImage& frame, const std::vector<float>& audioWindow,
+                   InferenceTiming* timing = nullptr);
+
+  const CheckpointInfo& info() const;
+  CheckpointInfo& info();
+  const PreprocessingContract& contract() const { return info().contract; }
+  std::vector<std::string> parameterNames() const;  // parameters and buffers, torchvision names
+  int64_t parameterCount() const;
+  // Heatmap side for the contract's image size (7 at 224 for ResNet-18).
+  int mapSize() const;
+
+  // Intra-op threads for torch (and 1 OpenBLAS thread to avoid oversubscription).
+  static void setThreadCount(int threads);
+
+ private:
+  struct Impl;
+  explicit LocalizationModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace heardmap

@@ -1,0 +1,47 @@
+#include "ModelConfig.h"
+
+namespace heardmap {
+
+ModelConfig ModelConfig::full() { return ModelConfig{}; }
+
+ModelConfig ModelConfig::compact() {
+  ModelConfig c;
+  c.baseWidth = 32;
+  c.embedDim = 128;
+  return c;
+}
+
+std::string ModelConfig::variantName() const {
+  if (baseWidth == 64 && embedDim == 512) {
+    return "full";
+  }
+  if (baseWidth == 32 && embedDim == 128) {
+    return "compact";
+  }
+  return "custom";
+}
+
+Json ModelConfig::toJson() const {
+  Json j(Json::Object{});
+  j["method"] = Json(method);
+  j["base_width"] = Json(baseWidth);
+  j["embed_dim"] = Json(embedDim);
+  j["temperature"] = Json(temperature);
+  j["variant"] = Json(variantName());
+  return j;
+}
+
+ModelConfig ModelConfig::fromJson(const Json& j) {
+  ModelConfig c;
+  c.method = j.stringOr("method", c.method);
+  c.baseWidth = static_cast<int>(j.at("base_width").asInt());
+  c.embedDim = static_cast<int>(j.at("embed_dim").asInt());
+  c.temperature = j.numberOr("temperature", c.temperature);
+  if (c.baseWidth < 4 || c.baseWidth > 256 || c.embedDim < 1 || c.embedDim > 4096 ||
+      c.temperature <= 0) {
+    throw JsonError("model config out of range: " + j.dump());
+  }
+  return c;
+}
+
+}  // namespace heardmap

@@ -1,0 +1,30 @@
+// Architecture of an EZ-VSL-family model: two ResNet-18 trunks (visual 3-channel, audio 1-channel)
+// with torchvision's module names, projection heads and a cosine localisation map.
+#pragma once
+
+#include <string>
+
+#include "../Json.h"
+
+namespace heardmap {
+
+struct ModelConfig {
+  std::string method = "ezvsl";
+  int baseWidth = 64;         // ResNet-18 stage widths are base * {1, 2, 4, 8}
+  int embedDim = 512;         // projection dimension D
+  double temperature = 0.03;  // tau in S = <v, a> / tau (training and SLAVC-style scores)
+
+  // The papers' model: ResNet-18 at 224, D = 512 (~23 M parameters, ~3.7 GFLOPs per clip).
+  static ModelConfig full();
+  // Real-time CPU variant: half-width trunks (32..256), D = 128, 160 px images (~5.8 M parameters).
+  static ModelConfig compact();
+  // Image side the variant is trained at (224 full, 160 compact).
+  int defaultImageSize() const { return baseWidth < 64 ? 160 : 224; }
+  // "full", "compact" or "custom".
+  std::string variantName() const;
+
+  Json toJson() const;
+  static ModelConfig fromJson(const Json& json);
+};
+
+}  // namespace heardmap

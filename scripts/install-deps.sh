@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian package Heardmap needs (Debian 12). Recommends stay on: they bring Mesa's
+# llvmpipe (OpenGL under Xvfb) and libqt6opengl6-dev.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config ccache git
+  qt6-base-dev libqt6opengl6-dev
+  libtorch-dev libopenblas0-pthread
+  libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
+  portaudio19-dev libasound2-dev
+  libeigen3-dev
+  xvfb xauth x11-apps imagemagick
+  tuxpaint-stamps-default tuxpaint-data
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"

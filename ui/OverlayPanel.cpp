@@ -1,0 +1,152 @@
+#include "OverlayPanel.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace heardmap {
+
+OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
+  auto* modelBox = new QGroupBox(tr("Model"), this);
+  modelName_ = new QLabel(modelBox);
+  modelName_->setObjectName("modelName");
+  trainedState_ = new QLabel(modelBox);
+  trainedState_->setObjectName("trainedState");
+  trainedState_->setWordWrap(true);
+  contract_ = new QLabel(modelBox);
+  contract_->setWordWrap(true);
+  contract_->setStyleSheet("color: palette(mid);");
+  loadButton_ = new QPushButton(tr("Load checkpoint..."), modelBox);
+  auto* modelLayout = new QVBoxLayout(modelBox);
+  modelLayout->addWidget(modelName_);
+  modelLayout->addWidget(trainedState_);
+  modelLayout->addWidget(contract_);
+  modelLayout->addWidget(loadButton_);
+
+  auto* overlayBox = new QGroupBox(tr("Overlay"), this);
+  colormap_ = new QComboBox(overlayBox);
+  colormap_->setObjectName("colormap");
+  for (ColormapId id : {ColormapId::Jet, ColormapId::Viridis, ColormapId::Inferno, ColormapId::Gray}) {
+    colormap_->addItem(QString::fromStdString(colormapName(id)), static_cast<int>(id));
+  }
+  opacity_ = new QSlider(Qt::Horizontal, overlayBox);
+  opacity_->setObjectName("opacity");
+  opacity_->setRange(0, 100);
+  normalization_ = new QComboBox(overlayBox);
+  normalization_->setObjectName("normalization");
+  normalization_->addItem(tr("Per-frame min-max"), static_cast<int>(NormalizationMode::PerFrameMinMax));
+  normalization_->addItem(tr("Absolute threshold"), static_cast<int>(NormalizationMode::AbsoluteThreshold));
+  normalization_->addItem(tr("Running range"), static_cast<int>(NormalizationMode::RunningRange));
+  threshold_ = new QDoubleSpinBox(overlayBox);
+  threshold_->setObjectName("threshold");
+  threshold_->setRange(0.0, 1.0);
+  threshold_->setSingleStep(0.01);
+  threshold_->setDecimals(3);
+  threshold_->setToolTip(tr("In (cos + 1) / 2 units: 0.5 is orthogonal audio and image features"));
+  persistence_ = new QSpinBox(overlayBox);
+  persistence_->setObjectName("persistence");
+  persistence_->setRange(0, 5000);
+  persistence_->setSingleStep(50);
+  persistence_->setSuffix(tr(" ms"));
+  persistence_->setToolTip(tr("Time constant of the moving average over successive heatmaps"));
+  auto* form = new QFormLayout(overlayBox);
+  form->addRow(tr("Colormap"), colormap_);
+  form->addRow(tr("Opacity"), opacity_);
+  form->addRow(tr("Normalization"), normalization_);
+  form->addRow(tr("Threshold"), threshold_);
+  form->addRow(tr("Persistence"), persistence_);
+
+  auto* scoreBox = new QGroupBox(tr("Scores"), this);
+  scoreRange_ = new QLabel(scoreBox);
+  scoreRange_->setObjectName("scoreRange");
+  aboveThreshold_ = new QLabel(scoreBox);
+  aboveThreshold_->setObjectName("aboveThreshold");
+  auto* scoreLayout = new QVBoxLayout(scoreBox);
+  scoreLayout->addWidget(scoreRange_);
+  scoreLayout->addWidget(aboveThreshold_);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(modelBox);
+  layout->addWidget(overlayBox);
+  layout->addWidget(scoreBox);
+  layout->addStretch(1);
+
+  setSettings(OverlaySettings{});
+  clearScores();
+  connect(colormap_, qOverload<int>(&QComboBox::currentIndexChanged), this, &OverlayPanel::emitSettings);
+  connect(opacity_, &QSlider::valueChanged, this, &OverlayPanel::emitSettings);
+  connect(normalization_, qOverload<int>(&QComboBox::currentIndexChanged), this, &OverlayPanel::emitSettings);
+  connect(threshold_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &OverlayPanel::emitSettings);
+  connect(persistence_, qOverload<int>(&QSpinBox::valueChanged), this, &OverlayPanel::emitSettings);
+  connect(loadButton_, &QPushButton::clicked, this, &OverlayPanel::loadCheckpointClicked);
+}
+
+OverlaySettings OverlayPanel::settings() const {
+  OverlaySettings s;
+  s.colormap = static_cast<ColormapId>(colormap_->currentData().toInt());
+  s.opacity = static_cast<float>(opacity_->value()) / 100.0f;
+  s.normalization = static_cast<NormalizationMode>(normalization_->currentData().toInt());
+  s.threshold = static_cast<float>(threshold_->value());
+  s.persistenceMs = persistence_->value();
+  return s;
+}
+
+void OverlayPanel::setSettings(const OverlaySettings& s) {
+  const QSignalBlocker b1(colormap_), b2(opacity_), b3(normalization_), b4(threshold_), b5(persistence_);
+  colormap_->setCurrentIndex(colormap_->findData(static_cast<int>(s.colormap)));
+  opacity_->setValue(static_cast<int>(s.opacity * 100.0f + 0.5f));
+  normalization_->setCurrentIndex(normalization_->findData(static_cast<int>(s.normalization)));
+  threshold_->setValue(s.threshold);
+  threshold_->setEnabled(s.normalization == NormalizationMode::AbsoluteThreshold);
+  persistence_->setValue(static_cast<int>(s.persistenceMs));
+}
+
+void OverlayPanel::emitSettings() {
+  const OverlaySettings s = settings();
+  threshold_->setEnabled(s.normalization == NormalizationMode::AbsoluteThreshold);
+  Q_EMIT settingsChanged(s);
+}
+
+void OverlayPanel::setModel(const QString& name, bool trained, const QString& source,
+                            const QString& contract) {
+  modelName_->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
+  modelName_->setToolTip(source);
+  if (trained) {
+    trainedState_->setText(tr("trained"));
+    trainedState_->setStyleSheet({});
+  } else {
+    trainedState_->setText(tr("UNTRAINED: random weights, the heatmap means nothing yet"));
+    trainedState_->setStyleSheet("color: white; background: #b3261e; padding: 3px; font-weight: bold;");
+  }
+  contract_->setText(contract);
+}
+
+void OverlayPanel::setScores(const DisplayHeatmap& heatmap) {
+  scoreRange_->setText(tr("raw cosine: min %1  max %2\n(cos+1)/2 max: %3")
+                           .arg(heatmap.rawMin, 0, 'f', 3)
+                           .arg(heatmap.rawMax, 0, 'f', 3)
+                           .arg((heatmap.rawMax + 1.0f) / 2.0f, 0, 'f', 3));
+  if (!heatmap.hideBelowLow) {
+    aboveThreshold_->setText(tr("range shown: %1 .. %2").arg(heatmap.low, 0, 'f', 3).arg(heatmap.high, 0, 'f', 3));
+    aboveThreshold_->setStyleSheet({});
+  } else if (heatmap.anythingAboveLow) {
+    aboveThreshold_->setText(tr("source above threshold"));
+    aboveThreshold_->setStyleSheet({});
+  } else {
+    aboveThreshold_->setText(tr("nothing above threshold"));
+    aboveThreshold_->setStyleSheet("color: #1565c0; font-weight: bold;");
+  }
+}
+
+void OverlayPanel::clearScores() {
+  scoreRange_->setText(tr("raw cosine: -"));
+  aboveThreshold_->clear();
+}
+
+}  // namespace heardmap

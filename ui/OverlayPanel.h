@@ -1,0 +1,53 @@
+// Overlay controls (colormap, opacity, normalization, threshold, persistence) and the model's
+// state (name, untrained warning, contract, raw score range). Dumb: emits intents only.
+#pragma once
+
+#include <QWidget>
+
+#include "core/DisplayHeatmap.h"
+#include "core/OverlaySettings.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
+namespace heardmap {
+
+class OverlayPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit OverlayPanel(QWidget* parent = nullptr);
+
+  OverlaySettings settings() const;
+  void setSettings(const OverlaySettings& settings);
+  // name e.g. "ezvsl compact"; trained=false shows a plain UNTRAINED warning.
+  void setModel(const QString& name, bool trained, const QString& source, const QString& contract);
+  // Raw score range of the latest heatmap and whether anything passes the threshold.
+  void setScores(const DisplayHeatmap& heatmap);
+  void clearScores();
+
+ Q_SIGNALS:
+  void settingsChanged(const heardmap::OverlaySettings& settings);
+  void loadCheckpointClicked();
+
+ private:
+  void emitSettings();
+
+  QComboBox* colormap_ = nullptr;
+  QSlider* opacity_ = nullptr;
+  QComboBox* normalization_ = nullptr;
+  QDoubleSpinBox* threshold_ = nullptr;
+  QSpinBox* persistence_ = nullptr;
+  QLabel* modelName_ = nullptr;
+  QLabel* trainedState_ = nullptr;
+  QLabel* contract_ = nullptr;
+  QLabel* scoreRange_ = nullptr;
+  QLabel* aboveThreshold_ = nullptr;
+  QPushButton* loadButton_ = nullptr;
+};
+
+}  // namespace heardmap
