@@ -8,7 +8,6 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
   portaudio19-dev libasound2-dev
-  libeigen3-dev
   xvfb xauth x11-apps imagemagick
   tuxpaint-stamps-default tuxpaint-data
 )

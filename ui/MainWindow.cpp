@@ -71,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   connect(panel_, &OverlayPanel::settingsChanged, view_, &VideoView::setOverlaySettings);
   connect(panel_, &OverlayPanel::settingsChanged, controller_, &PlayerController::setOverlaySettings);
+  connect(panel_, &OverlayPanel::placementChanged, controller_, &PlayerController::setWindowPlacement);
   connect(panel_, &OverlayPanel::loadCheckpointClicked, this, [this] {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Load checkpoint"), QString(),
@@ -104,6 +105,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   createMenus();
   createShortcuts();
   resize(1180, 640);
+  view_->setFocus();
 }
 
 MainWindow::~MainWindow() = default;
@@ -169,7 +171,8 @@ bool MainWindow::loadModel(const QString& path) {
   const CheckpointInfo& info = model->info();
   panel_->setModel(QString::fromStdString(info.config.method + " " + info.config.variantName()),
                    info.trained, QString::fromStdString(info.source),
-                   QString::fromStdString(info.contract.summary()));
+                   QString::fromStdString(info.contract.summary()), info.contract.placement);
+  controller_->setWindowPlacement(WindowPlacement::Invalid);
   controller_->setModel(std::move(model));
   return true;
 }

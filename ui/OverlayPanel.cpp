@@ -23,10 +23,16 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   contract_->setWordWrap(true);
   contract_->setStyleSheet("color: palette(mid);");
   loadButton_ = new QPushButton(tr("Load checkpoint..."), modelBox);
+  placement_ = new QComboBox(modelBox);
+  placement_->setObjectName("placement");
+  placement_->addItem(tr("Audio window: centred on the frame"), static_cast<int>(WindowPlacement::Centred));
+  placement_->addItem(tr("Audio window: causal (ends at the frame)"), static_cast<int>(WindowPlacement::Causal));
+  placement_->setToolTip(tr("Centred is how the EZ-VSL family was trained; causal is what live input can offer"));
   auto* modelLayout = new QVBoxLayout(modelBox);
   modelLayout->addWidget(modelName_);
   modelLayout->addWidget(trainedState_);
   modelLayout->addWidget(contract_);
+  modelLayout->addWidget(placement_);
   modelLayout->addWidget(loadButton_);
 
   auto* overlayBox = new QGroupBox(tr("Overlay"), this);
@@ -85,6 +91,9 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   connect(threshold_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &OverlayPanel::emitSettings);
   connect(persistence_, qOverload<int>(&QSpinBox::valueChanged), this, &OverlayPanel::emitSettings);
   connect(loadButton_, &QPushButton::clicked, this, &OverlayPanel::loadCheckpointClicked);
+  connect(placement_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    Q_EMIT placementChanged(static_cast<WindowPlacement>(placement_->currentData().toInt()));
+  });
 }
 
 OverlaySettings OverlayPanel::settings() const {
@@ -114,7 +123,11 @@ void OverlayPanel::emitSettings() {
 }
 
 void OverlayPanel::setModel(const QString& name, bool trained, const QString& source,
-                            const QString& contract) {
+                            const QString& contract, WindowPlacement contractPlacement) {
+  {
+    const QSignalBlocker blocker(placement_);
+    placement_->setCurrentIndex(placement_->findData(static_cast<int>(contractPlacement)));
+  }
   modelName_->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
   modelName_->setToolTip(source);
   if (trained) {

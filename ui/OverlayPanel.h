@@ -6,6 +6,7 @@
 
 #include "core/DisplayHeatmap.h"
 #include "core/OverlaySettings.h"
+#include "core/PreprocessingContract.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -25,7 +26,8 @@ class OverlayPanel : public QWidget {
   OverlaySettings settings() const;
   void setSettings(const OverlaySettings& settings);
   // name e.g. "ezvsl compact"; trained=false shows a plain UNTRAINED warning.
-  void setModel(const QString& name, bool trained, const QString& source, const QString& contract);
+  void setModel(const QString& name, bool trained, const QString& source, const QString& contract,
+                WindowPlacement contractPlacement);
   // Raw score range of the latest heatmap and whether anything passes the threshold.
   void setScores(const DisplayHeatmap& heatmap);
   void clearScores();
@@ -33,6 +35,7 @@ class OverlayPanel : public QWidget {
  Q_SIGNALS:
   void settingsChanged(const heardmap::OverlaySettings& settings);
   void loadCheckpointClicked();
+  void placementChanged(heardmap::WindowPlacement placement);
 
  private:
   void emitSettings();
@@ -45,6 +48,7 @@ class OverlayPanel : public QWidget {
   QLabel* modelName_ = nullptr;
   QLabel* trainedState_ = nullptr;
   QLabel* contract_ = nullptr;
+  QComboBox* placement_ = nullptr;
   QLabel* scoreRange_ = nullptr;
   QLabel* aboveThreshold_ = nullptr;
   QPushButton* loadButton_ = nullptr;

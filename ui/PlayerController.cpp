@@ -144,12 +144,19 @@ void PlayerController::step(int frames) {
   }
   pause();
   if (frames > 0) {
+    // Frames at or before the one on screen (e.g. the target frame of a seek still queued) are
+    // not steps.
+    double shown = currentFrame_.empty() ? -1.0 : currentFrame_.timeSeconds;
     for (int i = 0; i < frames; ++i) {
-      std::optional<RgbImage> next = pump_->takeNextFrame();
+      std::optional<RgbImage> next;
+      do {
+        next = pump_->takeNextFrame();
+      } while (next && next->timeSeconds <= shown + 1e-6);
       if (!next) {
         return;
       }
-      clock_->seek(next->timeSeconds);
+      shown = next->timeSeconds;
+      clock_->seek(shown);
       if (i + 1 == frames) {
         showFrame(std::move(*next));
       }
@@ -179,6 +186,14 @@ void PlayerController::setOverlaySettings(const OverlaySettings& settings) {
   }
 }
 
+void PlayerController::setWindowPlacement(WindowPlacement placement) {
+  placementOverride_ = placement;
+  processor_.reset();
+  if (!currentFrame_.empty()) {
+    showFrame(currentFrame_);
+  }
+}
+
 void PlayerController::showFrame(RgbImage frame) {
   currentFrame_ = std::move(frame);
   ++framesShownInWindow_;
@@ -186,7 +201,11 @@ void PlayerController::showFrame(RgbImage frame) {
   if (const std::shared_ptr<LocalizationModel> current = worker_->model()) {
     InferenceRequest request;
     request.frame = currentFrame_;
-    request.audioWindow = cutAudioWindow(modelAudio_, currentFrame_.timeSeconds, current->contract());
+    PreprocessingContract contract = current->contract();
+    if (placementOverride_ != WindowPlacement::Invalid) {
+      contract.placement = placementOverride_;
+    }
+    request.audioWindow = cutAudioWindow(modelAudio_, currentFrame_.timeSeconds, contract);
     worker_->submit(std::move(request));
   }
 }

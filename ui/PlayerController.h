@@ -13,6 +13,7 @@
 #include "app/media/MediaInfo.h"
 #include "core/DisplayHeatmap.h"
 #include "core/HeatmapProcessor.h"
+#include "core/PreprocessingContract.h"
 #include "core/RgbImage.h"
 
 namespace heardmap {
@@ -63,6 +64,8 @@ class PlayerController : public QObject {
   void setSpeed(double speed);
   void multiplySpeed(double factor);
   void setOverlaySettings(const heardmap::OverlaySettings& settings);
+  // Where the audio window sits around each frame; Invalid = the model contract's placement.
+  void setWindowPlacement(heardmap::WindowPlacement placement);
 
  Q_SIGNALS:
   void mediaOpened(const heardmap::MediaInfo& info, const QString& audioStatus);
@@ -89,6 +92,7 @@ class PlayerController : public QObject {
   HeatmapProcessor processor_;
   RgbImage currentFrame_;
   QString audioStatus_;
+  WindowPlacement placementOverride_ = WindowPlacement::Invalid;
   QTimer timer_;
   QElapsedTimer statsClock_;
   int framesShownInWindow_ = 0;

@@ -26,6 +26,7 @@ void setLinearClamp(QOpenGLExtraFunctions* gl) {
 
 VideoView::VideoView(QWidget* parent) : QOpenGLWidget(parent) {
   setMinimumSize(320, 180);
+  setFocusPolicy(Qt::StrongFocus);  // clicking the picture gives the player keys back
 }
 
 VideoView::~VideoView() {

@@ -21,6 +21,7 @@ void printUsage() {
                "                          [--checkpoint FILE] [--colormap jet|viridis|inferno|gray]\n"
                "                          [--opacity 0..1] [--normalization minmax|absolute|running]\n"
                "                          [--threshold 0..1] [--persistence-ms MS] [--threads N]\n"
+               "                          [--placement centred|causal]\n"
                "Without --checkpoint an untrained compact model is used (the output says so).\n");
 }
 
@@ -72,6 +73,11 @@ int runRenderCommand(int argc, char** argv) {
         options.overlay.threshold = static_cast<float>(parseNumber(arg, value()));
       } else if (arg == "--persistence-ms") {
         options.overlay.persistenceMs = parseNumber(arg, value());
+      } else if (arg == "--placement") {
+        options.placement = placementFromName(value());
+        if (options.placement == WindowPlacement::Invalid) {
+          throw std::invalid_argument("unknown placement (centred, causal)");
+        }
       } else if (arg == "--threads") {
         threads = static_cast<int>(parseNumber(arg, value()));
       } else if (arg == "--help" || arg == "-h") {

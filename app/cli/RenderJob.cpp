@@ -24,7 +24,10 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   }
   VideoDecoder decoder(options.inputPath);
   const MediaInfo& info = decoder.info();
-  const PreprocessingContract& contract = model.contract();
+  PreprocessingContract contract = model.contract();
+  if (options.placement != WindowPlacement::Invalid) {
+    contract.placement = options.placement;
+  }
 
   // Audio for the output file at the source rate, and for the model at the contract's rate.
   const int outputRateHz = info.hasAudio && info.audioSampleRateHz > 0 ? info.audioSampleRateHz : 48000;

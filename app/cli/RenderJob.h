@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/OverlaySettings.h"
+#include "core/PreprocessingContract.h"
 
 namespace heardmap {
 
@@ -18,6 +19,7 @@ struct RenderOptions {
   std::string snapshotPath;   // png; empty = no snapshot
   double snapshotSeconds = 0.0;
   OverlaySettings overlay;
+  WindowPlacement placement = WindowPlacement::Invalid;  // Invalid = the model contract's
 };
 
 struct RenderSummary {

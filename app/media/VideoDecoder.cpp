@@ -182,36 +182,59 @@ std::optional<RgbImage> VideoDecoder::nextFrame() {
 
 void VideoDecoder::seek(double timeSeconds) {
   Impl& d = *impl_;
-  d.pending.clear();
   const double target = std::max(0.0, timeSeconds);
-  const int64_t ts = static_cast<int64_t>(std::floor((target + d.startSeconds) / av_q2d(d.timeBase)));
-  int rc = av_seek_frame(d.format.get(), d.streamIndex, ts, AVSEEK_FLAG_BACKWARD);
-  if (rc < 0) {
-    rc = av_seek_frame(d.format.get(), -1, 0, AVSEEK_FLAG_BACKWARD);  // rewind, then decode forward
-  }
-  avcodec_flush_buffers(d.codec.get());
-  d.inputEnded = false;
-  d.decoderDrained = false;
-  d.warning.clear();
   // Half a frame of slack absorbs rounding in container timestamps.
   const double slack = 0.5 / d.info.frameRate;
-  std::optional<RgbImage> previous;
-  while (d.decodeNext()) {
-    const double t = d.frameTime(d.frame.get());
-    if (t > target + slack) {
-      // The first frame after the target: show the one before (if any), keep this one next.
-      if (previous) {
-        d.pending.push_back(std::move(*previous));
+  // Some demuxers (MPEG-PS, some AVI) land after the requested time; back off until the first
+  // decoded frame is not past the target, finally decoding from the start.
+  for (const double backoffSeconds : {0.0, 1.0, 4.0, 16.0, -1.0}) {
+    d.pending.clear();
+    if (backoffSeconds < 0.0) {
+      // Back to the first byte (MPEG-PS and friends), else to the first timestamp.
+      if (av_seek_frame(d.format.get(), -1, 0, AVSEEK_FLAG_BYTE) < 0 &&
+          av_seek_frame(d.format.get(), d.streamIndex, INT64_MIN, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY) < 0) {
+        d.warning = "cannot seek in this file";
+        return;
       }
-      d.pending.push_back(d.toRgb(d.frame.get()));
-      av_frame_unref(d.frame.get());
-      return;
+    } else {
+      const double seekTo = std::max(0.0, target - backoffSeconds);
+      const int64_t ts = static_cast<int64_t>(std::floor((seekTo + d.startSeconds) / av_q2d(d.timeBase)));
+      if (av_seek_frame(d.format.get(), d.streamIndex, ts, AVSEEK_FLAG_BACKWARD) < 0) {
+        continue;
+      }
     }
-    previous = d.toRgb(d.frame.get());
-    av_frame_unref(d.frame.get());
-  }
-  if (previous) {
-    d.pending.push_back(std::move(*previous));
+    avcodec_flush_buffers(d.codec.get());
+    d.inputEnded = false;
+    d.decoderDrained = false;
+    d.warning.clear();
+    // Frames before the target are kept undecoded-to-RGB (only a reference is moved).
+    FramePtr previous(av_frame_alloc());
+    bool havePrevious = false;
+    bool overshot = false;
+    while (d.decodeNext()) {
+      const double t = d.frameTime(d.frame.get());
+      if (t > target + slack) {
+        overshot = !havePrevious && t > slack && backoffSeconds >= 0.0;
+        if (!overshot) {
+          if (havePrevious) {
+            d.pending.push_back(d.toRgb(previous.get()));
+          }
+          d.pending.push_back(d.toRgb(d.frame.get()));
+        }
+        av_frame_unref(d.frame.get());
+        break;
+      }
+      av_frame_unref(previous.get());
+      av_frame_move_ref(previous.get(), d.frame.get());
+      havePrevious = true;
+    }
+    if (overshot || (d.pending.empty() && !havePrevious && backoffSeconds >= 0.0)) {
+      continue;  // landed past the target, or past the last frame
+    }
+    if (d.pending.empty() && havePrevious) {
+      d.pending.push_back(d.toRgb(previous.get()));  // target at or past the last frame
+    }
+    return;
   }
 }
 

@@ -57,6 +57,9 @@ struct VideoEncoder::Impl {
         return;
       }
       check(rc, "encoding failed");
+      if (packet->duration == 0 && codec->codec_type == AVMEDIA_TYPE_VIDEO) {
+        packet->duration = 1;  // one frame slot; without it the muxer drops the last frame's length
+      }
       av_packet_rescale_ts(packet.get(), codec->time_base, stream->time_base);
       packet->stream_index = stream->index;
       check(av_interleaved_write_frame(format.get(), packet.get()), "cannot write '" + tempPath + "'");

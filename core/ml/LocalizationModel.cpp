@@ -181,7 +181,10 @@ ModelConfig configFromShapes(const StateDict& weights, const std::string& path) 
 }  // namespace
 
 struct LocalizationModel::Impl {
-  Impl(const CheckpointInfo& info_) : info(info_), net(info_.config), spectrogram(info_.contract) {}
+  explicit Impl(const CheckpointInfo& info_)
+      : info(info_), net(info_.config), spectrogram(info_.contract) {
+    net->eval();  // inference: batch-norm running statistics, no dropout
+  }
 
   CheckpointInfo info;
   EzvslNet net;
@@ -201,7 +204,6 @@ std::unique_ptr<LocalizationModel> LocalizationModel::createUntrained(
   torch::manual_seed(seed);
   auto impl = std::make_unique<Impl>(info);
   initializeWeights(*impl->net);
-  impl->net->eval();
   return std::unique_ptr<LocalizationModel>(new LocalizationModel(std::move(impl)));
 }
 

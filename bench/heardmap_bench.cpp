@@ -1,0 +1,167 @@
+// heardmap-bench: prints a table of the pipeline's speeds on this machine (medians of repeated runs).
+// Usage: heardmap-bench [CLIP.mp4] [--quick]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/media/AudioTrack.h"
+#include "app/media/VideoDecoder.h"
+#include "core/AudioWindow.h"
+#include "core/HeatmapCompositor.h"
+#include "core/HeatmapProcessor.h"
+#include "core/Spectrogram.h"
+#include "core/ml/LocalizationModel.h"
+
+using namespace heardmap;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Repetitions per measured row (after kWarmupRuns unmeasured ones).
+constexpr int kRuns = 20;
+constexpr int kWarmupRuns = 3;
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void row(const std::string& what, const std::string& value, const std::string& note = "") {
+  std::printf("| %-56s | %14s | %-34s |\n", what.c_str(), value.c_str(), note.c_str());
+}
+
+std::string format(const char* fmt, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), fmt, value);
+  return buffer;
+}
+
+// Frames per second of a full pass over the clip, repeated `passes` times; median.
+double passFps(const std::string& clip, int passes, const std::function<void(const RgbImage&)>& work) {
+  std::vector<double> fps;
+  for (int p = 0; p < passes; ++p) {
+    VideoDecoder decoder(clip);
+    int frames = 0;
+    const auto start = Clock::now();
+    while (std::optional<RgbImage> frame = decoder.nextFrame()) {
+      work(*frame);
+      ++frames;
+    }
+    fps.push_back(frames / (millisecondsSince(start) / 1000.0));
+  }
+  return median(fps);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string clip = HEARDMAP_DEMO_CLIP;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      quick = true;
+    } else {
+      clip = argv[i];
+    }
+  }
+  const int runs = quick ? 5 : kRuns;
+  const int passes = quick ? 1 : 3;
+  const MediaInfo info = VideoDecoder(clip).info();
+  std::printf("clip: %s (%s)\n\n", clip.c_str(), info.summary().c_str());
+  std::printf("| %-56s | %14s | %-34s |\n", "measure", "median", "note");
+  std::printf("|%s|%s|%s|\n", std::string(58, '-').c_str(), std::string(16, '-').c_str(), std::string(36, '-').c_str());
+
+  const double decodeFps = passFps(clip, passes, [](const RgbImage&) {});
+  row("decode to RGB", format("%.0f fps", decodeFps), "FFmpeg, 1 decoder thread");
+
+  const PreprocessingContract contract = PreprocessingContract::ezvsl();
+  const AudioTrack track = decodeAudio(clip, contract.sampleRateHz, info.durationSeconds);
+  const std::vector<float> window = cutAudioWindow(track.samples, info.durationSeconds / 2, contract);
+  const Spectrogram spectrogram(contract);
+  std::vector<double> times;
+  for (int i = 0; i < kWarmupRuns + runs * 2; ++i) {
+    const auto start = Clock::now();
+    const std::vector<float> out = spectrogram.compute(window);
+    if (i >= kWarmupRuns) {
+      times.push_back(millisecondsSince(start));
+    }
+  }
+  row("spectrogram 257x200 (3 s at 16 kHz)", format("%.2f ms", median(times)), "double-precision FFT");
+
+  VideoDecoder frameSource(clip);
+  frameSource.seek(info.durationSeconds / 2);
+  const RgbImage frame = *frameSource.nextFrame();
+
+  struct Variant {
+    const char* name;
+    ModelConfig config;
+  };
+  double compactTwoThreadMs = 0.0;
+  for (const Variant& variant : {Variant{"full (ResNet-18, 224, D=512)", ModelConfig::full()},
+                                 Variant{"compact (1/2 width, 160, D=128)", ModelConfig::compact()}}) {
+    PreprocessingContract c = contract;
+    c.imageSize = variant.config.defaultImageSize();
+    auto model = LocalizationModel::createUntrained(variant.config, c, 1);
+    for (int threads : {1, 2}) {
+      LocalizationModel::setThreadCount(threads);
+      std::vector<double> visual;
+      std::vector<double> audio;
+      std::vector<double> total;
+      for (int i = 0; i < kWarmupRuns + runs; ++i) {
+        InferenceTiming timing;
+        model->localize(frame, window, &timing);
+        if (i >= kWarmupRuns) {
+          visual.push_back(timing.visualMs);
+          audio.push_back(timing.audioMs);
+          total.push_back(timing.totalMs);
+        }
+      }
+      const std::string label = std::string(variant.name) + ", " + std::to_string(threads) + " thr";
+      row("visual encoder: " + label, format("%.1f ms", median(visual)), "resize + normalise + trunk + proj");
+      row("audio encoder: " + label, format("%.1f ms", median(audio)));
+      row("frame total: " + label, format("%.1f ms", median(total)), format("= %.1f heatmaps/s", 1000.0 / median(total)));
+      if (variant.config.baseWidth == 32 && threads == 2) {
+        compactTwoThreadMs = median(total);
+      }
+    }
+  }
+
+  // End to end, as `heardmap render` does it minus encoding: decode, cut the audio window,
+  // infer, smooth/normalise and composite on the CPU, every frame, compact model, 2 threads.
+  LocalizationModel::setThreadCount(2);
+  PreprocessingContract compactContract = contract;
+  compactContract.imageSize = ModelConfig::compact().defaultImageSize();
+  auto compact = LocalizationModel::createUntrained(ModelConfig::compact(), compactContract, 1);
+  HeatmapProcessor processor;
+  HeatmapCompositor compositor;
+  compositor.setSettings(OverlaySettings{});
+  const double overlayFps = passFps(clip, passes, [&](const RgbImage& f) {
+    const Heatmap h = compact->localize(f, cutAudioWindow(track.samples, f.timeSeconds, compactContract));
+    compositor.compose(f, processor.process(h));
+  });
+  row("end-to-end overlay, compact, 2 threads", format("%.1f fps", overlayFps),
+      "decode+infer+CPU composite, serial");
+  const double composeOnlyFps = passFps(clip, passes, [&](const RgbImage& f) {
+    Heatmap h;
+    h.width = h.height = 5;
+    h.scores.assign(25, 0.1f);
+    h.scores[12] = 0.5f;
+    h.updateRange();
+    h.timeSeconds = f.timeSeconds;
+    compositor.compose(f, processor.process(h));
+  });
+  row("decode + CPU composite only", format("%.1f fps", composeOnlyFps), "the GUI composites on the GPU");
+  std::printf("\ntarget: compact model >= 30 fps overlay on 2 CPU cores; inference alone allows %.1f/s\n",
+              compactTwoThreadMs > 0 ? 1000.0 / compactTwoThreadMs : 0.0);
+  return 0;
+}

@@ -1,0 +1,264 @@
+#include <QtTest>
+#include <cmath>
+#include <fstream>
+#include <thread>
+
+#include "../TestFixtures.h"
+#include "core/AtomicFile.h"
+#include "core/Safetensors.h"
+#include "core/ml/InferenceWorker.h"
+#include "core/ml/LocalizationModel.h"
+#include "core/ml/PthFile.h"
+
+using namespace heardmap;
+
+namespace {
+
+RgbImage testFrame(int width, int height, double time = 0.0) {
+  RgbImage f;
+  f.width = width;
+  f.height = height;
+  f.timeSeconds = time;
+  f.pixels.resize(static_cast<size_t>(width * height * 3));
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      uint8_t* p = f.pixels.data() + (y * width + x) * 3;
+      p[0] = static_cast<uint8_t>(x * 255 / width);
+      p[1] = static_cast<uint8_t>(y * 255 / height);
+      p[2] = static_cast<uint8_t>((x * y) % 251);
+    }
+  }
+  return f;
+}
+
+std::vector<float> testAudio(const PreprocessingContract& c) {
+  std::vector<float> a(static_cast<size_t>(c.windowSamples()));
+  for (size_t i = 0; i < a.size(); ++i) {
+    a[i] = 0.3f * static_cast<float>(std::sin(2 * M_PI * 440.0 * i / c.sampleRateHz));
+  }
+  return a;
+}
+
+std::unique_ptr<LocalizationModel> compactModel(uint64_t seed) {
+  PreprocessingContract c = PreprocessingContract::ezvsl();
+  c.imageSize = 160;
+  return LocalizationModel::createUntrained(ModelConfig::compact(), c, seed);
+}
+
+}  // namespace
+
+class TestModels : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { LocalizationModel::setThreadCount(2); }
+
+  // Names and sizes follow torchvision's ResNet-18 and stoneMo/EZ-VSL's model.py.
+  void fullModelHasTorchvisionNames() {
+    auto model = LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 0);
+    const std::vector<std::string> names = model->parameterNames();
+    const auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+    for (const char* name : {"imgnet.conv1.weight", "imgnet.bn1.running_mean", "imgnet.layer1.0.conv1.weight",
+                             "imgnet.layer2.0.downsample.0.weight", "imgnet.layer2.0.downsample.1.running_var",
+                             "imgnet.layer4.1.bn2.num_batches_tracked", "img_proj.weight", "img_proj.bias",
+                             "audnet.conv1.weight", "audnet.layer4.1.conv2.weight", "aud_proj.weight",
+                             "aud_proj.bias"}) {
+      QVERIFY2(has(name), name);
+    }
+    QVERIFY(!has("imgnet.fc.weight"));
+    QVERIFY(!has("imgnet.layer1.0.downsample.0.weight"));  // stride 1, same width: no downsample
+    // ResNet-18 without fc: 11,689,512 - 513,000 = 11,176,512 parameters; the audio trunk's
+    // 1-channel conv1 has 2 * 64 * 49 fewer; each projection has 512 * 512 + 512.
+    QCOMPARE(model->parameterCount(), int64_t(11176512 + (11176512 - 6272) + 2 * 262656));
+    const StateDict dict = model->stateDict();
+    QCOMPARE(dict.at("audnet.conv1.weight").shape, (std::vector<int64_t>{64, 1, 7, 7}));
+    QCOMPARE(dict.at("img_proj.weight").shape, (std::vector<int64_t>{512, 512, 1, 1}));
+    QCOMPARE(dict.at("aud_proj.weight").shape, (std::vector<int64_t>{512, 512}));
+    QCOMPARE(model->mapSize(), 7);
+  }
+
+  void localizeGivesACosineMap() {
+    auto full = LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 0);
+    const Heatmap h = full->localize(testFrame(320, 180, 1.5), testAudio(full->contract()));
+    QCOMPARE(h.width, 7);
+    QCOMPARE(h.height, 7);
+    QCOMPARE(h.timeSeconds, 1.5);
+    for (float v : h.scores) {
+      QVERIFY(v >= -1.0001f && v <= 1.0001f);
+    }
+    QVERIFY(h.rawMax > h.rawMin);
+    auto compact = compactModel(1);
+    QCOMPARE(compact->mapSize(), 5);
+    const Heatmap hc = compact->localize(testFrame(64, 48), testAudio(compact->contract()));
+    QCOMPARE(hc.width, 5);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, compact->localize(testFrame(64, 48), std::vector<float>(100)));
+  }
+
+  void untrainedModelsAreDeterministicPerSeed() {
+    auto a = compactModel(5);
+    auto b = compactModel(5);
+    auto c = compactModel(6);
+    const std::vector<float> audio = testAudio(a->contract());
+    const Heatmap ha = a->localize(testFrame(64, 48), audio);
+    QCOMPARE(b->localize(testFrame(64, 48), audio).scores, ha.scores);
+    QVERIFY(c->localize(testFrame(64, 48), audio).scores != ha.scores);
+    QVERIFY(!a->info().trained);
+    QVERIFY(QString::fromStdString(a->info().displayName()).contains("untrained"));
+  }
+
+  void safetensorsRoundTrip() {
+    QTemporaryDir dir;
+    auto model = compactModel(2);
+    model->info().training = Json::parse(R"({"steps": 10})");
+    const std::string path = dir.filePath("m.safetensors").toStdString();
+    model->save(path);
+    auto loaded = LocalizationModel::load(path);
+    QCOMPARE(loaded->info().config.baseWidth, 32);
+    QCOMPARE(loaded->contract().imageSize, 160);
+    QCOMPARE(loaded->info().training.at("steps").asInt(), int64_t(10));
+    const std::vector<float> audio = testAudio(model->contract());
+    QCOMPARE(loaded->localize(testFrame(80, 60), audio).scores, model->localize(testFrame(80, 60), audio).scores);
+    // fp16 storage: close, not equal.
+    const std::string half = dir.filePath("h.safetensors").toStdString();
+    model->save(half, DType::F16);
+    const Heatmap h16 = LocalizationModel::load(half)->localize(testFrame(80, 60), audio);
+    const Heatmap h32 = model->localize(testFrame(80, 60), audio);
+    for (size_t i = 0; i < h16.scores.size(); ++i) {
+      QVERIFY(std::fabs(h16.scores[i] - h32.scores[i]) < 0.02f);
+    }
+    QVERIFY(QFileInfo(QString::fromStdString(half)).size() < QFileInfo(QString::fromStdString(path)).size() * 0.6);
+  }
+
+  void badCheckpointsGiveClearErrors() {
+    QTemporaryDir dir;
+    auto model = compactModel(3);
+    const std::string path = dir.filePath("m.safetensors").toStdString();
+    model->save(path);
+    // Truncated file.
+    const std::string bytes = readFile(path);
+    const std::string truncated = dir.filePath("t.safetensors").toStdString();
+    writeFileAtomically(truncated, bytes.substr(0, bytes.size() / 2));
+    try {
+      LocalizationModel::load(truncated);
+      QFAIL("loaded a truncated file");
+    } catch (const CheckpointError& e) {
+      QVERIFY2(QString(e.what()).contains("t.safetensors"), e.what());
+    }
+    // A shape mismatch names the tensor and both shapes, and leaves the model untouched.
+    SafetensorsFile file = loadSafetensors(path);
+    std::vector<float> wrong(64 * 3 * 7 * 7, 0.0f);
+    file.tensors["imgnet.conv1.weight"] = TensorData::fromFloat({64, 3, 7, 7}, wrong.data());
+    const std::string mismatched = dir.filePath("w.safetensors").toStdString();
+    saveSafetensors(mismatched, file);
+    try {
+      LocalizationModel::load(mismatched);
+      QFAIL("loaded mismatched shapes");
+    } catch (const CheckpointError& e) {
+      QVERIFY2(QString(e.what()).contains("'imgnet.conv1.weight' has shape [64, 3, 7, 7] but the model expects [32, 3, 7, 7]"), e.what());
+    }
+    const std::vector<float> audio = testAudio(model->contract());
+    const Heatmap before = model->localize(testFrame(64, 48), audio);
+    QVERIFY_THROWS_EXCEPTION(CheckpointError, model->loadWeights(file.tensors, false));
+    QCOMPARE(model->localize(testFrame(64, 48), audio).scores, before.scores);
+    // Missing tensors are listed.
+    file = loadSafetensors(path);
+    file.tensors.erase("aud_proj.weight");
+    saveSafetensors(mismatched, file);
+    try {
+      LocalizationModel::load(mismatched);
+      QFAIL("loaded with a missing tensor");
+    } catch (const CheckpointError& e) {
+      QVERIFY2(QString(e.what()).contains("aud_proj.weight"), e.what());
+    }
+  }
+
+  // A DDP-style EZ-VSL state dict ("module." prefixes) written with LibTorch's pickler loads.
+  void importsPthStateDicts() {
+    QTemporaryDir dir;
+    auto model = compactModel(4);
+    StateDict prefixed;
+    for (auto& [name, tensor] : model->stateDict()) {
+      prefixed["module." + name] = tensor;
+    }
+    const std::string path = dir.filePath("ezvsl_ddp.pth").toStdString();
+    writePthStateDict(path, prefixed);
+    QCOMPARE(QByteArray::fromStdString(readFile(path).substr(0, 2)), QByteArray("PK"));  // zip format
+    const StateDict read = readPthStateDict(path);
+    QVERIFY(read.count("imgnet.conv1.weight") == 1);
+    auto loaded = LocalizationModel::load(path);
+    QVERIFY(loaded->info().trained);
+    QCOMPARE(loaded->info().config.baseWidth, 32);
+    QCOMPARE(loaded->info().config.embedDim, 128);
+    // .pth files carry no contract: the EZ-VSL one (224 px) applies.
+    QCOMPARE(loaded->contract().imageSize, 224);
+    const std::vector<float> audio = testAudio(model->contract());
+    auto reference = LocalizationModel::createUntrained(ModelConfig::compact(), PreprocessingContract::ezvsl(), 4);
+    QCOMPARE(loaded->localize(testFrame(96, 64), audio).scores, reference->localize(testFrame(96, 64), audio).scores);
+  }
+
+  // torchvision ResNet-18 weights ("conv1.weight", ..., "fc.weight") initialise the visual trunk.
+  void importsTorchvisionBackbones() {
+    QTemporaryDir dir;
+    auto donor = LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 9);
+    StateDict torchvision;
+    for (auto& [name, tensor] : donor->stateDict()) {
+      if (name.rfind("imgnet.", 0) == 0) {
+        torchvision[name.substr(7)] = tensor;
+      }
+    }
+    std::vector<float> fc(1000 * 512, 0.01f);
+    torchvision["fc.weight"] = TensorData::fromFloat({1000, 512}, fc.data());
+    torchvision["fc.bias"] = TensorData::fromFloat({1000}, fc.data());
+    const std::string path = dir.filePath("resnet18.pth").toStdString();
+    writePthStateDict(path, torchvision);
+    auto loaded = LocalizationModel::load(path);
+    QVERIFY(!loaded->info().trained);
+    QVERIFY(QString::fromStdString(loaded->info().source).contains("visual backbone only"));
+    const StateDict got = loaded->stateDict();
+    QCOMPARE(got.at("imgnet.layer3.1.conv2.weight").bytes, donor->stateDict().at("imgnet.layer3.1.conv2.weight").bytes);
+  }
+
+  void rejectsBrokenPthFiles() {
+    QTemporaryDir dir;
+    const std::string garbage = dir.filePath("garbage.pth").toStdString();
+    writeFileAtomically(garbage, std::string(1000, 'x'));
+    try {
+      LocalizationModel::load(garbage);
+      QFAIL("loaded garbage");
+    } catch (const CheckpointError& e) {
+      QVERIFY2(QString(e.what()).contains("not a zip-format PyTorch file"), e.what());
+    }
+    auto model = compactModel(4);
+    const std::string path = dir.filePath("m.pth").toStdString();
+    writePthStateDict(path, model->stateDict());
+    const std::string bytes = readFile(path);
+    const std::string truncated = dir.filePath("cut.pth").toStdString();
+    writeFileAtomically(truncated, bytes.substr(0, bytes.size() / 3));
+    QVERIFY_THROWS_EXCEPTION(CheckpointError, LocalizationModel::load(truncated));
+  }
+
+  // Requests arriving faster than inference are replaced (latest wins); the last one is served.
+  void workerIsLatestWins() {
+    InferenceWorker worker;
+    std::shared_ptr<LocalizationModel> model = compactModel(1);
+    worker.setModel(model);
+    const std::vector<float> audio = testAudio(model->contract());
+    for (int i = 0; i < 20; ++i) {
+      worker.submit({testFrame(64, 48, i * 0.04), audio});
+    }
+    std::optional<Heatmap> last;
+    QVERIFY(heardmap::test::waitUntil([&] {
+      std::optional<Heatmap> result = worker.takeResult();
+      if (result) {
+        last = result;
+      }
+      return last && last->timeSeconds > 0.75;
+    }, 10000));
+    QCOMPARE(last->timeSeconds, 19 * 0.04);
+    QVERIFY(worker.droppedRequests() > 0);
+    QVERIFY(worker.lastError().empty());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestModels)
+#include "tst_Models.moc"

@@ -1,0 +1,127 @@
+// Renders the overlay shader in a real GL context (Xvfb + Mesa llvmpipe) and compares the
+// read-back pixels with the CPU compositor, which is the shader's specification.
+#include <QtTest>
+#include <QSurfaceFormat>
+
+#include "core/HeatmapCompositor.h"
+#include "ui/VideoView.h"
+
+using namespace heardmap;
+
+namespace {
+
+RgbImage patternFrame(int width, int height) {
+  RgbImage f;
+  f.width = width;
+  f.height = height;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      f.pixels.insert(f.pixels.end(), {uint8_t(x * 4), uint8_t(y * 5), uint8_t((x * 7 + y * 3) % 256)});
+    }
+  }
+  return f;
+}
+
+DisplayHeatmap gradient(int size) {
+  DisplayHeatmap h;
+  h.width = size;
+  h.height = size;
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      h.scores.push_back(-0.3f + 0.1f * x + 0.05f * y * y);
+    }
+  }
+  h.low = *std::min_element(h.scores.begin(), h.scores.end());
+  h.high = *std::max_element(h.scores.begin(), h.scores.end());
+  h.rawMin = h.low;
+  h.rawMax = h.high;
+  return h;
+}
+
+}  // namespace
+
+class TestOverlayShader : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    if (QGuiApplication::platformName() != "xcb") {
+      QSKIP("needs a real GL context: run under xvfb-run (the offscreen platform crashes QOpenGLWidget)");
+    }
+  }
+
+  void matchesTheCpuCompositor_data() {
+    QTest::addColumn<int>("colormap");
+    QTest::addColumn<float>("opacity");
+    QTest::addColumn<bool>("absolute");
+    QTest::newRow("jet 0.6") << int(ColormapId::Jet) << 0.6f << false;
+    QTest::newRow("viridis 1.0") << int(ColormapId::Viridis) << 1.0f << false;
+    QTest::newRow("inferno threshold") << int(ColormapId::Inferno) << 0.8f << true;
+  }
+
+  void matchesTheCpuCompositor() {
+    QFETCH(int, colormap);
+    QFETCH(float, opacity);
+    QFETCH(bool, absolute);
+    const int width = 64;
+    const int height = 48;
+    const RgbImage frame = patternFrame(width, height);
+    DisplayHeatmap heatmap = gradient(7);
+    if (absolute) {
+      heatmap.hideBelowLow = true;
+      heatmap.low = 0.2f;  // about half the map is below
+      heatmap.high = 1.0f;
+    }
+    OverlaySettings settings;
+    settings.colormap = static_cast<ColormapId>(colormap);
+    settings.opacity = opacity;
+
+    VideoView view;
+    view.setFixedSize(width, height);
+    view.setFrame(frame);
+    view.setHeatmap(heatmap);
+    view.setOverlaySettings(settings);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY2(view.shaderLog().isEmpty(), qPrintable(view.shaderLog()));
+    QVERIFY(view.glVersion().startsWith("4.") || view.glVersion().startsWith("3.3"));
+    const QImage shot = view.grabFramebuffer().convertToFormat(QImage::Format_RGB888);
+    QCOMPARE(shot.width(), width);
+    QCOMPARE(shot.height(), height);
+
+    HeatmapCompositor cpu;
+    cpu.setSettings(settings);
+    const RgbImage expected = cpu.compose(frame, heatmap);
+    int worst = 0;
+    int untouched = 0;
+    for (int y = 0; y < height; ++y) {
+      const uchar* line = shot.constScanLine(y);
+      for (int x = 0; x < width; ++x) {
+        const uint8_t* want = expected.pixel(x, y);
+        const uint8_t* base = frame.pixel(x, y);
+        bool same = true;
+        for (int c = 0; c < 3; ++c) {
+          worst = std::max(worst, std::abs(int(line[x * 3 + c]) - int(want[c])));
+          same = same && want[c] == base[c];
+        }
+        untouched += same ? 1 : 0;
+      }
+    }
+    // GPU interpolation runs in lower precision than the CPU's float maths: a few levels of slack.
+    QVERIFY2(worst <= 4, qPrintable(QString("max channel difference %1").arg(worst)));
+    if (absolute) {
+      QVERIFY2(untouched > width * height / 5, qPrintable(QString::number(untouched)));
+    }
+  }
+};
+
+int main(int argc, char** argv) {
+  QSurfaceFormat format;
+  format.setVersion(3, 3);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  QSurfaceFormat::setDefaultFormat(format);
+  QApplication app(argc, argv);
+  TestOverlayShader test;
+  return QTest::qExec(&test, argc, argv);
+}
+#include "tst_OverlayShader.moc"

@@ -1,0 +1,137 @@
+// Opens a clip in the real main window under Xvfb, plays it and drives it with the keyboard.
+#include <QtTest>
+#include <QComboBox>
+#include <QLabel>
+#include <QSurfaceFormat>
+
+#include "../TestFixtures.h"
+#include "core/ml/LocalizationModel.h"
+#include "ui/MainWindow.h"
+#include "ui/OverlayPanel.h"
+#include "ui/PlayerController.h"
+#include "ui/VideoView.h"
+
+using namespace heardmap;
+Q_DECLARE_METATYPE(heardmap::DisplayHeatmap)
+using heardmap::test::fixture;
+
+class TestPlayer : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    if (QGuiApplication::platformName() != "xcb") {
+      QSKIP("needs a real GL context: run under xvfb-run");
+    }
+    qputenv("HEARDMAP_NO_AUDIO", "1");
+    LocalizationModel::setThreadCount(2);
+  }
+
+  void opensPlaysAndOverlays() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Xvfb has no window manager to activate the window; window shortcuts need an active one.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.loadModel(QString()));
+    QVERIFY(window.findChild<QLabel*>("trainedState")->text().contains("UNTRAINED"));
+    PlayerController* player = window.controller();
+    QVERIFY(window.openMedia(fixture("player.mp4")));
+    QCOMPARE(player->mediaInfo().width, 640);
+    QVERIFY(player->audioStatus().contains("silent wall clock"));
+    QVERIFY(window.findChild<QLabel*>("audioStatus")->text().contains("silent wall clock"));
+
+    player->play();
+    QTRY_VERIFY_WITH_TIMEOUT(player->position() > 1.0, 5000);
+    QVERIFY(player->isPlaying());
+    QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= 3, 10000);
+    QVERIFY(player->currentFrame().timeSeconds > 0.5);
+    QVERIFY(window.findChild<QLabel*>("scoreRange")->text().contains("max"));
+
+    // The view shows the frame with the overlay: not the clear colour.
+    const QImage shot = window.videoView()->grabFramebuffer();
+    const QColor centre = shot.pixelColor(shot.width() / 2, shot.height() / 2);
+    QVERIFY(centre != QColor::fromRgbF(0.08f, 0.08f, 0.09f));
+
+    // Space pauses; '.' steps exactly one frame; ',' steps back; ']' speeds up by 10 %.
+    player->seek(1.0);
+    player->play();  // (the clip may have ended while heatmaps were awaited)
+    QVERIFY(player->isPlaying());
+    QTest::keyClick(&window, Qt::Key_Space);
+    QTRY_VERIFY(!player->isPlaying());
+    player->seek(1.0);
+    QTRY_VERIFY(std::fabs(player->currentFrame().timeSeconds - 1.0) < 1e-6);
+    const double paused = player->currentFrame().timeSeconds;
+    QTest::keyClick(&window, Qt::Key_Period);
+    QTRY_COMPARE(player->currentFrame().timeSeconds, paused + 0.04);
+    QTest::keyClick(&window, Qt::Key_Comma);
+    QTRY_VERIFY(std::fabs(player->currentFrame().timeSeconds - paused) < 1e-6);
+    QTest::keyClick(&window, Qt::Key_BracketRight);
+    QVERIFY(std::fabs(player->speed() - 1.1) < 1e-9);
+    QTest::keyClick(&window, Qt::Key_Backspace);
+    QCOMPARE(player->speed(), 1.0);
+    QTest::keyClick(&window, Qt::Key_Left);
+    QTRY_VERIFY(player->currentFrame().timeSeconds < 0.05);
+
+    // Playing to the end stops there.
+    player->seek(2.7);
+    player->play();
+    QTRY_VERIFY_WITH_TIMEOUT(!player->isPlaying(), 5000);
+    QVERIFY(player->position() >= 2.9);
+  }
+
+  // The audio window placement is a visible setting; switching it recomputes the heatmap.
+  void placementSettingChangesTheAudioTheModelHears() {
+    MainWindow window;
+    QVERIFY(window.loadModel(QString()));
+    QVERIFY(window.openMedia(fixture("player.mp4")));
+    PlayerController* player = window.controller();
+    QSignalSpy heatmaps(player, &PlayerController::heatmapReady);
+    player->seek(1.2);  // the tone starts at 1 s: centred and causal windows hear different audio
+    QTRY_VERIFY(!heatmaps.isEmpty() && std::fabs(player->currentFrame().timeSeconds - 1.2) < 1e-6);
+    QTRY_VERIFY(player->heatmapsProduced() >= 1);
+    QTest::qWait(300);
+    const auto centred = heatmaps.last().first().value<DisplayHeatmap>();
+    auto* placement = window.findChild<QComboBox*>("placement");
+    QCOMPARE(placement->currentData().toInt(), int(WindowPlacement::Centred));
+    heatmaps.clear();
+    placement->setCurrentIndex(placement->findData(int(WindowPlacement::Causal)));
+    QTRY_VERIFY(!heatmaps.isEmpty());
+    const auto causal = heatmaps.last().first().value<DisplayHeatmap>();
+    QVERIFY(causal.scores != centred.scores);
+  }
+
+  void badFileKeepsThePreviousClip() {
+    MainWindow window;
+    QVERIFY(window.loadModel(QString()));
+    QVERIFY(window.openMedia(fixture("player.mp4")));
+    QSignalSpy errors(window.controller(), &PlayerController::errorOccurred);
+    QVERIFY(!window.openMedia(fixture("garbage.mp4")));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(errors.first().first().toString().contains("garbage.mp4"));
+    QCOMPARE(window.controller()->mediaInfo().width, 640);
+    QVERIFY(!window.loadModel(fixture("garbage.mp4")));  // not a checkpoint: error, model kept
+    QVERIFY(window.controller()->model() != nullptr);
+  }
+
+  void clipWithoutAudioSaysSo() {
+    MainWindow window;
+    QVERIFY(window.loadModel(QString()));
+    QVERIFY(window.openMedia(fixture("silent-video.mkv")));
+    QVERIFY(window.controller()->audioStatus().contains("no audio track"));
+    window.controller()->play();
+    QTRY_VERIFY_WITH_TIMEOUT(window.controller()->heatmapsProduced() >= 1, 10000);
+  }
+};
+
+int main(int argc, char** argv) {
+  QSurfaceFormat format;
+  format.setVersion(3, 3);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  QSurfaceFormat::setDefaultFormat(format);
+  QApplication app(argc, argv);
+  TestPlayer test;
+  return QTest::qExec(&test, argc, argv);
+}
+#include "tst_Player.moc"
