@@ -1,0 +1,119 @@
+// Every expected value below was worked out by hand (see the comments).
+#include <QtTest>
+
+#include "core/eval/GroundTruth.h"
+#include "core/eval/Localization.h"
+#include "core/eval/NegativeAudio.h"
+
+using namespace heardmap;
+
+class TestMetrics : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void consensusGroundTruthWeighsAgreement() {
+    // Annotator A marks [0,2)x[0,2), B marks [1,3)x[1,3): pixel (1,1) is marked twice -> 1,
+    // pixels marked once -> 0.5, unmarked -> 0.
+    const std::vector<float> g = consensusGroundTruth({{{0, 0, 2, 2}}, {{1, 1, 3, 3}}}, 4);
+    QCOMPARE(g[0 * 4 + 0], 0.5f);
+    QCOMPARE(g[1 * 4 + 1], 1.0f);
+    QCOMPARE(g[2 * 4 + 2], 0.5f);
+    QCOMPARE(g[3 * 4 + 3], 0.0f);
+    QCOMPARE(g[0 * 4 + 2], 0.0f);
+    const std::vector<float> u = unionGroundTruth({{0, 0, 2, 2}, {1, 1, 3, 3}}, 4);
+    QCOMPARE(u[1 * 4 + 1], 1.0f);
+    QCOMPARE(u[0 * 4 + 1], 1.0f);
+    QCOMPARE(u[3 * 4 + 0], 0.0f);
+  }
+
+  void normalizedBoxesTruncateLikeThePapers() {
+    // int(0.1*224)=22, int(0.2*224)=44, int(0.55*224)=123, 1.3 clips to 1 -> 224.
+    const PixelBox b = boxFromNormalized(0.1, 0.2, 0.55, 1.3, 224);
+    QCOMPARE(b.x0, 22);
+    QCOMPARE(b.y0, 44);
+    QCOMPARE(b.x1, 123);
+    QCOMPARE(b.y1, 224);
+  }
+
+  void upsamplingAlignsCorners() {
+    // 2x2 [0 1; 2 3] to 3x3: corners kept, edge midpoints and centre averaged.
+    const std::vector<float> out = upsampleAlignCorners({0, 1, 2, 3}, 2, 2, 3, 3);
+    QCOMPARE(out, (std::vector<float>{0, 0.5f, 1, 1, 1.5f, 2, 2, 2.5f, 3}));
+  }
+
+  void binarizationRules() {
+    // Relative: sorted [0.1 0.2 0.3 0.4], index 4/2 = 2 -> threshold 0.3, ">=".
+    QCOMPARE(binarize({0.1f, 0.4f, 0.2f, 0.3f}, PredictionRule::RelativeMedian, {}),
+             (std::vector<uint8_t>{0, 1, 0, 1}));
+    // Ties at the median are all predicted.
+    QCOMPARE(binarize({0.5f, 0.5f, 0.5f, 0.5f}, PredictionRule::RelativeMedian, {}),
+             (std::vector<uint8_t>{1, 1, 1, 1}));
+    QCOMPARE(binarize({0.49f, 0.5f, 0.9f}, PredictionRule::AbsoluteHalf, {}), (std::vector<uint8_t>{0, 1, 1}));
+    // Adaptive: one ground-truth pixel -> only the highest pixel.
+    QCOMPARE(binarize({0.2f, 0.9f, 0.4f}, PredictionRule::AdaptiveTopK, {0.0f, 0.0f, 1.0f}),
+             (std::vector<uint8_t>{0, 1, 0}));
+    std::vector<float> map = {2.0f, 4.0f, 3.0f};
+    minMaxNormalize(map);
+    QCOMPARE(map, (std::vector<float>{0.0f, 1.0f, 0.5f}));
+  }
+
+  void consensusIoUCountsOutsidePixels() {
+    // I = 1 (pixel 0, weight 1); sum G = 1.5; predicted outside the GT: pixel 2 -> 1.
+    // cIoU = 1 / (1.5 + 1) = 0.4.
+    QCOMPARE(consensusIoU({1, 0, 1, 0}, {1.0f, 0.5f, 0.0f, 0.0f}), 0.4);
+    QCOMPARE(consensusIoU({0, 0}, {0.0f, 0.0f}), 0.0);
+  }
+
+  void successCurveAndAuc() {
+    // Values 0, 0.3, 0.5, 1. Python's 0.05 * 6 is 0.30000000000000004 > 0.3, so the 0.3 sample
+    // drops out at i = 6 already. Rates: i=0 1; i=1..5 0.75; i=6..10 0.5; i=11..20 0.25.
+    // Trapezoids x 0.05: 0.875 + 4*0.75 + 0.625 + 4*0.5 + 0.375 + 9*0.25 = 9.125 -> 45.625.
+    const SuccessCurve c = successCurve({0.0, 0.3, 0.5, 1.0});
+    QCOMPARE(c.thresholds.size(), size_t(21));
+    QCOMPARE(c.rates[5], 0.75);
+    QCOMPARE(c.rates[6], 0.5);
+    QCOMPARE(c.rates[10], 0.5);
+    QCOMPARE(c.rates[20], 0.25);
+    QCOMPARE(c.successAt50, 50.0);
+    QVERIFY(std::fabs(c.auc - 45.625) < 1e-9);
+    QVERIFY(std::fabs(c.meanIoU - 0.45) < 1e-12);
+  }
+
+  void instanceSuccessNeedsEveryInstance() {
+    // Worst instances 0.4 and 0.7: one of two images passes 0.5.
+    const SuccessCurve c = instanceSuccessCurve({{0.6, 0.4}, {0.7, 0.9}});
+    QCOMPARE(c.successAt50, 50.0);
+  }
+
+  void slavcDetectionScores() {
+    // P1 (0.9, IoU .8), P2 (0.8, IoU .3), N1 (0.7), P3 (0.6, IoU .6), N2 (0.2); 3 positives.
+    // PR at thresholds .9 .8 .7 .6 .2: P = 1 .5 .33 .5 .4, R = 1/3 1/3 1/3 2/3 2/3.
+    // Envelope 1 .5 .5 .5 .4 -> AP = 1/3 * 1 + 1/3 * .5 = 0.5.
+    // Deciles of {.2 .6 .7 .8 .9}: F1 = .5, .571, .333, .4, .5 -> max 4/7.
+    const std::vector<DetectionSample> samples = {
+        {true, 0.9, 0.8}, {true, 0.8, 0.3}, {false, 0.7, 0.0}, {true, 0.6, 0.6}, {false, 0.2, 0.0}};
+    const DetectionScores s = detectionScores(samples);
+    QVERIFY(std::fabs(s.averagePrecision - 50.0) < 1e-9);
+    QVERIFY(std::fabs(s.maxF1 - 400.0 / 7.0) < 1e-9);
+    QVERIFY(std::fabs(s.precisionAt50 - 200.0 / 3.0) < 1e-9);
+  }
+
+  void negativeAudioStatistics() {
+    std::vector<float> map = {-1.0f, 0.0f, 1.0f};
+    toUnitScore(map);
+    QCOMPARE(map, (std::vector<float>{0.0f, 0.5f, 1.0f}));
+    // Top quarter of 8 values 0..7 (/7): 7 and 6 -> 13/14.
+    std::vector<float> eight;
+    for (int i = 0; i < 8; ++i) {
+      eight.push_back(i / 7.0f);
+    }
+    QVERIFY(std::fabs(topQuarterConfidence(eight) - 13.0 / 14.0) < 1e-6);
+    QCOMPARE(areaAboveThreshold({0.2f, 0.6f, 0.7f, 0.4f}, 0.55), 0.5);
+    // pIA 0 and 0.5: fraction <= t is 0.5 below t = 0.5 and 1 from there:
+    // 9 * 0.5 + 0.75 + 10 * 1 = 15.25 trapezoids x 0.05 -> 76.25.
+    QVERIFY(std::fabs(areaOverCurve({0.0, 0.5}) - 76.25) < 1e-9);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestMetrics)
+#include "tst_Metrics.moc"
