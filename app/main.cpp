@@ -6,6 +6,7 @@
 #include <QTimer>
 #include <cstring>
 
+#include "app/cli/DataCommand.h"
 #include "app/cli/RenderCommand.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/MainWindow.h"
@@ -21,6 +22,9 @@ constexpr int kInferenceThreads = 2;
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "render") == 0) {
     return heardmap::runRenderCommand(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "data") == 0) {
+    return heardmap::runDataCommand(argc - 1, argv + 1);
   }
   // Must precede QApplication: the overlay shader is GLSL 3.30 core.
   QSurfaceFormat format;

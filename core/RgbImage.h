@@ -1,6 +1,7 @@
 // An 8-bit RGB picture (tightly packed rows) with the media time it belongs to.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -9,7 +9,7 @@ packages=(
   libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
   portaudio19-dev libasound2-dev
   xvfb xauth x11-apps imagemagick
-  tuxpaint-stamps-default tuxpaint-data
+  tuxpaint-stamps-default tuxpaint-data plasma-workspace-wallpapers mate-backgrounds
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -27,4 +27,22 @@ head -c "$(( $(stat -c %s whole.mp4) / 2 ))" whole.mp4 > truncated.mp4
 ff -f lavfi -i "$video" -f lavfi -i "$tone" -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest whole.mkv
 head -c "$(( $(stat -c %s whole.mkv) * 6 / 10 ))" whole.mkv > truncated.mkv
 rm -f whole.mp4 whole.mkv
+# A miniature Tux Paint stamp tree and background folder for the asset-pack builder.
+mkdir -p stamps/animals/cats stamps/animals/dogs stamps/things stamps/symbols/math stamps/cartoon backgrounds
+disc() {  # disc COLOUR OUT.png: an opaque disc on a transparent 64x48 canvas
+  ff -f lavfi -i "color=c=black:s=64x48,format=rgba" -vf "geq=r='$1':g=90:b=40:a='if(lt(hypot(X-32,Y-24),16),255,0)'" -frames:v 1 "$2"
+}
+disc 230 stamps/animals/cats/cat.png
+ff -f lavfi -i "sine=frequency=700:sample_rate=22050:duration=0.8" -c:a libvorbis stamps/animals/cats/cat.ogg
+ff -f lavfi -i "sine=frequency=300:sample_rate=22050:duration=0.5" -c:a libvorbis stamps/animals/cats/cat_desc.ogg
+echo "A cat." > stamps/animals/cats/cat.txt
+disc 40 stamps/animals/dogs/dog.png
+ff -f lavfi -i "sine=frequency=200:sample_rate=44100:duration=1.2" -c:a pcm_s16le stamps/animals/dogs/dog.wav
+disc 120 stamps/things/box.png
+disc 10 stamps/symbols/math/one.png
+ff -f lavfi -i "sine=frequency=500:sample_rate=22050:duration=0.3" -c:a libvorbis stamps/symbols/math/one.ogg
+disc 60 stamps/cartoon/toon.png
+ff -f lavfi -i "sine=frequency=900:sample_rate=22050:duration=0.3" -c:a libvorbis stamps/cartoon/toon.ogg
+ff -f lavfi -i "testsrc2=size=400x300" -frames:v 1 backgrounds/a.jpg
+ff -f lavfi -i "mandelbrot=size=300x400" -frames:v 1 backgrounds/b.png
 touch fixtures.ok

@@ -1,0 +1,47 @@
+#include "Scene.h"
+
+namespace heardmap {
+
+std::string conditionName(SceneCondition condition) {
+  switch (condition) {
+    case SceneCondition::Positive: return "positive";
+    case SceneCondition::Silence: return "silence";
+    case SceneCondition::Noise: return "noise";
+    case SceneCondition::Offscreen: return "offscreen";
+    case SceneCondition::MultiSource: return "multisource";
+    case SceneCondition::Invalid: break;
+  }
+  return "invalid";
+}
+
+SceneCondition conditionFromName(const std::string& name) {
+  for (SceneCondition c : allConditions()) {
+    if (conditionName(c) == name) {
+      return c;
+    }
+  }
+  return SceneCondition::Invalid;
+}
+
+const std::vector<SceneCondition>& allConditions() {
+  static const std::vector<SceneCondition> kAll = {SceneCondition::Positive, SceneCondition::MultiSource,
+                                                   SceneCondition::Silence, SceneCondition::Noise,
+                                                   SceneCondition::Offscreen};
+  return kAll;
+}
+
+bool hasVisibleSource(SceneCondition condition) {
+  return condition == SceneCondition::Positive || condition == SceneCondition::MultiSource;
+}
+
+std::vector<PixelBox> Scene::sourceBoxes() const {
+  std::vector<PixelBox> boxes;
+  for (const PlacedObject& o : objects) {
+    if (o.sounding) {
+      boxes.push_back(o.box);
+    }
+  }
+  return boxes;
+}
+
+}  // namespace heardmap
