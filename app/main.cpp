@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "app/cli/DataCommand.h"
+#include "app/cli/EvalCommand.h"
 #include "app/cli/RenderCommand.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/MainWindow.h"
@@ -22,6 +23,9 @@ constexpr int kInferenceThreads = 2;
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "render") == 0) {
     return heardmap::runRenderCommand(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "eval") == 0) {
+    return heardmap::runEvalCommand(argc - 1, argv + 1);
   }
   if (argc >= 2 && std::strcmp(argv[1], "data") == 0) {
     return heardmap::runDataCommand(argc - 1, argv + 1);

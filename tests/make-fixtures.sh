@@ -45,4 +45,35 @@ disc 60 stamps/cartoon/toon.png
 ff -f lavfi -i "sine=frequency=900:sample_rate=22050:duration=0.3" -c:a libvorbis stamps/cartoon/toon.ogg
 ff -f lavfi -i "testsrc2=size=400x300" -frames:v 1 backgrounds/a.jpg
 ff -f lavfi -i "mandelbrot=size=300x400" -frames:v 1 backgrounds/b.png
+# Miniature dataset folders in the standard layouts (boxes chosen by hand, see tst_Datasets).
+frame() { ff -f lavfi -i "testsrc2=size=$1" -frames:v 1 "$2"; }
+wav() { ff -f lavfi -i "sine=frequency=$1:sample_rate=16000:duration=$2" "$3"; }
+mkdir -p datasets/flickr/Annotations datasets/flickr/frames datasets/flickr/audio
+cat > datasets/flickr/Annotations/f1.xml <<'XML'
+<annotation><filename>f1</filename>
+<object><name>annotator1</name><bbox><xmin>0</xmin><ymin>0</ymin><xmax>128</xmax><ymax>128</ymax></bbox></object>
+<object><name>annotator2</name><bbox><xmin>64</xmin><ymin>64</ymin><xmax>192</xmax><ymax>192</ymax></bbox></object>
+</annotation>
+XML
+cp datasets/flickr/Annotations/f1.xml datasets/flickr/Annotations/f2.xml
+frame 256x256 datasets/flickr/frames/f1.jpg
+wav 440 4 datasets/flickr/audio/f1.wav
+mkdir -p datasets/vggss/frames datasets/vggss/audio
+echo '[{"file": "v1", "class": "tone", "bbox": [[0.25, 0.5, 0.75, 1.2]]}, {"file": "gone", "bbox": [[0, 0, 1, 1]]}]' > datasets/vggss/vggss.json
+frame 320x240 datasets/vggss/frames/v1.jpg
+wav 880 10 datasets/vggss/audio/v1.wav
+mkdir -p datasets/avs/visual_frames/test/tone/clipA datasets/avs/audio_wav/test/tone
+echo '[{"image": "/mnt/elsewhere/s4_data/visual_frames/test/tone/clipA/clipA_3.png", "audio": "/mnt/elsewhere/s4_data/audio_wav/test/tone/clipA.wav", "gt_box": [21.0, 72.0, 196.0, 140.0]}]' > datasets/avs/s4_box.json
+frame 224x224 datasets/avs/visual_frames/test/tone/clipA/clipA_3.png
+wav 330 5 datasets/avs/audio_wav/test/tone/clipA.wav
+mkdir -p datasets/is3/visual_frames datasets/is3/audio_wav
+echo '[{"image": "/x/visual_frames/cat_bell_7_cat.jpg", "audio": "/x/audio_wav/cat_bell_7_cat.wav", "gt_box": [0, 0, 100, 100]}, {"image": "/x/visual_frames/cat_bell_7_bell.jpg", "audio": "/x/audio_wav/cat_bell_7_bell.wav", "gt_box": [120, 120, 224, 224]}]' > datasets/is3/synthetic3240_bbox.json
+frame 224x224 datasets/is3/visual_frames/cat_bell_7_cat.jpg
+cp datasets/is3/visual_frames/cat_bell_7_cat.jpg datasets/is3/visual_frames/cat_bell_7_bell.jpg
+wav 500 10 datasets/is3/audio_wav/cat_bell_7_cat.wav
+wav 1500 10 datasets/is3/audio_wav/cat_bell_7_bell.wav
+mkdir -p datasets/folder
+cp clip.mp4 datasets/folder/a.mp4
+cp clip.webm datasets/folder/b.webm
+echo '{"a.mp4": [{"time": 0.5, "boxes": [[0.1, 0.1, 0.5, 0.5]]}, {"time": 1.5, "boxes": [[0.5, 0.5, 0.9, 0.9]]}]}' > datasets/folder/boxes.json
 touch fixtures.ok

@@ -71,6 +71,25 @@ class TestDataCommands : public QObject {
     QCOMPARE(json["condition"].toString(), QString("positive"));
     QVERIFY(json["objects"].toArray().size() >= 2);
     QVERIFY(QFileInfo(dir.filePath("sheet.png")).size() > 1000);
+
+    // The synthetic benchmark on this pack: one row per condition, every number finite.
+    QProcess eval;
+    eval.setProcessChannelMode(QProcess::MergedChannels);
+    eval.start(qEnvironmentVariable("HEARDMAP_BINARY"),
+               {"eval", "--pack", packPath, "--per-condition", "3", "--out", dir.filePath("eval")});
+    QVERIFY(eval.waitForFinished(120000));
+    const QString evalOutput = QString::fromUtf8(eval.readAll());
+    QVERIFY2(eval.exitCode() == 0, qPrintable(evalOutput));
+    QVERIFY(evalOutput.contains("| SLAVC AP |") || evalOutput.contains("SLAVC AP"));
+    QFile csv(dir.filePath("eval/results.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 6);
+    for (const char* condition : {"positive", "multisource", "silence", "noise", "offscreen"}) {
+      QVERIFY(lines.filter(QString(",%1,3,").arg(condition)).size() == 1);
+    }
+    QVERIFY(!lines.join(',').contains("nan"));
+    QVERIFY(QFileInfo(dir.filePath("eval/success_curves.png")).size() > 1000);
   }
 };
 

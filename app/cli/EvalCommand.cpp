@@ -1,0 +1,268 @@
+#include "EvalCommand.h"
+
+#include <QDir>
+#include <QGuiApplication>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "DatasetReader.h"
+#include "ProgressBar.h"
+#include "app/media/AudioTrack.h"
+#include "app/media/ImageLoader.h"
+#include "app/media/MediaError.h"
+#include "app/media/VideoDecoder.h"
+#include "core/AudioWindow.h"
+#include "core/AtomicFile.h"
+#include "core/data/SceneSynthesizer.h"
+#include "core/eval/BenchmarkAccumulator.h"
+#include "core/ml/LocalizationModel.h"
+#include "ui/plots/ChartRenderer.h"
+
+namespace heardmap {
+namespace {
+
+// Scenes per condition of the fixed test split (the full split is 2,000 per condition).
+constexpr int kDefaultPerCondition = 200;
+// Intra-op threads for evaluation.
+constexpr int kEvalThreads = 2;
+
+void printUsage() {
+  std::fprintf(stderr,
+               "usage: heardmap eval [--checkpoint FILE|untrained]... [--data synthetic|DIR]\n"
+               "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
+               "                     [--per-condition N] [--threshold T] [--out DIR]\n"
+               "Evaluates each model on the synthetic benchmark's fixed test split, or on a dataset\n"
+               "folder in one of the standard layouts (detected when --format is not given); writes\n"
+               "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png.\n");
+}
+
+struct LoadedSample {
+  RgbImage frame;
+  std::vector<float> audio;  // whole file, mono, at the requested rate
+  double audioCentreSeconds = 0.0;
+};
+
+LoadedSample loadSample(const EvalSample& sample, int rateHz) {
+  LoadedSample loaded;
+  if (!sample.imagePath.empty()) {
+    const RgbaImage rgba = decodeImageRgba(sample.imagePath);
+    loaded.frame.width = rgba.width;
+    loaded.frame.height = rgba.height;
+    loaded.frame.pixels.reserve(static_cast<size_t>(rgba.width * rgba.height * 3));
+    for (size_t i = 0; i < rgba.pixels.size(); i += 4) {
+      loaded.frame.pixels.insert(loaded.frame.pixels.end(), rgba.pixels.begin() + static_cast<std::ptrdiff_t>(i),
+                                 rgba.pixels.begin() + static_cast<std::ptrdiff_t>(i + 3));
+    }
+  } else {
+    VideoDecoder decoder(sample.videoPath);
+    const double t = sample.frameSeconds >= 0 ? sample.frameSeconds : decoder.info().durationSeconds / 2;
+    decoder.seek(t);
+    std::optional<RgbImage> frame = decoder.nextFrame();
+    if (!frame) {
+      throw MediaError("no frame at " + std::to_string(t) + " s");
+    }
+    loaded.frame = std::move(*frame);
+  }
+  const AudioTrack track = decodeAudio(sample.audioPath, rateHz);
+  loaded.audio = track.samples;
+  loaded.audioCentreSeconds = sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds
+                                                             : track.durationSeconds() / 2;
+  if (sample.audioCentreSeconds < 0 && !sample.videoPath.empty() && sample.frameSeconds >= 0) {
+    loaded.audioCentreSeconds = sample.frameSeconds;
+  }
+  return loaded;
+}
+
+void writePlots(const std::vector<BenchmarkResult>& results, const std::string& out) {
+  QVector<ChartSeries> curves;
+  for (const BenchmarkResult& r : results) {
+    for (const ConditionResult& c : r.conditions) {
+      if (c.condition != SceneCondition::Positive) {
+        continue;
+      }
+      ChartSeries s;
+      s.label = QString::fromStdString(r.method);
+      for (size_t i = 0; i < c.relative.thresholds.size(); ++i) {
+        s.x.push_back(c.relative.thresholds[i]);
+        s.y.push_back(c.relative.rates[i]);
+      }
+      curves.push_back(s);
+    }
+  }
+  ChartAxes axes;
+  axes.title = "Success rate vs cIoU threshold (positive scenes, relative prediction)";
+  axes.xLabel = "cIoU threshold";
+  axes.yLabel = "fraction of scenes with cIoU >= threshold";
+  ChartRenderer::writeLineChart(QString::fromStdString(out + "/success_curves.png"), axes, curves);
+
+  for (const BenchmarkResult& r : results) {
+    QVector<ChartSeries> histograms;
+    for (const ConditionResult& c : r.conditions) {
+      ChartSeries s;
+      s.label = QString::fromStdString(conditionName(c.condition));
+      for (double v : c.maxScores) {
+        s.y.push_back(v);
+      }
+      histograms.push_back(s);
+    }
+    ChartAxes h;
+    h.title = QString::fromStdString("Max (cos+1)/2 per scene by condition: " + r.method);
+    h.xLabel = "max of (cos + 1) / 2 over the map";
+    h.yLabel = "fraction of scenes";
+    h.xMin = 0.3;
+    h.xMax = 1.0;
+    std::string safe = r.method;
+    for (char& ch : safe) {
+      if (!std::isalnum(static_cast<unsigned char>(ch))) {
+        ch = '_';
+      }
+    }
+    ChartRenderer::writeHistogram(QString::fromStdString(out + "/max_score_hist_" + safe + ".png"), h, histograms, 35);
+  }
+}
+
+}  // namespace
+
+int runEvalCommand(int argc, char** argv) {
+  std::vector<std::string> checkpoints;
+  std::string pack = HEARDMAP_DEFAULT_PACK;
+  std::string data = "synthetic";
+  DatasetFormat format = DatasetFormat::Invalid;
+  std::string out = "heardmap-eval";
+  int perCondition = kDefaultPerCondition;
+  double threshold = 0.5;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool hasValue = i + 1 < argc;
+    if (arg == "--checkpoint" && hasValue) {
+      checkpoints.push_back(argv[++i]);
+    } else if (arg == "--data" && hasValue) {
+      data = argv[++i];
+    } else if (arg == "--format" && hasValue) {
+      format = datasetFormatFromName(argv[++i]);
+      if (format == DatasetFormat::Invalid) {
+        std::fprintf(stderr, "heardmap eval: unknown format (flickr, vggss, avsbench, is3, folder)\n");
+        return 2;
+      }
+    } else if (arg == "--pack" && hasValue) {
+      pack = argv[++i];
+    } else if (arg == "--per-condition" && hasValue) {
+      perCondition = std::atoi(argv[++i]);
+    } else if (arg == "--threshold" && hasValue) {
+      threshold = std::atof(argv[++i]);
+    } else if (arg == "--out" && hasValue) {
+      out = argv[++i];
+    } else {
+      printUsage();
+      return 2;
+    }
+  }
+  if (checkpoints.empty()) {
+    checkpoints.push_back("untrained");
+  }
+  if (perCondition < 1) {
+    printUsage();
+    return 2;
+  }
+  try {
+    LocalizationModel::setThreadCount(kEvalThreads);
+    std::vector<std::unique_ptr<LocalizationModel>> models;
+    std::vector<BenchmarkAccumulator> accumulators;
+    for (const std::string& checkpoint : checkpoints) {
+      models.push_back(LocalizationModel::open(checkpoint == "untrained" ? std::string() : checkpoint));
+      const std::string name = models.back()->info().displayName() +
+                               (checkpoint == "untrained" ? "" : " [" + std::filesystem::path(checkpoint).filename().string() + "]");
+      std::fprintf(stderr, "model: %s (%s)\n", name.c_str(), models.back()->info().contract.summary().c_str());
+      accumulators.emplace_back(name, threshold);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    int64_t done = 0;
+    if (data == "synthetic") {
+      const AssetPack assets = AssetPack::load(pack);
+      SynthesisOptions options;
+      options.imageSize = kEvalGridSize;
+      options.split = Split::Test;
+      const SceneSynthesizer synthesizer(assets, options);
+      ProgressBar bar("eval", static_cast<int64_t>(perCondition * allConditions().size()));
+      for (SceneCondition condition : allConditions()) {
+        for (int i = 0; i < perCondition; ++i) {
+          const Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
+          for (size_t m = 0; m < models.size(); ++m) {
+            accumulators[m].add(scene, models[m]->localize(scene.image, scene.audio));
+          }
+          bar.update(++done);
+        }
+      }
+      bar.finish();
+    } else {
+      if (format == DatasetFormat::Invalid) {
+        format = detectDatasetFormat(data);
+      }
+      const DatasetScan scan = readDataset(data, format);
+      std::fprintf(stderr, "%s: %zu samples, %d skipped for missing files\n", datasetFormatName(format).c_str(),
+                   scan.samples.size(), scan.missing);
+      for (const std::string& missing : scan.missingExamples) {
+        std::fprintf(stderr, "  missing: %s\n", missing.c_str());
+      }
+      ProgressBar bar("eval", static_cast<int64_t>(scan.samples.size()));
+      int failed = 0;
+      for (const EvalSample& sample : scan.samples) {
+        try {
+          const LoadedSample loaded = loadSample(sample, models.front()->contract().sampleRateHz);
+          for (size_t m = 0; m < models.size(); ++m) {
+            PreprocessingContract contract = models[m]->contract();
+            const std::vector<float> window = cutAudioWindow(loaded.audio, loaded.audioCentreSeconds, contract);
+            accumulators[m].add(sample.target, models[m]->localize(loaded.frame, window));
+          }
+        } catch (const std::exception& e) {
+          ++failed;
+          std::fprintf(stderr, "\nskipped %s: %s\n", sample.id.c_str(), e.what());
+        }
+        bar.update(++done);
+      }
+      bar.finish();
+      if (failed > 0) {
+        std::fprintf(stderr, "%d samples could not be decoded and were skipped\n", failed);
+      }
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "%.1f samples/s (%zu models)\n", static_cast<double>(done) / seconds, models.size());
+    std::vector<BenchmarkResult> results;
+    for (const BenchmarkAccumulator& a : accumulators) {
+      results.push_back(a.finish());
+    }
+    std::filesystem::create_directories(out);
+    const std::string markdown = benchmarkMarkdown(results);
+    std::printf("%s", markdown.c_str());
+    writeFileAtomically(out + "/results.md", markdown);
+    writeFileAtomically(out + "/results.csv", benchmarkCsv(results));
+    Json::Array all;
+    for (const BenchmarkResult& r : results) {
+      all.push_back(r.toJson());
+    }
+    Json document(Json::Object{});
+    document["data"] = Json(data == "synthetic" ? "synthetic:" + pack : data);
+    document["per_condition"] = Json(perCondition);
+    document["results"] = Json(all);
+    writeFileAtomically(out + "/results.json", document.dump(2) + "\n");
+
+    // Fonts need a QGuiApplication; a headless one is enough for QPainter on QImage.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    int qtArgc = 1;
+    char* qtArgv[] = {argv[0], nullptr};
+    QGuiApplication app(qtArgc, qtArgv);
+    writePlots(results, out);
+    std::fprintf(stderr, "wrote %s/results.{md,csv,json} and plots\n", out.c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "heardmap eval: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace heardmap

@@ -1,0 +1,80 @@
+// Collects one model's heatmaps over the synthetic benchmark's scenes and computes the table:
+// per condition cIoU / AUC (relative, absolute and adaptive conventions), IIoU for multi-source
+// scenes, fixed-scale score statistics (max of (cos+1)/2, pIA), and SLAVC AP / max-F1 over
+// positives + negatives. Every number carries its convention in its name.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../Heatmap.h"
+#include "../Json.h"
+#include "../data/Scene.h"
+#include "Localization.h"
+#include "NegativeAudio.h"
+
+namespace heardmap {
+
+// Evaluation grid side (the papers' 224).
+constexpr int kEvalGridSize = 224;
+
+struct ConditionResult {
+  SceneCondition condition = SceneCondition::Invalid;
+  int samples = 0;
+  SuccessCurve relative;  // top-50 % prediction (EZ-VSL / FNAC / SLAVC)
+  SuccessCurve absolute;  // min-max map >= 0.5 (SSPL, original cIoU)
+  SuccessCurve adaptive;  // top-K, K = ground-truth area
+  SuccessCurve instance;  // IIoU (multi-source only), relative prediction per instance
+  double meanMaxScore = 0.0;    // mean over samples of max (cos+1)/2
+  double medianMaxScore = 0.0;
+  double meanAreaAbove = 0.0;   // pIA: mean fraction of the image with (cos+1)/2 >= threshold
+  double areaOverCurve = 0.0;   // AOC of pIA (negatives), x100
+  std::vector<double> maxScores;  // per sample, for histograms
+};
+
+struct BenchmarkResult {
+  std::string method;
+  double scoreThreshold = 0.5;  // for pIA, in (cos+1)/2 units
+  std::vector<ConditionResult> conditions;
+  DetectionScores detection;   // SLAVC: positive scenes vs silence + noise + offscreen
+
+  Json toJson() const;
+};
+
+// What one evaluated sample should show, on the kEvalGridSize grid.
+struct EvalTarget {
+  SceneCondition condition = SceneCondition::Invalid;
+  std::vector<float> groundTruth;  // kEvalGridSize^2; empty when nothing should be localised
+  // Instance-level evaluation (IIoU): each instance's own map, grouped per image by `group`.
+  std::vector<std::vector<float>> instanceGroundTruths;
+  std::string group;
+
+  static EvalTarget fromScene(const Scene& scene);
+};
+
+class BenchmarkAccumulator {
+ public:
+  BenchmarkAccumulator(std::string method, double scoreThreshold);
+  // heatmap: the model's raw cosine map for the sample.
+  void add(const EvalTarget& target, const Heatmap& heatmap);
+  void add(const Scene& scene, const Heatmap& heatmap) { add(EvalTarget::fromScene(scene), heatmap); }
+  BenchmarkResult finish() const;
+
+ private:
+  struct Samples {
+    std::vector<double> relative, absolute, adaptive, maxScores, areaAbove;
+    std::map<std::string, std::vector<double>> instances;  // group -> instance IoUs
+  };
+  std::string method_;
+  double scoreThreshold_;
+  std::map<SceneCondition, Samples> samples_;
+  std::vector<DetectionSample> detection_;
+};
+
+// Markdown table of several models' results (one row per method x condition).
+std::string benchmarkMarkdown(const std::vector<BenchmarkResult>& results);
+// The same as CSV with a header row.
+std::string benchmarkCsv(const std::vector<BenchmarkResult>& results);
+
+}  // namespace heardmap

@@ -1,0 +1,115 @@
+// The standard dataset layouts, read from miniature folders made by tests/make-fixtures.sh.
+#include <QtTest>
+
+#include "../TestFixtures.h"
+#include "app/cli/DatasetReader.h"
+
+using namespace heardmap;
+using heardmap::test::fixture;
+
+namespace {
+
+std::string dataset(const char* name) { return fixture(QString("datasets/") + name).toStdString(); }
+float at(const std::vector<float>& map, int x, int y) { return map[static_cast<size_t>(y * kEvalGridSize + x)]; }
+
+}  // namespace
+
+class TestDatasets : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void detectsFormats() {
+    QCOMPARE(detectDatasetFormat(dataset("flickr")), DatasetFormat::Flickr);
+    QCOMPARE(detectDatasetFormat(dataset("vggss")), DatasetFormat::VggSs);
+    QCOMPARE(detectDatasetFormat(dataset("avs")), DatasetFormat::AvsBench);
+    QCOMPARE(detectDatasetFormat(dataset("is3")), DatasetFormat::Is3);
+    QCOMPARE(detectDatasetFormat(dataset("folder")), DatasetFormat::Folder);
+  }
+
+  // Two annotators' boxes (0..128 and 64..192 in 256 px) become 0..112 and 56..168 on 224:
+  // the overlap weighs 1, the rest of each box 0.5. f2 has no frame or audio: skipped, counted.
+  void flickrConsensus() {
+    const DatasetScan scan = readDataset(dataset("flickr"), DatasetFormat::Flickr);
+    QCOMPARE(scan.samples.size(), size_t(1));
+    QCOMPARE(scan.missing, 1);
+    QVERIFY(QString::fromStdString(scan.missingExamples.front()).contains("f2"));
+    const std::vector<float>& gt = scan.samples[0].target.groundTruth;
+    QCOMPARE(at(gt, 10, 10), 0.5f);
+    QCOMPARE(at(gt, 60, 60), 1.0f);
+    QCOMPARE(at(gt, 111, 111), 1.0f);
+    QCOMPARE(at(gt, 150, 150), 0.5f);
+    QCOMPARE(at(gt, 167, 167), 0.5f);
+    QCOMPARE(at(gt, 168, 168), 0.0f);
+  }
+
+  // VGG-SS: [0.25, 0.5, 0.75, 1.2] -> columns 56..168, rows 112..224 (clipped); "gone" is missing.
+  void vggssUnion() {
+    const DatasetScan scan = readDataset(dataset("vggss"), DatasetFormat::VggSs);
+    QCOMPARE(scan.samples.size(), size_t(1));
+    QCOMPARE(scan.missing, 1);
+    const std::vector<float>& gt = scan.samples[0].target.groundTruth;
+    QCOMPARE(at(gt, 56, 112), 1.0f);
+    QCOMPARE(at(gt, 55, 112), 0.0f);
+    QCOMPARE(at(gt, 167, 223), 1.0f);
+    QCOMPARE(at(gt, 168, 200), 0.0f);
+    QCOMPARE(at(gt, 100, 111), 0.0f);
+    QCOMPARE(scan.samples[0].audioCentreSeconds, -1.0);  // the middle of the 10 s file
+  }
+
+  // AVSBench entries carry the authors' absolute paths; the reader finds the files under root.
+  void avsBenchRebasesPathsAndTimesFrames() {
+    const DatasetScan scan = readDataset(dataset("avs"), DatasetFormat::AvsBench);
+    QCOMPARE(scan.samples.size(), size_t(1));
+    QCOMPARE(scan.missing, 0);
+    QVERIFY(QFileInfo::exists(QString::fromStdString(scan.samples[0].imagePath)));
+    QCOMPARE(scan.samples[0].audioCentreSeconds, 2.5);  // frame 3 of the 5 s clip
+    QCOMPARE(at(scan.samples[0].target.groundTruth, 21, 72), 1.0f);
+    QCOMPARE(at(scan.samples[0].target.groundTruth, 196, 72), 0.0f);
+  }
+
+  void is3GroupsInstancesPerImage() {
+    const DatasetScan scan = readDataset(dataset("is3"), DatasetFormat::Is3);
+    QCOMPARE(scan.samples.size(), size_t(2));
+    QCOMPARE(scan.samples[0].target.group, std::string("cat_bell_7"));
+    QCOMPARE(scan.samples[1].target.group, std::string("cat_bell_7"));
+    QCOMPARE(scan.samples[1].target.instanceGroundTruths.size(), size_t(1));
+  }
+
+  void folderWithAndWithoutBoxes() {
+    const DatasetScan scan = readDataset(dataset("folder"), DatasetFormat::Folder);
+    QCOMPARE(scan.samples.size(), size_t(3));  // two annotated times of a.mp4, the middle of b.webm
+    QCOMPARE(scan.samples[1].frameSeconds, 1.5);
+    QCOMPARE(at(scan.samples[1].target.groundTruth, 150, 150), 1.0f);
+    QVERIFY(scan.samples[2].target.groundTruth.empty());
+  }
+
+  void missingIndexIsAClearError() {
+    try {
+      readDataset(dataset("folder"), DatasetFormat::VggSs);
+      QFAIL("read a folder without vggss.json");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(QString(e.what()).contains("vggss.json"), e.what());
+    }
+  }
+
+  void evalCommandRunsOnADatasetFolder() {
+    QTemporaryDir dir;
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(qEnvironmentVariable("HEARDMAP_BINARY"),
+                  {"eval", "--data", fixture("datasets/is3"), "--out", dir.path()});
+    QVERIFY(process.waitForFinished(120000));
+    const QString output = QString::fromUtf8(process.readAll());
+    QVERIFY2(process.exitCode() == 0, qPrintable(output));
+    QVERIFY(output.contains("is3: 2 samples, 0 skipped"));
+    QFile csv(dir.filePath("results.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);  // header + the positive row
+    QVERIFY(lines[1].contains(",positive,2,"));
+    QVERIFY(QFileInfo(dir.filePath("success_curves.png")).size() > 1000);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestDatasets)
+#include "tst_Datasets.moc"
