@@ -1,8 +1,9 @@
 // Torch translation unit: the EZ-VSL-family networks and their inference.
 #include "LocalizationModel.h"
 
+#include "EzvslNet.h"
+
 #include <dlfcn.h>
-#include <torch/torch.h>
 
 #include <chrono>
 #include <cstring>
@@ -14,126 +15,10 @@
 namespace heardmap {
 namespace {
 
-namespace nn = torch::nn;
 using Clock = std::chrono::steady_clock;
 
 double millisecondsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-// torchvision BasicBlock: conv3x3-bn-relu-conv3x3-bn (+ downsample) + relu.
-struct BasicBlockImpl : nn::Module {
-  BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride)
-      : conv1(nn::Conv2dOptions(inChannels, outChannels, 3).stride(stride).padding(1).bias(false)),
-        bn1(outChannels),
-        conv2(nn::Conv2dOptions(outChannels, outChannels, 3).stride(1).padding(1).bias(false)),
-        bn2(outChannels) {
-    register_module("conv1", conv1);
-    register_module("bn1", bn1);
-    register_module("conv2", conv2);
-    register_module("bn2", bn2);
-    if (stride != 1 || inChannels != outChannels) {
-      downsample = nn::Sequential(
-          nn::Conv2d(nn::Conv2dOptions(inChannels, outChannels, 1).stride(stride).bias(false)),
-          nn::BatchNorm2d(outChannels));
-      register_module("downsample", downsample);
-    }
-  }
-
-  torch::Tensor forward(const torch::Tensor& x) {
-    torch::Tensor out = torch::relu(bn1(conv1(x)));
-    out = bn2(conv2(out));
-    const torch::Tensor identity = downsample.is_empty() ? x : downsample->forward(x);
-    return torch::relu(out + identity);
-  }
-
-  nn::Conv2d conv1;
-  nn::BatchNorm2d bn1;
-  nn::Conv2d conv2;
-  nn::BatchNorm2d bn2;
-  nn::Sequential downsample{nullptr};
-};
-TORCH_MODULE(BasicBlock);
-
-// torchvision ResNet-18 without avgpool/fc: returns the layer4 feature map.
-struct ResNetTrunkImpl : nn::Module {
-  ResNetTrunkImpl(int64_t inChannels, int64_t width)
-      : conv1(nn::Conv2dOptions(inChannels, width, 7).stride(2).padding(3).bias(false)), bn1(width) {
-    register_module("conv1", conv1);
-    register_module("bn1", bn1);
-    layer1 = register_module("layer1", makeLayer(width, width, 1));
-    layer2 = register_module("layer2", makeLayer(width, 2 * width, 2));
-    layer3 = register_module("layer3", makeLayer(2 * width, 4 * width, 2));
-    layer4 = register_module("layer4", makeLayer(4 * width, 8 * width, 2));
-  }
-
-  static nn::Sequential makeLayer(int64_t in, int64_t out, int64_t stride) {
-    return nn::Sequential(BasicBlock(in, out, stride), BasicBlock(out, out, 1));
-  }
-
-  torch::Tensor forward(torch::Tensor x) {
-    x = torch::relu(bn1(conv1(x)));
-    x = torch::max_pool2d(x, /*kernel_size=*/3, /*stride=*/2, /*padding=*/1);
-    return layer4->forward(layer3->forward(layer2->forward(layer1->forward(x))));
-  }
-
-  nn::Conv2d conv1;
-  nn::BatchNorm2d bn1;
-  nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
-};
-TORCH_MODULE(ResNetTrunk);
-
-// EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj.
-struct EzvslNetImpl : nn::Module {
-  explicit EzvslNetImpl(const ModelConfig& config)
-      : imgnet(3, config.baseWidth),
-        img_proj(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1)),
-        audnet(1, config.baseWidth),
-        aud_proj(8 * config.baseWidth, config.embedDim) {
-    register_module("imgnet", imgnet);
-    register_module("img_proj", img_proj);
-    register_module("audnet", audnet);
-    register_module("aud_proj", aud_proj);
-  }
-
-  // B x D x h x w, unit length over D.
-  torch::Tensor encodeImage(const torch::Tensor& image) {
-    return torch::nn::functional::normalize(
-        img_proj(imgnet(image)), nn::functional::NormalizeFuncOptions().dim(1));
-  }
-
-  // B x D, unit length.
-  torch::Tensor encodeAudio(const torch::Tensor& spectrogram) {
-    torch::Tensor a = audnet(spectrogram);
-    a = torch::amax(a, {2, 3});
-    return torch::nn::functional::normalize(aud_proj(a),
-                                            nn::functional::NormalizeFuncOptions().dim(1));
-  }
-
-  ResNetTrunk imgnet;
-  nn::Conv2d img_proj;
-  ResNetTrunk audnet;
-  nn::Linear aud_proj;
-};
-TORCH_MODULE(EzvslNet);
-
-void initializeWeights(nn::Module& module) {
-  torch::NoGradGuard noGrad;
-  for (auto& child : module.modules(/*include_self=*/false)) {
-    if (auto* conv = child->as<nn::Conv2d>()) {
-      nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
-      if (conv->bias.defined()) {
-        nn::init::zeros_(conv->bias);
-      }
-    } else if (auto* bn = child->as<nn::BatchNorm2d>()) {
-      nn::init::normal_(bn->weight, 1.0, 0.02);
-      nn::init::zeros_(bn->bias);
-    } else if (auto* linear = child->as<nn::Linear>()) {
-      nn::init::normal_(linear->weight, 0.0, 0.01);
-      linear->weight.clamp_(-0.02, 0.02);  // truncated at two standard deviations
-      nn::init::zeros_(linear->bias);
-    }
-  }
 }
 
 torch::ScalarType scalarTypeFor(DType dtype) {
@@ -381,23 +266,7 @@ Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<flo
   const double spectrogramMs = millisecondsSince(start);
 
   const auto visualStart = Clock::now();
-  const int size = contract.imageSize;
-  torch::Tensor image =
-      torch::from_blob(const_cast<uint8_t*>(frame.pixels.data()), {1, frame.height, frame.width, 3},
-                       torch::kByte)
-          .permute({0, 3, 1, 2})
-          .to(torch::kFloat)
-          .div_(255.0f);
-  image = torch::nn::functional::interpolate(
-      image, torch::nn::functional::InterpolateFuncOptions()
-                 .size(std::vector<int64_t>{size, size})
-                 .mode(torch::kBicubic)
-                 .align_corners(false)
-                 .antialias(true));
-  image = image.clamp_(0.0f, 1.0f);
-  const torch::Tensor mean = torch::tensor({contract.imageMean[0], contract.imageMean[1], contract.imageMean[2]}).view({1, 3, 1, 1});
-  const torch::Tensor std = torch::tensor({contract.imageStd[0], contract.imageStd[1], contract.imageStd[2]}).view({1, 3, 1, 1});
-  image = (image - mean) / std;
+  const torch::Tensor image = imageTensor({&frame}, contract);
   const torch::Tensor visual = impl_->net->encodeImage(image);  // 1 x D x h x w
   const double visualMs = millisecondsSince(visualStart);
 
@@ -421,6 +290,47 @@ Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<flo
     *timing = {spectrogramMs, visualMs, audioMs, heatmap.inferenceMs};
   }
   return heatmap;
+}
+
+EzvslNet& networkOf(LocalizationModel& model) { return model.impl_->net; }
+
+torch::Tensor imageTensor(const std::vector<const RgbImage*>& frames, const PreprocessingContract& contract) {
+  const int size = contract.imageSize;
+  std::vector<torch::Tensor> images;
+  for (const RgbImage* frame : frames) {
+    torch::Tensor image =
+        torch::from_blob(const_cast<uint8_t*>(frame->pixels.data()), {1, frame->height, frame->width, 3}, torch::kByte)
+            .permute({0, 3, 1, 2})
+            .to(torch::kFloat)
+            .div_(255.0f);
+    if (frame->width != size || frame->height != size) {
+      image = torch::nn::functional::interpolate(image, torch::nn::functional::InterpolateFuncOptions()
+                                                            .size(std::vector<int64_t>{size, size})
+                                                            .mode(torch::kBicubic)
+                                                            .align_corners(false)
+                                                            .antialias(true))
+                  .clamp_(0.0f, 1.0f);
+    }
+    images.push_back(image);
+  }
+  const torch::Tensor mean =
+      torch::tensor({contract.imageMean[0], contract.imageMean[1], contract.imageMean[2]}).view({1, 3, 1, 1});
+  const torch::Tensor std =
+      torch::tensor({contract.imageStd[0], contract.imageStd[1], contract.imageStd[2]}).view({1, 3, 1, 1});
+  return (torch::cat(images, 0) - mean) / std;
+}
+
+torch::Tensor spectrogramTensor(const std::vector<const std::vector<float>*>& windows,
+                                const PreprocessingContract& contract) {
+  const Spectrogram spectrogram(contract);
+  std::vector<torch::Tensor> out;
+  for (const std::vector<float>* window : windows) {
+    std::vector<float> values = spectrogram.compute(*window);
+    out.push_back(torch::from_blob(values.data(), {1, 1, contract.frequencyBins(), spectrogram.framesFor(window->size())},
+                                   torch::kFloat)
+                      .clone());
+  }
+  return torch::cat(out, 0);
 }
 
 const CheckpointInfo& LocalizationModel::info() const { return impl_->info; }

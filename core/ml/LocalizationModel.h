@@ -14,6 +14,8 @@
 
 namespace heardmap {
 
+class EzvslNet;
+
 // What loadWeights did.
 struct LoadReport {
   int loaded = 0;
@@ -70,6 +72,7 @@ class LocalizationModel {
   static void setThreadCount(int threads);
 
  private:
+  friend EzvslNet& networkOf(LocalizationModel& model);  // training access (EzvslNet.h)
   struct Impl;
   explicit LocalizationModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

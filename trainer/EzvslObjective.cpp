@@ -1,0 +1,26 @@
+// Torch translation unit.
+#include "EzvslObjective.h"
+
+#include "EzvslObjectiveTorch.h"
+
+namespace heardmap {
+
+torch::Tensor ezvslLoss(const torch::Tensor& visual, const torch::Tensor& audio, double temperature) {
+  const int64_t batch = visual.size(0);
+  // similarity[i][j][p] = <v_i(p), a_j> / tau
+  const torch::Tensor similarity = torch::einsum("ndhw,md->nmhw", {visual, audio}).flatten(2) / temperature;
+  const torch::Tensor logits = std::get<0>(similarity.max(2));  // B x B, image i vs audio j
+  const torch::Tensor labels = torch::arange(batch, torch::TensorOptions().dtype(torch::kLong).device(visual.device()));
+  return torch::nn::functional::cross_entropy(logits, labels) +
+         torch::nn::functional::cross_entropy(logits.t(), labels);
+}
+
+double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim, int height,
+                      int width, double temperature) {
+  torch::NoGradGuard noGrad;
+  const torch::Tensor visual = torch::from_blob(const_cast<float*>(v.data()), {batch, dim, height, width}).clone();
+  const torch::Tensor audio = torch::from_blob(const_cast<float*>(a.data()), {batch, dim}).clone();
+  return ezvslLoss(visual, audio, temperature).item<double>();
+}
+
+}  // namespace heardmap

@@ -1,0 +1,13 @@
+// EZ-VSL's multiple-instance contrastive loss (stoneMo/EZ-VSL model.py, max_xmil_loss):
+// logit(i, j) = max over locations p of <v_i(p), a_j> / tau; symmetric InfoNCE on the batch.
+#pragma once
+
+#include <vector>
+
+namespace heardmap {
+
+// Torch-free evaluation for tests: v is B x D x H x W (unit vectors over D), a is B x D.
+double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim, int height,
+                      int width, double temperature);
+
+}  // namespace heardmap

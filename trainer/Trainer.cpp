@@ -1,0 +1,202 @@
+// Torch translation unit: the training loop.
+#include "Trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "EzvslObjectiveTorch.h"
+#include "core/data/SceneSynthesizer.h"
+#include "core/eval/BenchmarkAccumulator.h"
+#include "core/ml/EzvslNet.h"
+
+namespace heardmap {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Lines of text progress: one every this many steps.
+constexpr int kProgressEvery = 10;
+
+// The seed of scene i of a step: independent of batch composition, reproducible on resume.
+uint64_t trainingSeed(uint64_t runSeed, int64_t step, int index) {
+  uint64_t x = runSeed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull +
+               static_cast<uint64_t>(index);
+  x ^= x >> 31;
+  return x;
+}
+
+BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test, int perCondition,
+                         torch::Device device) {
+  EzvslNet& net = networkOf(model);
+  net->eval();
+  net->to(torch::kCPU);
+  BenchmarkAccumulator accumulator(model.info().displayName(), 0.5);
+  for (SceneCondition condition : allConditions()) {
+    for (int i = 0; i < perCondition; ++i) {
+      const Scene scene = test.make(SceneSynthesizer::testSeed(condition, i), condition);
+      accumulator.add(scene, model.localize(scene.image, scene.audio));
+    }
+  }
+  net->to(device);
+  net->train();
+  return accumulator.finish();
+}
+
+Json compactMetrics(const BenchmarkResult& result) {
+  Json j(Json::Object{});
+  for (const ConditionResult& c : result.conditions) {
+    Json row(Json::Object{});
+    if (hasVisibleSource(c.condition)) {
+      row["ciou50_relative"] = Json(c.relative.successAt50);
+      row["auc_relative"] = Json(c.relative.auc);
+      row["ciou50_adaptive"] = Json(c.adaptive.successAt50);
+    }
+    row["mean_max_unit"] = Json(c.meanMaxScore);
+    row["mean_pia"] = Json(c.meanAreaAbove);
+    j[conditionName(c.condition)] = row;
+  }
+  j["slavc_ap"] = Json(result.detection.averagePrecision);
+  j["slavc_max_f1"] = Json(result.detection.maxF1);
+  j["samples_per_condition"] = Json(result.conditions.empty() ? 0 : result.conditions.front().samples);
+  j["split"] = Json("synthetic test split (fixed seeds)");
+  return j;
+}
+
+}  // namespace
+
+TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress) {
+  TrainingSummary summary;
+  const bool cuda = torch::cuda::is_available();
+  const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  summary.device = cuda ? "cuda" : "cpu (" + std::to_string(config.threads) + " threads)";
+  LocalizationModel::setThreadCount(config.threads);
+  torch::manual_seed(config.seed);
+
+  const AssetPack pack = AssetPack::load(config.packPath);
+  std::unique_ptr<LocalizationModel> model;
+  int64_t startStep = 0;
+  if (config.resume && std::filesystem::exists(config.outputPath)) {
+    model = LocalizationModel::load(config.outputPath);
+    startStep = static_cast<int64_t>(model->info().training.numberOr("steps_done", 0));
+  } else if (!config.initPath.empty()) {
+    model = LocalizationModel::load(config.initPath);
+  } else {
+    ModelConfig modelConfig = config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
+    modelConfig.method = config.method;
+    modelConfig.temperature = config.temperature;
+    PreprocessingContract contract = PreprocessingContract::ezvsl();
+    contract.imageSize = modelConfig.defaultImageSize();
+    model = LocalizationModel::createUntrained(modelConfig, contract, config.seed);
+  }
+  model->info().trained = true;
+  model->info().source = config.outputPath;
+  const PreprocessingContract contract = model->contract();
+  SynthesisOptions trainOptions;
+  trainOptions.imageSize = contract.imageSize;
+  trainOptions.sampleRateHz = contract.sampleRateHz;
+  trainOptions.windowSeconds = contract.windowSeconds;
+  trainOptions.split = Split::Train;
+  const SceneSynthesizer trainScenes(pack, trainOptions);
+  SynthesisOptions testOptions = trainOptions;
+  testOptions.imageSize = kEvalGridSize;
+  testOptions.split = Split::Test;
+  const SceneSynthesizer testScenes(pack, testOptions);
+
+  EzvslNet& net = networkOf(*model);
+  net->to(device);
+  net->train();
+  torch::optim::Adam optimizer(net->parameters(),
+                               torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
+
+  const auto saveCheckpoint = [&](int64_t stepsDone, const Json& metrics) {
+    CheckpointInfo& info = model->info();
+    Json training = config.toJson();
+    training["steps_done"] = Json(static_cast<double>(stepsDone));
+    training["device"] = Json(summary.device);
+    training["wall_seconds"] = Json(summary.wallSeconds);
+    training["samples_per_second"] = Json(summary.samplesPerSecond);
+    training["final_loss"] = Json(summary.finalLoss);
+    training["resume_note"] = Json("optimizer moments are not stored; a resumed run restarts them");
+    info.training = training;
+    if (!metrics.isNull()) {
+      info.metrics = metrics;
+    }
+    model->save(config.outputPath);
+  };
+
+  const auto start = Clock::now();
+  int64_t samples = 0;
+  double lossSum = 0.0;
+  int lossCount = 0;
+  for (int64_t step = startStep; step < config.steps; ++step) {
+    std::vector<Scene> batch;
+    batch.reserve(static_cast<size_t>(config.batchSize));
+    for (int i = 0; i < config.batchSize; ++i) {
+      batch.push_back(trainScenes.make(trainingSeed(config.seed, step, i), SceneCondition::Positive));
+    }
+    std::vector<const RgbImage*> frames;
+    std::vector<const std::vector<float>*> windows;
+    for (const Scene& s : batch) {
+      frames.push_back(&s.image);
+      windows.push_back(&s.audio);
+    }
+    const torch::Tensor images = imageTensor(frames, contract).to(device);
+    const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
+    const torch::Tensor loss =
+        ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms), model->info().config.temperature);
+    const double lossValue = loss.item<double>();
+    if (!std::isfinite(lossValue)) {
+      summary.stoppedOnNonFinite = true;
+      progress(config.progress == ProgressFormat::JsonLines
+                   ? "{\"event\": \"stopped\", \"reason\": \"non-finite loss\", \"step\": " + std::to_string(step) + "}"
+                   : "stopped at step " + std::to_string(step) + ": loss is not finite; the last good checkpoint is kept");
+      break;
+    }
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+    samples += config.batchSize;
+    lossSum += lossValue;
+    ++lossCount;
+    summary.stepsDone = step + 1;
+    summary.finalLoss = lossValue;
+    summary.wallSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    summary.samplesPerSecond = static_cast<double>(samples) / summary.wallSeconds;
+
+    const bool last = step + 1 == config.steps;
+    if ((step + 1) % kProgressEvery == 0 || last) {
+      char line[256];
+      if (config.progress == ProgressFormat::JsonLines) {
+        std::snprintf(line, sizeof(line),
+                      "{\"event\": \"step\", \"step\": %lld, \"steps\": %lld, \"loss\": %.5f, \"samples_per_s\": %.2f, "
+                      "\"elapsed_s\": %.1f}",
+                      static_cast<long long>(step + 1), static_cast<long long>(config.steps), lossSum / lossCount,
+                      summary.samplesPerSecond, summary.wallSeconds);
+      } else {
+        std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s",
+                      static_cast<long long>(step + 1), static_cast<long long>(config.steps), lossSum / lossCount,
+                      summary.samplesPerSecond, summary.wallSeconds);
+      }
+      progress(line);
+      lossSum = 0.0;
+      lossCount = 0;
+    }
+    Json metrics;
+    if (last || (config.evalEvery > 0 && (step + 1) % config.evalEvery == 0)) {
+      const BenchmarkResult result = evaluate(*model, testScenes, config.evalPerCondition, device);
+      metrics = compactMetrics(result);
+      summary.metrics = metrics;
+      progress(config.progress == ProgressFormat::JsonLines
+                   ? "{\"event\": \"eval\", \"step\": " + std::to_string(step + 1) + ", \"metrics\": " + metrics.dump() + "}"
+                   : "eval at step " + std::to_string(step + 1) + ":\n" + benchmarkMarkdown({result}));
+    }
+    if (last || (step + 1) % config.checkpointEvery == 0) {
+      saveCheckpoint(step + 1, metrics);
+    }
+  }
+  return summary;
+}
+
+}  // namespace heardmap

@@ -1,0 +1,30 @@
+// Trains a method on synthetic scenes (CUDA when available, else CPU), with atomic checkpoints,
+// a NaN/Inf guard that keeps the last good checkpoint, periodic evaluation on the fixed test split
+// and progress as text or JSON lines.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "TrainingConfig.h"
+#include "core/Json.h"
+
+namespace heardmap {
+
+struct TrainingSummary {
+  int64_t stepsDone = 0;
+  double finalLoss = 0.0;
+  double wallSeconds = 0.0;
+  double samplesPerSecond = 0.0;
+  std::string device;
+  bool stoppedOnNonFinite = false;
+  Json metrics;  // last evaluation (BenchmarkResult JSON)
+};
+
+// One progress record; `line` is ready to print (text or one JSON object).
+using ProgressSink = std::function<void(const std::string& line)>;
+
+// Throws std::runtime_error (bad pack, unreadable init weights, disk errors).
+TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress);
+
+}  // namespace heardmap

@@ -1,0 +1,114 @@
+#include "TrainingConfig.h"
+
+#include <stdexcept>
+
+namespace heardmap {
+namespace {
+
+double number(const std::string& flag, const std::string& text) {
+  size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size()) {
+    throw std::invalid_argument(flag + " needs a number, got '" + text + "'");
+  }
+  return value;
+}
+
+}  // namespace
+
+Json TrainingConfig::toJson() const {
+  Json j(Json::Object{});
+  j["method"] = Json(method);
+  j["variant"] = Json(variant);
+  j["pack"] = Json(packPath);
+  j["init"] = Json(initPath);
+  j["steps"] = Json(static_cast<double>(steps));
+  j["batch_size"] = Json(batchSize);
+  j["learning_rate"] = Json(learningRate);
+  j["weight_decay"] = Json(weightDecay);
+  j["temperature"] = Json(temperature);
+  j["seed"] = Json(static_cast<double>(seed));
+  j["optimizer"] = Json("adam");
+  j["data"] = Json("synthetic scenes (positive condition), asset pack train split");
+  return j;
+}
+
+std::string TrainingConfig::usage() {
+  return "usage: heardmap-train --pack PACK [--method ezvsl] [--variant compact|full] [--out FILE]\n"
+         "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
+         "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume]\n"
+         "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
+         "                      [--progress=text|json]\n";
+}
+
+TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arguments) {
+  TrainingConfig c;
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& arg = arguments[i];
+    const auto value = [&]() -> const std::string& {
+      if (i + 1 >= arguments.size()) {
+        throw std::invalid_argument(arg + " needs a value");
+      }
+      return arguments[++i];
+    };
+    if (arg == "--method") {
+      c.method = value();
+    } else if (arg == "--variant") {
+      c.variant = value();
+    } else if (arg == "--pack") {
+      c.packPath = value();
+    } else if (arg == "--out") {
+      c.outputPath = value();
+    } else if (arg == "--init") {
+      c.initPath = value();
+    } else if (arg == "--resume") {
+      c.resume = true;
+    } else if (arg == "--steps") {
+      c.steps = static_cast<int64_t>(number(arg, value()));
+    } else if (arg == "--batch") {
+      c.batchSize = static_cast<int>(number(arg, value()));
+    } else if (arg == "--lr") {
+      c.learningRate = number(arg, value());
+    } else if (arg == "--weight-decay") {
+      c.weightDecay = number(arg, value());
+    } else if (arg == "--tau") {
+      c.temperature = number(arg, value());
+    } else if (arg == "--seed") {
+      c.seed = static_cast<uint64_t>(number(arg, value()));
+    } else if (arg == "--threads") {
+      c.threads = static_cast<int>(number(arg, value()));
+    } else if (arg == "--checkpoint-every") {
+      c.checkpointEvery = static_cast<int>(number(arg, value()));
+    } else if (arg == "--eval-every") {
+      c.evalEvery = static_cast<int>(number(arg, value()));
+    } else if (arg == "--eval-per-condition") {
+      c.evalPerCondition = static_cast<int>(number(arg, value()));
+    } else if (arg == "--progress=json") {
+      c.progress = ProgressFormat::JsonLines;
+    } else if (arg == "--progress=text") {
+      c.progress = ProgressFormat::Text;
+    } else {
+      throw std::invalid_argument("unknown option " + arg);
+    }
+  }
+  if (c.method != "ezvsl") {
+    throw std::invalid_argument("--method: only ezvsl is implemented so far");
+  }
+  if (c.variant != "compact" && c.variant != "full") {
+    throw std::invalid_argument("--variant must be compact or full");
+  }
+  if (c.packPath.empty()) {
+    throw std::invalid_argument("--pack is required (make one with `heardmap data pack`)");
+  }
+  if (c.steps < 1 || c.batchSize < 2 || c.learningRate <= 0 || c.temperature <= 0 || c.checkpointEvery < 1) {
+    throw std::invalid_argument("steps >= 1, batch >= 2, lr > 0, tau > 0 and checkpoint-every >= 1 are required");
+  }
+  return c;
+}
+
+}  // namespace heardmap

@@ -1,0 +1,39 @@
+// Everything a training run needs to know, parsed from flags and stored in the checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/Json.h"
+
+namespace heardmap {
+
+enum class ProgressFormat { Invalid = 0, Text, JsonLines };
+
+struct TrainingConfig {
+  std::string method = "ezvsl";
+  std::string variant = "compact";  // compact | full
+  std::string packPath;             // asset pack (synthetic training data)
+  std::string outputPath = "model.safetensors";
+  std::string initPath;             // start from these weights (.safetensors / .pth); empty = scratch
+  bool resume = false;              // continue outputPath's run from its recorded step
+  int64_t steps = 1000;
+  int batchSize = 32;
+  double learningRate = 1e-4;
+  double weightDecay = 0.0;
+  double temperature = 0.03;
+  uint64_t seed = 12345;
+  int threads = 2;
+  int checkpointEvery = 100;  // steps
+  int evalEvery = 0;          // steps; 0 = only at the end
+  int evalPerCondition = 100;
+  ProgressFormat progress = ProgressFormat::Text;
+
+  Json toJson() const;
+  // Parses heardmap-train's flags; throws std::invalid_argument naming the bad flag.
+  static TrainingConfig fromArguments(const std::vector<std::string>& arguments);
+  static std::string usage();
+};
+
+}  // namespace heardmap

@@ -1,0 +1,35 @@
+// heardmap-train: trains a localisation method on synthetic scenes (CUDA when available).
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "Trainer.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> arguments(argv + 1, argv + argc);
+  if (!arguments.empty() && (arguments[0] == "--help" || arguments[0] == "-h")) {
+    std::fputs(heardmap::TrainingConfig::usage().c_str(), stdout);
+    return 0;
+  }
+  heardmap::TrainingConfig config;
+  try {
+    config = heardmap::TrainingConfig::fromArguments(arguments);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "heardmap-train: %s\n%s", e.what(), heardmap::TrainingConfig::usage().c_str());
+    return 2;
+  }
+  try {
+    const heardmap::TrainingSummary summary = heardmap::train(config, [](const std::string& line) {
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    });
+    std::fprintf(stderr, "trained %lld steps on %s in %.0f s (%.1f samples/s); wrote %s\n",
+                 static_cast<long long>(summary.stepsDone), summary.device.c_str(), summary.wallSeconds,
+                 summary.samplesPerSecond, config.outputPath.c_str());
+    return summary.stoppedOnNonFinite ? 3 : 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "heardmap-train: %s\n", e.what());
+    return 1;
+  }
+}
