@@ -27,6 +27,16 @@ uint64_t trainingSeed(uint64_t runSeed, int64_t step, int index) {
   return x;
 }
 
+// True when every parameter is finite (one device synchronisation).
+bool parametersFinite(EzvslNet& net) {
+  torch::NoGradGuard noGrad;
+  std::vector<torch::Tensor> flags;
+  for (const torch::Tensor& p : net->parameters()) {
+    flags.push_back(torch::isfinite(p).all());
+  }
+  return torch::stack(flags).all().item<bool>();
+}
+
 BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test, int perCondition,
                          torch::Device device) {
   EzvslNet& net = networkOf(model);
@@ -126,11 +136,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     model->save(config.outputPath);
   };
 
-  const auto start = Clock::now();
-  int64_t samples = 0;
-  double lossSum = 0.0;
-  int lossCount = 0;
-  for (int64_t step = startStep; step < config.steps; ++step) {
+  // One batch of positive scenes for a step (seeds independent of batch size and resume).
+  const auto lossForStep = [&](int64_t step) {
     std::vector<Scene> batch;
     batch.reserve(static_cast<size_t>(config.batchSize));
     for (int i = 0; i < config.batchSize; ++i) {
@@ -144,19 +151,39 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     }
     const torch::Tensor images = imageTensor(frames, contract).to(device);
     const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
-    const torch::Tensor loss =
-        ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms), model->info().config.temperature);
+    return ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms), model->info().config.temperature);
+  };
+  const auto stop = [&](int64_t step, const std::string& reason) {
+    summary.stoppedOnNonFinite = true;
+    progress(config.progress == ProgressFormat::JsonLines
+                 ? "{\"event\": \"stopped\", \"reason\": \"" + reason + "\", \"step\": " + std::to_string(step) + "}"
+                 : "stopped at step " + std::to_string(step) + ": " + reason + "; the last good checkpoint is kept");
+  };
+
+  // A checkpoint is written only for weights whose loss has been seen finite: the weights after
+  // step k are saved at the start of step k + 1, once its loss is known.
+  const auto start = Clock::now();
+  int64_t samples = 0;
+  double lossSum = 0.0;
+  int lossCount = 0;
+  Json pendingMetrics;
+  for (int64_t step = startStep; step < config.steps; ++step) {
+    const torch::Tensor loss = lossForStep(step);
     const double lossValue = loss.item<double>();
     if (!std::isfinite(lossValue)) {
-      summary.stoppedOnNonFinite = true;
-      progress(config.progress == ProgressFormat::JsonLines
-                   ? "{\"event\": \"stopped\", \"reason\": \"non-finite loss\", \"step\": " + std::to_string(step) + "}"
-                   : "stopped at step " + std::to_string(step) + ": loss is not finite; the last good checkpoint is kept");
+      stop(step, "non-finite loss");
       break;
+    }
+    if (step > startStep && step % config.checkpointEvery == 0) {
+      saveCheckpoint(step, pendingMetrics);
     }
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
+    if (!parametersFinite(net)) {
+      stop(step + 1, "non-finite weights");
+      break;
+    }
     samples += config.batchSize;
     lossSum += lossValue;
     ++lossCount;
@@ -183,17 +210,22 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
       lossSum = 0.0;
       lossCount = 0;
     }
-    Json metrics;
     if (last || (config.evalEvery > 0 && (step + 1) % config.evalEvery == 0)) {
       const BenchmarkResult result = evaluate(*model, testScenes, config.evalPerCondition, device);
-      metrics = compactMetrics(result);
-      summary.metrics = metrics;
+      pendingMetrics = compactMetrics(result);
+      summary.metrics = pendingMetrics;
       progress(config.progress == ProgressFormat::JsonLines
-                   ? "{\"event\": \"eval\", \"step\": " + std::to_string(step + 1) + ", \"metrics\": " + metrics.dump() + "}"
+                   ? "{\"event\": \"eval\", \"step\": " + std::to_string(step + 1) + ", \"metrics\": " + pendingMetrics.dump() + "}"
                    : "eval at step " + std::to_string(step + 1) + ":\n" + benchmarkMarkdown({result}));
     }
-    if (last || (step + 1) % config.checkpointEvery == 0) {
-      saveCheckpoint(step + 1, metrics);
+  }
+  if (!summary.stoppedOnNonFinite && summary.stepsDone > startStep) {
+    // The final weights have no next step to vouch for them: check one more batch's loss.
+    torch::NoGradGuard noGrad;
+    if (std::isfinite(lossForStep(summary.stepsDone).item<double>())) {
+      saveCheckpoint(summary.stepsDone, pendingMetrics);
+    } else {
+      stop(summary.stepsDone, "non-finite loss after the last step");
     }
   }
   return summary;

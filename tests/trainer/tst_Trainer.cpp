@@ -1,0 +1,146 @@
+#include <QtTest>
+#include <cmath>
+
+#include "core/data/AssetPack.h"
+#include "core/ml/LocalizationModel.h"
+#include "trainer/EzvslObjective.h"
+#include "trainer/Trainer.h"
+
+using namespace heardmap;
+
+namespace {
+
+// Small coloured discs with tones, in both splits, on two plain backgrounds.
+AssetPack tinyPack() {
+  AssetPack pack;
+  for (int i = 0; i < 8; ++i) {
+    PackObject o;
+    o.name = "obj" + std::to_string(i);
+    o.soundSource = "tone";
+    for (int s = 0; s < 8000; ++s) {
+      o.sound.push_back(0.5f * static_cast<float>(std::sin(2 * M_PI * (200 + 150 * i) * s / 16000.0)));
+    }
+    o.image.width = o.image.height = 32;
+    for (int p = 0; p < 32 * 32; ++p) {
+      const int x = p % 32 - 16;
+      const int y = p / 32 - 16;
+      o.image.pixels.insert(o.image.pixels.end(), {uint8_t(30 * i), uint8_t(255 - 30 * i), 128, uint8_t(x * x + y * y < 196 ? 255 : 0)});
+    }
+    o.split = i % 4 == 3 ? Split::Test : Split::Train;
+    pack.objects.push_back(o);
+  }
+  for (int b = 0; b < 2; ++b) {
+    PackBackground bg;
+    bg.split = b == 0 ? Split::Train : Split::Test;
+    bg.image.width = 64;
+    bg.image.height = 48;
+    bg.image.pixels.assign(64 * 48 * 3, uint8_t(60 + 100 * b));
+    pack.backgrounds.push_back(bg);
+  }
+  return pack;
+}
+
+TrainingConfig smallRun(const QTemporaryDir& dir, const std::string& pack) {
+  TrainingConfig c = TrainingConfig::fromArguments({"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(),
+                                                    "--steps", "3", "--batch", "4", "--lr", "1e-4",
+                                                    "--eval-per-condition", "2", "--checkpoint-every", "1",
+                                                    "--threads", "2"});
+  return c;
+}
+
+}  // namespace
+
+class TestTrainer : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // B = 2, D = 2, one location, v = a = identity, tau = 1: logits [[1, 0], [0, 1]];
+  // each cross-entropy is log(1 + e^-1) = 0.3132617, two directions -> 0.6265234.
+  void ezvslLossSingleLocation() {
+    const double loss = ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0);
+    QVERIFY(std::fabs(loss - 2 * std::log(1 + std::exp(-1.0))) < 1e-6);
+  }
+
+  // Two locations: image 0 = {(1,0), (0,1)}, image 1 = {(0,1), (0,1)}; a0 = (1,0), a1 = (0,1).
+  // Max over locations: logits [[1, 1], [0, 1]]. Rows: log 2 and log(1 + e^-1); columns the same
+  // pair; mean per direction 0.5032040, total 1.0064081.
+  void ezvslLossTakesTheBestLocation() {
+    // Layout B x D x H x W: v[b][d][0][w].
+    const std::vector<float> v = {1, 0, 0, 1,   // image 0: d0 = (1, 0), d1 = (0, 1) over w
+                                  0, 0, 1, 1};  // image 1: d0 = (0, 0), d1 = (1, 1)
+    const double loss = ezvslLossValue(v, {1, 0, 0, 1}, 2, 2, 1, 2, 1.0);
+    QVERIFY2(std::fabs(loss - (std::log(2.0) + std::log(1 + std::exp(-1.0)))) < 1e-6, qPrintable(QString::number(loss)));
+  }
+
+  void configRejectsBadFlags() {
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--steps", "10"}));  // no pack
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--lr", "fast"}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--method", "magic"}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--batch", "1"}));
+  }
+
+  void trainsEvaluatesSavesAndResumes() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    tinyPack().save(pack);
+    TrainingConfig config = smallRun(dir, pack);
+    config.progress = ProgressFormat::JsonLines;
+    QStringList lines;
+    const TrainingSummary summary = train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
+    QCOMPARE(summary.stepsDone, int64_t(3));
+    QVERIFY(std::isfinite(summary.finalLoss));
+    QVERIFY(!summary.stoppedOnNonFinite);
+    QVERIFY(summary.device.rfind("cpu", 0) == 0 || summary.device == "cuda");
+    for (const QString& line : lines) {
+      QJsonParseError error;
+      QJsonDocument::fromJson(line.toUtf8(), &error);
+      QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
+    }
+    QVERIFY(lines.last().contains("\"event\": \"eval\""));
+
+    auto model = LocalizationModel::load(config.outputPath);
+    QVERIFY(model->info().trained);
+    QCOMPARE(model->info().training.at("steps_done").asInt(), int64_t(3));
+    QCOMPARE(model->info().training.at("batch_size").asInt(), int64_t(4));
+    QVERIFY(model->info().metrics.contains("positive"));
+    QVERIFY(model->info().metrics.contains("slavc_ap"));
+
+    config.resume = true;
+    config.steps = 5;
+    const TrainingSummary resumed = train(config, [](const std::string&) {});
+    QCOMPARE(resumed.stepsDone, int64_t(5));
+    QCOMPARE(LocalizationModel::load(config.outputPath)->info().training.at("steps_done").asInt(), int64_t(5));
+  }
+
+  // An absurd learning rate blows the weights up: training stops and the checkpoint on disk is
+  // still the last good one.
+  void stopsOnNonFiniteValuesAndKeepsTheLastGoodCheckpoint() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    tinyPack().save(pack);
+    TrainingConfig config = smallRun(dir, pack);
+    config.steps = 2;
+    train(config, [](const std::string&) {});
+    config.resume = true;
+    config.learningRate = 1e30;
+    config.steps = 8;
+    QStringList lines;
+    const TrainingSummary summary = train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
+    QVERIFY(summary.stoppedOnNonFinite);
+    QVERIFY(summary.stepsDone < 8);
+    QVERIFY(lines.join('\n').contains("last good checkpoint is kept"));
+    auto model = LocalizationModel::load(config.outputPath);
+    const int64_t saved = model->info().training.at("steps_done").asInt();
+    QVERIFY(saved >= 2 && saved < 8);
+    RgbImage frame;
+    frame.width = frame.height = 64;
+    frame.pixels.assign(64 * 64 * 3, 100);
+    const Heatmap h = model->localize(frame, std::vector<float>(48000, 0.1f));
+    for (float v : h.scores) {
+      QVERIFY(std::isfinite(v));
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_Trainer.moc"
