@@ -184,7 +184,7 @@ Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
 
   const int windowSamples = static_cast<int>(std::lround(options_.windowSeconds * options_.sampleRateHz));
   scene.audio.assign(static_cast<size_t>(windowSamples), 0.0f);
-  const double ambience = uniform(rng, 0.002, 0.01);
+  const double ambience = uniform(rng, 0.01, 0.04);
   std::normal_distribution<float> gaussian(0.0f, 1.0f);
   const auto addAmbience = [&](double sigma) {
     for (float& v : scene.audio) {
