@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addPositionalArgument("media", "Video file to open.");
   QCommandLineOption demo("demo", "Open the built-in demo clip.");
-  QCommandLineOption checkpoint("checkpoint", "Model checkpoint (.safetensors or .pth).", "file");
+  QCommandLineOption checkpoint("checkpoint", "Model checkpoint (.safetensors or .pth), or 'untrained'.", "file");
   QCommandLineOption play("play", "Start playing at once.");
   QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (screenshots, tests).", "seconds");
   parser.addOptions({demo, checkpoint, play, quitAfter});
@@ -55,7 +55,9 @@ int main(int argc, char** argv) {
   heardmap::LocalizationModel::setThreadCount(kInferenceThreads);
   heardmap::MainWindow window;
   window.show();
-  if (!window.loadModel(parser.value(checkpoint))) {
+  // No trained model ships yet: without --checkpoint the untrained compact model runs, labelled.
+  const QString model = parser.value(checkpoint);
+  if (model == QLatin1String("untrained") || !window.loadModel(model)) {
     window.loadModel(QString());
   }
   QString media = parser.positionalArguments().value(0);

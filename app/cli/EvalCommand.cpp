@@ -26,8 +26,8 @@
 namespace heardmap {
 namespace {
 
-// Scenes per condition of the fixed test split (the full split is 2,000 per condition).
-constexpr int kDefaultPerCondition = 200;
+// Scenes per condition of the fixed synthetic test split.
+constexpr int kDefaultPerCondition = 2000;
 // Intra-op threads for evaluation.
 constexpr int kEvalThreads = 2;
 

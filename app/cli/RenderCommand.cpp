@@ -22,7 +22,8 @@ void printUsage() {
                "                          [--opacity 0..1] [--normalization minmax|absolute|running]\n"
                "                          [--threshold 0..1] [--persistence-ms MS] [--threads N]\n"
                "                          [--placement centred|causal]\n"
-               "Without --checkpoint an untrained compact model is used (the output says so).\n");
+               "Without --checkpoint (or with --checkpoint untrained) an untrained compact model is used,\n"
+               "and the output says so.\n");
 }
 
 double parseNumber(const std::string& flag, const char* text) {
@@ -102,7 +103,8 @@ int runRenderCommand(int argc, char** argv) {
 
   try {
     LocalizationModel::setThreadCount(threads);
-    const std::unique_ptr<LocalizationModel> model = LocalizationModel::open(checkpoint);
+    const std::unique_ptr<LocalizationModel> model =
+        LocalizationModel::open(checkpoint == "untrained" ? std::string() : checkpoint);
     const CheckpointInfo& info = model->info();
     std::fprintf(stderr, "model: %s from %s\n", info.displayName().c_str(), info.source.c_str());
     if (!info.trained) {

@@ -4,6 +4,7 @@
 #include "AudioTrack.h"
 #include "FfmpegUtil.h"
 #include "MediaError.h"
+#include "StreamDecoder.h"
 
 namespace heardmap {
 namespace {
@@ -62,7 +63,6 @@ AudioTrack decodeAudio(const std::string& path, int sampleRateHz, double silence
   if (rc < 0 || swr_init(swr.get()) < 0) {
     throw MediaError("cannot set up audio resampling for '" + path + "'");
   }
-  PacketPtr packet(av_packet_alloc());
   FramePtr frame(av_frame_alloc());
   std::vector<std::vector<float>> planes(static_cast<size_t>(channels));
   std::vector<uint8_t*> planePointers(static_cast<size_t>(channels));
@@ -82,46 +82,17 @@ AudioTrack decodeAudio(const std::string& path, int sampleRateHz, double silence
     }
   };
 
-  bool inputEnded = false;
-  int errors = 0;
-  while (true) {
-    rc = avcodec_receive_frame(codec.get(), frame.get());
-    if (rc == 0) {
-      if (frame->ch_layout.nb_channels != channels || frame->sample_rate != codec->sample_rate) {
-        track.warning = "audio format changes mid-stream; stopped there";
-        break;
-      }
-      convert(frame.get());
-      av_frame_unref(frame.get());
-      continue;
-    }
-    if (rc == AVERROR_EOF) {
+  StreamDecoder stream(format.get(), codec.get(), streamIndex);
+  while (stream.next(frame.get())) {
+    if (frame->ch_layout.nb_channels != channels || frame->sample_rate != codec->sample_rate) {
+      track.warning = "audio format changes mid-stream; stopped there";
       break;
     }
-    if (rc != AVERROR(EAGAIN) && ++errors > 64) {
-      track.warning = "too many audio decode errors; stopped there";
-      break;
-    }
-    if (inputEnded) {
-      avcodec_send_packet(codec.get(), nullptr);
-      continue;
-    }
-    rc = av_read_frame(format.get(), packet.get());
-    if (rc < 0) {
-      if (rc != AVERROR_EOF) {
-        track.warning = "audio damaged or truncated (" + ffmpegErrorText(rc) + "); stopped there";
-      }
-      inputEnded = true;
-      avcodec_send_packet(codec.get(), nullptr);
-      continue;
-    }
-    if (packet->stream_index == streamIndex) {
-      rc = avcodec_send_packet(codec.get(), packet.get());
-      if (rc < 0 && rc != AVERROR(EAGAIN)) {
-        track.warning = "damaged audio packet skipped: " + ffmpegErrorText(rc);
-      }
-    }
-    av_packet_unref(packet.get());
+    convert(frame.get());
+    av_frame_unref(frame.get());
+  }
+  if (track.warning.empty()) {
+    track.warning = stream.warning();
   }
   convert(nullptr);  // flush the resampler's delay line
   return track;

@@ -6,14 +6,13 @@
 
 #include "FfmpegUtil.h"
 #include "MediaError.h"
+#include "StreamDecoder.h"
 
 namespace heardmap {
 namespace {
 
 // Decoder threads for video (the inference thread needs the other core).
 constexpr int kVideoDecodeThreads = 1;
-// Decode errors tolerated before the stream is treated as ended.
-constexpr int kMaxConsecutiveErrors = 64;
 
 MediaInfo describe(AVFormatContext* format, const std::string& path, int videoIndex, int audioIndex) {
   MediaInfo info;
@@ -50,16 +49,13 @@ struct VideoDecoder::Impl {
   FormatInputPtr format;
   CodecContextPtr codec;
   SwsPtr scaler;
-  PacketPtr packet{av_packet_alloc()};
   FramePtr frame{av_frame_alloc()};
+  std::unique_ptr<StreamDecoder> stream;
   int streamIndex = -1;
   AVRational timeBase{1, 1};
   double startSeconds = 0.0;
   MediaInfo info;
-  bool inputEnded = false;   // demuxer reached its end (or failed)
-  bool decoderDrained = false;
   std::deque<RgbImage> pending;  // frames decoded by seek, returned next
-  std::string warning;
   int64_t framesOut = 0;
 
   double frameTime(const AVFrame* f) const {
@@ -88,50 +84,6 @@ struct VideoDecoder::Impl {
     return image;
   }
 
-  // Decodes the next frame into `frame`; false at the end.
-  bool decodeNext() {
-    int errors = 0;
-    while (true) {
-      int rc = avcodec_receive_frame(codec.get(), frame.get());
-      if (rc == 0) {
-        return true;
-      }
-      if (rc == AVERROR_EOF) {
-        decoderDrained = true;
-        return false;
-      }
-      if (rc != AVERROR(EAGAIN)) {
-        warning = "decode error: " + ffmpegErrorText(rc);
-        if (++errors > kMaxConsecutiveErrors) {
-          return false;
-        }
-      }
-      if (inputEnded) {
-        avcodec_send_packet(codec.get(), nullptr);
-        continue;
-      }
-      rc = av_read_frame(format.get(), packet.get());
-      if (rc < 0) {
-        if (rc != AVERROR_EOF) {
-          warning = "file damaged or truncated (" + ffmpegErrorText(rc) + "); stopped there";
-        }
-        inputEnded = true;
-        avcodec_send_packet(codec.get(), nullptr);
-        continue;
-      }
-      if (packet->stream_index == streamIndex) {
-        rc = avcodec_send_packet(codec.get(), packet.get());
-        if (rc < 0 && rc != AVERROR(EAGAIN)) {
-          warning = "damaged packet skipped: " + ffmpegErrorText(rc);
-          if (++errors > kMaxConsecutiveErrors) {
-            av_packet_unref(packet.get());
-            return false;
-          }
-        }
-      }
-      av_packet_unref(packet.get());
-    }
-  }
 };
 
 VideoDecoder::VideoDecoder(const std::string& path) : impl_(std::make_unique<Impl>()) {
@@ -147,6 +99,7 @@ VideoDecoder::VideoDecoder(const std::string& path) : impl_(std::make_unique<Imp
   if (impl_->codec->width <= 0 || impl_->codec->height <= 0) {
     throw MediaError("'" + path + "' has a video stream without picture size (corrupt?)");
   }
+  impl_->stream = std::make_unique<StreamDecoder>(format, impl_->codec.get(), impl_->streamIndex);
   const AVStream* stream = format->streams[impl_->streamIndex];
   impl_->timeBase = stream->time_base;
   if (stream->start_time != AV_NOPTS_VALUE) {
@@ -163,7 +116,7 @@ VideoDecoder::~VideoDecoder() = default;
 
 const MediaInfo& VideoDecoder::info() const { return impl_->info; }
 
-std::string VideoDecoder::warning() const { return impl_->warning; }
+std::string VideoDecoder::warning() const { return impl_->stream->warning(); }
 
 std::optional<RgbImage> VideoDecoder::nextFrame() {
   if (!impl_->pending.empty()) {
@@ -171,7 +124,7 @@ std::optional<RgbImage> VideoDecoder::nextFrame() {
     impl_->pending.pop_front();
     return out;
   }
-  if (impl_->decoderDrained || !impl_->decodeNext()) {
+  if (!impl_->stream->next(impl_->frame.get())) {
     return std::nullopt;
   }
   ++impl_->framesOut;
@@ -193,8 +146,7 @@ void VideoDecoder::seek(double timeSeconds) {
       // Back to the first byte (MPEG-PS and friends), else to the first timestamp.
       if (av_seek_frame(d.format.get(), -1, 0, AVSEEK_FLAG_BYTE) < 0 &&
           av_seek_frame(d.format.get(), d.streamIndex, INT64_MIN, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY) < 0) {
-        d.warning = "cannot seek in this file";
-        return;
+        return;  // nothing to seek with: the stream continues where it was
       }
     } else {
       const double seekTo = std::max(0.0, target - backoffSeconds);
@@ -203,15 +155,12 @@ void VideoDecoder::seek(double timeSeconds) {
         continue;
       }
     }
-    avcodec_flush_buffers(d.codec.get());
-    d.inputEnded = false;
-    d.decoderDrained = false;
-    d.warning.clear();
+    d.stream->reset();
     // Frames before the target are kept undecoded-to-RGB (only a reference is moved).
     FramePtr previous(av_frame_alloc());
     bool havePrevious = false;
     bool overshot = false;
-    while (d.decodeNext()) {
+    while (d.stream->next(d.frame.get())) {
       const double t = d.frameTime(d.frame.get());
       if (t > target + slack) {
         overshot = !havePrevious && t > slack && backoffSeconds >= 0.0;

@@ -76,7 +76,7 @@ class TestDataCommands : public QObject {
     QProcess eval;
     eval.setProcessChannelMode(QProcess::MergedChannels);
     eval.start(qEnvironmentVariable("HEARDMAP_BINARY"),
-               {"eval", "--pack", packPath, "--per-condition", "3", "--out", dir.filePath("eval")});
+               {"eval", "--pack", packPath, "--per-condition", "3", "--checkpoint", "untrained", "--out", dir.filePath("eval")});
     QVERIFY(eval.waitForFinished(120000));
     const QString evalOutput = QString::fromUtf8(eval.readAll());
     QVERIFY2(eval.exitCode() == 0, qPrintable(evalOutput));

@@ -97,7 +97,7 @@ class TestDatasets : public QObject {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(qEnvironmentVariable("HEARDMAP_BINARY"),
-                  {"eval", "--data", fixture("datasets/is3"), "--out", dir.path()});
+                  {"eval", "--data", fixture("datasets/is3"), "--checkpoint", "untrained", "--out", dir.path()});
     QVERIFY(process.waitForFinished(120000));
     const QString output = QString::fromUtf8(process.readAll());
     QVERIFY2(process.exitCode() == 0, qPrintable(output));

@@ -37,7 +37,7 @@ class TestRender : public QObject {
     const QString out = dir.filePath("out.mp4");
     const QString png = dir.filePath("snap.png");
     const Run run = runHeardmap({fixture("player.mp4"), "--out", out, "--png", png, "--snapshot", "1.5",
-                                 "--colormap", "viridis", "--opacity", "0.7"});
+                                 "--colormap", "viridis", "--opacity", "0.7", "--checkpoint", "untrained"});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY(run.output.contains("UNTRAINED"));
     QVERIFY(run.output.contains("48000 Hz resampled to 16000 Hz"));

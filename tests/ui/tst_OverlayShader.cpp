@@ -1,7 +1,8 @@
 // Renders the overlay shader in a real GL context (Xvfb + Mesa llvmpipe) and compares the
 // read-back pixels with the CPU compositor, which is the shader's specification.
 #include <QtTest>
-#include <QSurfaceFormat>
+
+#include "../GlTestMain.h"
 
 #include "core/HeatmapCompositor.h"
 #include "ui/VideoView.h"
@@ -115,13 +116,5 @@ class TestOverlayShader : public QObject {
   }
 };
 
-int main(int argc, char** argv) {
-  QSurfaceFormat format;
-  format.setVersion(3, 3);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  QSurfaceFormat::setDefaultFormat(format);
-  QApplication app(argc, argv);
-  TestOverlayShader test;
-  return QTest::qExec(&test, argc, argv);
-}
+int main(int argc, char** argv) { return heardmap::test::runGlTest<TestOverlayShader>(argc, argv); }
 #include "tst_OverlayShader.moc"

@@ -1,8 +1,9 @@
 // Opens a clip in the real main window under Xvfb, plays it and drives it with the keyboard.
 #include <QtTest>
+
+#include "../GlTestMain.h"
 #include <QComboBox>
 #include <QLabel>
-#include <QSurfaceFormat>
 
 #include "../TestFixtures.h"
 #include "core/ml/LocalizationModel.h"
@@ -43,9 +44,9 @@ class TestPlayer : public QObject {
     QVERIFY(window.findChild<QLabel*>("audioStatus")->text().contains("silent wall clock"));
 
     player->play();
-    QTRY_VERIFY_WITH_TIMEOUT(player->position() > 1.0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(player->position() > 1.0, 20000);
     QVERIFY(player->isPlaying());
-    QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= 3, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= 3, 30000);
     QVERIFY(player->currentFrame().timeSeconds > 0.5);
     QVERIFY(window.findChild<QLabel*>("scoreRange")->text().contains("max"));
 
@@ -77,7 +78,7 @@ class TestPlayer : public QObject {
     // Playing to the end stops there.
     player->seek(2.7);
     player->play();
-    QTRY_VERIFY_WITH_TIMEOUT(!player->isPlaying(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!player->isPlaying(), 20000);
     QVERIFY(player->position() >= 2.9);
   }
 
@@ -89,15 +90,15 @@ class TestPlayer : public QObject {
     PlayerController* player = window.controller();
     QSignalSpy heatmaps(player, &PlayerController::heatmapReady);
     player->seek(1.2);  // the tone starts at 1 s: centred and causal windows hear different audio
-    QTRY_VERIFY(!heatmaps.isEmpty() && std::fabs(player->currentFrame().timeSeconds - 1.2) < 1e-6);
-    QTRY_VERIFY(player->heatmapsProduced() >= 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!heatmaps.isEmpty() && std::fabs(player->currentFrame().timeSeconds - 1.2) < 1e-6, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= 1, 30000);
     QTest::qWait(300);
     const auto centred = heatmaps.last().first().value<DisplayHeatmap>();
     auto* placement = window.findChild<QComboBox*>("placement");
     QCOMPARE(placement->currentData().toInt(), int(WindowPlacement::Centred));
     heatmaps.clear();
     placement->setCurrentIndex(placement->findData(int(WindowPlacement::Causal)));
-    QTRY_VERIFY(!heatmaps.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!heatmaps.isEmpty(), 30000);
     const auto causal = heatmaps.last().first().value<DisplayHeatmap>();
     QVERIFY(causal.scores != centred.scores);
   }
@@ -121,17 +122,9 @@ class TestPlayer : public QObject {
     QVERIFY(window.openMedia(fixture("silent-video.mkv")));
     QVERIFY(window.controller()->audioStatus().contains("no audio track"));
     window.controller()->play();
-    QTRY_VERIFY_WITH_TIMEOUT(window.controller()->heatmapsProduced() >= 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.controller()->heatmapsProduced() >= 1, 30000);
   }
 };
 
-int main(int argc, char** argv) {
-  QSurfaceFormat format;
-  format.setVersion(3, 3);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  QSurfaceFormat::setDefaultFormat(format);
-  QApplication app(argc, argv);
-  TestPlayer test;
-  return QTest::qExec(&test, argc, argv);
-}
+int main(int argc, char** argv) { return heardmap::test::runGlTest<TestPlayer>(argc, argv); }
 #include "tst_Player.moc"
