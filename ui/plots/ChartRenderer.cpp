@@ -10,10 +10,10 @@ namespace heardmap {
 namespace {
 
 // Picture size and the plot frame's margins, px.
-constexpr int kWidth = 900;
+constexpr int kWidth = 1040;
 constexpr int kHeight = 560;
 constexpr int kLeft = 80;
-constexpr int kRight = 200;
+constexpr int kRight = 340;
 constexpr int kTop = 50;
 constexpr int kBottom = 60;
 // Tick count per axis.
@@ -61,7 +61,7 @@ void drawFrame(QPainter& p, const Frame& f) {
   font.setPixelSize(17);
   font.setBold(true);
   p.setFont(font);
-  p.drawText(QRectF(0, 10, kWidth - kRight + kLeft, 28), Qt::AlignCenter, f.axes.title);
+  p.drawText(QRectF(10, 10, kWidth - 20, 28), Qt::AlignLeft | Qt::AlignVCenter, f.axes.title);
 }
 
 void drawLegend(QPainter& p, const QVector<ChartSeries>& series) {
