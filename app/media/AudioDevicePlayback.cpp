@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <thread>
 #include <cstdlib>
 #include <mutex>
 
@@ -19,6 +21,10 @@ namespace {
 
 // Frames per PortAudio buffer (~10 ms at 48 kHz).
 constexpr unsigned long kFramesPerBuffer = 512;
+// How long the device's pace is watched after opening it.
+constexpr std::chrono::milliseconds kPaceCheck{150};
+// A device consuming audio faster than this multiple of real time cannot be the clock.
+constexpr double kMaxPaceRatio = 3.0;
 
 void quietAlsa(const char*, int, const char*, int, const char*, ...) {}
 
@@ -93,6 +99,21 @@ AudioDevicePlayback::AudioDevicePlayback(std::shared_ptr<const std::vector<float
   if (const PaStreamInfo* info = Pa_GetStreamInfo(stream)) {
     outputLatencySeconds_ = info->outputLatency;
   }
+  // A clock master must keep time: some sinks (ALSA's "null" PCM) take samples as fast as they are
+  // produced. Measure the stream's pace while it plays silence and refuse a device that races.
+  std::this_thread::sleep_for(kPaceCheck);
+  const double consumedSeconds = static_cast<double>(framesRendered_.load()) / sampleRateHz_;
+  const double elapsedSeconds = std::chrono::duration<double>(kPaceCheck).count();
+  if (consumedSeconds > kMaxPaceRatio * elapsedSeconds + 4.0 * kFramesPerBuffer / sampleRateHz_) {
+    Pa_StopStream(stream);
+    Pa_CloseStream(stream);
+    stream_ = nullptr;
+    char message[256];
+    std::snprintf(message, sizeof(message),
+                  "sound device '%s' does not keep time (took %.1f s of audio in %.2f s)", deviceInfo->name,
+                  consumedSeconds, elapsedSeconds);
+    throw MediaError(message);
+  }
   description_ = std::string("audio: ") + deviceInfo->name + " (" +
                  Pa_GetHostApiInfo(deviceInfo->hostApi)->name + ") " + std::to_string(sampleRateHz_) +
                  " Hz";
@@ -106,6 +127,7 @@ AudioDevicePlayback::~AudioDevicePlayback() {
 }
 
 void AudioDevicePlayback::render(float* out, unsigned long frames) {
+  framesRendered_.fetch_add(frames, std::memory_order_relaxed);
   const double seekTo = pendingSeekSamples_.exchange(-1.0, std::memory_order_acq_rel);
   if (seekTo >= 0.0) {
     positionSamples_.store(seekTo, std::memory_order_relaxed);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ class AudioDevicePlayback : public PlaybackClock {
   std::atomic<double> pendingSeekSamples_{-1.0};  // < 0: none
   std::atomic<double> speed_{1.0};
   std::atomic<bool> playing_{false};
+  std::atomic<uint64_t> framesRendered_{0};  // every frame the callback produced, for the pace check
 };
 
 }  // namespace heardmap

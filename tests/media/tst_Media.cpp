@@ -260,6 +260,20 @@ class TestMedia : public QObject {
     QCOMPARE(back->pixels, image.pixels);
   }
 
+  // A real PortAudio stream on ALSA's null PCM: it opens, plays, and is caught racing (it takes
+  // audio far faster than real time), so playback falls back to the wall clock and says why.
+  void racingDeviceIsNotTrustedAsTheClock() {
+    qunsetenv("HEARDMAP_NO_AUDIO");
+    qputenv("ALSA_CONFIG_PATH", qgetenv("HEARDMAP_TEST_SOURCES") + "/alsa/null-output.conf");
+    auto samples = std::make_shared<const std::vector<float>>(48000, 0.0f);
+    std::unique_ptr<PlaybackClock> clock = openPlayback(samples, 48000);
+    QVERIFY(!clock->hasAudioDevice());
+    QVERIFY2(QString::fromStdString(clock->description()).contains("does not keep time"), clock->description().c_str());
+    clock->play();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    QVERIFY(clock->timeSeconds() < 0.5);
+  }
+
   void wallClockStandsInWithoutADevice() {
     qputenv("HEARDMAP_NO_AUDIO", "1");
     auto samples = std::make_shared<const std::vector<float>>(48000, 0.0f);
