@@ -1,5 +1,6 @@
 // EZ-VSL's multiple-instance contrastive loss (stoneMo/EZ-VSL model.py, max_xmil_loss):
 // logit(i, j) = max over locations p of <v_i(p), a_j> / tau; symmetric InfoNCE on the batch.
+// MarginNCE is the same with a margin m on the positive pair: logit(i, i) = (s_ii - m) / tau.
 #pragma once
 
 #include <vector>
@@ -8,6 +9,6 @@ namespace heardmap {
 
 // Torch-free evaluation for tests: v is B x D x H x W (unit vectors over D), a is B x D.
 double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim, int height,
-                      int width, double temperature);
+                      int width, double temperature, double marginCosine = 0.0);
 
 }  // namespace heardmap

@@ -6,6 +6,9 @@
 namespace heardmap {
 
 // visual: B x D x H x W, audio: B x D (both L2-normalised over D). Returns the scalar loss.
-torch::Tensor ezvslLoss(const torch::Tensor& visual, const torch::Tensor& audio, double temperature);
+// marginCosine (MarginNCE): the positive logit is (s_ii - m) / tau; m = 0 is EZ-VSL, m < 0 boosts
+// the positive so the loss stops pushing once it is "close enough".
+torch::Tensor ezvslLoss(const torch::Tensor& visual, const torch::Tensor& audio, double temperature,
+                        double marginCosine = 0.0);
 
 }  // namespace heardmap

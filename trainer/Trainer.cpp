@@ -151,7 +151,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     }
     const torch::Tensor images = imageTensor(frames, contract).to(device);
     const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
-    return ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms), model->info().config.temperature);
+    const double margin = config.method == "marginnce" ? config.margin : 0.0;
+    return ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms), model->info().config.temperature, margin);
   };
   const auto stop = [&](int64_t step, const std::string& reason) {
     summary.stoppedOnNonFinite = true;

@@ -32,6 +32,9 @@ Json TrainingConfig::toJson() const {
   j["learning_rate"] = Json(learningRate);
   j["weight_decay"] = Json(weightDecay);
   j["temperature"] = Json(temperature);
+  if (method == "marginnce") {
+    j["margin"] = Json(margin);
+  }
   j["seed"] = Json(static_cast<double>(seed));
   j["optimizer"] = Json("adam");
   j["data"] = Json("synthetic scenes (positive condition), asset pack train split");
@@ -39,7 +42,8 @@ Json TrainingConfig::toJson() const {
 }
 
 std::string TrainingConfig::usage() {
-  return "usage: heardmap-train --pack PACK [--method ezvsl] [--variant compact|full] [--out FILE]\n"
+  return "usage: heardmap-train --pack PACK [--method ezvsl|marginnce] [--margin M] [--variant compact|full]\n"
+         "                      [--out FILE]\n"
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
          "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
@@ -78,6 +82,8 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.weightDecay = number(arg, value());
     } else if (arg == "--tau") {
       c.temperature = number(arg, value());
+    } else if (arg == "--margin") {
+      c.margin = number(arg, value());
     } else if (arg == "--seed") {
       c.seed = static_cast<uint64_t>(number(arg, value()));
     } else if (arg == "--threads") {
@@ -96,8 +102,8 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       throw std::invalid_argument("unknown option " + arg);
     }
   }
-  if (c.method != "ezvsl") {
-    throw std::invalid_argument("--method: only ezvsl is implemented so far");
+  if (c.method != "ezvsl" && c.method != "marginnce") {
+    throw std::invalid_argument("--method: ezvsl and marginnce are implemented so far");
   }
   if (c.variant != "compact" && c.variant != "full") {
     throw std::invalid_argument("--variant must be compact or full");

@@ -23,6 +23,7 @@ struct TrainingConfig {
   double learningRate = 1e-4;
   double weightDecay = 0.0;
   double temperature = 0.03;
+  double margin = -0.2;  // MarginNCE's margin m on the positive cosine (ignored by ezvsl)
   uint64_t seed = 12345;
   int threads = 2;
   int checkpointEvery = 100;  // steps

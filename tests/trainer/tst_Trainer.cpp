@@ -72,11 +72,35 @@ class TestTrainer : public QObject {
     QVERIFY2(std::fabs(loss - (std::log(2.0) + std::log(1 + std::exp(-1.0)))) < 1e-6, qPrintable(QString::number(loss)));
   }
 
+  // MarginNCE, m = -1, tau = 1, one location, identity v = a: positive logits 1 - (-1) = 2,
+  // negatives 0: each cross-entropy is log(1 + e^-2) = 0.1269280, total 0.2538560.
+  void marginNceBoostsThePositive() {
+    const double loss = ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0, -1.0);
+    QVERIFY(std::fabs(loss - 2 * std::log(1 + std::exp(-2.0))) < 1e-6);
+    // m = 0 is EZ-VSL.
+    QCOMPARE(ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0, 0.0),
+             ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0));
+  }
+
   void configRejectsBadFlags() {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--steps", "10"}));  // no pack
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--lr", "fast"}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--method", "magic"}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--batch", "1"}));
+  }
+
+  void marginNceTrainsAndIsRecorded() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    tinyPack().save(pack);
+    TrainingConfig config = TrainingConfig::fromArguments(
+        {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--method", "marginnce", "--margin",
+         "-0.3", "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
+    const TrainingSummary summary = train(config, [](const std::string&) {});
+    QCOMPARE(summary.stepsDone, int64_t(2));
+    auto model = LocalizationModel::load(config.outputPath);
+    QCOMPARE(model->info().config.method, std::string("marginnce"));
+    QCOMPARE(model->info().training.at("margin").asNumber(), -0.3);
   }
 
   void trainsEvaluatesSavesAndResumes() {
