@@ -5,7 +5,8 @@
 
 namespace heardmap {
 
-// visual: B x D x H x W, audio: B x D (both L2-normalised over D). Returns the scalar loss.
+// visual: B x D x H x W, audio: (B + K) x D (both L2-normalised over D); audio rows B.. are extra
+// negatives with no image of their own (SSL-SaN's silence and noise). Returns the scalar loss.
 // marginCosine (MarginNCE): the positive logit is (s_ii - m) / tau; m = 0 is EZ-VSL, m < 0 boosts
 // the positive so the loss stops pushing once it is "close enough".
 torch::Tensor ezvslLoss(const torch::Tensor& visual, const torch::Tensor& audio, double temperature,

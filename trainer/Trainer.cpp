@@ -149,6 +149,18 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
       frames.push_back(&s.image);
       windows.push_back(&s.audio);
     }
+    // SSL-SaN: silence and noise windows as extra negative audio (half each).
+    std::vector<Scene> negatives;
+    if (config.method == "sslsan") {
+      const int count = static_cast<int>(std::lround(config.negativeRatio * config.batchSize));
+      for (int k = 0; k < count; ++k) {
+        negatives.push_back(trainScenes.make(trainingSeed(config.seed + 1, step, k),
+                                             k % 2 == 0 ? SceneCondition::Silence : SceneCondition::Noise));
+      }
+      for (const Scene& s : negatives) {
+        windows.push_back(&s.audio);
+      }
+    }
     const torch::Tensor images = imageTensor(frames, contract).to(device);
     const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
     const double margin = config.method == "marginnce" ? config.margin : 0.0;

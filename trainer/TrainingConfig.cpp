@@ -35,6 +35,11 @@ Json TrainingConfig::toJson() const {
   if (method == "marginnce") {
     j["margin"] = Json(margin);
   }
+  if (method == "sslsan") {
+    j["negative_ratio"] = Json(negativeRatio);
+    j["recipe"] = Json("provisional (methods.md 9.3): silence and white-noise audio appended as negative "
+                       "columns of the image->audio softmax; the paper's exact loss was not available");
+  }
   j["seed"] = Json(static_cast<double>(seed));
   j["optimizer"] = Json("adam");
   j["data"] = Json("synthetic scenes (positive condition), asset pack train split");
@@ -42,7 +47,8 @@ Json TrainingConfig::toJson() const {
 }
 
 std::string TrainingConfig::usage() {
-  return "usage: heardmap-train --pack PACK [--method ezvsl|marginnce] [--margin M] [--variant compact|full]\n"
+  return "usage: heardmap-train --pack PACK [--method ezvsl|marginnce|sslsan] [--margin M]\n"
+         "                      [--negative-ratio R] [--variant compact|full]\n"
          "                      [--out FILE]\n"
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
          "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume]\n"
@@ -84,6 +90,8 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.temperature = number(arg, value());
     } else if (arg == "--margin") {
       c.margin = number(arg, value());
+    } else if (arg == "--negative-ratio") {
+      c.negativeRatio = number(arg, value());
     } else if (arg == "--seed") {
       c.seed = static_cast<uint64_t>(number(arg, value()));
     } else if (arg == "--threads") {
@@ -102,8 +110,11 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       throw std::invalid_argument("unknown option " + arg);
     }
   }
-  if (c.method != "ezvsl" && c.method != "marginnce") {
-    throw std::invalid_argument("--method: ezvsl and marginnce are implemented so far");
+  if (c.method != "ezvsl" && c.method != "marginnce" && c.method != "sslsan") {
+    throw std::invalid_argument("--method: ezvsl, marginnce and sslsan are implemented so far");
+  }
+  if (c.negativeRatio < 0 || c.negativeRatio > 4) {
+    throw std::invalid_argument("--negative-ratio must be in [0, 4]");
   }
   if (c.variant != "compact" && c.variant != "full") {
     throw std::invalid_argument("--variant must be compact or full");

@@ -24,6 +24,7 @@ struct TrainingConfig {
   double weightDecay = 0.0;
   double temperature = 0.03;
   double margin = -0.2;  // MarginNCE's margin m on the positive cosine (ignored by ezvsl)
+  double negativeRatio = 0.25;  // SSL-SaN: extra silence + noise audio columns per batch image
   uint64_t seed = 12345;
   int threads = 2;
   int checkpointEvery = 100;  // steps

@@ -82,6 +82,15 @@ class TestTrainer : public QObject {
              ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0));
   }
 
+  // SSL-SaN: v0 = (1,0,0), v1 = (0,1,0); audio a0 = v0, a1 = v1 and one silence column n = (0,0,1).
+  // Image -> audio rows [1, 0, 0]: CE = log(e + 2) - 1 = 0.5514447 each; audio -> image over the
+  // batch only: log(1 + e^-1) = 0.3132617. Total 0.8647064.
+  void negativeColumnsEnterOnlyTheImageToAudioTerm() {
+    const double loss = ezvslLossValue({1, 0, 0, 0, 1, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1}, 2, 3, 1, 1, 1.0);
+    QVERIFY2(std::fabs(loss - (std::log(std::exp(1.0) + 2.0) - 1.0 + std::log(1 + std::exp(-1.0)))) < 1e-6,
+             qPrintable(QString::number(loss)));
+  }
+
   void configRejectsBadFlags() {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--steps", "10"}));  // no pack
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--lr", "fast"}));
@@ -101,6 +110,20 @@ class TestTrainer : public QObject {
     auto model = LocalizationModel::load(config.outputPath);
     QCOMPARE(model->info().config.method, std::string("marginnce"));
     QCOMPARE(model->info().training.at("margin").asNumber(), -0.3);
+  }
+
+  void sslSanTrainsWithSilenceAndNoiseNegatives() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    tinyPack().save(pack);
+    TrainingConfig config = TrainingConfig::fromArguments(
+        {"--pack", pack, "--out", dir.filePath("s.safetensors").toStdString(), "--method", "sslsan",
+         "--negative-ratio", "0.5", "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
+    const TrainingSummary summary = train(config, [](const std::string&) {});
+    QCOMPARE(summary.stepsDone, int64_t(2));
+    auto model = LocalizationModel::load(config.outputPath);
+    QCOMPARE(model->info().config.method, std::string("sslsan"));
+    QVERIFY(model->info().training.at("recipe").asString().rfind("provisional", 0) == 0);
   }
 
   void trainsEvaluatesSavesAndResumes() {
