@@ -42,13 +42,16 @@ int main(int argc, char** argv) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
       "Shows where in the picture a sound comes from.\n"
-      "Headless rendering: heardmap render IN --out OUT.mp4 [--checkpoint FILE] (see --help there)");
+      "Headless rendering: heardmap render IN --out OUT.mp4 [--checkpoint FILE] (see --help "
+      "there)");
   parser.addHelpOption();
   parser.addPositionalArgument("media", "Video file to open.");
   QCommandLineOption demo("demo", "Open the built-in demo clip.");
-  QCommandLineOption checkpoint("checkpoint", "Model checkpoint (.safetensors or .pth), or 'untrained'.", "file");
+  QCommandLineOption checkpoint("checkpoint",
+                                "Model checkpoint (.safetensors or .pth), or 'untrained'.", "file");
   QCommandLineOption play("play", "Start playing at once.");
-  QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (screenshots, tests).", "seconds");
+  QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (screenshots, tests).",
+                               "seconds");
   parser.addOptions({demo, checkpoint, play, quitAfter});
   parser.process(app);
 
@@ -72,7 +75,8 @@ int main(int argc, char** argv) {
     window.controller()->play();
   }
   if (parser.isSet(quitAfter)) {
-    QTimer::singleShot(static_cast<int>(parser.value(quitAfter).toDouble() * 1000), &app, &QApplication::quit);
+    QTimer::singleShot(static_cast<int>(parser.value(quitAfter).toDouble() * 1000), &app,
+                       &QApplication::quit);
   }
   return app.exec();
 }

@@ -1,5 +1,5 @@
-// heardmap-bench: prints a table of the pipeline's speeds on this machine (medians of repeated runs).
-// Usage: heardmap-bench [CLIP.mp4] [--quick]
+// heardmap-bench: prints a table of the pipeline's speeds on this machine (medians of repeated
+// runs). Usage: heardmap-bench [CLIP.mp4] [--quick]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -49,7 +49,8 @@ std::string format(const char* fmt, double value) {
 }
 
 // Frames per second of a full pass over the clip, repeated `passes` times; median.
-double passFps(const std::string& clip, int passes, const std::function<void(const RgbImage&)>& work) {
+double passFps(const std::string& clip, int passes,
+               const std::function<void(const RgbImage&)>& work) {
   std::vector<double> fps;
   for (int p = 0; p < passes; ++p) {
     VideoDecoder decoder(clip);
@@ -81,14 +82,16 @@ int main(int argc, char** argv) {
   const MediaInfo info = VideoDecoder(clip).info();
   std::printf("clip: %s (%s)\n\n", clip.c_str(), info.summary().c_str());
   std::printf("| %-56s | %14s | %-34s |\n", "measure", "median", "note");
-  std::printf("|%s|%s|%s|\n", std::string(58, '-').c_str(), std::string(16, '-').c_str(), std::string(36, '-').c_str());
+  std::printf("|%s|%s|%s|\n", std::string(58, '-').c_str(), std::string(16, '-').c_str(),
+              std::string(36, '-').c_str());
 
   const double decodeFps = passFps(clip, passes, [](const RgbImage&) {});
   row("decode to RGB", format("%.0f fps", decodeFps), "FFmpeg, 1 decoder thread");
 
   const PreprocessingContract contract = PreprocessingContract::ezvsl();
   const AudioTrack track = decodeAudio(clip, contract.sampleRateHz, info.durationSeconds);
-  const std::vector<float> window = cutAudioWindow(track.samples, info.durationSeconds / 2, contract);
+  const std::vector<float> window =
+      cutAudioWindow(track.samples, info.durationSeconds / 2, contract);
   const Spectrogram spectrogram(contract);
   std::vector<double> times;
   for (int i = 0; i < kWarmupRuns + runs * 2; ++i) {
@@ -98,7 +101,8 @@ int main(int argc, char** argv) {
       times.push_back(millisecondsSince(start));
     }
   }
-  row("spectrogram 257x200 (3 s at 16 kHz)", format("%.2f ms", median(times)), "double-precision FFT");
+  row("spectrogram 257x200 (3 s at 16 kHz)", format("%.2f ms", median(times)),
+      "double-precision FFT");
 
   VideoDecoder frameSource(clip);
   frameSource.seek(info.durationSeconds / 2);
@@ -109,8 +113,9 @@ int main(int argc, char** argv) {
     ModelConfig config;
   };
   double compactTwoThreadMs = 0.0;
-  for (const Variant& variant : {Variant{"full (ResNet-18, 224, D=512)", ModelConfig::full()},
-                                 Variant{"compact (1/2 width, 160, D=128)", ModelConfig::compact()}}) {
+  for (const Variant& variant :
+       {Variant{"full (ResNet-18, 224, D=512)", ModelConfig::full()},
+        Variant{"compact (1/2 width, 160, D=128)", ModelConfig::compact()}}) {
     PreprocessingContract c = contract;
     c.imageSize = variant.config.defaultImageSize();
     auto model = LocalizationModel::createUntrained(variant.config, c, 1);
@@ -129,9 +134,11 @@ int main(int argc, char** argv) {
         }
       }
       const std::string label = std::string(variant.name) + ", " + std::to_string(threads) + " thr";
-      row("visual encoder: " + label, format("%.1f ms", median(visual)), "resize + normalise + trunk + proj");
+      row("visual encoder: " + label, format("%.1f ms", median(visual)),
+          "resize + normalise + trunk + proj");
       row("audio encoder: " + label, format("%.1f ms", median(audio)));
-      row("frame total: " + label, format("%.1f ms", median(total)), format("= %.1f heatmaps/s", 1000.0 / median(total)));
+      row("frame total: " + label, format("%.1f ms", median(total)),
+          format("= %.1f heatmaps/s", 1000.0 / median(total)));
       if (variant.config.baseWidth == 32 && threads == 2) {
         compactTwoThreadMs = median(total);
       }
@@ -148,7 +155,8 @@ int main(int argc, char** argv) {
   HeatmapCompositor compositor;
   compositor.setSettings(OverlaySettings{});
   const double overlayFps = passFps(clip, passes, [&](const RgbImage& f) {
-    const Heatmap h = compact->localize(f, cutAudioWindow(track.samples, f.timeSeconds, compactContract));
+    const Heatmap h =
+        compact->localize(f, cutAudioWindow(track.samples, f.timeSeconds, compactContract));
     compositor.compose(f, processor.process(h));
   });
   row("end-to-end overlay, compact, 2 threads", format("%.1f fps", overlayFps),
@@ -162,7 +170,8 @@ int main(int argc, char** argv) {
     h.timeSeconds = f.timeSeconds;
     compositor.compose(f, processor.process(h));
   });
-  row("decode + CPU composite only", format("%.1f fps", composeOnlyFps), "the GUI composites on the GPU");
+  row("decode + CPU composite only", format("%.1f fps", composeOnlyFps),
+      "the GUI composites on the GPU");
   // Synthetic benchmark: scene generation alone, and the whole evaluation per sample.
   const std::string packPath = HEARDMAP_DEFAULT_PACK;
   try {
@@ -173,24 +182,30 @@ int main(int argc, char** argv) {
     const int scenes = quick ? 40 : 200;
     auto start = Clock::now();
     for (int i = 0; i < scenes; ++i) {
-      synthesizer.make(SceneSynthesizer::testSeed(allConditions()[static_cast<size_t>(i) % allConditions().size()], i),
+      synthesizer.make(SceneSynthesizer::testSeed(
+                           allConditions()[static_cast<size_t>(i) % allConditions().size()], i),
                        allConditions()[static_cast<size_t>(i) % allConditions().size()]);
     }
-    row("synthetic scene generation (224 px, 3 s audio)", format("%.0f scenes/s", scenes / (millisecondsSince(start) / 1000.0)), "1 thread, plain C++");
+    row("synthetic scene generation (224 px, 3 s audio)",
+        format("%.0f scenes/s", scenes / (millisecondsSince(start) / 1000.0)),
+        "1 thread, plain C++");
     BenchmarkAccumulator accumulator("compact", 0.5);
     start = Clock::now();
     for (int i = 0; i < scenes; ++i) {
-      const SceneCondition condition = allConditions()[static_cast<size_t>(i) % allConditions().size()];
+      const SceneCondition condition =
+          allConditions()[static_cast<size_t>(i) % allConditions().size()];
       const Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
       accumulator.add(scene, compact->localize(scene.image, scene.audio));
     }
     accumulator.finish();
-    row("evaluation throughput, compact, 2 threads", format("%.1f samples/s", scenes / (millisecondsSince(start) / 1000.0)),
+    row("evaluation throughput, compact, 2 threads",
+        format("%.1f samples/s", scenes / (millisecondsSince(start) / 1000.0)),
         "generate + infer + all metrics");
   } catch (const std::exception& e) {
     std::printf("(no asset pack at %s: %s)\n", packPath.c_str(), e.what());
   }
-  std::printf("\ntarget: compact model >= 30 fps overlay on 2 CPU cores; inference alone allows %.1f/s\n",
-              compactTwoThreadMs > 0 ? 1000.0 / compactTwoThreadMs : 0.0);
+  std::printf(
+      "\ntarget: compact model >= 30 fps overlay on 2 CPU cores; inference alone allows %.1f/s\n",
+      compactTwoThreadMs > 0 ? 1000.0 / compactTwoThreadMs : 0.0);
   return 0;
 }

@@ -1,5 +1,6 @@
 // Atomic file writes: the bytes go to a temporary file beside the target, are fsync'ed, and the
-// temporary is renamed over the target. A failure (disk full, permissions) leaves the old file intact.
+// temporary is renamed over the target. A failure (disk full, permissions) leaves the old file
+// intact.
 #pragma once
 
 #include <stdexcept>

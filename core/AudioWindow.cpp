@@ -13,7 +13,8 @@ std::vector<float> cutAudioWindow(const std::vector<float>& signal, double timeS
   if (length == 0) {
     return out;
   }
-  const int64_t timeSample = static_cast<int64_t>(std::llround(timeSeconds * contract.sampleRateHz));
+  const int64_t timeSample =
+      static_cast<int64_t>(std::llround(timeSeconds * contract.sampleRateHz));
   if (contract.placement == WindowPlacement::Causal) {
     const int64_t end = std::clamp<int64_t>(timeSample, 0, length);
     const int64_t start = end - window;

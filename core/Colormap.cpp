@@ -13,11 +13,15 @@ struct Anchor {
 };
 
 // Piecewise-linear maps through colours sampled from the published palettes.
-const std::vector<Anchor> kViridis = {{0.00f, 0.267f, 0.005f, 0.329f}, {0.25f, 0.231f, 0.322f, 0.545f},
-                                      {0.50f, 0.129f, 0.569f, 0.549f}, {0.75f, 0.369f, 0.788f, 0.384f},
+const std::vector<Anchor> kViridis = {{0.00f, 0.267f, 0.005f, 0.329f},
+                                      {0.25f, 0.231f, 0.322f, 0.545f},
+                                      {0.50f, 0.129f, 0.569f, 0.549f},
+                                      {0.75f, 0.369f, 0.788f, 0.384f},
                                       {1.00f, 0.993f, 0.906f, 0.144f}};
-const std::vector<Anchor> kInferno = {{0.00f, 0.001f, 0.000f, 0.014f}, {0.25f, 0.341f, 0.062f, 0.429f},
-                                      {0.50f, 0.736f, 0.216f, 0.330f}, {0.75f, 0.978f, 0.557f, 0.035f},
+const std::vector<Anchor> kInferno = {{0.00f, 0.001f, 0.000f, 0.014f},
+                                      {0.25f, 0.341f, 0.062f, 0.429f},
+                                      {0.50f, 0.736f, 0.216f, 0.330f},
+                                      {0.75f, 0.978f, 0.557f, 0.035f},
                                       {1.00f, 0.988f, 1.000f, 0.645f}};
 
 std::array<float, 3> interpolate(const std::vector<Anchor>& anchors, float x) {
@@ -33,7 +37,9 @@ std::array<float, 3> interpolate(const std::vector<Anchor>& anchors, float x) {
   return {last.r, last.g, last.b};
 }
 
-float clamp01(float v) { return std::min(1.0f, std::max(0.0f, v)); }
+float clamp01(float v) {
+  return std::min(1.0f, std::max(0.0f, v));
+}
 
 }  // namespace
 
@@ -44,7 +50,8 @@ std::vector<float> colormapTable(ColormapId id) {
     std::array<float, 3> rgb{};
     switch (id) {
       case ColormapId::Jet:
-        rgb = {clamp01(1.5f - std::fabs(4.0f * x - 3.0f)), clamp01(1.5f - std::fabs(4.0f * x - 2.0f)),
+        rgb = {clamp01(1.5f - std::fabs(4.0f * x - 3.0f)),
+               clamp01(1.5f - std::fabs(4.0f * x - 2.0f)),
                clamp01(1.5f - std::fabs(4.0f * x - 1.0f))};
         break;
       case ColormapId::Viridis:

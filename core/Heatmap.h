@@ -6,7 +6,7 @@
 namespace heardmap {
 
 struct Heatmap {
-  int width = 0;   // e.g. 7 for EZ-VSL at 224
+  int width = 0;  // e.g. 7 for EZ-VSL at 224
   int height = 0;
   std::vector<float> scores;  // row-major, raw cosine similarity in [-1, 1]
   float rawMin = 0.0f;

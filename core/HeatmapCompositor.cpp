@@ -46,8 +46,9 @@ RgbImage HeatmapCompositor::compose(const RgbImage& frame, const DisplayHeatmap&
         continue;
       }
       const auto rgb = sampleColormap(table, heatmap.normalized(score));
-      uint8_t* p = out.pixels.data() +
-                   (static_cast<size_t>(y) * static_cast<size_t>(frame.width) + static_cast<size_t>(x)) * 3;
+      uint8_t* p =
+          out.pixels.data() +
+          (static_cast<size_t>(y) * static_cast<size_t>(frame.width) + static_cast<size_t>(x)) * 3;
       for (int c = 0; c < 3; ++c) {
         const float base = p[c] / 255.0f;
         const float mixed = base + settings_.opacity * (rgb[static_cast<size_t>(c)] - base);

@@ -20,11 +20,13 @@ void HeatmapProcessor::setSettings(const OverlaySettings& settings) {
   settings_ = settings;
 }
 
-void HeatmapProcessor::reset() { hasState_ = false; }
+void HeatmapProcessor::reset() {
+  hasState_ = false;
+}
 
 DisplayHeatmap HeatmapProcessor::process(const Heatmap& heatmap) {
-  const bool sameShape = hasState_ && smoothed_.width == heatmap.width &&
-                         smoothed_.height == heatmap.height;
+  const bool sameShape =
+      hasState_ && smoothed_.width == heatmap.width && smoothed_.height == heatmap.height;
   const double dt = heatmap.timeSeconds - smoothed_.timeSeconds;
   const bool continuous = sameShape && dt >= 0.0 && dt <= kResetGapSeconds;
   if (!continuous) {
@@ -35,7 +37,8 @@ DisplayHeatmap HeatmapProcessor::process(const Heatmap& heatmap) {
     return makeDisplay();
   }
   const double tauSeconds = settings_.persistenceMs / 1000.0;
-  const float alpha = tauSeconds > 0.0 ? static_cast<float>(1.0 - std::exp(-dt / tauSeconds)) : 1.0f;
+  const float alpha =
+      tauSeconds > 0.0 ? static_cast<float>(1.0 - std::exp(-dt / tauSeconds)) : 1.0f;
   for (size_t i = 0; i < heatmap.scores.size(); ++i) {
     smoothed_.scores[i] += alpha * (heatmap.scores[i] - smoothed_.scores[i]);
   }

@@ -31,8 +31,8 @@ class Parser {
   }
 
   void skipSpace() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t')) {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                   text_[pos_] == '\r' || text_[pos_] == '\t')) {
       ++pos_;
     }
   }
@@ -204,14 +204,30 @@ class Parser {
       }
       const char e = text_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           uint32_t codepoint = parseHex4();
           if (codepoint >= 0xD800 && codepoint <= 0xDBFF) {
@@ -273,11 +289,21 @@ void dumpString(std::string& out, const std::string& s) {
   out += '"';
   for (const char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buffer[8];
@@ -362,12 +388,18 @@ void dumpValue(std::string& out, const Json& value, int indent, int level) {
 
 const char* typeName(Json::Type type) {
   switch (type) {
-    case Json::Type::Null: return "null";
-    case Json::Type::Bool: return "bool";
-    case Json::Type::Number: return "number";
-    case Json::Type::String: return "string";
-    case Json::Type::Array: return "array";
-    case Json::Type::Object: return "object";
+    case Json::Type::Null:
+      return "null";
+    case Json::Type::Bool:
+      return "bool";
+    case Json::Type::Number:
+      return "number";
+    case Json::Type::String:
+      return "string";
+    case Json::Type::Array:
+      return "array";
+    case Json::Type::Object:
+      return "object";
   }
   return "?";
 }
@@ -386,7 +418,9 @@ Json::Json(Array value) : type_(Type::Array), array_(std::make_shared<Array>(std
 Json::Json(Object value)
     : type_(Type::Object), object_(std::make_shared<Object>(std::move(value))) {}
 
-Json Json::parse(const std::string& text) { return Parser(text).parseDocument(); }
+Json Json::parse(const std::string& text) {
+  return Parser(text).parseDocument();
+}
 
 std::string Json::dump(int indentSpaces) const {
   std::string out;

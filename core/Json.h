@@ -1,5 +1,5 @@
-// A small JSON value with a strict, bounds-checked parser and a writer. Used for checkpoint metadata
-// (safetensors headers, preprocessing contracts) so that core stays free of Qt.
+// A small JSON value with a strict, bounds-checked parser and a writer. Used for checkpoint
+// metadata (safetensors headers, preprocessing contracts) so that core stays free of Qt.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +35,8 @@ class Json {
   Json(Array value);
   Json(Object value);
 
-  // Parses text; throws JsonError with the byte offset on any syntax error or nesting deeper than 64.
+  // Parses text; throws JsonError with the byte offset on any syntax error or nesting deeper
+  // than 64.
   static Json parse(const std::string& text);
   // Compact serialization (indentSpaces > 0 gives pretty output).
   std::string dump(int indentSpaces = 0) const;

@@ -18,7 +18,7 @@ struct OverlaySettings {
   ColormapId colormap = ColormapId::Jet;
   float opacity = 0.5f;
   NormalizationMode normalization = NormalizationMode::PerFrameMinMax;
-  float threshold = 0.55f;  // in (cos + 1) / 2 units, for AbsoluteThreshold
+  float threshold = 0.55f;     // in (cos + 1) / 2 units, for AbsoluteThreshold
   double persistenceMs = 0.0;  // EMA time constant over successive heatmaps; 0 = off
 };
 

@@ -7,9 +7,12 @@ namespace heardmap {
 
 std::string placementName(WindowPlacement placement) {
   switch (placement) {
-    case WindowPlacement::Centred: return "centred";
-    case WindowPlacement::Causal: return "causal";
-    case WindowPlacement::Invalid: break;
+    case WindowPlacement::Centred:
+      return "centred";
+    case WindowPlacement::Causal:
+      return "causal";
+    case WindowPlacement::Invalid:
+      break;
   }
   return "invalid";
 }
@@ -33,7 +36,9 @@ int PreprocessingContract::timeFrames() const {
   return n < segmentSamples ? 0 : 1 + (n - segmentSamples) / hopSamples();
 }
 
-PreprocessingContract PreprocessingContract::ezvsl() { return PreprocessingContract{}; }
+PreprocessingContract PreprocessingContract::ezvsl() {
+  return PreprocessingContract{};
+}
 
 Json PreprocessingContract::toJson() const {
   Json j(Json::Object{});

@@ -27,7 +27,7 @@ struct PreprocessingContract {
   int overlapSamples = 274;  // scipy noverlap -> hop 238
   int fftSize = 512;
   double tukeyAlpha = 0.25;
-  double logOffset = 1e-7;      // log(P + logOffset)
+  double logOffset = 1e-7;       // log(P + logOffset)
   double spectrogramStd = 12.0;  // Normalize(mean 0, std 12)
   int imageSize = 224;
   std::array<float, 3> imageMean{0.485f, 0.456f, 0.406f};

@@ -15,7 +15,8 @@ struct RgbImage {
 
   bool empty() const { return width <= 0 || height <= 0; }
   const uint8_t* pixel(int x, int y) const {
-    return pixels.data() + (static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3;
+    return pixels.data() +
+           (static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3;
   }
 };
 

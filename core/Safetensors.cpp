@@ -77,7 +77,8 @@ SafetensorsFile parseSafetensors(const std::string& bytes) {
       uint64_t count = 1;
       for (const Json& dim : entry.at("shape").asArray()) {
         const int64_t d = dim.asInt();
-        if (d < 0 || (d > 0 && count > std::numeric_limits<uint64_t>::max() / 16 / static_cast<uint64_t>(d))) {
+        if (d < 0 || (d > 0 && count > std::numeric_limits<uint64_t>::max() / 16 /
+                                           static_cast<uint64_t>(d))) {
           throw SafetensorsError("bad dimension " + std::to_string(d));
         }
         count *= static_cast<uint64_t>(d);
@@ -100,8 +101,8 @@ SafetensorsFile parseSafetensors(const std::string& bytes) {
                                tensor.shapeString() + " of " + dtypeName(tensor.dtype) + " needs " +
                                std::to_string(expected));
       }
-      tensor.bytes = bytes.substr(dataStart + static_cast<size_t>(begin),
-                                  static_cast<size_t>(end - begin));
+      tensor.bytes =
+          bytes.substr(dataStart + static_cast<size_t>(begin), static_cast<size_t>(end - begin));
       spans.push_back({name, static_cast<uint64_t>(begin), static_cast<uint64_t>(end)});
       file.tensors.emplace(name, std::move(tensor));
     } catch (const SafetensorsError& e) {
@@ -111,7 +112,8 @@ SafetensorsFile parseSafetensors(const std::string& bytes) {
     }
   }
   // Tensors must not overlap (the format requires a dense, non-overlapping layout).
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
   for (size_t i = 1; i < spans.size(); ++i) {
     if (spans[i].begin < spans[i - 1].end) {
       throw SafetensorsError("safetensors: tensors '" + spans[i - 1].name + "' and '" +

@@ -47,7 +47,8 @@ int Spectrogram::framesFor(size_t sampleCount) const {
   if (sampleCount < segment) {
     return 0;
   }
-  return 1 + static_cast<int>((sampleCount - segment) / static_cast<size_t>(contract_.hopSamples()));
+  return 1 +
+         static_cast<int>((sampleCount - segment) / static_cast<size_t>(contract_.hopSamples()));
 }
 
 void Spectrogram::fft(std::vector<std::complex<double>>& data) const {
@@ -109,7 +110,8 @@ std::vector<float> Spectrogram::compute(const std::vector<float>& samples) const
   const std::vector<double> power = powerDensity(samples);
   std::vector<float> out(power.size());
   for (size_t i = 0; i < power.size(); ++i) {
-    out[i] = static_cast<float>(std::log(power[i] + contract_.logOffset) / contract_.spectrogramStd);
+    out[i] =
+        static_cast<float>(std::log(power[i] + contract_.logOffset) / contract_.spectrogramStd);
   }
   return out;
 }

@@ -14,7 +14,8 @@ class Spectrogram {
   explicit Spectrogram(const PreprocessingContract& contract);
 
   // Log-power spectrogram of samples, row-major [frequencyBins][timeFrames] (frequency = height,
-  // time = width, as the model's 1 x 257 x 200 input). Frames follow scipy: no padding, no boundary.
+  // time = width, as the model's 1 x 257 x 200 input). Frames follow scipy: no padding, no
+  // boundary.
   std::vector<float> compute(const std::vector<float>& samples) const;
   // The raw one-sided power spectral density (before log and scaling), same layout, double.
   std::vector<double> powerDensity(const std::vector<float>& samples) const;

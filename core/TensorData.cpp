@@ -29,25 +29,35 @@ size_t dtypeSize(DType dtype) {
 
 DType dtypeFromName(const std::string& name) {
   static const std::map<std::string, DType> kNames = {
-      {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16}, {"F64", DType::F64},
-      {"I64", DType::I64}, {"I32", DType::I32}, {"I8", DType::I8},     {"U8", DType::U8},
-      {"BOOL", DType::Bool}};
+      {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16},
+      {"F64", DType::F64}, {"I64", DType::I64}, {"I32", DType::I32},
+      {"I8", DType::I8},   {"U8", DType::U8},   {"BOOL", DType::Bool}};
   const auto it = kNames.find(name);
   return it == kNames.end() ? DType::Invalid : it->second;
 }
 
 std::string dtypeName(DType dtype) {
   switch (dtype) {
-    case DType::F32: return "F32";
-    case DType::F16: return "F16";
-    case DType::BF16: return "BF16";
-    case DType::F64: return "F64";
-    case DType::I64: return "I64";
-    case DType::I32: return "I32";
-    case DType::I8: return "I8";
-    case DType::U8: return "U8";
-    case DType::Bool: return "BOOL";
-    case DType::Invalid: return "INVALID";
+    case DType::F32:
+      return "F32";
+    case DType::F16:
+      return "F16";
+    case DType::BF16:
+      return "BF16";
+    case DType::F64:
+      return "F64";
+    case DType::I64:
+      return "I64";
+    case DType::I32:
+      return "I32";
+    case DType::I8:
+      return "I8";
+    case DType::U8:
+      return "U8";
+    case DType::Bool:
+      return "BOOL";
+    case DType::Invalid:
+      return "INVALID";
   }
   return "INVALID";
 }
@@ -119,9 +129,21 @@ std::vector<float> TensorData::toFloat() const {
   for (int64_t i = 0; i < count; ++i) {
     float v = 0.0f;
     switch (dtype) {
-      case DType::F32: std::memcpy(&v, p + 4 * i, 4); break;
-      case DType::F64: { double d; std::memcpy(&d, p + 8 * i, 8); v = static_cast<float>(d); break; }
-      case DType::F16: { uint16_t h; std::memcpy(&h, p + 2 * i, 2); v = halfToFloat(h); break; }
+      case DType::F32:
+        std::memcpy(&v, p + 4 * i, 4);
+        break;
+      case DType::F64: {
+        double d;
+        std::memcpy(&d, p + 8 * i, 8);
+        v = static_cast<float>(d);
+        break;
+      }
+      case DType::F16: {
+        uint16_t h;
+        std::memcpy(&h, p + 2 * i, 2);
+        v = halfToFloat(h);
+        break;
+      }
       case DType::BF16: {
         uint16_t h;
         std::memcpy(&h, p + 2 * i, 2);
@@ -129,12 +151,27 @@ std::vector<float> TensorData::toFloat() const {
         std::memcpy(&v, &bits, 4);
         break;
       }
-      case DType::I64: { int64_t x; std::memcpy(&x, p + 8 * i, 8); v = static_cast<float>(x); break; }
-      case DType::I32: { int32_t x; std::memcpy(&x, p + 4 * i, 4); v = static_cast<float>(x); break; }
-      case DType::I8: v = static_cast<float>(static_cast<int8_t>(p[i])); break;
+      case DType::I64: {
+        int64_t x;
+        std::memcpy(&x, p + 8 * i, 8);
+        v = static_cast<float>(x);
+        break;
+      }
+      case DType::I32: {
+        int32_t x;
+        std::memcpy(&x, p + 4 * i, 4);
+        v = static_cast<float>(x);
+        break;
+      }
+      case DType::I8:
+        v = static_cast<float>(static_cast<int8_t>(p[i]));
+        break;
       case DType::U8:
-      case DType::Bool: v = static_cast<float>(static_cast<uint8_t>(p[i])); break;
-      case DType::Invalid: throw std::runtime_error("tensor has no dtype");
+      case DType::Bool:
+        v = static_cast<float>(static_cast<uint8_t>(p[i]));
+        break;
+      case DType::Invalid:
+        throw std::runtime_error("tensor has no dtype");
     }
     out[static_cast<size_t>(i)] = v;
   }

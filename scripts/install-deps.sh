@@ -3,7 +3,7 @@
 # llvmpipe (OpenGL under Xvfb) and libqt6opengl6-dev.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config ccache git
+  build-essential cmake ninja-build pkg-config ccache git clang-format
   qt6-base-dev libqt6opengl6-dev
   libtorch-dev libopenblas0-pthread
   libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg

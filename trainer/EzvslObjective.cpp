@@ -16,18 +16,21 @@ torch::Tensor ezvslLoss(const torch::Tensor& visual, const torch::Tensor& audio,
     cosines = cosines - marginCosine * torch::eye(batch, audio.size(0), cosines.options());
   }
   const torch::Tensor logits = cosines / temperature;
-  const torch::Tensor labels = torch::arange(batch, torch::TensorOptions().dtype(torch::kLong).device(visual.device()));
+  const torch::Tensor labels =
+      torch::arange(batch, torch::TensorOptions().dtype(torch::kLong).device(visual.device()));
   // image -> audio over all columns; audio -> image for the batch's own audio only.
   return torch::nn::functional::cross_entropy(logits, labels) +
          torch::nn::functional::cross_entropy(logits.narrow(1, 0, batch).t(), labels);
 }
 
-double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim, int height,
-                      int width, double temperature, double marginCosine) {
+double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
+                      int height, int width, double temperature, double marginCosine) {
   torch::NoGradGuard noGrad;
-  const torch::Tensor visual = torch::from_blob(const_cast<float*>(v.data()), {batch, dim, height, width}).clone();
+  const torch::Tensor visual =
+      torch::from_blob(const_cast<float*>(v.data()), {batch, dim, height, width}).clone();
   const int64_t audioRows = static_cast<int64_t>(a.size()) / dim;
-  const torch::Tensor audio = torch::from_blob(const_cast<float*>(a.data()), {audioRows, dim}).clone();
+  const torch::Tensor audio =
+      torch::from_blob(const_cast<float*>(a.data()), {audioRows, dim}).clone();
   return ezvslLoss(visual, audio, temperature, marginCosine).item<double>();
 }
 

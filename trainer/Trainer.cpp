@@ -21,8 +21,8 @@ constexpr int kProgressEvery = 10;
 
 // The seed of scene i of a step: independent of batch composition, reproducible on resume.
 uint64_t trainingSeed(uint64_t runSeed, int64_t step, int index) {
-  uint64_t x = runSeed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull +
-               static_cast<uint64_t>(index);
+  uint64_t x = runSeed * 0x9E3779B97F4A7C15ull +
+               static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + static_cast<uint64_t>(index);
   x ^= x >> 31;
   return x;
 }
@@ -69,7 +69,8 @@ Json compactMetrics(const BenchmarkResult& result) {
   }
   j["slavc_ap"] = Json(result.detection.averagePrecision);
   j["slavc_max_f1"] = Json(result.detection.maxF1);
-  j["samples_per_condition"] = Json(result.conditions.empty() ? 0 : result.conditions.front().samples);
+  j["samples_per_condition"] =
+      Json(result.conditions.empty() ? 0 : result.conditions.front().samples);
   j["split"] = Json("synthetic test split (fixed seeds)");
   return j;
 }
@@ -93,7 +94,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   } else if (!config.initPath.empty()) {
     model = LocalizationModel::load(config.initPath);
   } else {
-    ModelConfig modelConfig = config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
+    ModelConfig modelConfig =
+        config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
     modelConfig.method = config.method;
     modelConfig.temperature = config.temperature;
     PreprocessingContract contract = PreprocessingContract::ezvsl();
@@ -117,8 +119,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   EzvslNet& net = networkOf(*model);
   net->to(device);
   net->train();
-  torch::optim::Adam optimizer(net->parameters(),
-                               torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
+  torch::optim::Adam optimizer(
+      net->parameters(),
+      torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
 
   const auto saveCheckpoint = [&](int64_t stepsDone, const Json& metrics) {
     CheckpointInfo& info = model->info();
@@ -141,7 +144,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     std::vector<Scene> batch;
     batch.reserve(static_cast<size_t>(config.batchSize));
     for (int i = 0; i < config.batchSize; ++i) {
-      batch.push_back(trainScenes.make(trainingSeed(config.seed, step, i), SceneCondition::Positive));
+      batch.push_back(
+          trainScenes.make(trainingSeed(config.seed, step, i), SceneCondition::Positive));
     }
     std::vector<const RgbImage*> frames;
     std::vector<const std::vector<float>*> windows;
@@ -154,8 +158,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     if (config.method == "sslsan") {
       const int count = static_cast<int>(std::lround(config.negativeRatio * config.batchSize));
       for (int k = 0; k < count; ++k) {
-        negatives.push_back(trainScenes.make(trainingSeed(config.seed + 1, step, k),
-                                             k % 2 == 0 ? SceneCondition::Silence : SceneCondition::Noise));
+        negatives.push_back(
+            trainScenes.make(trainingSeed(config.seed + 1, step, k),
+                             k % 2 == 0 ? SceneCondition::Silence : SceneCondition::Noise));
       }
       for (const Scene& s : negatives) {
         windows.push_back(&s.audio);
@@ -164,13 +169,16 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     const torch::Tensor images = imageTensor(frames, contract).to(device);
     const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
     const double margin = config.method == "marginnce" ? config.margin : 0.0;
-    return ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms), model->info().config.temperature, margin);
+    return ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms),
+                     model->info().config.temperature, margin);
   };
   const auto stop = [&](int64_t step, const std::string& reason) {
     summary.stoppedOnNonFinite = true;
     progress(config.progress == ProgressFormat::JsonLines
-                 ? "{\"event\": \"stopped\", \"reason\": \"" + reason + "\", \"step\": " + std::to_string(step) + "}"
-                 : "stopped at step " + std::to_string(step) + ": " + reason + "; the last good checkpoint is kept");
+                 ? "{\"event\": \"stopped\", \"reason\": \"" + reason +
+                       "\", \"step\": " + std::to_string(step) + "}"
+                 : "stopped at step " + std::to_string(step) + ": " + reason +
+                       "; the last good checkpoint is kept");
   };
 
   // A checkpoint is written only for weights whose loss has been seen finite: the weights after
@@ -210,14 +218,15 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
       char line[256];
       if (config.progress == ProgressFormat::JsonLines) {
         std::snprintf(line, sizeof(line),
-                      "{\"event\": \"step\", \"step\": %lld, \"steps\": %lld, \"loss\": %.5f, \"samples_per_s\": %.2f, "
+                      "{\"event\": \"step\", \"step\": %lld, \"steps\": %lld, \"loss\": %.5f, "
+                      "\"samples_per_s\": %.2f, "
                       "\"elapsed_s\": %.1f}",
-                      static_cast<long long>(step + 1), static_cast<long long>(config.steps), lossSum / lossCount,
-                      summary.samplesPerSecond, summary.wallSeconds);
+                      static_cast<long long>(step + 1), static_cast<long long>(config.steps),
+                      lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds);
       } else {
         std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s",
-                      static_cast<long long>(step + 1), static_cast<long long>(config.steps), lossSum / lossCount,
-                      summary.samplesPerSecond, summary.wallSeconds);
+                      static_cast<long long>(step + 1), static_cast<long long>(config.steps),
+                      lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds);
       }
       progress(line);
       lossSum = 0.0;
@@ -228,8 +237,10 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
       pendingMetrics = compactMetrics(result);
       summary.metrics = pendingMetrics;
       progress(config.progress == ProgressFormat::JsonLines
-                   ? "{\"event\": \"eval\", \"step\": " + std::to_string(step + 1) + ", \"metrics\": " + pendingMetrics.dump() + "}"
-                   : "eval at step " + std::to_string(step + 1) + ":\n" + benchmarkMarkdown({result}));
+                   ? "{\"event\": \"eval\", \"step\": " + std::to_string(step + 1) +
+                         ", \"metrics\": " + pendingMetrics.dump() + "}"
+                   : "eval at step " + std::to_string(step + 1) + ":\n" +
+                         benchmarkMarkdown({result}));
     }
   }
   if (!summary.stoppedOnNonFinite && summary.stepsDone > startStep) {

@@ -37,8 +37,9 @@ Json TrainingConfig::toJson() const {
   }
   if (method == "sslsan") {
     j["negative_ratio"] = Json(negativeRatio);
-    j["recipe"] = Json("provisional (methods.md 9.3): silence and white-noise audio appended as negative "
-                       "columns of the image->audio softmax; the paper's exact loss was not available");
+    j["recipe"] = Json(
+        "provisional (methods.md 9.3): silence and white-noise audio appended as negative "
+        "columns of the image->audio softmax; the paper's exact loss was not available");
   }
   j["seed"] = Json(static_cast<double>(seed));
   j["optimizer"] = Json("adam");
@@ -122,8 +123,10 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
   if (c.packPath.empty()) {
     throw std::invalid_argument("--pack is required (make one with `heardmap data pack`)");
   }
-  if (c.steps < 1 || c.batchSize < 2 || c.learningRate <= 0 || c.temperature <= 0 || c.checkpointEvery < 1) {
-    throw std::invalid_argument("steps >= 1, batch >= 2, lr > 0, tau > 0 and checkpoint-every >= 1 are required");
+  if (c.steps < 1 || c.batchSize < 2 || c.learningRate <= 0 || c.temperature <= 0 ||
+      c.checkpointEvery < 1) {
+    throw std::invalid_argument(
+        "steps >= 1, batch >= 2, lr > 0, tau > 0 and checkpoint-every >= 1 are required");
   }
   return c;
 }

@@ -16,14 +16,14 @@ struct TrainingConfig {
   std::string variant = "compact";  // compact | full
   std::string packPath;             // asset pack (synthetic training data)
   std::string outputPath = "model.safetensors";
-  std::string initPath;             // start from these weights (.safetensors / .pth); empty = scratch
-  bool resume = false;              // continue outputPath's run from its recorded step
+  std::string initPath;  // start from these weights (.safetensors / .pth); empty = scratch
+  bool resume = false;   // continue outputPath's run from its recorded step
   int64_t steps = 1000;
   int batchSize = 32;
   double learningRate = 1e-4;
   double weightDecay = 0.0;
   double temperature = 0.03;
-  double margin = -0.2;  // MarginNCE's margin m on the positive cosine (ignored by ezvsl)
+  double margin = -0.2;         // MarginNCE's margin m on the positive cosine (ignored by ezvsl)
   double negativeRatio = 0.25;  // SSL-SaN: extra silence + noise audio columns per batch image
   uint64_t seed = 12345;
   int threads = 2;

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   try {
     config = heardmap::TrainingConfig::fromArguments(arguments);
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "heardmap-train: %s\n%s", e.what(), heardmap::TrainingConfig::usage().c_str());
+    std::fprintf(stderr, "heardmap-train: %s\n%s", e.what(),
+                 heardmap::TrainingConfig::usage().c_str());
     return 2;
   }
   try {
@@ -25,8 +26,8 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     });
     std::fprintf(stderr, "trained %lld steps on %s in %.0f s (%.1f samples/s); wrote %s\n",
-                 static_cast<long long>(summary.stepsDone), summary.device.c_str(), summary.wallSeconds,
-                 summary.samplesPerSecond, config.outputPath.c_str());
+                 static_cast<long long>(summary.stepsDone), summary.device.c_str(),
+                 summary.wallSeconds, summary.samplesPerSecond, config.outputPath.c_str());
     return summary.stoppedOnNonFinite ? 3 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heardmap-train: %s\n", e.what());

@@ -70,8 +70,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   controller_->setOverlaySettings(initial);
 
   connect(panel_, &OverlayPanel::settingsChanged, view_, &VideoView::setOverlaySettings);
-  connect(panel_, &OverlayPanel::settingsChanged, controller_, &PlayerController::setOverlaySettings);
-  connect(panel_, &OverlayPanel::placementChanged, controller_, &PlayerController::setWindowPlacement);
+  connect(panel_, &OverlayPanel::settingsChanged, controller_,
+          &PlayerController::setOverlaySettings);
+  connect(panel_, &OverlayPanel::placementChanged, controller_,
+          &PlayerController::setWindowPlacement);
   connect(panel_, &OverlayPanel::loadCheckpointClicked, this, [this] {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Load checkpoint"), QString(),
@@ -100,7 +102,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             mediaLabel_->setText(QFileInfo(QString::fromStdString(info.path)).fileName() + "  " +
                                  QString::fromStdString(info.summary()));
             audioLabel_->setText(audioStatus);
-            setWindowTitle(tr("Heardmap - %1").arg(QFileInfo(QString::fromStdString(info.path)).fileName()));
+            setWindowTitle(
+                tr("Heardmap - %1").arg(QFileInfo(QString::fromStdString(info.path)).fileName()));
           });
   createMenus();
   createShortcuts();
@@ -113,7 +116,8 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* open = file->addAction(tr("&Open media..."), this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open media"), QString(), kMediaFilter);
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open media"), QString(), kMediaFilter);
     if (!path.isEmpty()) {
       openMedia(path);
     }
@@ -158,7 +162,9 @@ void MainWindow::createShortcuts() {
   bind(QKeySequence(Qt::Key_Right), [this] { controller_->seekRelative(kArrowSeekSeconds); });
 }
 
-bool MainWindow::openMedia(const QString& path) { return controller_->open(path); }
+bool MainWindow::openMedia(const QString& path) {
+  return controller_->open(path);
+}
 
 bool MainWindow::loadModel(const QString& path) {
   std::shared_ptr<LocalizationModel> model;

@@ -25,9 +25,12 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   loadButton_ = new QPushButton(tr("Load checkpoint..."), modelBox);
   placement_ = new QComboBox(modelBox);
   placement_->setObjectName("placement");
-  placement_->addItem(tr("Audio window: centred on the frame"), static_cast<int>(WindowPlacement::Centred));
-  placement_->addItem(tr("Audio window: causal (ends at the frame)"), static_cast<int>(WindowPlacement::Causal));
-  placement_->setToolTip(tr("Centred is how the EZ-VSL family was trained; causal is what live input can offer"));
+  placement_->addItem(tr("Audio window: centred on the frame"),
+                      static_cast<int>(WindowPlacement::Centred));
+  placement_->addItem(tr("Audio window: causal (ends at the frame)"),
+                      static_cast<int>(WindowPlacement::Causal));
+  placement_->setToolTip(
+      tr("Centred is how the EZ-VSL family was trained; causal is what live input can offer"));
   auto* modelLayout = new QVBoxLayout(modelBox);
   modelLayout->addWidget(modelName_);
   modelLayout->addWidget(trainedState_);
@@ -38,7 +41,8 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   auto* overlayBox = new QGroupBox(tr("Overlay"), this);
   colormap_ = new QComboBox(overlayBox);
   colormap_->setObjectName("colormap");
-  for (ColormapId id : {ColormapId::Jet, ColormapId::Viridis, ColormapId::Inferno, ColormapId::Gray}) {
+  for (ColormapId id :
+       {ColormapId::Jet, ColormapId::Viridis, ColormapId::Inferno, ColormapId::Gray}) {
     colormap_->addItem(QString::fromStdString(colormapName(id)), static_cast<int>(id));
   }
   opacity_ = new QSlider(Qt::Horizontal, overlayBox);
@@ -46,8 +50,10 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   opacity_->setRange(0, 100);
   normalization_ = new QComboBox(overlayBox);
   normalization_->setObjectName("normalization");
-  normalization_->addItem(tr("Per-frame min-max"), static_cast<int>(NormalizationMode::PerFrameMinMax));
-  normalization_->addItem(tr("Absolute threshold"), static_cast<int>(NormalizationMode::AbsoluteThreshold));
+  normalization_->addItem(tr("Per-frame min-max"),
+                          static_cast<int>(NormalizationMode::PerFrameMinMax));
+  normalization_->addItem(tr("Absolute threshold"),
+                          static_cast<int>(NormalizationMode::AbsoluteThreshold));
   normalization_->addItem(tr("Running range"), static_cast<int>(NormalizationMode::RunningRange));
   threshold_ = new QDoubleSpinBox(overlayBox);
   threshold_->setObjectName("threshold");
@@ -85,10 +91,13 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
 
   setSettings(OverlaySettings{});
   clearScores();
-  connect(colormap_, qOverload<int>(&QComboBox::currentIndexChanged), this, &OverlayPanel::emitSettings);
+  connect(colormap_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &OverlayPanel::emitSettings);
   connect(opacity_, &QSlider::valueChanged, this, &OverlayPanel::emitSettings);
-  connect(normalization_, qOverload<int>(&QComboBox::currentIndexChanged), this, &OverlayPanel::emitSettings);
-  connect(threshold_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &OverlayPanel::emitSettings);
+  connect(normalization_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &OverlayPanel::emitSettings);
+  connect(threshold_, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
+          &OverlayPanel::emitSettings);
   connect(persistence_, qOverload<int>(&QSpinBox::valueChanged), this, &OverlayPanel::emitSettings);
   connect(loadButton_, &QPushButton::clicked, this, &OverlayPanel::loadCheckpointClicked);
   connect(placement_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
@@ -107,7 +116,8 @@ OverlaySettings OverlayPanel::settings() const {
 }
 
 void OverlayPanel::setSettings(const OverlaySettings& s) {
-  const QSignalBlocker b1(colormap_), b2(opacity_), b3(normalization_), b4(threshold_), b5(persistence_);
+  const QSignalBlocker b1(colormap_), b2(opacity_), b3(normalization_), b4(threshold_),
+      b5(persistence_);
   colormap_->setCurrentIndex(colormap_->findData(static_cast<int>(s.colormap)));
   opacity_->setValue(static_cast<int>(s.opacity * 100.0f + 0.5f));
   normalization_->setCurrentIndex(normalization_->findData(static_cast<int>(s.normalization)));
@@ -135,7 +145,8 @@ void OverlayPanel::setModel(const QString& name, bool trained, const QString& so
     trainedState_->setStyleSheet({});
   } else {
     trainedState_->setText(tr("UNTRAINED: random weights, the heatmap means nothing yet"));
-    trainedState_->setStyleSheet("color: white; background: #b3261e; padding: 3px; font-weight: bold;");
+    trainedState_->setStyleSheet(
+        "color: white; background: #b3261e; padding: 3px; font-weight: bold;");
   }
   contract_->setText(contract);
 }
@@ -146,7 +157,8 @@ void OverlayPanel::setScores(const DisplayHeatmap& heatmap) {
                            .arg(heatmap.rawMax, 0, 'f', 3)
                            .arg((heatmap.rawMax + 1.0f) / 2.0f, 0, 'f', 3));
   if (!heatmap.hideBelowLow) {
-    aboveThreshold_->setText(tr("range shown: %1 .. %2").arg(heatmap.low, 0, 'f', 3).arg(heatmap.high, 0, 'f', 3));
+    aboveThreshold_->setText(
+        tr("range shown: %1 .. %2").arg(heatmap.low, 0, 'f', 3).arg(heatmap.high, 0, 'f', 3));
     aboveThreshold_->setStyleSheet({});
   } else if (heatmap.anythingAboveLow) {
     aboveThreshold_->setText(tr("source above threshold"));

@@ -42,7 +42,8 @@ bool PlayerController::open(const QString& path) {
   try {
     decoder = std::make_unique<VideoDecoder>(file);
     const MediaInfo& probed = decoder->info();
-    const int rate = probed.hasAudio && probed.audioSampleRateHz > 0 ? probed.audioSampleRateHz : kPlaybackRateHz;
+    const int rate = probed.hasAudio && probed.audioSampleRateHz > 0 ? probed.audioSampleRateHz
+                                                                     : kPlaybackRateHz;
     track = decodeAudio(file, rate, probed.durationSeconds);
   } catch (const MediaError& e) {
     Q_EMIT errorOccurred(QString::fromStdString(e.what()));
@@ -96,13 +97,21 @@ void PlayerController::setModel(std::shared_ptr<LocalizationModel> model) {
   }
 }
 
-std::shared_ptr<LocalizationModel> PlayerController::model() const { return worker_->model(); }
+std::shared_ptr<LocalizationModel> PlayerController::model() const {
+  return worker_->model();
+}
 
-bool PlayerController::isPlaying() const { return clock_ && clock_->isPlaying(); }
+bool PlayerController::isPlaying() const {
+  return clock_ && clock_->isPlaying();
+}
 
-double PlayerController::position() const { return clock_ ? clock_->timeSeconds() : 0.0; }
+double PlayerController::position() const {
+  return clock_ ? clock_->timeSeconds() : 0.0;
+}
 
-double PlayerController::speed() const { return clock_ ? clock_->speed() : 1.0; }
+double PlayerController::speed() const {
+  return clock_ ? clock_->speed() : 1.0;
+}
 
 void PlayerController::play() {
   if (!clock_) {
@@ -123,7 +132,9 @@ void PlayerController::pause() {
   Q_EMIT playingChanged(false);
 }
 
-void PlayerController::togglePlay() { isPlaying() ? pause() : play(); }
+void PlayerController::togglePlay() {
+  isPlaying() ? pause() : play();
+}
 
 void PlayerController::seek(double seconds) {
   if (!pump_) {
@@ -136,7 +147,9 @@ void PlayerController::seek(double seconds) {
   Q_EMIT positionChanged(target);
 }
 
-void PlayerController::seekRelative(double seconds) { seek(position() + seconds); }
+void PlayerController::seekRelative(double seconds) {
+  seek(position() + seconds);
+}
 
 void PlayerController::step(int frames) {
   if (!pump_) {
@@ -176,7 +189,9 @@ void PlayerController::setSpeed(double speed) {
   Q_EMIT speedChanged(clock_->speed());
 }
 
-void PlayerController::multiplySpeed(double factor) { setSpeed(speed() * factor); }
+void PlayerController::multiplySpeed(double factor) {
+  setSpeed(speed() * factor);
+}
 
 void PlayerController::setOverlaySettings(const OverlaySettings& settings) {
   processor_.setSettings(settings);

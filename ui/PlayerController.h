@@ -88,7 +88,7 @@ class PlayerController : public QObject {
   MediaInfo info_;
   std::vector<float> sourceAudio_;  // mono at sourceRateHz_
   int sourceRateHz_ = 0;
-  std::vector<float> modelAudio_;   // mono at the model contract's rate
+  std::vector<float> modelAudio_;  // mono at the model contract's rate
   HeatmapProcessor processor_;
   RgbImage currentFrame_;
   QString audioStatus_;

@@ -25,8 +25,10 @@ QString formatTime(double seconds) {
 
 TransportBar::TransportBar(QWidget* parent) : QWidget(parent) {
   playButton_ = new QPushButton(this);
-  backButton_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaSeekBackward), QString(), this);
-  forwardButton_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaSeekForward), QString(), this);
+  backButton_ =
+      new QPushButton(style()->standardIcon(QStyle::SP_MediaSeekBackward), QString(), this);
+  forwardButton_ =
+      new QPushButton(style()->standardIcon(QStyle::SP_MediaSeekForward), QString(), this);
   backButton_->setToolTip(tr("Previous frame (,)"));
   forwardButton_->setToolTip(tr("Next frame (.)"));
   slider_ = new QSlider(Qt::Horizontal, this);
@@ -50,11 +52,14 @@ TransportBar::TransportBar(QWidget* parent) : QWidget(parent) {
   connect(playButton_, &QPushButton::clicked, this, &TransportBar::playPauseClicked);
   connect(backButton_, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(-1); });
   connect(forwardButton_, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(1); });
-  connect(slider_, &QSlider::sliderMoved, this,
-          [this](int value) { Q_EMIT seekRequested(static_cast<double>(value) / kSliderUnitsPerSecond); });
+  connect(slider_, &QSlider::sliderMoved, this, [this](int value) {
+    Q_EMIT seekRequested(static_cast<double>(value) / kSliderUnitsPerSecond);
+  });
   connect(slider_, &QSlider::actionTriggered, this, [this](int action) {
-    if (action == QAbstractSlider::SliderPageStepAdd || action == QAbstractSlider::SliderPageStepSub ||
-        action == QAbstractSlider::SliderSingleStepAdd || action == QAbstractSlider::SliderSingleStepSub) {
+    if (action == QAbstractSlider::SliderPageStepAdd ||
+        action == QAbstractSlider::SliderPageStepSub ||
+        action == QAbstractSlider::SliderSingleStepAdd ||
+        action == QAbstractSlider::SliderSingleStepSub) {
       Q_EMIT seekRequested(static_cast<double>(slider_->sliderPosition()) / kSliderUnitsPerSecond);
     }
   });
@@ -79,7 +84,8 @@ void TransportBar::setPosition(double seconds) {
 }
 
 void TransportBar::setPlaying(bool playing) {
-  playButton_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+  playButton_->setIcon(
+      style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
   playButton_->setToolTip(playing ? tr("Pause (Space)") : tr("Play (Space)"));
 }
 

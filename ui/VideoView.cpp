@@ -67,10 +67,11 @@ void VideoView::setOverlaySettings(const OverlaySettings& settings) {
 void VideoView::initializeGL() {
   initializeOpenGLFunctions();
   glVersion_ = QString::fromLatin1(reinterpret_cast<const char*>(glGetString(GL_VERSION)));
-  const bool ok =
-      program_.addShaderFromSourceCode(QOpenGLShader::Vertex, readResource(":/shaders/overlay.vert")) &&
-      program_.addShaderFromSourceCode(QOpenGLShader::Fragment, readResource(":/shaders/overlay.frag")) &&
-      program_.link();
+  const bool ok = program_.addShaderFromSourceCode(QOpenGLShader::Vertex,
+                                                   readResource(":/shaders/overlay.vert")) &&
+                  program_.addShaderFromSourceCode(QOpenGLShader::Fragment,
+                                                   readResource(":/shaders/overlay.frag")) &&
+                  program_.link();
   shaderLog_ = ok ? QString() : program_.log();
   if (!ok) {
     qWarning("overlay shader failed: %s", qPrintable(shaderLog_));

@@ -14,8 +14,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Stamp folders whose sounds are speech (digits, letters, words), not object sounds.
-const std::vector<std::string> kSpeechFolders = {"symbols/math", "symbols/alphabets", "symbols/faces",
-                                                 "seasonal/hanukkah", "town/roadsigns"};
+const std::vector<std::string> kSpeechFolders = {
+    "symbols/math", "symbols/alphabets", "symbols/faces", "seasonal/hanukkah", "town/roadsigns"};
 // Every kTestEvery-th item (in name order) goes to the test split.
 constexpr int kObjectTestEvery = 5;
 constexpr int kBackgroundTestEvery = 4;
@@ -81,13 +81,17 @@ RgbImage coverBackground(const RgbaImage& image) {
       // Box-average the source pixels under this output pixel (downscaling).
       const int sx0 = static_cast<int>((x + offsetX) / scale);
       const int sy0 = static_cast<int>((y + offsetY) / scale);
-      const int sx1 = std::max(sx0 + 1, std::min(image.width, static_cast<int>((x + 1 + offsetX) / scale)));
-      const int sy1 = std::max(sy0 + 1, std::min(image.height, static_cast<int>((y + 1 + offsetY) / scale)));
+      const int sx1 =
+          std::max(sx0 + 1, std::min(image.width, static_cast<int>((x + 1 + offsetX) / scale)));
+      const int sy1 =
+          std::max(sy0 + 1, std::min(image.height, static_cast<int>((y + 1 + offsetY) / scale)));
       for (int c = 0; c < 3; ++c) {
         double sum = 0.0;
         for (int sy = sy0; sy < sy1; ++sy) {
           for (int sx = sx0; sx < sx1; ++sx) {
-            sum += image.pixels[static_cast<size_t>((std::min(sy, image.height - 1) * image.width + std::min(sx, image.width - 1)) * 4 + c)];
+            sum += image.pixels[static_cast<size_t>(
+                (std::min(sy, image.height - 1) * image.width + std::min(sx, image.width - 1)) * 4 +
+                c)];
           }
         }
         out.pixels[static_cast<size_t>((y * kBackgroundWidth + x) * 3 + c)] =
@@ -99,9 +103,9 @@ RgbImage coverBackground(const RgbaImage& image) {
 }
 
 // Plasma wallpapers that are photographs (the rest are artwork).
-const std::vector<std::string> kPlasmaPhotos = {"BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour",
-                                                "EveningGlow", "FallenLeaf", "Grey", "Kite",
-                                                "OneStandsOut", "Path", "summer_1am", "Volna"};
+const std::vector<std::string> kPlasmaPhotos = {
+    "BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf",
+    "Grey",       "Kite",       "OneStandsOut", "Path",        "summer_1am",  "Volna"};
 
 // Plasma ships each wallpaper in many sizes and variants: keep one image of each photograph.
 bool acceptedWallpaper(const std::string& path) {
@@ -110,7 +114,8 @@ bool acceptedWallpaper(const std::string& path) {
     return path.find("/contents/") == std::string::npos;  // not a Plasma package at all
   }
   const std::string package = fs::path(path.substr(0, images)).filename().string();
-  const bool photo = std::find(kPlasmaPhotos.begin(), kPlasmaPhotos.end(), package) != kPlasmaPhotos.end();
+  const bool photo =
+      std::find(kPlasmaPhotos.begin(), kPlasmaPhotos.end(), package) != kPlasmaPhotos.end();
   return photo && path.find("1920x1080") != std::string::npos;
 }
 
@@ -124,7 +129,8 @@ bool isPhotoFile(const fs::path& path) {
 AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
                          const std::function<void(int, int)>& progress) {
   if (!fs::is_directory(sources.stampRoot)) {
-    throw MediaError("no Tux Paint stamps at " + sources.stampRoot + " (install tuxpaint-stamps-default)");
+    throw MediaError("no Tux Paint stamps at " + sources.stampRoot +
+                     " (install tuxpaint-stamps-default)");
   }
   std::vector<fs::path> sounding;
   std::vector<fs::path> silent;
@@ -147,7 +153,9 @@ AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
   std::sort(silent.begin(), silent.end());
   std::vector<fs::path> distractors;
   const size_t stride = std::max<size_t>(1, silent.size() / std::max(1, sources.silentObjects));
-  for (size_t i = 0; i < silent.size() && static_cast<int>(distractors.size()) < sources.silentObjects; i += stride) {
+  for (size_t i = 0;
+       i < silent.size() && static_cast<int>(distractors.size()) < sources.silentObjects;
+       i += stride) {
     distractors.push_back(silent[i]);
   }
   std::vector<fs::path> backgrounds;
@@ -156,7 +164,8 @@ AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
       continue;
     }
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
-      if (entry.is_regular_file() && isPhotoFile(entry.path()) && acceptedWallpaper(entry.path().string())) {
+      if (entry.is_regular_file() && isPhotoFile(entry.path()) &&
+          acceptedWallpaper(entry.path().string())) {
         backgrounds.push_back(entry.path());
       }
     }
@@ -196,7 +205,8 @@ AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
             throw MediaError("empty sound " + sound.string());
           }
         }
-        object.split = (index % kObjectTestEvery == kObjectTestEvery - 1) ? Split::Test : Split::Train;
+        object.split =
+            (index % kObjectTestEvery == kObjectTestEvery - 1) ? Split::Test : Split::Train;
         ++index;
         pack.objects.push_back(std::move(object));
         ++(withSound ? report.soundingObjects : report.silentObjects);
@@ -215,7 +225,9 @@ AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
       PackBackground background;
       background.source = path.string();
       background.image = coverBackground(decodeImageRgba(path.string(), 1280));
-      background.split = (backgroundIndex % kBackgroundTestEvery == kBackgroundTestEvery - 1) ? Split::Test : Split::Train;
+      background.split = (backgroundIndex % kBackgroundTestEvery == kBackgroundTestEvery - 1)
+                             ? Split::Test
+                             : Split::Train;
       ++backgroundIndex;
       pack.backgrounds.push_back(std::move(background));
       ++report.backgrounds;

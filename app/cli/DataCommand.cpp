@@ -17,10 +17,11 @@ namespace heardmap {
 namespace {
 
 void printUsage() {
-  std::fprintf(stderr,
-               "usage: heardmap data pack [--out PACK.safetensors] [--stamps DIR]\n"
-               "       heardmap data export [--pack PACK] --out DIR [--split train|test]\n"
-               "                            [--per-condition N] [--size PX] [--contact-sheet PNG]\n");
+  std::fprintf(
+      stderr,
+      "usage: heardmap data pack [--out PACK.safetensors] [--stamps DIR]\n"
+      "       heardmap data export [--pack PACK] --out DIR [--split train|test]\n"
+      "                            [--per-condition N] [--size PX] [--contact-sheet PNG]\n");
 }
 
 int packCommand(int argc, char** argv) {
@@ -57,8 +58,8 @@ int packCommand(int argc, char** argv) {
   std::fprintf(stderr,
                "wrote %s (%.1f MB): %d sounding objects, %d silent distractors, %d backgrounds "
                "(%d skipped)\n",
-               out.c_str(), size / 1e6, report.soundingObjects, report.silentObjects, report.backgrounds,
-               report.skipped);
+               out.c_str(), size / 1e6, report.soundingObjects, report.silentObjects,
+               report.backgrounds, report.skipped);
   return report.soundingObjects >= 10 && report.backgrounds >= 2 ? 0 : 1;
 }
 
@@ -88,7 +89,8 @@ int exportCommand(int argc, char** argv) {
       return 2;
     }
   }
-  if (out.empty() || options.split == Split::Invalid || perCondition < 1 || options.imageSize < 32) {
+  if (out.empty() || options.split == Split::Invalid || perCondition < 1 ||
+      options.imageSize < 32) {
     printUsage();
     return 2;
   }
@@ -113,7 +115,8 @@ int exportCommand(int argc, char** argv) {
         Json object(Json::Object{});
         object["name"] = Json(o.name);
         object["sounding"] = Json(o.sounding);
-        object["box_xyxy"] = Json(Json::Array{Json(o.box.x0), Json(o.box.y0), Json(o.box.x1), Json(o.box.y1)});
+        object["box_xyxy"] =
+            Json(Json::Array{Json(o.box.x0), Json(o.box.y0), Json(o.box.x1), Json(o.box.y1)});
         objects.push_back(object);
       }
       meta["objects"] = Json(objects);

@@ -81,13 +81,17 @@ std::vector<PixelBox> flickrBoxes(const std::string& xml) {
   // Every <bbox> element is one annotator's box: xmin, ymin, xmax, ymax in 256 px.
   std::vector<PixelBox> boxes;
   const std::regex bbox("<bbox>([\\s\\S]*?)</bbox>");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), bbox); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), bbox); it != std::sregex_iterator();
+       ++it) {
     const std::string block = (*it)[1].str();
-    const int coords[4] = {xmlInt(block, "xmin"), xmlInt(block, "ymin"), xmlInt(block, "xmax"), xmlInt(block, "ymax")};
+    const int coords[4] = {xmlInt(block, "xmin"), xmlInt(block, "ymin"), xmlInt(block, "xmax"),
+                           xmlInt(block, "ymax")};
     if (std::any_of(std::begin(coords), std::end(coords), [](int v) { return v < 0; })) {
       continue;
     }
-    const auto scale = [](int v) { return static_cast<int>(static_cast<double>(kEvalGridSize) * v / kFlickrAnnotationSize); };
+    const auto scale = [](int v) {
+      return static_cast<int>(static_cast<double>(kEvalGridSize) * v / kFlickrAnnotationSize);
+    };
     boxes.push_back({scale(coords[0]), scale(coords[1]), scale(coords[2]), scale(coords[3])});
   }
   return boxes;
@@ -159,7 +163,8 @@ DatasetScan readVggSs(const std::string& root) {
     std::vector<PixelBox> boxes;
     for (const Json& b : entry.at("bbox").asArray()) {
       const Json::Array& v = b.asArray();
-      boxes.push_back(boxFromNormalized(v.at(0).asNumber(), v.at(1).asNumber(), v.at(2).asNumber(), v.at(3).asNumber(), kEvalGridSize));
+      boxes.push_back(boxFromNormalized(v.at(0).asNumber(), v.at(1).asNumber(), v.at(2).asNumber(),
+                                        v.at(3).asNumber(), kEvalGridSize));
     }
     s.target = positiveTarget(unionGroundTruth(boxes, kEvalGridSize));
     scan.samples.push_back(std::move(s));
@@ -169,8 +174,10 @@ DatasetScan readVggSs(const std::string& root) {
 
 // AVSBench / IS3 entries: {"image", "audio", "gt_box"} with boxes on the 224 grid.
 DatasetScan readBoxList(const std::string& root, bool instances) {
-  const std::string indexPath = instances ? findIndex(root, {"synthetic3240_bbox.json", "metadata/synthetic3240_bbox.json"})
-                                          : findIndex(root, {"s4_box.json", "ms3_box.json", "metadata/s4_box.json", "metadata/ms3_box.json"});
+  const std::string indexPath =
+      instances ? findIndex(root, {"synthetic3240_bbox.json", "metadata/synthetic3240_bbox.json"})
+                : findIndex(root, {"s4_box.json", "ms3_box.json", "metadata/s4_box.json",
+                                   "metadata/ms3_box.json"});
   const Json index = Json::parse(readFile(indexPath));
   DatasetScan scan;
   const std::regex frameNumber(".*_([0-9]+)$");
@@ -199,8 +206,10 @@ DatasetScan readBoxList(const std::string& root, bool instances) {
 }
 
 bool isVideo(const fs::path& p) {
-  static const std::vector<std::string> kExtensions = {".mp4", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".mov", ".m4v"};
-  return std::find(kExtensions.begin(), kExtensions.end(), p.extension().string()) != kExtensions.end();
+  static const std::vector<std::string> kExtensions = {".mp4", ".mkv",  ".webm", ".avi",
+                                                       ".mpg", ".mpeg", ".mov",  ".m4v"};
+  return std::find(kExtensions.begin(), kExtensions.end(), p.extension().string()) !=
+         kExtensions.end();
 }
 
 DatasetScan readFolder(const std::string& root) {
@@ -231,7 +240,9 @@ DatasetScan readFolder(const std::string& root) {
         std::vector<PixelBox> pixelBoxes;
         for (const Json& b : annotation.at("boxes").asArray()) {
           const Json::Array& v = b.asArray();
-          pixelBoxes.push_back(boxFromNormalized(v.at(0).asNumber(), v.at(1).asNumber(), v.at(2).asNumber(), v.at(3).asNumber(), kEvalGridSize));
+          pixelBoxes.push_back(boxFromNormalized(v.at(0).asNumber(), v.at(1).asNumber(),
+                                                 v.at(2).asNumber(), v.at(3).asNumber(),
+                                                 kEvalGridSize));
         }
         s.target = positiveTarget(unionGroundTruth(pixelBoxes, kEvalGridSize));
         scan.samples.push_back(std::move(s));
@@ -253,19 +264,25 @@ DatasetScan readFolder(const std::string& root) {
 
 std::string datasetFormatName(DatasetFormat format) {
   switch (format) {
-    case DatasetFormat::Flickr: return "flickr";
-    case DatasetFormat::VggSs: return "vggss";
-    case DatasetFormat::AvsBench: return "avsbench";
-    case DatasetFormat::Is3: return "is3";
-    case DatasetFormat::Folder: return "folder";
-    case DatasetFormat::Invalid: break;
+    case DatasetFormat::Flickr:
+      return "flickr";
+    case DatasetFormat::VggSs:
+      return "vggss";
+    case DatasetFormat::AvsBench:
+      return "avsbench";
+    case DatasetFormat::Is3:
+      return "is3";
+    case DatasetFormat::Folder:
+      return "folder";
+    case DatasetFormat::Invalid:
+      break;
   }
   return "invalid";
 }
 
 DatasetFormat datasetFormatFromName(const std::string& name) {
-  for (DatasetFormat f : {DatasetFormat::Flickr, DatasetFormat::VggSs, DatasetFormat::AvsBench, DatasetFormat::Is3,
-                          DatasetFormat::Folder}) {
+  for (DatasetFormat f : {DatasetFormat::Flickr, DatasetFormat::VggSs, DatasetFormat::AvsBench,
+                          DatasetFormat::Is3, DatasetFormat::Folder}) {
     if (datasetFormatName(f) == name) {
       return f;
     }
@@ -284,7 +301,8 @@ DatasetFormat detectDatasetFormat(const std::string& root) {
   if (has("synthetic3240_bbox.json") || has("metadata/synthetic3240_bbox.json")) {
     return DatasetFormat::Is3;
   }
-  if (has("s4_box.json") || has("ms3_box.json") || has("metadata/s4_box.json") || has("metadata/ms3_box.json")) {
+  if (has("s4_box.json") || has("ms3_box.json") || has("metadata/s4_box.json") ||
+      has("metadata/ms3_box.json")) {
     return DatasetFormat::AvsBench;
   }
   return DatasetFormat::Folder;
@@ -296,12 +314,18 @@ DatasetScan readDataset(const std::string& root, DatasetFormat format) {
   }
   try {
     switch (format) {
-      case DatasetFormat::Flickr: return readFlickr(root);
-      case DatasetFormat::VggSs: return readVggSs(root);
-      case DatasetFormat::AvsBench: return readBoxList(root, false);
-      case DatasetFormat::Is3: return readBoxList(root, true);
-      case DatasetFormat::Folder: return readFolder(root);
-      case DatasetFormat::Invalid: break;
+      case DatasetFormat::Flickr:
+        return readFlickr(root);
+      case DatasetFormat::VggSs:
+        return readVggSs(root);
+      case DatasetFormat::AvsBench:
+        return readBoxList(root, false);
+      case DatasetFormat::Is3:
+        return readBoxList(root, true);
+      case DatasetFormat::Folder:
+        return readFolder(root);
+      case DatasetFormat::Invalid:
+        break;
     }
   } catch (const JsonError& e) {
     throw std::runtime_error(datasetFormatName(format) + " index in " + root + ": " + e.what());

@@ -12,8 +12,10 @@ namespace heardmap {
 
 enum class DatasetFormat {
   Invalid = 0,
-  Flickr,    // Annotations/<id>.xml (boxes in 256 px, several annotators), frames/<id>.jpg, audio/<id>.wav
-  VggSs,     // vggss.json [{"file", "bbox": [[x0,y0,x1,y1] in 0..1]}], frames/<file>.jpg, audio/<file>.wav
+  Flickr,    // Annotations/<id>.xml (boxes in 256 px, several annotators), frames/<id>.jpg,
+             // audio/<id>.wav
+  VggSs,     // vggss.json [{"file", "bbox": [[x0,y0,x1,y1] in 0..1]}], frames/<file>.jpg,
+             // audio/<file>.wav
   AvsBench,  // s4_box.json / ms3_box.json [{"image", "audio", "gt_box" (224 px)}]
   Is3,       // synthetic3240_bbox.json, same entries, two instances per image (IIoU)
   Folder,    // *.mp4|mkv|webm|avi|mpg|mov [+ boxes.json {"clip": [{"time", "boxes": [[0..1]]}]}]
@@ -24,17 +26,17 @@ DatasetFormat datasetFormatFromName(const std::string& name);
 
 struct EvalSample {
   std::string id;
-  std::string imagePath;       // a still frame, or empty when the frame comes from videoPath
+  std::string imagePath;  // a still frame, or empty when the frame comes from videoPath
   std::string videoPath;
-  double frameSeconds = 0.0;   // frame time in videoPath
-  std::string audioPath;       // wav, or the video itself
+  double frameSeconds = 0.0;         // frame time in videoPath
+  std::string audioPath;             // wav, or the video itself
   double audioCentreSeconds = -1.0;  // centre of the audio window; < 0 = the middle of the file
   EvalTarget target;
 };
 
 struct DatasetScan {
   std::vector<EvalSample> samples;
-  int missing = 0;                     // entries skipped because a file is absent
+  int missing = 0;                           // entries skipped because a file is absent
   std::vector<std::string> missingExamples;  // the first few absent files
 };
 

@@ -16,8 +16,8 @@
 #include "app/media/ImageLoader.h"
 #include "app/media/MediaError.h"
 #include "app/media/VideoDecoder.h"
-#include "core/AudioWindow.h"
 #include "core/AtomicFile.h"
+#include "core/AudioWindow.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/ml/LocalizationModel.h"
@@ -32,13 +32,14 @@ constexpr int kDefaultPerCondition = 2000;
 constexpr int kEvalThreads = 2;
 
 void printUsage() {
-  std::fprintf(stderr,
-               "usage: heardmap eval [--checkpoint FILE|untrained]... [--data synthetic|DIR]\n"
-               "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
-               "                     [--per-condition N] [--threshold T] [--out DIR]\n"
-               "Evaluates each model on the synthetic benchmark's fixed test split, or on a dataset\n"
-               "folder in one of the standard layouts (detected when --format is not given); writes\n"
-               "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png.\n");
+  std::fprintf(
+      stderr,
+      "usage: heardmap eval [--checkpoint FILE|untrained]... [--data synthetic|DIR]\n"
+      "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
+      "                     [--per-condition N] [--threshold T] [--out DIR]\n"
+      "Evaluates each model on the synthetic benchmark's fixed test split, or on a dataset\n"
+      "folder in one of the standard layouts (detected when --format is not given); writes\n"
+      "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png.\n");
 }
 
 struct LoadedSample {
@@ -55,12 +56,14 @@ LoadedSample loadSample(const EvalSample& sample, int rateHz) {
     loaded.frame.height = rgba.height;
     loaded.frame.pixels.reserve(static_cast<size_t>(rgba.width * rgba.height * 3));
     for (size_t i = 0; i < rgba.pixels.size(); i += 4) {
-      loaded.frame.pixels.insert(loaded.frame.pixels.end(), rgba.pixels.begin() + static_cast<std::ptrdiff_t>(i),
+      loaded.frame.pixels.insert(loaded.frame.pixels.end(),
+                                 rgba.pixels.begin() + static_cast<std::ptrdiff_t>(i),
                                  rgba.pixels.begin() + static_cast<std::ptrdiff_t>(i + 3));
     }
   } else {
     VideoDecoder decoder(sample.videoPath);
-    const double t = sample.frameSeconds >= 0 ? sample.frameSeconds : decoder.info().durationSeconds / 2;
+    const double t =
+        sample.frameSeconds >= 0 ? sample.frameSeconds : decoder.info().durationSeconds / 2;
     decoder.seek(t);
     std::optional<RgbImage> frame = decoder.nextFrame();
     if (!frame) {
@@ -70,8 +73,8 @@ LoadedSample loadSample(const EvalSample& sample, int rateHz) {
   }
   const AudioTrack track = decodeAudio(sample.audioPath, rateHz);
   loaded.audio = track.samples;
-  loaded.audioCentreSeconds = sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds
-                                                             : track.durationSeconds() / 2;
+  loaded.audioCentreSeconds =
+      sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds : track.durationSeconds() / 2;
   if (sample.audioCentreSeconds < 0 && !sample.videoPath.empty() && sample.frameSeconds >= 0) {
     loaded.audioCentreSeconds = sample.frameSeconds;
   }
@@ -122,7 +125,8 @@ void writePlots(const std::vector<BenchmarkResult>& results, const std::string& 
         ch = '_';
       }
     }
-    ChartRenderer::writeHistogram(QString::fromStdString(out + "/max_score_hist_" + safe + ".png"), h, histograms, 35);
+    ChartRenderer::writeHistogram(QString::fromStdString(out + "/max_score_hist_" + safe + ".png"),
+                                  h, histograms, 35);
   }
 }
 
@@ -146,7 +150,8 @@ int runEvalCommand(int argc, char** argv) {
     } else if (arg == "--format" && hasValue) {
       format = datasetFormatFromName(argv[++i]);
       if (format == DatasetFormat::Invalid) {
-        std::fprintf(stderr, "heardmap eval: unknown format (flickr, vggss, avsbench, is3, folder)\n");
+        std::fprintf(stderr,
+                     "heardmap eval: unknown format (flickr, vggss, avsbench, is3, folder)\n");
         return 2;
       }
     } else if (arg == "--pack" && hasValue) {
@@ -174,10 +179,15 @@ int runEvalCommand(int argc, char** argv) {
     std::vector<std::unique_ptr<LocalizationModel>> models;
     std::vector<BenchmarkAccumulator> accumulators;
     for (const std::string& checkpoint : checkpoints) {
-      models.push_back(LocalizationModel::open(checkpoint == "untrained" ? std::string() : checkpoint));
-      const std::string name = models.back()->info().displayName() +
-                               (checkpoint == "untrained" ? "" : " [" + std::filesystem::path(checkpoint).filename().string() + "]");
-      std::fprintf(stderr, "model: %s (%s)\n", name.c_str(), models.back()->info().contract.summary().c_str());
+      models.push_back(
+          LocalizationModel::open(checkpoint == "untrained" ? std::string() : checkpoint));
+      const std::string name =
+          models.back()->info().displayName() +
+          (checkpoint == "untrained"
+               ? ""
+               : " [" + std::filesystem::path(checkpoint).filename().string() + "]");
+      std::fprintf(stderr, "model: %s (%s)\n", name.c_str(),
+                   models.back()->info().contract.summary().c_str());
       accumulators.emplace_back(name, threshold);
     }
     const auto start = std::chrono::steady_clock::now();
@@ -204,8 +214,8 @@ int runEvalCommand(int argc, char** argv) {
         format = detectDatasetFormat(data);
       }
       const DatasetScan scan = readDataset(data, format);
-      std::fprintf(stderr, "%s: %zu samples, %d skipped for missing files\n", datasetFormatName(format).c_str(),
-                   scan.samples.size(), scan.missing);
+      std::fprintf(stderr, "%s: %zu samples, %d skipped for missing files\n",
+                   datasetFormatName(format).c_str(), scan.samples.size(), scan.missing);
       for (const std::string& missing : scan.missingExamples) {
         std::fprintf(stderr, "  missing: %s\n", missing.c_str());
       }
@@ -216,7 +226,8 @@ int runEvalCommand(int argc, char** argv) {
           const LoadedSample loaded = loadSample(sample, models.front()->contract().sampleRateHz);
           for (size_t m = 0; m < models.size(); ++m) {
             PreprocessingContract contract = models[m]->contract();
-            const std::vector<float> window = cutAudioWindow(loaded.audio, loaded.audioCentreSeconds, contract);
+            const std::vector<float> window =
+                cutAudioWindow(loaded.audio, loaded.audioCentreSeconds, contract);
             accumulators[m].add(sample.target, models[m]->localize(loaded.frame, window));
           }
         } catch (const std::exception& e) {
@@ -230,8 +241,10 @@ int runEvalCommand(int argc, char** argv) {
         std::fprintf(stderr, "%d samples could not be decoded and were skipped\n", failed);
       }
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "%.1f samples/s (%zu models)\n", static_cast<double>(done) / seconds, models.size());
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "%.1f samples/s (%zu models)\n", static_cast<double>(done) / seconds,
+                 models.size());
     std::vector<BenchmarkResult> results;
     for (const BenchmarkAccumulator& a : accumulators) {
       results.push_back(a.finish());

@@ -36,8 +36,8 @@ void ProgressBar::update(int64_t done) {
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(kBarWidth - filled), '.');
   std::fprintf(stream_, "%s%s [%s] %3d%% %5.1f/s ETA %d:%02d%s", interactive_ ? "\r" : "",
-               label_.c_str(), bar.c_str(), static_cast<int>(fraction * 100), rate, eta / 60, eta % 60,
-               interactive_ ? "" : "\n");
+               label_.c_str(), bar.c_str(), static_cast<int>(fraction * 100), rate, eta / 60,
+               eta % 60, interactive_ ? "" : "\n");
   std::fflush(stream_);
 }
 

@@ -16,14 +16,15 @@ namespace {
 constexpr int kDefaultThreads = 2;
 
 void printUsage() {
-  std::fprintf(stderr,
-               "usage: heardmap render IN [--out OUT.mp4] [--png OUT.png --snapshot SECONDS]\n"
-               "                          [--checkpoint FILE] [--colormap jet|viridis|inferno|gray]\n"
-               "                          [--opacity 0..1] [--normalization minmax|absolute|running]\n"
-               "                          [--threshold 0..1] [--persistence-ms MS] [--threads N]\n"
-               "                          [--placement centred|causal]\n"
-               "Without --checkpoint (or with --checkpoint untrained) an untrained compact model is used,\n"
-               "and the output says so.\n");
+  std::fprintf(
+      stderr,
+      "usage: heardmap render IN [--out OUT.mp4] [--png OUT.png --snapshot SECONDS]\n"
+      "                          [--checkpoint FILE] [--colormap jet|viridis|inferno|gray]\n"
+      "                          [--opacity 0..1] [--normalization minmax|absolute|running]\n"
+      "                          [--threshold 0..1] [--persistence-ms MS] [--threads N]\n"
+      "                          [--placement centred|causal]\n"
+      "Without --checkpoint (or with --checkpoint untrained) an untrained compact model is used,\n"
+      "and the output says so.\n");
 }
 
 double parseNumber(const std::string& flag, const char* text) {
@@ -108,7 +109,8 @@ int runRenderCommand(int argc, char** argv) {
     const CheckpointInfo& info = model->info();
     std::fprintf(stderr, "model: %s from %s\n", info.displayName().c_str(), info.source.c_str());
     if (!info.trained) {
-      std::fprintf(stderr, "model: UNTRAINED weights - the heatmap shows no learned localisation\n");
+      std::fprintf(stderr,
+                   "model: UNTRAINED weights - the heatmap shows no learned localisation\n");
     }
     std::fprintf(stderr, "contract: %s\n", info.contract.summary().c_str());
     std::unique_ptr<ProgressBar> progressBar;
@@ -131,7 +133,8 @@ int runRenderCommand(int argc, char** argv) {
       std::fprintf(stderr, "warning: %s\n", summary.warning.c_str());
     }
     std::fprintf(stderr, "rendered %lld frames in %.1f s (%.1f ms inference per frame)\n",
-                 static_cast<long long>(summary.frames), summary.wallSeconds, summary.meanInferenceMs);
+                 static_cast<long long>(summary.frames), summary.wallSeconds,
+                 summary.meanInferenceMs);
     if (!options.outputPath.empty()) {
       std::fprintf(stderr, "wrote %s\n", options.outputPath.c_str());
     }

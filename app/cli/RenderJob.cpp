@@ -30,24 +30,26 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   }
 
   // Audio for the output file at the source rate, and for the model at the contract's rate.
-  const int outputRateHz = info.hasAudio && info.audioSampleRateHz > 0 ? info.audioSampleRateHz : 48000;
+  const int outputRateHz =
+      info.hasAudio && info.audioSampleRateHz > 0 ? info.audioSampleRateHz : 48000;
   const AudioTrack track = decodeAudio(options.inputPath, outputRateHz, info.durationSeconds);
-  const std::vector<float> modelAudio = resampleMono(track.samples, outputRateHz, contract.sampleRateHz);
+  const std::vector<float> modelAudio =
+      resampleMono(track.samples, outputRateHz, contract.sampleRateHz);
   summary.audioPresent = track.present;
   summary.audioSourceRateHz = track.sourceSampleRateHz;
 
   std::unique_ptr<VideoEncoder> encoder;
   if (!options.outputPath.empty()) {
-    encoder = std::make_unique<VideoEncoder>(options.outputPath, info.width, info.height, info.frameRate,
-                                             outputRateHz);
+    encoder = std::make_unique<VideoEncoder>(options.outputPath, info.width, info.height,
+                                             info.frameRate, outputRateHz);
   }
   HeatmapProcessor processor;
   processor.setSettings(options.overlay);
   HeatmapCompositor compositor;
   compositor.setSettings(options.overlay);
 
-  const int64_t expectedFrames =
-      std::max<int64_t>(1, static_cast<int64_t>(std::llround(info.durationSeconds * info.frameRate)));
+  const int64_t expectedFrames = std::max<int64_t>(
+      1, static_cast<int64_t>(std::llround(info.durationSeconds * info.frameRate)));
   bool snapshotDone = options.snapshotPath.empty();
   if (!encoder && !snapshotDone) {
     decoder.seek(options.snapshotSeconds);
@@ -70,9 +72,10 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
     if (encoder) {
       encoder->writeVideo(composed);
       // Keep audio interleaved with video: write samples up to the end of this frame's slot.
-      const size_t audioEnd = std::min(
-          track.samples.size(),
-          static_cast<size_t>(std::llround(static_cast<double>(summary.frames) / info.frameRate * outputRateHz)));
+      const size_t audioEnd =
+          std::min(track.samples.size(),
+                   static_cast<size_t>(std::llround(static_cast<double>(summary.frames) /
+                                                    info.frameRate * outputRateHz)));
       if (audioEnd > audioWritten) {
         encoder->writeAudio(track.samples.data() + audioWritten, audioEnd - audioWritten);
         audioWritten = audioEnd;
@@ -83,8 +86,8 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
     }
   }
   if (!snapshotDone) {
-    throw MediaError("snapshot time " + std::to_string(options.snapshotSeconds) + " s is past the end of '" +
-                     options.inputPath + "'");
+    throw MediaError("snapshot time " + std::to_string(options.snapshotSeconds) +
+                     " s is past the end of '" + options.inputPath + "'");
   }
   if (encoder) {
     if (audioWritten < track.samples.size()) {
@@ -92,8 +95,10 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
     }
     encoder->finish();
   }
-  summary.meanInferenceMs = summary.frames > 0 ? inferenceMsTotal / static_cast<double>(summary.frames) : 0.0;
-  summary.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.meanInferenceMs =
+      summary.frames > 0 ? inferenceMsTotal / static_cast<double>(summary.frames) : 0.0;
+  summary.wallSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.warning = !decoder.warning().empty() ? decoder.warning() : track.warning;
   return summary;
 }

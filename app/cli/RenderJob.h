@@ -15,8 +15,8 @@ class LocalizationModel;
 
 struct RenderOptions {
   std::string inputPath;
-  std::string outputPath;     // mp4; empty = no video
-  std::string snapshotPath;   // png; empty = no snapshot
+  std::string outputPath;    // mp4; empty = no video
+  std::string snapshotPath;  // png; empty = no snapshot
   double snapshotSeconds = 0.0;
   OverlaySettings overlay;
   WindowPlacement placement = WindowPlacement::Invalid;  // Invalid = the model contract's

@@ -57,8 +57,9 @@ AudioTrack decodeAudio(const std::string& path, int sampleRateHz, double silence
   // Convert to planar float at the target rate, keeping the channels; the average is taken after
   // (averaging and resampling are both linear, so the order does not matter).
   SwrContext* rawSwr = nullptr;
-  int rc = swr_alloc_set_opts2(&rawSwr, &codec->ch_layout, AV_SAMPLE_FMT_FLTP, sampleRateHz,
-                               &codec->ch_layout, codec->sample_fmt, codec->sample_rate, 0, nullptr);
+  int rc =
+      swr_alloc_set_opts2(&rawSwr, &codec->ch_layout, AV_SAMPLE_FMT_FLTP, sampleRateHz,
+                          &codec->ch_layout, codec->sample_fmt, codec->sample_rate, 0, nullptr);
   SwrPtr swr(rawSwr);
   if (rc < 0 || swr_init(swr.get()) < 0) {
     throw MediaError("cannot set up audio resampling for '" + path + "'");
@@ -72,11 +73,12 @@ AudioTrack decodeAudio(const std::string& path, int sampleRateHz, double silence
     const int capacity = swr_get_out_samples(swr.get(), inCount) + 16;
     for (int c = 0; c < channels; ++c) {
       planes[static_cast<size_t>(c)].resize(static_cast<size_t>(capacity));
-      planePointers[static_cast<size_t>(c)] = reinterpret_cast<uint8_t*>(planes[static_cast<size_t>(c)].data());
+      planePointers[static_cast<size_t>(c)] =
+          reinterpret_cast<uint8_t*>(planes[static_cast<size_t>(c)].data());
     }
-    const int produced = swr_convert(swr.get(), planePointers.data(), capacity,
-                                     in != nullptr ? const_cast<const uint8_t**>(in->extended_data) : nullptr,
-                                     inCount);
+    const int produced = swr_convert(
+        swr.get(), planePointers.data(), capacity,
+        in != nullptr ? const_cast<const uint8_t**>(in->extended_data) : nullptr, inCount);
     if (produced > 0) {
       appendMono(planePointers.data(), channels, produced, track.samples);
     }
@@ -120,7 +122,8 @@ std::vector<float> resampleMono(const std::vector<float>& samples, int fromHz, i
     throw MediaError("resampling failed: " + ffmpegErrorText(produced));
   }
   uint8_t* tailPtr = reinterpret_cast<uint8_t*>(out.data() + produced);
-  const int tail = swr_convert(swr.get(), &tailPtr, static_cast<int>(out.size()) - produced, nullptr, 0);
+  const int tail =
+      swr_convert(swr.get(), &tailPtr, static_cast<int>(out.size()) - produced, nullptr, 0);
   out.resize(static_cast<size_t>(produced + std::max(0, tail)));
   return out;
 }

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <thread>
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 
 #include "MediaError.h"
 #include "WallClockPlayback.h"
@@ -110,13 +110,13 @@ AudioDevicePlayback::AudioDevicePlayback(std::shared_ptr<const std::vector<float
     stream_ = nullptr;
     char message[256];
     std::snprintf(message, sizeof(message),
-                  "sound device '%s' does not keep time (took %.1f s of audio in %.2f s)", deviceInfo->name,
-                  consumedSeconds, elapsedSeconds);
+                  "sound device '%s' does not keep time (took %.1f s of audio in %.2f s)",
+                  deviceInfo->name, consumedSeconds, elapsedSeconds);
     throw MediaError(message);
   }
   description_ = std::string("audio: ") + deviceInfo->name + " (" +
-                 Pa_GetHostApiInfo(deviceInfo->hostApi)->name + ") " + std::to_string(sampleRateHz_) +
-                 " Hz";
+                 Pa_GetHostApiInfo(deviceInfo->hostApi)->name + ") " +
+                 std::to_string(sampleRateHz_) + " Hz";
 }
 
 AudioDevicePlayback::~AudioDevicePlayback() {
@@ -156,15 +156,21 @@ void AudioDevicePlayback::render(float* out, unsigned long frames) {
   positionSamples_.store(position, std::memory_order_relaxed);
 }
 
-void AudioDevicePlayback::play() { playing_.store(true); }
-void AudioDevicePlayback::pause() { playing_.store(false); }
+void AudioDevicePlayback::play() {
+  playing_.store(true);
+}
+void AudioDevicePlayback::pause() {
+  playing_.store(false);
+}
 
 void AudioDevicePlayback::seek(double timeSeconds) {
   // Applied by the callback at its next buffer, so a seek never races its position update.
   pendingSeekSamples_.store(std::max(0.0, timeSeconds) * sampleRateHz_);
 }
 
-void AudioDevicePlayback::setSpeed(double speed) { speed_.store(speed); }
+void AudioDevicePlayback::setSpeed(double speed) {
+  speed_.store(speed);
+}
 
 double AudioDevicePlayback::timeSeconds() const {
   const double pending = pendingSeekSamples_.load();

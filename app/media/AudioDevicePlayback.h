@@ -43,7 +43,8 @@ class AudioDevicePlayback : public PlaybackClock {
   std::atomic<double> pendingSeekSamples_{-1.0};  // < 0: none
   std::atomic<double> speed_{1.0};
   std::atomic<bool> playing_{false};
-  std::atomic<uint64_t> framesRendered_{0};  // every frame the callback produced, for the pace check
+  std::atomic<uint64_t> framesRendered_{
+      0};  // every frame the callback produced, for the pace check
 };
 
 }  // namespace heardmap

@@ -50,7 +50,8 @@ CodecContextPtr openDecoder(AVFormatContext* format, int streamIndex, int thread
   context->pkt_timebase = stream->time_base;
   rc = avcodec_open2(context.get(), codec, nullptr);
   if (rc < 0) {
-    throw MediaError(std::string("cannot open decoder '") + codec->name + "': " + ffmpegErrorText(rc));
+    throw MediaError(std::string("cannot open decoder '") + codec->name +
+                     "': " + ffmpegErrorText(rc));
   }
   return context;
 }

@@ -47,7 +47,9 @@ std::optional<RgbImage> FramePump::takeFrameFor(double timeSeconds, int* skipped
 
 std::optional<RgbImage> FramePump::takeNextFrame() {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [&] { return (!queue_.empty() && !seekRequest_) || (endOfStream_ && !seekRequest_) || stopping_; });
+  changed_.wait(lock, [&] {
+    return (!queue_.empty() && !seekRequest_) || (endOfStream_ && !seekRequest_) || stopping_;
+  });
   if (queue_.empty()) {
     return std::nullopt;
   }

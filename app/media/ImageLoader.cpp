@@ -39,8 +39,9 @@ RgbaImage decodeImageRgba(const std::string& path, int maxSidePx) {
   RgbaImage image;
   image.width = std::max(1, static_cast<int>(std::lround(frame->width * scale)));
   image.height = std::max(1, static_cast<int>(std::lround(frame->height * scale)));
-  SwsPtr scaler(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
-                               image.width, image.height, AV_PIX_FMT_RGBA, SWS_AREA, nullptr, nullptr, nullptr));
+  SwsPtr scaler(sws_getContext(frame->width, frame->height,
+                               static_cast<AVPixelFormat>(frame->format), image.width, image.height,
+                               AV_PIX_FMT_RGBA, SWS_AREA, nullptr, nullptr, nullptr));
   if (!scaler) {
     throw MediaError("cannot convert pixels of '" + path + "'");
   }

@@ -11,8 +11,8 @@ std::string MediaInfo::summary() const {
                   height, frameRate, videoCodec.c_str(), audioCodec.c_str(), audioSampleRateHz,
                   audioChannels, durationSeconds);
   } else {
-    std::snprintf(buffer, sizeof(buffer), "%dx%d %.3g fps %s, no audio track, %.2f s", width, height,
-                  frameRate, videoCodec.c_str(), durationSeconds);
+    std::snprintf(buffer, sizeof(buffer), "%dx%d %.3g fps %s, no audio track, %.2f s", width,
+                  height, frameRate, videoCodec.c_str(), durationSeconds);
   }
   return buffer;
 }

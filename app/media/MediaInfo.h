@@ -7,7 +7,7 @@ namespace heardmap {
 
 struct MediaInfo {
   std::string path;
-  std::string container;   // e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+  std::string container;  // e.g. "mov,mp4,m4a,3gp,3g2,mj2"
   double durationSeconds = 0.0;
   bool hasVideo = false;
   int width = 0;

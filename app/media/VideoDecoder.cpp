@@ -14,7 +14,8 @@ namespace {
 // Decoder threads for video (the inference thread needs the other core).
 constexpr int kVideoDecodeThreads = 1;
 
-MediaInfo describe(AVFormatContext* format, const std::string& path, int videoIndex, int audioIndex) {
+MediaInfo describe(AVFormatContext* format, const std::string& path, int videoIndex,
+                   int audioIndex) {
   MediaInfo info;
   info.path = path;
   info.container = format->iformat != nullptr ? format->iformat->name : "";
@@ -26,7 +27,8 @@ MediaInfo describe(AVFormatContext* format, const std::string& path, int videoIn
     info.hasVideo = true;
     info.width = stream->codecpar->width;
     info.height = stream->codecpar->height;
-    const AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
+    const AVRational rate =
+        stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
     info.frameRate = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 25.0;
     info.videoCodec = avcodec_get_name(stream->codecpar->codec_id);
     if (info.durationSeconds <= 0 && stream->duration != AV_NOPTS_VALUE) {
@@ -59,7 +61,8 @@ struct VideoDecoder::Impl {
   int64_t framesOut = 0;
 
   double frameTime(const AVFrame* f) const {
-    const int64_t pts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+    const int64_t pts =
+        f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
     if (pts == AV_NOPTS_VALUE) {
       return static_cast<double>(framesOut) / info.frameRate;
     }
@@ -83,7 +86,6 @@ struct VideoDecoder::Impl {
     image.timeSeconds = frameTime(f);
     return image;
   }
-
 };
 
 VideoDecoder::VideoDecoder(const std::string& path) : impl_(std::make_unique<Impl>()) {
@@ -114,9 +116,13 @@ VideoDecoder::VideoDecoder(const std::string& path) : impl_(std::make_unique<Imp
 
 VideoDecoder::~VideoDecoder() = default;
 
-const MediaInfo& VideoDecoder::info() const { return impl_->info; }
+const MediaInfo& VideoDecoder::info() const {
+  return impl_->info;
+}
 
-std::string VideoDecoder::warning() const { return impl_->stream->warning(); }
+std::string VideoDecoder::warning() const {
+  return impl_->stream->warning();
+}
 
 std::optional<RgbImage> VideoDecoder::nextFrame() {
   if (!impl_->pending.empty()) {
@@ -145,12 +151,14 @@ void VideoDecoder::seek(double timeSeconds) {
     if (backoffSeconds < 0.0) {
       // Back to the first byte (MPEG-PS and friends), else to the first timestamp.
       if (av_seek_frame(d.format.get(), -1, 0, AVSEEK_FLAG_BYTE) < 0 &&
-          av_seek_frame(d.format.get(), d.streamIndex, INT64_MIN, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY) < 0) {
+          av_seek_frame(d.format.get(), d.streamIndex, INT64_MIN,
+                        AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY) < 0) {
         return;  // nothing to seek with: the stream continues where it was
       }
     } else {
       const double seekTo = std::max(0.0, target - backoffSeconds);
-      const int64_t ts = static_cast<int64_t>(std::floor((seekTo + d.startSeconds) / av_q2d(d.timeBase)));
+      const int64_t ts =
+          static_cast<int64_t>(std::floor((seekTo + d.startSeconds) / av_q2d(d.timeBase)));
       if (av_seek_frame(d.format.get(), d.streamIndex, ts, AVSEEK_FLAG_BACKWARD) < 0) {
         continue;
       }
@@ -191,7 +199,8 @@ MediaInfo probeMedia(const std::string& path) {
   FormatInputPtr format = openInput(path);
   const int videoIndex = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   const int audioIndex = av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-  return describe(format.get(), path, videoIndex >= 0 ? videoIndex : -1, audioIndex >= 0 ? audioIndex : -1);
+  return describe(format.get(), path, videoIndex >= 0 ? videoIndex : -1,
+                  audioIndex >= 0 ? audioIndex : -1);
 }
 
 }  // namespace heardmap

@@ -62,7 +62,8 @@ struct VideoEncoder::Impl {
       }
       av_packet_rescale_ts(packet.get(), codec->time_base, stream->time_base);
       packet->stream_index = stream->index;
-      check(av_interleaved_write_frame(format.get(), packet.get()), "cannot write '" + tempPath + "'");
+      check(av_interleaved_write_frame(format.get(), packet.get()),
+            "cannot write '" + tempPath + "'");
     }
   }
 
@@ -84,7 +85,8 @@ VideoEncoder::VideoEncoder(const std::string& path, int width, int height, doubl
   d.path = path;
   d.tempPath = path + ".partial-" + std::to_string(::getpid()) + ".mp4";
   AVFormatContext* raw = nullptr;
-  check(avformat_alloc_output_context2(&raw, nullptr, "mp4", d.tempPath.c_str()), "cannot create mp4 muxer");
+  check(avformat_alloc_output_context2(&raw, nullptr, "mp4", d.tempPath.c_str()),
+        "cannot create mp4 muxer");
   d.format.reset(raw);
 
   const AVCodec* videoCodec = avcodec_find_encoder_by_name("libx264");
@@ -146,7 +148,8 @@ VideoEncoder::VideoEncoder(const std::string& path, int width, int height, doubl
     d.audioFrame->nb_samples = d.audio->frame_size > 0 ? d.audio->frame_size : 1024;
     check(av_frame_get_buffer(d.audioFrame.get(), 0), "audio frame");
   }
-  check(avio_open(&d.format->pb, d.tempPath.c_str(), AVIO_FLAG_WRITE), "cannot create '" + d.tempPath + "'");
+  check(avio_open(&d.format->pb, d.tempPath.c_str(), AVIO_FLAG_WRITE),
+        "cannot create '" + d.tempPath + "'");
   check(avformat_write_header(d.format.get(), nullptr), "cannot write mp4 header");
 }
 
@@ -159,13 +162,14 @@ VideoEncoder::~VideoEncoder() {
 
 void VideoEncoder::writeVideo(const RgbImage& frame) {
   Impl& d = *impl_;
-  d.scaler.reset(sws_getCachedContext(d.scaler.release(), frame.width, frame.height, AV_PIX_FMT_RGB24,
-                                      d.video->width, d.video->height, AV_PIX_FMT_YUV420P,
-                                      SWS_BICUBIC, nullptr, nullptr, nullptr));
+  d.scaler.reset(sws_getCachedContext(d.scaler.release(), frame.width, frame.height,
+                                      AV_PIX_FMT_RGB24, d.video->width, d.video->height,
+                                      AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
   check(av_frame_make_writable(d.videoFrame.get()), "video frame");
   const uint8_t* src[4] = {frame.pixels.data(), nullptr, nullptr, nullptr};
   const int srcStride[4] = {frame.width * 3, 0, 0, 0};
-  sws_scale(d.scaler.get(), src, srcStride, 0, frame.height, d.videoFrame->data, d.videoFrame->linesize);
+  sws_scale(d.scaler.get(), src, srcStride, 0, frame.height, d.videoFrame->data,
+            d.videoFrame->linesize);
   d.videoFrame->pts = d.videoIndex++;
   check(avcodec_send_frame(d.video.get(), d.videoFrame.get()), "video encoding failed");
   d.drain(d.video.get(), d.videoStream);
@@ -183,7 +187,8 @@ void VideoEncoder::writeAudio(const float* samples, size_t count) {
     d.encodeAudioChunk(d.audioPending.data() + offset, static_cast<int>(chunk));
     offset += chunk;
   }
-  d.audioPending.erase(d.audioPending.begin(), d.audioPending.begin() + static_cast<std::ptrdiff_t>(offset));
+  d.audioPending.erase(d.audioPending.begin(),
+                       d.audioPending.begin() + static_cast<std::ptrdiff_t>(offset));
 }
 
 void VideoEncoder::finish() {

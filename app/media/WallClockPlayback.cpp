@@ -55,6 +55,8 @@ double WallClockPlayback::timeSeconds() const {
   return nowLocked();
 }
 
-std::string WallClockPlayback::description() const { return reason_ + ": silent wall clock"; }
+std::string WallClockPlayback::description() const {
+  return reason_ + ": silent wall clock";
+}
 
 }  // namespace heardmap

@@ -43,9 +43,12 @@ Image imageFrom(const TensorData& t, int channels) {
 
 std::string splitName(Split split) {
   switch (split) {
-    case Split::Train: return "train";
-    case Split::Test: return "test";
-    case Split::Invalid: break;
+    case Split::Train:
+      return "train";
+    case Split::Test:
+      return "test";
+    case Split::Invalid:
+      break;
   }
   return "invalid";
 }
@@ -73,7 +76,8 @@ void AssetPack::save(const std::string& path) const {
     entry["sound_source"] = Json(o.soundSource);
     entry["split"] = Json(splitName(o.split));
     objectList.push_back(entry);
-    file.tensors["object." + std::to_string(i) + ".rgba"] = bytesTensor(o.image.pixels, o.image.height, o.image.width, 4);
+    file.tensors["object." + std::to_string(i) + ".rgba"] =
+        bytesTensor(o.image.pixels, o.image.height, o.image.width, 4);
     if (o.sounding()) {
       file.tensors["object." + std::to_string(i) + ".sound"] =
           TensorData::fromFloat({static_cast<int64_t>(o.sound.size())}, o.sound.data(), DType::F16);
@@ -86,7 +90,8 @@ void AssetPack::save(const std::string& path) const {
     entry["source"] = Json(b.source);
     entry["split"] = Json(splitName(b.split));
     backgroundList.push_back(entry);
-    file.tensors["background." + std::to_string(i) + ".rgb"] = bytesTensor(b.image.pixels, b.image.height, b.image.width, 3);
+    file.tensors["background." + std::to_string(i) + ".rgb"] =
+        bytesTensor(b.image.pixels, b.image.height, b.image.width, 3);
   }
   Json pack(Json::Object{});
   pack["sound_rate_hz"] = Json(soundRateHz);
@@ -101,7 +106,8 @@ void AssetPack::save(const std::string& path) const {
 AssetPack AssetPack::load(const std::string& path) {
   const SafetensorsFile file = loadSafetensors(path);
   const auto format = file.metadata.find("format");
-  if (format == file.metadata.end() || format->second != kPackFormat || file.metadata.count("pack") == 0) {
+  if (format == file.metadata.end() || format->second != kPackFormat ||
+      file.metadata.count("pack") == 0) {
     throw JsonError(path + ": not a Heardmap asset pack (make one with `heardmap data pack`)");
   }
   const Json pack = Json::parse(file.metadata.at("pack"));

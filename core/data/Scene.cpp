@@ -4,12 +4,18 @@ namespace heardmap {
 
 std::string conditionName(SceneCondition condition) {
   switch (condition) {
-    case SceneCondition::Positive: return "positive";
-    case SceneCondition::Silence: return "silence";
-    case SceneCondition::Noise: return "noise";
-    case SceneCondition::Offscreen: return "offscreen";
-    case SceneCondition::MultiSource: return "multisource";
-    case SceneCondition::Invalid: break;
+    case SceneCondition::Positive:
+      return "positive";
+    case SceneCondition::Silence:
+      return "silence";
+    case SceneCondition::Noise:
+      return "noise";
+    case SceneCondition::Offscreen:
+      return "offscreen";
+    case SceneCondition::MultiSource:
+      return "multisource";
+    case SceneCondition::Invalid:
+      break;
   }
   return "invalid";
 }
@@ -24,9 +30,9 @@ SceneCondition conditionFromName(const std::string& name) {
 }
 
 const std::vector<SceneCondition>& allConditions() {
-  static const std::vector<SceneCondition> kAll = {SceneCondition::Positive, SceneCondition::MultiSource,
-                                                   SceneCondition::Silence, SceneCondition::Noise,
-                                                   SceneCondition::Offscreen};
+  static const std::vector<SceneCondition> kAll = {
+      SceneCondition::Positive, SceneCondition::MultiSource, SceneCondition::Silence,
+      SceneCondition::Noise, SceneCondition::Offscreen};
   return kAll;
 }
 

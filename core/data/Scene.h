@@ -37,11 +37,11 @@ struct PlacedObject {
 struct Scene {
   uint64_t seed = 0;
   SceneCondition condition = SceneCondition::Invalid;
-  RgbImage image;              // size x size
-  std::vector<float> audio;    // the model's window (contract rate and length)
+  RgbImage image;            // size x size
+  std::vector<float> audio;  // the model's window (contract rate and length)
   std::vector<PlacedObject> objects;
   std::vector<uint8_t> sourceMask;  // size x size, 1 where a sounding object's alpha is opaque
-  std::string audioSource;     // name of the object heard ("" for silence / noise)
+  std::string audioSource;          // name of the object heard ("" for silence / noise)
 
   std::vector<PixelBox> sourceBoxes() const;
 };

@@ -21,8 +21,12 @@ constexpr int kOpaqueAlpha = 128;
 
 using Rng = std::mt19937_64;
 
-double uniform(Rng& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
-int pick(Rng& rng, size_t count) { return static_cast<int>(std::uniform_int_distribution<size_t>(0, count - 1)(rng)); }
+double uniform(Rng& rng, double lo, double hi) {
+  return std::uniform_real_distribution<double>(lo, hi)(rng);
+}
+int pick(Rng& rng, size_t count) {
+  return static_cast<int>(std::uniform_int_distribution<size_t>(0, count - 1)(rng));
+}
 
 // Bilinear sample of an RGB(A) image at continuous pixel coordinates (centres at +0.5).
 template <typename Image>
@@ -37,7 +41,8 @@ void sampleBilinear(const Image& image, int channels, double x, double y, float*
   const double ty = y - y0;
   for (int c = 0; c < channels; ++c) {
     const auto at = [&](int xi, int yi) {
-      return static_cast<double>(image.pixels[static_cast<size_t>((yi * image.width + xi) * channels + c)]);
+      return static_cast<double>(
+          image.pixels[static_cast<size_t>((yi * image.width + xi) * channels + c)]);
     };
     out[c] = static_cast<float>((at(x0, y0) * (1 - tx) + at(x1, y0) * tx) * (1 - ty) +
                                 (at(x0, y1) * (1 - tx) + at(x1, y1) * tx) * ty);
@@ -88,7 +93,8 @@ PixelBox paste(RgbImage& canvas, const RgbaImage& object, int sidePx, int left, 
 }
 
 // Adds copies of sound (peak-normalised, at gain) from a random start until the window is full.
-void addRepeated(std::vector<float>& audio, const std::vector<float>& sound, double gain, int rateHz, Rng& rng) {
+void addRepeated(std::vector<float>& audio, const std::vector<float>& sound, double gain,
+                 int rateHz, Rng& rng) {
   float peak = 0.0f;
   for (float v : sound) {
     peak = std::max(peak, std::fabs(v));
@@ -103,7 +109,8 @@ void addRepeated(std::vector<float>& audio, const std::vector<float>& sound, dou
     for (size_t i = 0; i < sound.size() && position + static_cast<int64_t>(i) < length; ++i) {
       audio[static_cast<size_t>(position) + i] += static_cast<float>(sound[i] * scale);
     }
-    position += static_cast<int64_t>(sound.size()) + static_cast<int64_t>(uniform(rng, 0.1, 0.8) * rateHz);
+    position +=
+        static_cast<int64_t>(sound.size()) + static_cast<int64_t>(uniform(rng, 0.1, 0.8) * rateHz);
   }
 }
 
@@ -120,13 +127,15 @@ SceneSynthesizer::SceneSynthesizer(const AssetPack& pack, const SynthesisOptions
   }
   if (pack.soundRateHz != options.sampleRateHz) {
     throw std::invalid_argument("asset pack sounds are " + std::to_string(pack.soundRateHz) +
-                                " Hz but scenes need " + std::to_string(options.sampleRateHz) + " Hz");
+                                " Hz but scenes need " + std::to_string(options.sampleRateHz) +
+                                " Hz");
   }
 }
 
 uint64_t SceneSynthesizer::testSeed(SceneCondition condition, int index) {
   // Fixed, well-separated seeds per condition.
-  return 0x5EED000000000000ull + (static_cast<uint64_t>(condition) << 32) + static_cast<uint64_t>(index);
+  return 0x5EED000000000000ull + (static_cast<uint64_t>(condition) << 32) +
+         static_cast<uint64_t>(index);
 }
 
 Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
@@ -141,8 +150,13 @@ Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
   scene.sourceMask.assign(static_cast<size_t>(size * size), 0);
 
   // Background: a random square crop, resized.
-  const RgbImage& background = pack_.backgrounds[static_cast<size_t>(backgrounds_[static_cast<size_t>(pick(rng, backgrounds_.size()))])].image;
-  const int side = static_cast<int>(std::min(background.width, background.height) * uniform(rng, 0.6, 1.0));
+  const RgbImage& background =
+      pack_
+          .backgrounds[static_cast<size_t>(
+              backgrounds_[static_cast<size_t>(pick(rng, backgrounds_.size()))])]
+          .image;
+  const int side =
+      static_cast<int>(std::min(background.width, background.height) * uniform(rng, 0.6, 1.0));
   const double left = uniform(rng, 0.0, background.width - side);
   const double top = uniform(rng, 0.0, background.height - side);
   const bool flipBackground = uniform(rng, 0.0, 1.0) < 0.5;
@@ -150,9 +164,11 @@ Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
   for (int y = 0; y < size; ++y) {
     for (int x = 0; x < size; ++x) {
       const int sourceX = flipBackground ? size - 1 - x : x;
-      sampleBilinear(background, 3, left + (sourceX + 0.5) * side / size, top + (y + 0.5) * side / size, rgb);
+      sampleBilinear(background, 3, left + (sourceX + 0.5) * side / size,
+                     top + (y + 0.5) * side / size, rgb);
       for (int c = 0; c < 3; ++c) {
-        scene.image.pixels[static_cast<size_t>((y * size + x) * 3 + c)] = static_cast<uint8_t>(std::lround(rgb[c]));
+        scene.image.pixels[static_cast<size_t>((y * size + x) * 3 + c)] =
+            static_cast<uint8_t>(std::lround(rgb[c]));
       }
     }
   }
@@ -169,22 +185,26 @@ Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
     PlacedObject placed;
     placed.name = object.name;
     placed.sounding = sounding;
-    placed.box = paste(scene.image, object.image, sidePx, x, y, flip, sounding ? &scene.sourceMask : nullptr);
+    placed.box = paste(scene.image, object.image, sidePx, x, y, flip,
+                       sounding ? &scene.sourceMask : nullptr);
     scene.objects.push_back(placed);
   };
 
   // Silent distractors first, so the sounding objects are never hidden.
   const int distractors = silent_.empty() ? 0 : 1 + pick(rng, 2);
   for (int i = 0; i < distractors; ++i) {
-    placeObject(silent_[static_cast<size_t>(pick(rng, silent_.size()))], kMinDistractorScale, kMaxDistractorScale, false);
+    placeObject(silent_[static_cast<size_t>(pick(rng, silent_.size()))], kMinDistractorScale,
+                kMaxDistractorScale, false);
   }
   const int first = sounding_[static_cast<size_t>(pick(rng, sounding_.size()))];
   int second = first;
-  while (pack_.objects[static_cast<size_t>(second)].name == pack_.objects[static_cast<size_t>(first)].name) {
+  while (pack_.objects[static_cast<size_t>(second)].name ==
+         pack_.objects[static_cast<size_t>(first)].name) {
     second = sounding_[static_cast<size_t>(pick(rng, sounding_.size()))];
   }
 
-  const int windowSamples = static_cast<int>(std::lround(options_.windowSeconds * options_.sampleRateHz));
+  const int windowSamples =
+      static_cast<int>(std::lround(options_.windowSeconds * options_.sampleRateHz));
   scene.audio.assign(static_cast<size_t>(windowSamples), 0.0f);
   const double ambience = uniform(rng, 0.01, 0.04);
   std::normal_distribution<float> gaussian(0.0f, 1.0f);
@@ -196,22 +216,27 @@ Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
   switch (condition) {
     case SceneCondition::Positive:
       placeObject(first, kMinObjectScale, kMaxObjectScale, true);
-      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(first)].sound, uniform(rng, 0.3, 0.9), options_.sampleRateHz, rng);
+      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(first)].sound,
+                  uniform(rng, 0.3, 0.9), options_.sampleRateHz, rng);
       addAmbience(ambience);
       scene.audioSource = pack_.objects[static_cast<size_t>(first)].name;
       break;
     case SceneCondition::MultiSource:
       placeObject(first, kMinObjectScale, kMaxObjectScale * 0.8, true);
       placeObject(second, kMinObjectScale, kMaxObjectScale * 0.8, true);
-      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(first)].sound, uniform(rng, 0.3, 0.7), options_.sampleRateHz, rng);
-      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(second)].sound, uniform(rng, 0.3, 0.7), options_.sampleRateHz, rng);
+      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(first)].sound,
+                  uniform(rng, 0.3, 0.7), options_.sampleRateHz, rng);
+      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(second)].sound,
+                  uniform(rng, 0.3, 0.7), options_.sampleRateHz, rng);
       addAmbience(ambience);
-      scene.audioSource = pack_.objects[static_cast<size_t>(first)].name + "+" + pack_.objects[static_cast<size_t>(second)].name;
+      scene.audioSource = pack_.objects[static_cast<size_t>(first)].name + "+" +
+                          pack_.objects[static_cast<size_t>(second)].name;
       break;
     case SceneCondition::Offscreen:
       // The first object is visible but silent; the second one is heard and not shown.
       placeObject(first, kMinObjectScale, kMaxObjectScale, false);
-      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(second)].sound, uniform(rng, 0.3, 0.9), options_.sampleRateHz, rng);
+      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(second)].sound,
+                  uniform(rng, 0.3, 0.9), options_.sampleRateHz, rng);
       addAmbience(ambience);
       scene.audioSource = pack_.objects[static_cast<size_t>(second)].name;
       break;

@@ -59,8 +59,8 @@ EvalTarget EvalTarget::fromScene(const Scene& scene) {
 
 void BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& heatmap) {
   Samples& s = samples_[target.condition];
-  const std::vector<float> upsampled =
-      upsampleAlignCorners(heatmap.scores, heatmap.width, heatmap.height, kEvalGridSize, kEvalGridSize);
+  const std::vector<float> upsampled = upsampleAlignCorners(
+      heatmap.scores, heatmap.width, heatmap.height, kEvalGridSize, kEvalGridSize);
   std::vector<float> unit = upsampled;
   toUnitScore(unit);
   s.maxScores.push_back(*std::max_element(unit.begin(), unit.end()));
@@ -76,7 +76,8 @@ void BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& heatmap)
   std::vector<float> normalized = upsampled;
   minMaxNormalize(normalized);
   const std::vector<float>& gt = target.groundTruth;
-  const double relative = consensusIoU(binarize(normalized, PredictionRule::RelativeMedian, gt), gt);
+  const double relative =
+      consensusIoU(binarize(normalized, PredictionRule::RelativeMedian, gt), gt);
   s.relative.push_back(relative);
   s.absolute.push_back(consensusIoU(binarize(normalized, PredictionRule::AbsoluteHalf, gt), gt));
   s.adaptive.push_back(consensusIoU(binarize(normalized, PredictionRule::AdaptiveTopK, gt), gt));
@@ -132,10 +133,14 @@ Json BenchmarkResult::toJson() const {
   j["method"] = Json(method);
   j["score_threshold_unit"] = Json(scoreThreshold);
   j["conventions"] = Json(
-      "cIoU@0.5 and AUC are x100 over cIoU thresholds 0:0.05:1 (trapezoid); 'relative' = top 50% of "
-      "the min-max map (EZ-VSL), 'absolute' = min-max map >= 0.5 (SSPL), 'adaptive' = top-K with K = "
-      "GT area; max score and pIA use (cos+1)/2 without min-max; SLAVC AP/max-F1 use the mean of the "
-      "top 25% of (cos+1)/2 as confidence, positives = positive scenes, negatives = silence, noise, "
+      "cIoU@0.5 and AUC are x100 over cIoU thresholds 0:0.05:1 (trapezoid); 'relative' = top 50% "
+      "of "
+      "the min-max map (EZ-VSL), 'absolute' = min-max map >= 0.5 (SSPL), 'adaptive' = top-K with K "
+      "= "
+      "GT area; max score and pIA use (cos+1)/2 without min-max; SLAVC AP/max-F1 use the mean of "
+      "the "
+      "top 25% of (cos+1)/2 as confidence, positives = positive scenes, negatives = silence, "
+      "noise, "
       "offscreen");
   Json conditionsJson(Json::Object{});
   for (const ConditionResult& r : conditions) {
@@ -168,8 +173,10 @@ Json BenchmarkResult::toJson() const {
 std::string benchmarkMarkdown(const std::vector<BenchmarkResult>& results) {
   std::string out;
   char line[512];
-  out += "| method | condition | n | cIoU@0.5 rel | AUC rel | cIoU@0.5 abs | cIoU@0.5 adap | IIoU@0.5 adap | "
-         "max (cos+1)/2 mean | pIA mean | pIA AOC |\n";
+  out +=
+      "| method | condition | n | cIoU@0.5 rel | AUC rel | cIoU@0.5 abs | cIoU@0.5 adap | IIoU@0.5 "
+      "adap | "
+      "max (cos+1)/2 mean | pIA mean | pIA AOC |\n";
   out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const BenchmarkResult& r : results) {
     for (const ConditionResult& c : r.conditions) {
@@ -179,16 +186,20 @@ std::string benchmarkMarkdown(const std::vector<BenchmarkResult>& results) {
         std::snprintf(b, sizeof(b), "%.1f", v);
         return show ? std::string(b) : std::string("-");
       };
-      std::snprintf(line, sizeof(line), "| %s | %s | %d | %s | %s | %s | %s | %s | %.3f | %.3f | %s |\n",
-                    r.method.c_str(), conditionName(c.condition).c_str(), c.samples,
-                    num(positive, c.relative.successAt50).c_str(), num(positive, c.relative.auc).c_str(),
-                    num(positive, c.absolute.successAt50).c_str(), num(positive, c.adaptive.successAt50).c_str(),
-                    num(!c.instance.rates.empty(), c.instance.successAt50).c_str(),
-                    c.meanMaxScore, c.meanAreaAbove, num(!positive, c.areaOverCurve).c_str());
+      std::snprintf(
+          line, sizeof(line), "| %s | %s | %d | %s | %s | %s | %s | %s | %.3f | %.3f | %s |\n",
+          r.method.c_str(), conditionName(c.condition).c_str(), c.samples,
+          num(positive, c.relative.successAt50).c_str(), num(positive, c.relative.auc).c_str(),
+          num(positive, c.absolute.successAt50).c_str(),
+          num(positive, c.adaptive.successAt50).c_str(),
+          num(!c.instance.rates.empty(), c.instance.successAt50).c_str(), c.meanMaxScore,
+          c.meanAreaAbove, num(!positive, c.areaOverCurve).c_str());
       out += line;
     }
   }
-  out += "\n| method | SLAVC AP | SLAVC max-F1 | precision (cIoU@0.5 rel, positives) |\n|---|---:|---:|---:|\n";
+  out +=
+      "\n| method | SLAVC AP | SLAVC max-F1 | precision (cIoU@0.5 rel, positives) "
+      "|\n|---|---:|---:|---:|\n";
   for (const BenchmarkResult& r : results) {
     std::snprintf(line, sizeof(line), "| %s | %.1f | %.1f | %.1f |\n", r.method.c_str(),
                   r.detection.averagePrecision, r.detection.maxF1, r.detection.precisionAt50);
@@ -196,7 +207,8 @@ std::string benchmarkMarkdown(const std::vector<BenchmarkResult>& results) {
   }
   if (!results.empty()) {
     std::snprintf(line, sizeof(line),
-                  "\npIA = fraction of the image with (cos+1)/2 >= %.2f; all scores x100 except max and pIA.\n",
+                  "\npIA = fraction of the image with (cos+1)/2 >= %.2f; all scores x100 except "
+                  "max and pIA.\n",
                   results.front().scoreThreshold);
     out += line;
   }
@@ -205,15 +217,19 @@ std::string benchmarkMarkdown(const std::vector<BenchmarkResult>& results) {
 
 std::string benchmarkCsv(const std::vector<BenchmarkResult>& results) {
   std::string out =
-      "method,condition,samples,ciou50_relative,auc_relative,ciou50_absolute,auc_absolute,ciou50_adaptive,"
-      "auc_adaptive,iiou50_adaptive,mean_max_unit,median_max_unit,mean_pia,pia_aoc,slavc_ap,slavc_max_f1\n";
+      "method,condition,samples,ciou50_relative,auc_relative,ciou50_absolute,auc_absolute,ciou50_"
+      "adaptive,"
+      "auc_adaptive,iiou50_adaptive,mean_max_unit,median_max_unit,mean_pia,pia_aoc,slavc_ap,slavc_"
+      "max_f1\n";
   char line[512];
   for (const BenchmarkResult& r : results) {
     for (const ConditionResult& c : r.conditions) {
-      std::snprintf(line, sizeof(line), "%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.5f,%.4f,%.4f,%.4f\n",
-                    r.method.c_str(), conditionName(c.condition).c_str(), c.samples, c.relative.successAt50,
-                    c.relative.auc, c.absolute.successAt50, c.absolute.auc, c.adaptive.successAt50, c.adaptive.auc,
-                    c.instance.successAt50, c.meanMaxScore, c.medianMaxScore, c.meanAreaAbove, c.areaOverCurve,
+      std::snprintf(line, sizeof(line),
+                    "%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.5f,%.4f,%.4f,%.4f\n",
+                    r.method.c_str(), conditionName(c.condition).c_str(), c.samples,
+                    c.relative.successAt50, c.relative.auc, c.absolute.successAt50, c.absolute.auc,
+                    c.adaptive.successAt50, c.adaptive.auc, c.instance.successAt50, c.meanMaxScore,
+                    c.medianMaxScore, c.meanAreaAbove, c.areaOverCurve,
                     r.detection.averagePrecision, r.detection.maxF1);
       out += line;
     }

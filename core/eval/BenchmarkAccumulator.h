@@ -22,14 +22,14 @@ constexpr int kEvalGridSize = 224;
 struct ConditionResult {
   SceneCondition condition = SceneCondition::Invalid;
   int samples = 0;
-  SuccessCurve relative;  // top-50 % prediction (EZ-VSL / FNAC / SLAVC)
-  SuccessCurve absolute;  // min-max map >= 0.5 (SSPL, original cIoU)
-  SuccessCurve adaptive;  // top-K, K = ground-truth area
-  SuccessCurve instance;  // IIoU (multi-source only), relative prediction per instance
-  double meanMaxScore = 0.0;    // mean over samples of max (cos+1)/2
+  SuccessCurve relative;      // top-50 % prediction (EZ-VSL / FNAC / SLAVC)
+  SuccessCurve absolute;      // min-max map >= 0.5 (SSPL, original cIoU)
+  SuccessCurve adaptive;      // top-K, K = ground-truth area
+  SuccessCurve instance;      // IIoU (multi-source only), relative prediction per instance
+  double meanMaxScore = 0.0;  // mean over samples of max (cos+1)/2
   double medianMaxScore = 0.0;
-  double meanAreaAbove = 0.0;   // pIA: mean fraction of the image with (cos+1)/2 >= threshold
-  double areaOverCurve = 0.0;   // AOC of pIA (negatives), x100
+  double meanAreaAbove = 0.0;     // pIA: mean fraction of the image with (cos+1)/2 >= threshold
+  double areaOverCurve = 0.0;     // AOC of pIA (negatives), x100
   std::vector<double> maxScores;  // per sample, for histograms
 };
 
@@ -37,7 +37,7 @@ struct BenchmarkResult {
   std::string method;
   double scoreThreshold = 0.5;  // for pIA, in (cos+1)/2 units
   std::vector<ConditionResult> conditions;
-  DetectionScores detection;   // SLAVC: positive scenes vs silence + noise + offscreen
+  DetectionScores detection;  // SLAVC: positive scenes vs silence + noise + offscreen
 
   Json toJson() const;
 };
@@ -58,7 +58,9 @@ class BenchmarkAccumulator {
   BenchmarkAccumulator(std::string method, double scoreThreshold);
   // heatmap: the model's raw cosine map for the sample.
   void add(const EvalTarget& target, const Heatmap& heatmap);
-  void add(const Scene& scene, const Heatmap& heatmap) { add(EvalTarget::fromScene(scene), heatmap); }
+  void add(const Scene& scene, const Heatmap& heatmap) {
+    add(EvalTarget::fromScene(scene), heatmap);
+  }
   BenchmarkResult finish() const;
 
  private:

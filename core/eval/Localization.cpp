@@ -16,17 +16,22 @@ SuccessCurve curveFromFlags(const std::vector<double>& values) {
   const double n = static_cast<double>(std::max<size_t>(values.size(), 1));
   for (int i = 0; i < kCurvePoints; ++i) {
     const double t = kCurveStep * i;
-    const double hits = static_cast<double>(std::count_if(values.begin(), values.end(), [t](double v) { return v >= t; }));
+    const double hits = static_cast<double>(
+        std::count_if(values.begin(), values.end(), [t](double v) { return v >= t; }));
     curve.thresholds.push_back(t);
     curve.rates.push_back(hits / n);
   }
   double area = 0.0;
   for (int i = 1; i < kCurvePoints; ++i) {
-    area += (curve.thresholds[static_cast<size_t>(i)] - curve.thresholds[static_cast<size_t>(i - 1)]) *
-            (curve.rates[static_cast<size_t>(i)] + curve.rates[static_cast<size_t>(i - 1)]) / 2.0;
+    area +=
+        (curve.thresholds[static_cast<size_t>(i)] - curve.thresholds[static_cast<size_t>(i - 1)]) *
+        (curve.rates[static_cast<size_t>(i)] + curve.rates[static_cast<size_t>(i - 1)]) / 2.0;
   }
   curve.auc = 100.0 * area;
-  curve.successAt50 = 100.0 * static_cast<double>(std::count_if(values.begin(), values.end(), [](double v) { return v >= 0.5; })) / n;
+  curve.successAt50 = 100.0 *
+                      static_cast<double>(std::count_if(values.begin(), values.end(),
+                                                        [](double v) { return v >= 0.5; })) /
+                      n;
   curve.meanIoU = values.empty() ? 0.0 : std::accumulate(values.begin(), values.end(), 0.0) / n;
   return curve;
 }
@@ -35,10 +40,14 @@ SuccessCurve curveFromFlags(const std::vector<double>& values) {
 
 std::string predictionRuleName(PredictionRule rule) {
   switch (rule) {
-    case PredictionRule::RelativeMedian: return "relative (top 50%, >= median)";
-    case PredictionRule::AbsoluteHalf: return "absolute (min-max map >= 0.5)";
-    case PredictionRule::AdaptiveTopK: return "adaptive (top-K, K = GT area)";
-    case PredictionRule::Invalid: break;
+    case PredictionRule::RelativeMedian:
+      return "relative (top 50%, >= median)";
+    case PredictionRule::AbsoluteHalf:
+      return "absolute (min-max map >= 0.5)";
+    case PredictionRule::AdaptiveTopK:
+      return "adaptive (top-K, K = GT area)";
+    case PredictionRule::Invalid:
+      break;
   }
   return "invalid";
 }
@@ -58,7 +67,9 @@ std::vector<float> upsampleAlignCorners(const std::vector<float>& map, int width
       const int x0 = std::min(static_cast<int>(fx), width - 1);
       const int x1 = std::min(x0 + 1, width - 1);
       const double tx = fx - x0;
-      const auto at = [&](int xi, int yi) { return static_cast<double>(map[static_cast<size_t>(yi * width + xi)]); };
+      const auto at = [&](int xi, int yi) {
+        return static_cast<double>(map[static_cast<size_t>(yi * width + xi)]);
+      };
       const double top = at(x0, y0) * (1 - tx) + at(x1, y0) * tx;
       const double bottom = at(x0, y1) * (1 - tx) + at(x1, y1) * tx;
       out[static_cast<size_t>(y * outWidth + x)] = static_cast<float>(top * (1 - ty) + bottom * ty);
@@ -91,12 +102,14 @@ std::vector<uint8_t> binarize(const std::vector<float>& map, PredictionRule rule
     std::sort(sorted.begin(), sorted.end());
     threshold = sorted[sorted.size() / 2];
   } else if (rule == PredictionRule::AdaptiveTopK) {
-    const size_t k = static_cast<size_t>(std::count_if(groundTruth.begin(), groundTruth.end(), [](float g) { return g > 0.0f; }));
+    const size_t k = static_cast<size_t>(
+        std::count_if(groundTruth.begin(), groundTruth.end(), [](float g) { return g > 0.0f; }));
     if (k == 0) {
       return out;
     }
     std::vector<float> sorted = map;
-    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k - 1), sorted.end(), std::greater<float>());
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k - 1),
+                     sorted.end(), std::greater<float>());
     threshold = sorted[k - 1];
   }
   for (size_t i = 0; i < map.size(); ++i) {
@@ -118,13 +131,16 @@ double consensusIoU(const std::vector<uint8_t>& prediction, const std::vector<fl
   return denominator > 0.0 ? intersection / denominator : 0.0;
 }
 
-SuccessCurve successCurve(const std::vector<double>& perSampleIoU) { return curveFromFlags(perSampleIoU); }
+SuccessCurve successCurve(const std::vector<double>& perSampleIoU) {
+  return curveFromFlags(perSampleIoU);
+}
 
 SuccessCurve instanceSuccessCurve(const std::vector<std::vector<double>>& perImage) {
   // An image succeeds at t when its worst instance does.
   std::vector<double> worst;
   for (const auto& instances : perImage) {
-    worst.push_back(instances.empty() ? 0.0 : *std::min_element(instances.begin(), instances.end()));
+    worst.push_back(instances.empty() ? 0.0
+                                      : *std::min_element(instances.begin(), instances.end()));
   }
   return curveFromFlags(worst);
 }

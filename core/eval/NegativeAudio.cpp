@@ -56,7 +56,8 @@ double topQuarterConfidence(const std::vector<float>& unitMap) {
 
 DetectionScores detectionScores(const std::vector<DetectionSample>& samples) {
   DetectionScores scores;
-  const double positives = static_cast<double>(std::count_if(samples.begin(), samples.end(), [](const DetectionSample& s) { return s.positive; }));
+  const double positives = static_cast<double>(std::count_if(
+      samples.begin(), samples.end(), [](const DetectionSample& s) { return s.positive; }));
   if (samples.empty() || positives == 0.0) {
     return scores;
   }
@@ -113,7 +114,8 @@ double areaAboveThreshold(const std::vector<float>& unitMap, double threshold) {
   if (unitMap.empty()) {
     return 0.0;
   }
-  return static_cast<double>(std::count_if(unitMap.begin(), unitMap.end(), [threshold](float v) { return v >= threshold; })) /
+  return static_cast<double>(std::count_if(unitMap.begin(), unitMap.end(),
+                                           [threshold](float v) { return v >= threshold; })) /
          static_cast<double>(unitMap.size());
 }
 
@@ -125,8 +127,10 @@ double areaOverCurve(const std::vector<double>& perSampleArea) {
   double previous = 0.0;
   for (int i = 0; i <= 20; ++i) {
     const double t = 0.05 * i;
-    const double fraction = static_cast<double>(std::count_if(perSampleArea.begin(), perSampleArea.end(), [t](double a) { return a <= t; })) /
-                            static_cast<double>(perSampleArea.size());
+    const double fraction =
+        static_cast<double>(std::count_if(perSampleArea.begin(), perSampleArea.end(),
+                                          [t](double a) { return a <= t; })) /
+        static_cast<double>(perSampleArea.size());
     if (i > 0) {
       area += 0.05 * (fraction + previous) / 2.0;
     }

@@ -15,7 +15,7 @@ double topQuarterConfidence(const std::vector<float>& unitMap);
 struct DetectionSample {
   bool positive = true;  // the audio belongs to a visible source (has ground truth)
   double confidence = 0.0;
-  double iou = 0.0;      // cIoU with the ground truth (positives only)
+  double iou = 0.0;  // cIoU with the ground truth (positives only)
 };
 
 struct DetectionScores {

@@ -47,7 +47,8 @@ TORCH_MODULE(BasicBlock);
 // torchvision ResNet-18 without avgpool/fc: returns the layer4 feature map.
 struct ResNetTrunkImpl : nn::Module {
   ResNetTrunkImpl(int64_t inChannels, int64_t width)
-      : conv1(nn::Conv2dOptions(inChannels, width, 7).stride(2).padding(3).bias(false)), bn1(width) {
+      : conv1(nn::Conv2dOptions(inChannels, width, 7).stride(2).padding(3).bias(false)),
+        bn1(width) {
     register_module("conv1", conv1);
     register_module("bn1", bn1);
     layer1 = register_module("layer1", makeLayer(width, width, 1));
@@ -87,8 +88,8 @@ struct EzvslNetImpl : nn::Module {
 
   // B x D x h x w, unit length over D.
   torch::Tensor encodeImage(const torch::Tensor& image) {
-    return torch::nn::functional::normalize(
-        img_proj(imgnet(image)), nn::functional::NormalizeFuncOptions().dim(1));
+    return torch::nn::functional::normalize(img_proj(imgnet(image)),
+                                            nn::functional::NormalizeFuncOptions().dim(1));
   }
 
   // B x D, unit length.
@@ -128,7 +129,8 @@ inline void initializeWeights(nn::Module& module) {
 // The network inside a model (training runs on it directly).
 EzvslNet& networkOf(LocalizationModel& model);
 // Frames (any size) -> N x 3 x S x S, resized (bicubic, antialiased) and normalised per contract.
-torch::Tensor imageTensor(const std::vector<const RgbImage*>& frames, const PreprocessingContract& contract);
+torch::Tensor imageTensor(const std::vector<const RgbImage*>& frames,
+                          const PreprocessingContract& contract);
 // Audio windows -> N x 1 x F x T log spectrograms per contract.
 torch::Tensor spectrogramTensor(const std::vector<const std::vector<float>*>& windows,
                                 const PreprocessingContract& contract);

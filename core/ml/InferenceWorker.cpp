@@ -20,9 +20,13 @@ std::shared_ptr<LocalizationModel> InferenceWorker::model() const {
   return model_;
 }
 
-void InferenceWorker::submit(InferenceRequest request) { requests_.put(std::move(request)); }
+void InferenceWorker::submit(InferenceRequest request) {
+  requests_.put(std::move(request));
+}
 
-std::optional<Heatmap> InferenceWorker::takeResult() { return results_.take(); }
+std::optional<Heatmap> InferenceWorker::takeResult() {
+  return results_.take();
+}
 
 std::string InferenceWorker::lastError() const {
   std::lock_guard<std::mutex> lock(modelMutex_);

@@ -23,16 +23,26 @@ double millisecondsSince(Clock::time_point start) {
 
 torch::ScalarType scalarTypeFor(DType dtype) {
   switch (dtype) {
-    case DType::F32: return torch::kFloat;
-    case DType::F16: return torch::kHalf;
-    case DType::BF16: return torch::kBFloat16;
-    case DType::F64: return torch::kDouble;
-    case DType::I64: return torch::kLong;
-    case DType::I32: return torch::kInt;
-    case DType::I8: return torch::kChar;
-    case DType::U8: return torch::kByte;
-    case DType::Bool: return torch::kBool;
-    case DType::Invalid: break;
+    case DType::F32:
+      return torch::kFloat;
+    case DType::F16:
+      return torch::kHalf;
+    case DType::BF16:
+      return torch::kBFloat16;
+    case DType::F64:
+      return torch::kDouble;
+    case DType::I64:
+      return torch::kLong;
+    case DType::I32:
+      return torch::kInt;
+    case DType::I8:
+      return torch::kChar;
+    case DType::U8:
+      return torch::kByte;
+    case DType::Bool:
+      return torch::kBool;
+    case DType::Invalid:
+      break;
   }
   throw CheckpointError("tensor without dtype");
 }
@@ -120,7 +130,8 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
       info.trained = true;
     }
     info.source = path;
-    auto model = std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
+    auto model =
+        std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
     try {
       model->loadWeights(file.tensors, /*allowMissing=*/false);
     } catch (const CheckpointError& e) {
@@ -154,7 +165,8 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
   info.contract = PreprocessingContract::ezvsl();
   info.trained = true;
   info.source = path;
-  auto model = std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
+  auto model =
+      std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
   try {
     model->loadWeights(weights, /*allowMissing=*/false);
   } catch (const CheckpointError& e) {
@@ -188,13 +200,15 @@ LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMi
                             " but the model expects " + wanted.shapeString());
     }
     if (it->second.dtype == DType::Invalid ||
-        it->second.bytes.size() != static_cast<size_t>(it->second.elementCount()) * dtypeSize(it->second.dtype)) {
+        it->second.bytes.size() !=
+            static_cast<size_t>(it->second.elementCount()) * dtypeSize(it->second.dtype)) {
       throw CheckpointError("tensor '" + name + "' is truncated or has no dtype");
     }
   }
-  const bool onlyCounter = std::all_of(report.missing.begin(), report.missing.end(), [](const std::string& n) {
-    return n.size() >= 19 && n.substr(n.size() - 19) == "num_batches_tracked";
-  });
+  const bool onlyCounter =
+      std::all_of(report.missing.begin(), report.missing.end(), [](const std::string& n) {
+        return n.size() >= 19 && n.substr(n.size() - 19) == "num_batches_tracked";
+      });
   if (!allowMissing && !report.missing.empty() && !onlyCounter) {
     std::string list;
     for (size_t i = 0; i < std::min<size_t>(report.missing.size(), 5); ++i) {
@@ -209,7 +223,8 @@ LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMi
       report.unexpected.push_back(name);
       continue;
     }
-    torch::Tensor source = torch::empty(data.shape, torch::TensorOptions().dtype(scalarTypeFor(data.dtype)));
+    torch::Tensor source =
+        torch::empty(data.shape, torch::TensorOptions().dtype(scalarTypeFor(data.dtype)));
     std::memcpy(source.data_ptr(), data.bytes.data(), data.bytes.size());
     it->second.copy_(source.to(it->second.dtype()));
     ++report.loaded;
@@ -271,14 +286,15 @@ Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<flo
   const double visualMs = millisecondsSince(visualStart);
 
   const auto audioStart = Clock::now();
-  const torch::Tensor spec =
-      torch::from_blob(spectrogram.data(),
-                       {1, 1, contract.frequencyBins(), impl_->spectrogram.framesFor(audioWindow.size())},
-                       torch::kFloat);
+  const torch::Tensor spec = torch::from_blob(
+      spectrogram.data(),
+      {1, 1, contract.frequencyBins(), impl_->spectrogram.framesFor(audioWindow.size())},
+      torch::kFloat);
   const torch::Tensor audio = impl_->net->encodeAudio(spec);  // 1 x D
   const double audioMs = millisecondsSince(audioStart);
 
-  const torch::Tensor map = (visual * audio.unsqueeze(-1).unsqueeze(-1)).sum(1).squeeze(0).contiguous();
+  const torch::Tensor map =
+      (visual * audio.unsqueeze(-1).unsqueeze(-1)).sum(1).squeeze(0).contiguous();
   Heatmap heatmap;
   heatmap.height = static_cast<int>(map.size(0));
   heatmap.width = static_cast<int>(map.size(1));
@@ -292,31 +308,37 @@ Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<flo
   return heatmap;
 }
 
-EzvslNet& networkOf(LocalizationModel& model) { return model.impl_->net; }
+EzvslNet& networkOf(LocalizationModel& model) {
+  return model.impl_->net;
+}
 
-torch::Tensor imageTensor(const std::vector<const RgbImage*>& frames, const PreprocessingContract& contract) {
+torch::Tensor imageTensor(const std::vector<const RgbImage*>& frames,
+                          const PreprocessingContract& contract) {
   const int size = contract.imageSize;
   std::vector<torch::Tensor> images;
   for (const RgbImage* frame : frames) {
-    torch::Tensor image =
-        torch::from_blob(const_cast<uint8_t*>(frame->pixels.data()), {1, frame->height, frame->width, 3}, torch::kByte)
-            .permute({0, 3, 1, 2})
-            .to(torch::kFloat)
-            .div_(255.0f);
+    torch::Tensor image = torch::from_blob(const_cast<uint8_t*>(frame->pixels.data()),
+                                           {1, frame->height, frame->width, 3}, torch::kByte)
+                              .permute({0, 3, 1, 2})
+                              .to(torch::kFloat)
+                              .div_(255.0f);
     if (frame->width != size || frame->height != size) {
-      image = torch::nn::functional::interpolate(image, torch::nn::functional::InterpolateFuncOptions()
-                                                            .size(std::vector<int64_t>{size, size})
-                                                            .mode(torch::kBicubic)
-                                                            .align_corners(false)
-                                                            .antialias(true))
-                  .clamp_(0.0f, 1.0f);
+      image =
+          torch::nn::functional::interpolate(image, torch::nn::functional::InterpolateFuncOptions()
+                                                        .size(std::vector<int64_t>{size, size})
+                                                        .mode(torch::kBicubic)
+                                                        .align_corners(false)
+                                                        .antialias(true))
+              .clamp_(0.0f, 1.0f);
     }
     images.push_back(image);
   }
   const torch::Tensor mean =
-      torch::tensor({contract.imageMean[0], contract.imageMean[1], contract.imageMean[2]}).view({1, 3, 1, 1});
+      torch::tensor({contract.imageMean[0], contract.imageMean[1], contract.imageMean[2]})
+          .view({1, 3, 1, 1});
   const torch::Tensor std =
-      torch::tensor({contract.imageStd[0], contract.imageStd[1], contract.imageStd[2]}).view({1, 3, 1, 1});
+      torch::tensor({contract.imageStd[0], contract.imageStd[1], contract.imageStd[2]})
+          .view({1, 3, 1, 1});
   return (torch::cat(images, 0) - mean) / std;
 }
 
@@ -326,15 +348,21 @@ torch::Tensor spectrogramTensor(const std::vector<const std::vector<float>*>& wi
   std::vector<torch::Tensor> out;
   for (const std::vector<float>* window : windows) {
     std::vector<float> values = spectrogram.compute(*window);
-    out.push_back(torch::from_blob(values.data(), {1, 1, contract.frequencyBins(), spectrogram.framesFor(window->size())},
-                                   torch::kFloat)
-                      .clone());
+    out.push_back(
+        torch::from_blob(values.data(),
+                         {1, 1, contract.frequencyBins(), spectrogram.framesFor(window->size())},
+                         torch::kFloat)
+            .clone());
   }
   return torch::cat(out, 0);
 }
 
-const CheckpointInfo& LocalizationModel::info() const { return impl_->info; }
-CheckpointInfo& LocalizationModel::info() { return impl_->info; }
+const CheckpointInfo& LocalizationModel::info() const {
+  return impl_->info;
+}
+CheckpointInfo& LocalizationModel::info() {
+  return impl_->info;
+}
 
 std::vector<std::string> LocalizationModel::parameterNames() const {
   std::vector<std::string> names;
@@ -367,7 +395,8 @@ int LocalizationModel::mapSize() const {
 void LocalizationModel::setThreadCount(int threads) {
   torch::set_num_threads(std::max(1, threads));
   using SetThreads = void (*)(int);
-  if (auto* openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+  if (auto* openblas =
+          reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
     openblas(1);
   }
 }

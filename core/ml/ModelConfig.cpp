@@ -2,7 +2,9 @@
 
 namespace heardmap {
 
-ModelConfig ModelConfig::full() { return ModelConfig{}; }
+ModelConfig ModelConfig::full() {
+  return ModelConfig{};
+}
 
 ModelConfig ModelConfig::compact() {
   ModelConfig c;

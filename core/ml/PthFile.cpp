@@ -17,31 +17,51 @@ constexpr const char* kModulePrefix = "module.";
 
 DType dtypeOf(const at::Tensor& t) {
   switch (t.scalar_type()) {
-    case at::kFloat: return DType::F32;
-    case at::kHalf: return DType::F16;
-    case at::kBFloat16: return DType::BF16;
-    case at::kDouble: return DType::F64;
-    case at::kLong: return DType::I64;
-    case at::kInt: return DType::I32;
-    case at::kChar: return DType::I8;
-    case at::kByte: return DType::U8;
-    case at::kBool: return DType::Bool;
-    default: return DType::Invalid;
+    case at::kFloat:
+      return DType::F32;
+    case at::kHalf:
+      return DType::F16;
+    case at::kBFloat16:
+      return DType::BF16;
+    case at::kDouble:
+      return DType::F64;
+    case at::kLong:
+      return DType::I64;
+    case at::kInt:
+      return DType::I32;
+    case at::kChar:
+      return DType::I8;
+    case at::kByte:
+      return DType::U8;
+    case at::kBool:
+      return DType::Bool;
+    default:
+      return DType::Invalid;
   }
 }
 
 at::ScalarType scalarTypeOf(DType dtype) {
   switch (dtype) {
-    case DType::F32: return at::kFloat;
-    case DType::F16: return at::kHalf;
-    case DType::BF16: return at::kBFloat16;
-    case DType::F64: return at::kDouble;
-    case DType::I64: return at::kLong;
-    case DType::I32: return at::kInt;
-    case DType::I8: return at::kChar;
-    case DType::U8: return at::kByte;
-    case DType::Bool: return at::kBool;
-    case DType::Invalid: break;
+    case DType::F32:
+      return at::kFloat;
+    case DType::F16:
+      return at::kHalf;
+    case DType::BF16:
+      return at::kBFloat16;
+    case DType::F64:
+      return at::kDouble;
+    case DType::I64:
+      return at::kLong;
+    case DType::I32:
+      return at::kInt;
+    case DType::I8:
+      return at::kChar;
+    case DType::U8:
+      return at::kByte;
+    case DType::Bool:
+      return at::kBool;
+    case DType::Invalid:
+      break;
   }
   throw CheckpointError("cannot store a tensor without dtype");
 }

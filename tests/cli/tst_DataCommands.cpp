@@ -18,14 +18,17 @@ class TestDataCommands : public QObject {
     sources.backgroundRoots = {fixture("backgrounds").toStdString(), "/nonexistent"};
     PackReport report;
     const AssetPack pack = buildAssetPack(sources, report, [](int, int) {});
-    QCOMPARE(report.soundingObjects, 2);  // cat (.ogg) and dog (.wav); not "one" (speech), not the cartoon
-    QCOMPARE(report.silentObjects, 1);    // box
+    QCOMPARE(report.soundingObjects,
+             2);  // cat (.ogg) and dog (.wav); not "one" (speech), not the cartoon
+    QCOMPARE(report.silentObjects, 1);  // box
     QCOMPARE(report.backgrounds, 2);
     QCOMPARE(report.skipped, 0);
-    const auto cat = std::find_if(pack.objects.begin(), pack.objects.end(), [](const PackObject& o) { return o.name == "cat"; });
+    const auto cat = std::find_if(pack.objects.begin(), pack.objects.end(),
+                                  [](const PackObject& o) { return o.name == "cat"; });
     QVERIFY(cat != pack.objects.end());
     QCOMPARE(cat->description, std::string("A cat."));
-    QVERIFY(std::abs(static_cast<int>(cat->sound.size()) - 12800) < 400);  // 0.8 s at 16 kHz, not the _desc file
+    QVERIFY(std::abs(static_cast<int>(cat->sound.size()) - 12800) <
+            400);  // 0.8 s at 16 kHz, not the _desc file
     // Transparent borders are trimmed: the 32 px disc, not the 64x48 canvas.
     QVERIFY(std::abs(cat->image.width - 32) <= 2);
     QVERIFY(std::abs(cat->image.height - 32) <= 2);
@@ -38,7 +41,8 @@ class TestDataCommands : public QObject {
     const QString packPath = dir.filePath("pack.safetensors");
     QProcess pack;
     pack.setProcessChannelMode(QProcess::MergedChannels);
-    pack.start(qEnvironmentVariable("HEARDMAP_BINARY"), {"data", "pack", "--out", packPath, "--stamps", fixture("stamps")});
+    pack.start(qEnvironmentVariable("HEARDMAP_BINARY"),
+               {"data", "pack", "--out", packPath, "--stamps", fixture("stamps")});
     QVERIFY(pack.waitForFinished(60000));
     const QString packOutput = QString::fromUtf8(pack.readAll());
     // Two sounding objects are too few for a benchmark: the pack is written, the exit code says so.
@@ -59,8 +63,8 @@ class TestDataCommands : public QObject {
     exporter.setProcessChannelMode(QProcess::MergedChannels);
     const QString out = dir.filePath("scenes");
     exporter.start(qEnvironmentVariable("HEARDMAP_BINARY"),
-                   {"data", "export", "--pack", packPath, "--out", out, "--per-condition", "2", "--size", "96",
-                    "--contact-sheet", dir.filePath("sheet.png")});
+                   {"data", "export", "--pack", packPath, "--out", out, "--per-condition", "2",
+                    "--size", "96", "--contact-sheet", dir.filePath("sheet.png")});
     QVERIFY(exporter.waitForFinished(60000));
     QVERIFY2(exporter.exitCode() == 0, exporter.readAll().constData());
     QCOMPARE(QDir(out).entryList({"*.png"}).size(), 10);
@@ -76,7 +80,8 @@ class TestDataCommands : public QObject {
     QProcess eval;
     eval.setProcessChannelMode(QProcess::MergedChannels);
     eval.start(qEnvironmentVariable("HEARDMAP_BINARY"),
-               {"eval", "--pack", packPath, "--per-condition", "3", "--checkpoint", "untrained", "--out", dir.filePath("eval")});
+               {"eval", "--pack", packPath, "--per-condition", "3", "--checkpoint", "untrained",
+                "--out", dir.filePath("eval")});
     QVERIFY(eval.waitForFinished(120000));
     const QString evalOutput = QString::fromUtf8(eval.readAll());
     QVERIFY2(eval.exitCode() == 0, qPrintable(evalOutput));

@@ -9,8 +9,12 @@ using heardmap::test::fixture;
 
 namespace {
 
-std::string dataset(const char* name) { return fixture(QString("datasets/") + name).toStdString(); }
-float at(const std::vector<float>& map, int x, int y) { return map[static_cast<size_t>(y * kEvalGridSize + x)]; }
+std::string dataset(const char* name) {
+  return fixture(QString("datasets/") + name).toStdString();
+}
+float at(const std::vector<float>& map, int x, int y) {
+  return map[static_cast<size_t>(y * kEvalGridSize + x)];
+}
 
 }  // namespace
 
@@ -97,7 +101,8 @@ class TestDatasets : public QObject {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(qEnvironmentVariable("HEARDMAP_BINARY"),
-                  {"eval", "--data", fixture("datasets/is3"), "--checkpoint", "untrained", "--out", dir.path()});
+                  {"eval", "--data", fixture("datasets/is3"), "--checkpoint", "untrained", "--out",
+                   dir.path()});
     QVERIFY(process.waitForFinished(120000));
     const QString output = QString::fromUtf8(process.readAll());
     QVERIFY2(process.exitCode() == 0, qPrintable(output));

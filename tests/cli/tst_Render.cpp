@@ -36,8 +36,9 @@ class TestRender : public QObject {
     QTemporaryDir dir;
     const QString out = dir.filePath("out.mp4");
     const QString png = dir.filePath("snap.png");
-    const Run run = runHeardmap({fixture("player.mp4"), "--out", out, "--png", png, "--snapshot", "1.5",
-                                 "--colormap", "viridis", "--opacity", "0.7", "--checkpoint", "untrained"});
+    const Run run =
+        runHeardmap({fixture("player.mp4"), "--out", out, "--png", png, "--snapshot", "1.5",
+                     "--colormap", "viridis", "--opacity", "0.7", "--checkpoint", "untrained"});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY(run.output.contains("UNTRAINED"));
     QVERIFY(run.output.contains("48000 Hz resampled to 16000 Hz"));
@@ -79,7 +80,8 @@ class TestRender : public QObject {
   void snapshotOnly() {
     QTemporaryDir dir;
     const QString png = dir.filePath("only.png");
-    const Run run = runHeardmap({fixture("clip.webm"), "--png", png, "--snapshot", "1.0", "--normalization", "absolute"});
+    const Run run = runHeardmap(
+        {fixture("clip.webm"), "--png", png, "--snapshot", "1.0", "--normalization", "absolute"});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY(QFileInfo(png).size() > 1000);
     QVERIFY(!run.output.contains("rendered 50"));  // stopped at the snapshot
@@ -89,9 +91,11 @@ class TestRender : public QObject {
     QTemporaryDir dir;
     Run run = runHeardmap({fixture("garbage.mp4"), "--out", dir.filePath("x.mp4")});
     QCOMPARE(run.exitCode, 1);
-    QVERIFY2(run.output.contains("cannot open") || run.output.contains("cannot read"), qPrintable(run.output));
+    QVERIFY2(run.output.contains("cannot open") || run.output.contains("cannot read"),
+             qPrintable(run.output));
     QVERIFY(!QFileInfo::exists(dir.filePath("x.mp4")));
-    run = runHeardmap({fixture("clip.mp4"), "--out", dir.filePath("x.mp4"), "--checkpoint", fixture("garbage.mp4")});
+    run = runHeardmap({fixture("clip.mp4"), "--out", dir.filePath("x.mp4"), "--checkpoint",
+                       fixture("garbage.mp4")});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.output.contains("not a zip-format PyTorch file"), qPrintable(run.output));
     run = runHeardmap({fixture("clip.mp4"), "--colormap", "rainbow"});

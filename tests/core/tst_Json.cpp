@@ -10,11 +10,13 @@ class TestJson : public QObject {
 
  private Q_SLOTS:
   void parsesNestedValues() {
-    const Json j = Json::parse(R"({"a": [1, 2.5, -3e2], "b": {"c": "x\ny\u00e9"}, "d": true, "e": null})");
+    const Json j =
+        Json::parse(R"({"a": [1, 2.5, -3e2], "b": {"c": "x\ny\u00e9"}, "d": true, "e": null})");
     QCOMPARE(j.at("a").asArray().size(), size_t(3));
     QCOMPARE(j.at("a").asArray()[1].asNumber(), 2.5);
     QCOMPARE(j.at("a").asArray()[2].asNumber(), -300.0);
-    QCOMPARE(QString::fromStdString(j.at("b").at("c").asString()), QString::fromUtf8("x\ny\xc3\xa9"));
+    QCOMPARE(QString::fromStdString(j.at("b").at("c").asString()),
+             QString::fromUtf8("x\ny\xc3\xa9"));
     QVERIFY(j.at("d").asBool());
     QVERIFY(j.at("e").isNull());
   }

@@ -48,7 +48,8 @@ class TestMetrics : public QObject {
     // Ties at the median are all predicted.
     QCOMPARE(binarize({0.5f, 0.5f, 0.5f, 0.5f}, PredictionRule::RelativeMedian, {}),
              (std::vector<uint8_t>{1, 1, 1, 1}));
-    QCOMPARE(binarize({0.49f, 0.5f, 0.9f}, PredictionRule::AbsoluteHalf, {}), (std::vector<uint8_t>{0, 1, 1}));
+    QCOMPARE(binarize({0.49f, 0.5f, 0.9f}, PredictionRule::AbsoluteHalf, {}),
+             (std::vector<uint8_t>{0, 1, 1}));
     // Adaptive: one ground-truth pixel -> only the highest pixel.
     QCOMPARE(binarize({0.2f, 0.9f, 0.4f}, PredictionRule::AdaptiveTopK, {0.0f, 0.0f, 1.0f}),
              (std::vector<uint8_t>{0, 1, 0}));

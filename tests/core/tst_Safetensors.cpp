@@ -1,8 +1,8 @@
+#include <sys/resource.h>
 #include <QtTest>
 #include <csignal>
 #include <cstring>
 #include <random>
-#include <sys/resource.h>
 
 #include "core/AtomicFile.h"
 #include "core/Safetensors.h"
@@ -76,18 +76,46 @@ class TestSafetensors : public QObject {
     QTest::addColumn<QString>("message");
     const std::string good = serializeSafetensors(sample());
     QTest::newRow("too short") << QByteArray("abc") << "shorter than";
-    QTest::newRow("huge header length") << QByteArray::fromStdString(withHeader("", "").replace(0, 8, std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8))) << "implausibly large";
-    QTest::newRow("truncated header") << QByteArray::fromStdString(good.substr(0, 40)) << "truncated header";
-    QTest::newRow("truncated data") << QByteArray::fromStdString(good.substr(0, good.size() - 5)) << "outside";
+    QTest::newRow("huge header length")
+        << QByteArray::fromStdString(
+               withHeader("", "").replace(0, 8, std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8)))
+        << "implausibly large";
+    QTest::newRow("truncated header")
+        << QByteArray::fromStdString(good.substr(0, 40)) << "truncated header";
+    QTest::newRow("truncated data")
+        << QByteArray::fromStdString(good.substr(0, good.size() - 5)) << "outside";
     QTest::newRow("not json") << QByteArray::fromStdString(withHeader("{nope", "")) << "bad header";
-    QTest::newRow("not an object") << QByteArray::fromStdString(withHeader("[1]", "")) << "not a JSON object";
-    QTest::newRow("unknown dtype") << QByteArray::fromStdString(withHeader(R"({"t":{"dtype":"F7","shape":[1],"data_offsets":[0,4]}})", "1234")) << "unknown dtype";
-    QTest::newRow("size mismatch") << QByteArray::fromStdString(withHeader(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", "1234")) << "needs 8";
-    QTest::newRow("negative dim") << QByteArray::fromStdString(withHeader(R"({"t":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "1234")) << "bad dimension";
-    QTest::newRow("reversed offsets") << QByteArray::fromStdString(withHeader(R"({"t":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}})", "1234")) << "outside";
-    QTest::newRow("overlap") << QByteArray::fromStdString(withHeader(R"({"a":{"dtype":"U8","shape":[3],"data_offsets":[0,3]},"b":{"dtype":"U8","shape":[3],"data_offsets":[1,4]}})", "1234")) << "overlap";
-    QTest::newRow("metadata not strings") << QByteArray::fromStdString(withHeader(R"({"__metadata__":{"a":1}})", "")) << "not a string";
-    QTest::newRow("overflowing shape") << QByteArray::fromStdString(withHeader(R"({"t":{"dtype":"F64","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", "1234")) << "bad dimension";
+    QTest::newRow("not an object")
+        << QByteArray::fromStdString(withHeader("[1]", "")) << "not a JSON object";
+    QTest::newRow("unknown dtype")
+        << QByteArray::fromStdString(
+               withHeader(R"({"t":{"dtype":"F7","shape":[1],"data_offsets":[0,4]}})", "1234"))
+        << "unknown dtype";
+    QTest::newRow("size mismatch")
+        << QByteArray::fromStdString(
+               withHeader(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", "1234"))
+        << "needs 8";
+    QTest::newRow("negative dim")
+        << QByteArray::fromStdString(
+               withHeader(R"({"t":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "1234"))
+        << "bad dimension";
+    QTest::newRow("reversed offsets")
+        << QByteArray::fromStdString(
+               withHeader(R"({"t":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}})", "1234"))
+        << "outside";
+    QTest::newRow("overlap")
+        << QByteArray::fromStdString(withHeader(
+               R"({"a":{"dtype":"U8","shape":[3],"data_offsets":[0,3]},"b":{"dtype":"U8","shape":[3],"data_offsets":[1,4]}})",
+               "1234"))
+        << "overlap";
+    QTest::newRow("metadata not strings")
+        << QByteArray::fromStdString(withHeader(R"({"__metadata__":{"a":1}})", ""))
+        << "not a string";
+    QTest::newRow("overflowing shape")
+        << QByteArray::fromStdString(withHeader(
+               R"({"t":{"dtype":"F64","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})",
+               "1234"))
+        << "bad dimension";
   }
 
   void rejectsMalformedFiles() {
@@ -113,9 +141,15 @@ class TestSafetensors : public QObject {
       for (int e = 0; e < edits; ++e) {
         const size_t at = rng() % bytes.size();
         switch (rng() % 3) {
-          case 0: bytes[at] = static_cast<char>(rng()); break;
-          case 1: bytes.resize(at); break;
-          default: bytes.insert(at, 1, static_cast<char>(rng())); break;
+          case 0:
+            bytes[at] = static_cast<char>(rng());
+            break;
+          case 1:
+            bytes.resize(at);
+            break;
+          default:
+            bytes.insert(at, 1, static_cast<char>(rng()));
+            break;
         }
         if (bytes.empty()) {
           break;
@@ -124,7 +158,8 @@ class TestSafetensors : public QObject {
       try {
         const SafetensorsFile parsed = parseSafetensors(bytes);
         for (const auto& [name, tensor] : parsed.tensors) {
-          QCOMPARE(static_cast<int64_t>(tensor.bytes.size()), tensor.elementCount() * static_cast<int64_t>(dtypeSize(tensor.dtype)));
+          QCOMPARE(static_cast<int64_t>(tensor.bytes.size()),
+                   tensor.elementCount() * static_cast<int64_t>(dtypeSize(tensor.dtype)));
         }
       } catch (const SafetensorsError&) {
         ++rejected;
@@ -139,7 +174,9 @@ class TestSafetensors : public QObject {
     saveSafetensors(path, sample());
     const std::string before = readFile(path);
     QCOMPARE(loadSafetensors(path).tensors.size(), size_t(3));
-    QVERIFY_THROWS_EXCEPTION(FileError, saveSafetensors(dir.filePath("missing/dir/x.safetensors").toStdString(), sample()));
+    QVERIFY_THROWS_EXCEPTION(
+        FileError,
+        saveSafetensors(dir.filePath("missing/dir/x.safetensors").toStdString(), sample()));
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);  // no temp file left behind
     QCOMPARE(readFile(path), before);
   }

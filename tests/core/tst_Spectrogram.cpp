@@ -12,7 +12,8 @@ namespace {
 
 // Independent reference: scipy.signal.spectrogram's definition evaluated with a direct O(N^2)
 // DFT in double precision (no FFT), for one segment starting at `start`.
-std::vector<double> referenceDensity(const std::vector<float>& x, int start, const PreprocessingContract& c) {
+std::vector<double> referenceDensity(const std::vector<float>& x, int start,
+                                     const PreprocessingContract& c) {
   const int n = c.segmentSamples;
   // Tukey(513, 0.25) symmetric, last sample dropped: taper width floor(0.25 * 512 / 2) = 64.
   std::vector<double> w(static_cast<size_t>(n));
@@ -41,7 +42,8 @@ std::vector<double> referenceDensity(const std::vector<float>& x, int start, con
       acc += (x[static_cast<size_t>(start + i)] - mean) * w[static_cast<size_t>(i)] *
              std::polar(1.0, -2.0 * M_PI * k * i / n);
     }
-    p[static_cast<size_t>(k)] = std::norm(acc) / (c.sampleRateHz * s2) * ((k == 0 || k == n / 2) ? 1.0 : 2.0);
+    p[static_cast<size_t>(k)] =
+        std::norm(acc) / (c.sampleRateHz * s2) * ((k == 0 || k == n / 2) ? 1.0 : 2.0);
   }
   return p;
 }
@@ -68,7 +70,7 @@ class TestSpectrogram : public QObject {
     const std::vector<double> w = Spectrogram::periodicTukey(512, 0.25);
     QCOMPARE(w.size(), size_t(512));
     QCOMPARE(w[0], 0.0);
-    QVERIFY(std::fabs(w[32] - 0.5) < 1e-12);   // halfway up the taper
+    QVERIFY(std::fabs(w[32] - 0.5) < 1e-12);  // halfway up the taper
     QVERIFY(std::fabs(w[16] - 0.5 * (1 - std::cos(M_PI / 4))) < 1e-12);
     QCOMPARE(w[64], 1.0);
     QCOMPARE(w[256], 1.0);
@@ -93,7 +95,8 @@ class TestSpectrogram : public QObject {
     std::normal_distribution<float> noise(0.0f, 0.1f);
     std::vector<float> x(48000);
     for (size_t i = 0; i < x.size(); ++i) {
-      x[i] = 0.3f * static_cast<float>(std::sin(2 * M_PI * 1000.0 * i / 16000.0)) + noise(rng) + 0.05f;
+      x[i] =
+          0.3f * static_cast<float>(std::sin(2 * M_PI * 1000.0 * i / 16000.0)) + noise(rng) + 0.05f;
     }
     const Spectrogram s(c);
     const std::vector<double> power = s.powerDensity(x);
@@ -102,8 +105,13 @@ class TestSpectrogram : public QObject {
       const std::vector<double> ref = referenceDensity(x, frame * 238, c);
       for (int k = 0; k < 257; ++k) {
         const double got = power[static_cast<size_t>(k * 200 + frame)];
-        QVERIFY2(std::fabs(got - ref[static_cast<size_t>(k)]) <= 1e-9 + 1e-9 * ref[static_cast<size_t>(k)],
-                 qPrintable(QString("frame %1 bin %2: %3 vs %4").arg(frame).arg(k).arg(got).arg(ref[static_cast<size_t>(k)])));
+        QVERIFY2(std::fabs(got - ref[static_cast<size_t>(k)]) <=
+                     1e-9 + 1e-9 * ref[static_cast<size_t>(k)],
+                 qPrintable(QString("frame %1 bin %2: %3 vs %4")
+                                .arg(frame)
+                                .arg(k)
+                                .arg(got)
+                                .arg(ref[static_cast<size_t>(k)])));
         const double expectedLog = std::log(ref[static_cast<size_t>(k)] + 1e-7) / 12.0;
         QVERIFY(std::fabs(logged[static_cast<size_t>(k * 200 + frame)] - expectedLog) < 1e-5);
       }
@@ -185,7 +193,8 @@ class TestSpectrogram : public QObject {
     PreprocessingContract c = PreprocessingContract::ezvsl();
     c.placement = WindowPlacement::Causal;
     c.imageSize = 160;
-    const PreprocessingContract back = PreprocessingContract::fromJson(Json::parse(c.toJson().dump()));
+    const PreprocessingContract back =
+        PreprocessingContract::fromJson(Json::parse(c.toJson().dump()));
     QCOMPARE(back.placement, WindowPlacement::Causal);
     QCOMPARE(back.imageSize, 160);
     QCOMPARE(back.overlapSamples, 274);

@@ -139,7 +139,8 @@ class TestSynthesis : public QObject {
     QVERIFY(noise.sourceBoxes().empty());
     const Scene positive = synth.make(1, SceneCondition::Positive);
     QVERIFY(rms(positive.audio) > 0.05);
-    QCOMPARE(positive.audioSource, positive.sourceBoxes().size() == 1 ? positive.objects.back().name : std::string("?"));
+    QCOMPARE(positive.audioSource,
+             positive.sourceBoxes().size() == 1 ? positive.objects.back().name : std::string("?"));
     const Scene offscreen = synth.make(1, SceneCondition::Offscreen);
     QVERIFY(offscreen.sourceBoxes().empty());
     QVERIFY(rms(offscreen.audio) > 0.05);
@@ -151,8 +152,10 @@ class TestSynthesis : public QObject {
   }
 
   void testSeedsAreDistinctPerCondition() {
-    QVERIFY(SceneSynthesizer::testSeed(SceneCondition::Positive, 0) != SceneSynthesizer::testSeed(SceneCondition::Silence, 0));
-    QVERIFY(SceneSynthesizer::testSeed(SceneCondition::Positive, 0) != SceneSynthesizer::testSeed(SceneCondition::Positive, 1));
+    QVERIFY(SceneSynthesizer::testSeed(SceneCondition::Positive, 0) !=
+            SceneSynthesizer::testSeed(SceneCondition::Silence, 0));
+    QVERIFY(SceneSynthesizer::testSeed(SceneCondition::Positive, 0) !=
+            SceneSynthesizer::testSeed(SceneCondition::Positive, 1));
   }
 
   void packRoundTripsAndRejectsOtherFiles() {
@@ -163,7 +166,8 @@ class TestSynthesis : public QObject {
     QCOMPARE(back.objects.size(), size_t(6));
     QCOMPARE(back.objects[1].name, std::string("obj1"));
     QCOMPARE(back.objects[1].image.pixels, tinyPack().objects[1].image.pixels);
-    QVERIFY(std::fabs(back.objects[1].sound[100] - tinyPack().objects[1].sound[100]) < 1e-3f);  // fp16
+    QVERIFY(std::fabs(back.objects[1].sound[100] - tinyPack().objects[1].sound[100]) <
+            1e-3f);  // fp16
     QVERIFY(!back.objects[4].sounding());
     QCOMPARE(back.backgrounds.size(), size_t(1));
     QCOMPARE(back.objectsIn(Split::Test, true).size(), size_t(4));

@@ -103,7 +103,8 @@ class TestMedia : public QObject {
       std::optional<RgbImage> next = decoder.nextFrame();
       if (index + 1 < static_cast<int>(all.size())) {
         QVERIFY(next.has_value());
-        QVERIFY(std::fabs(next->timeSeconds - all[static_cast<size_t>(index + 1)].timeSeconds) < 1e-6);
+        QVERIFY(std::fabs(next->timeSeconds - all[static_cast<size_t>(index + 1)].timeSeconds) <
+                1e-6);
       }
     }
   }
@@ -114,7 +115,8 @@ class TestMedia : public QObject {
     QCOMPARE(track.sourceSampleRateHz, 44100);
     QCOMPARE(track.sampleRateHz, 16000);
     // AAC adds priming/padding samples: allow a few ms.
-    QVERIFY2(std::fabs(track.durationSeconds() - 2.0) < 0.06, qPrintable(QString::number(track.durationSeconds())));
+    QVERIFY2(std::fabs(track.durationSeconds() - 2.0) < 0.06,
+             qPrintable(QString::number(track.durationSeconds())));
     QVERIFY(std::fabs(crossingRate(track.samples, 16000) - 440.0) < 5.0);
     float peak = 0.0f;
     for (float v : track.samples) {
@@ -137,7 +139,8 @@ class TestMedia : public QObject {
   void fileWithoutAudioGivesSilence() {
     VideoDecoder decoder(fixture("silent-video.mkv").toStdString());
     QVERIFY(!decoder.info().hasAudio);
-    const AudioTrack track = decodeAudio(fixture("silent-video.mkv").toStdString(), 16000, decoder.info().durationSeconds);
+    const AudioTrack track = decodeAudio(fixture("silent-video.mkv").toStdString(), 16000,
+                                         decoder.info().durationSeconds);
     QVERIFY(!track.present);
     QVERIFY(std::fabs(track.durationSeconds() - 2.0) < 0.05);
     for (float v : track.samples) {
@@ -217,7 +220,8 @@ class TestMedia : public QObject {
       std::vector<float> audio(48000 / 25);
       for (int i = 0; i < 25; ++i) {
         for (size_t s = 0; s < audio.size(); ++s) {
-          audio[s] = 0.5f * static_cast<float>(std::sin(2 * M_PI * 440.0 * (i * audio.size() + s) / 48000.0));
+          audio[s] = 0.5f * static_cast<float>(
+                                std::sin(2 * M_PI * 440.0 * (i * audio.size() + s) / 48000.0));
         }
         encoder.writeVideo(frame);
         encoder.writeAudio(audio.data(), audio.size());
@@ -238,9 +242,7 @@ class TestMedia : public QObject {
     const AudioTrack track = decodeAudio(path, 16000);
     QVERIFY(std::fabs(crossingRate(track.samples, 16000) - 440.0) < 8.0);
     // An abandoned encoder leaves no file behind.
-    {
-      VideoEncoder abandoned(dir.filePath("abandoned.mp4").toStdString(), 64, 64, 25.0, 0);
-    }
+    { VideoEncoder abandoned(dir.filePath("abandoned.mp4").toStdString(), 64, 64, 25.0, 0); }
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"out.mp4"});
   }
 
@@ -268,7 +270,8 @@ class TestMedia : public QObject {
     auto samples = std::make_shared<const std::vector<float>>(48000, 0.0f);
     std::unique_ptr<PlaybackClock> clock = openPlayback(samples, 48000);
     QVERIFY(!clock->hasAudioDevice());
-    QVERIFY2(QString::fromStdString(clock->description()).contains("does not keep time"), clock->description().c_str());
+    QVERIFY2(QString::fromStdString(clock->description()).contains("does not keep time"),
+             clock->description().c_str());
     clock->play();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     QVERIFY(clock->timeSeconds() < 0.5);

@@ -1,7 +1,5 @@
 #include <QtTest>
 #include <cmath>
-#include <fstream>
-#include <thread>
 
 #include "../TestFixtures.h"
 #include "core/AtomicFile.h"
@@ -55,14 +53,18 @@ class TestModels : public QObject {
 
   // Names and sizes follow torchvision's ResNet-18 and stoneMo/EZ-VSL's model.py.
   void fullModelHasTorchvisionNames() {
-    auto model = LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 0);
+    auto model =
+        LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 0);
     const std::vector<std::string> names = model->parameterNames();
-    const auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
-    for (const char* name : {"imgnet.conv1.weight", "imgnet.bn1.running_mean", "imgnet.layer1.0.conv1.weight",
-                             "imgnet.layer2.0.downsample.0.weight", "imgnet.layer2.0.downsample.1.running_var",
-                             "imgnet.layer4.1.bn2.num_batches_tracked", "img_proj.weight", "img_proj.bias",
-                             "audnet.conv1.weight", "audnet.layer4.1.conv2.weight", "aud_proj.weight",
-                             "aud_proj.bias"}) {
+    const auto has = [&](const std::string& n) {
+      return std::find(names.begin(), names.end(), n) != names.end();
+    };
+    for (const char* name :
+         {"imgnet.conv1.weight", "imgnet.bn1.running_mean", "imgnet.layer1.0.conv1.weight",
+          "imgnet.layer2.0.downsample.0.weight", "imgnet.layer2.0.downsample.1.running_var",
+          "imgnet.layer4.1.bn2.num_batches_tracked", "img_proj.weight", "img_proj.bias",
+          "audnet.conv1.weight", "audnet.layer4.1.conv2.weight", "aud_proj.weight",
+          "aud_proj.bias"}) {
       QVERIFY2(has(name), name);
     }
     QVERIFY(!has("imgnet.fc.weight"));
@@ -78,7 +80,8 @@ class TestModels : public QObject {
   }
 
   void localizeGivesACosineMap() {
-    auto full = LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 0);
+    auto full =
+        LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 0);
     const Heatmap h = full->localize(testFrame(320, 180, 1.5), testAudio(full->contract()));
     QCOMPARE(h.width, 7);
     QCOMPARE(h.height, 7);
@@ -91,7 +94,8 @@ class TestModels : public QObject {
     QCOMPARE(compact->mapSize(), 5);
     const Heatmap hc = compact->localize(testFrame(64, 48), testAudio(compact->contract()));
     QCOMPARE(hc.width, 5);
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, compact->localize(testFrame(64, 48), std::vector<float>(100)));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             compact->localize(testFrame(64, 48), std::vector<float>(100)));
   }
 
   void untrainedModelsAreDeterministicPerSeed() {
@@ -117,7 +121,8 @@ class TestModels : public QObject {
     QCOMPARE(loaded->contract().imageSize, 160);
     QCOMPARE(loaded->info().training.at("steps").asInt(), int64_t(10));
     const std::vector<float> audio = testAudio(model->contract());
-    QCOMPARE(loaded->localize(testFrame(80, 60), audio).scores, model->localize(testFrame(80, 60), audio).scores);
+    QCOMPARE(loaded->localize(testFrame(80, 60), audio).scores,
+             model->localize(testFrame(80, 60), audio).scores);
     // fp16 storage: close, not equal.
     const std::string half = dir.filePath("h.safetensors").toStdString();
     model->save(half, DType::F16);
@@ -126,7 +131,8 @@ class TestModels : public QObject {
     for (size_t i = 0; i < h16.scores.size(); ++i) {
       QVERIFY(std::fabs(h16.scores[i] - h32.scores[i]) < 0.02f);
     }
-    QVERIFY(QFileInfo(QString::fromStdString(half)).size() < QFileInfo(QString::fromStdString(path)).size() * 0.6);
+    QVERIFY(QFileInfo(QString::fromStdString(half)).size() <
+            QFileInfo(QString::fromStdString(path)).size() * 0.6);
   }
 
   void badCheckpointsGiveClearErrors() {
@@ -154,7 +160,10 @@ class TestModels : public QObject {
       LocalizationModel::load(mismatched);
       QFAIL("loaded mismatched shapes");
     } catch (const CheckpointError& e) {
-      QVERIFY2(QString(e.what()).contains("'imgnet.conv1.weight' has shape [64, 3, 7, 7] but the model expects [32, 3, 7, 7]"), e.what());
+      QVERIFY2(
+          QString(e.what()).contains(
+              "'imgnet.conv1.weight' has shape [64, 3, 7, 7] but the model expects [32, 3, 7, 7]"),
+          e.what());
     }
     const std::vector<float> audio = testAudio(model->contract());
     const Heatmap before = model->localize(testFrame(64, 48), audio);
@@ -182,7 +191,8 @@ class TestModels : public QObject {
     }
     const std::string path = dir.filePath("ezvsl_ddp.pth").toStdString();
     writePthStateDict(path, prefixed);
-    QCOMPARE(QByteArray::fromStdString(readFile(path).substr(0, 2)), QByteArray("PK"));  // zip format
+    QCOMPARE(QByteArray::fromStdString(readFile(path).substr(0, 2)),
+             QByteArray("PK"));  // zip format
     const StateDict read = readPthStateDict(path);
     QVERIFY(read.count("imgnet.conv1.weight") == 1);
     auto loaded = LocalizationModel::load(path);
@@ -192,14 +202,17 @@ class TestModels : public QObject {
     // .pth files carry no contract: the EZ-VSL one (224 px) applies.
     QCOMPARE(loaded->contract().imageSize, 224);
     const std::vector<float> audio = testAudio(model->contract());
-    auto reference = LocalizationModel::createUntrained(ModelConfig::compact(), PreprocessingContract::ezvsl(), 4);
-    QCOMPARE(loaded->localize(testFrame(96, 64), audio).scores, reference->localize(testFrame(96, 64), audio).scores);
+    auto reference = LocalizationModel::createUntrained(ModelConfig::compact(),
+                                                        PreprocessingContract::ezvsl(), 4);
+    QCOMPARE(loaded->localize(testFrame(96, 64), audio).scores,
+             reference->localize(testFrame(96, 64), audio).scores);
   }
 
   // torchvision ResNet-18 weights ("conv1.weight", ..., "fc.weight") initialise the visual trunk.
   void importsTorchvisionBackbones() {
     QTemporaryDir dir;
-    auto donor = LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 9);
+    auto donor =
+        LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 9);
     StateDict torchvision;
     for (auto& [name, tensor] : donor->stateDict()) {
       if (name.rfind("imgnet.", 0) == 0) {
@@ -215,7 +228,8 @@ class TestModels : public QObject {
     QVERIFY(!loaded->info().trained);
     QVERIFY(QString::fromStdString(loaded->info().source).contains("visual backbone only"));
     const StateDict got = loaded->stateDict();
-    QCOMPARE(got.at("imgnet.layer3.1.conv2.weight").bytes, donor->stateDict().at("imgnet.layer3.1.conv2.weight").bytes);
+    QCOMPARE(got.at("imgnet.layer3.1.conv2.weight").bytes,
+             donor->stateDict().at("imgnet.layer3.1.conv2.weight").bytes);
   }
 
   void rejectsBrokenPthFiles() {
@@ -247,13 +261,15 @@ class TestModels : public QObject {
       worker.submit({testFrame(64, 48, i * 0.04), audio});
     }
     std::optional<Heatmap> last;
-    QVERIFY(heardmap::test::waitUntil([&] {
-      std::optional<Heatmap> result = worker.takeResult();
-      if (result) {
-        last = result;
-      }
-      return last && last->timeSeconds > 0.75;
-    }, 10000));
+    QVERIFY(heardmap::test::waitUntil(
+        [&] {
+          std::optional<Heatmap> result = worker.takeResult();
+          if (result) {
+            last = result;
+          }
+          return last && last->timeSeconds > 0.75;
+        },
+        10000));
     QCOMPARE(last->timeSeconds, 19 * 0.04);
     QVERIFY(worker.droppedRequests() > 0);
     QVERIFY(worker.lastError().empty());

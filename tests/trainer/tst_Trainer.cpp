@@ -18,13 +18,15 @@ AssetPack tinyPack() {
     o.name = "obj" + std::to_string(i);
     o.soundSource = "tone";
     for (int s = 0; s < 8000; ++s) {
-      o.sound.push_back(0.5f * static_cast<float>(std::sin(2 * M_PI * (200 + 150 * i) * s / 16000.0)));
+      o.sound.push_back(0.5f *
+                        static_cast<float>(std::sin(2 * M_PI * (200 + 150 * i) * s / 16000.0)));
     }
     o.image.width = o.image.height = 32;
     for (int p = 0; p < 32 * 32; ++p) {
       const int x = p % 32 - 16;
       const int y = p / 32 - 16;
-      o.image.pixels.insert(o.image.pixels.end(), {uint8_t(30 * i), uint8_t(255 - 30 * i), 128, uint8_t(x * x + y * y < 196 ? 255 : 0)});
+      o.image.pixels.insert(o.image.pixels.end(), {uint8_t(30 * i), uint8_t(255 - 30 * i), 128,
+                                                   uint8_t(x * x + y * y < 196 ? 255 : 0)});
     }
     o.split = i % 4 == 3 ? Split::Test : Split::Train;
     pack.objects.push_back(o);
@@ -41,10 +43,10 @@ AssetPack tinyPack() {
 }
 
 TrainingConfig smallRun(const QTemporaryDir& dir, const std::string& pack) {
-  TrainingConfig c = TrainingConfig::fromArguments({"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(),
-                                                    "--steps", "3", "--batch", "4", "--lr", "1e-4",
-                                                    "--eval-per-condition", "2", "--checkpoint-every", "1",
-                                                    "--threads", "2"});
+  TrainingConfig c = TrainingConfig::fromArguments(
+      {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--steps", "3",
+       "--batch", "4", "--lr", "1e-4", "--eval-per-condition", "2", "--checkpoint-every", "1",
+       "--threads", "2"});
   return c;
 }
 
@@ -69,7 +71,8 @@ class TestTrainer : public QObject {
     const std::vector<float> v = {1, 0, 0, 1,   // image 0: d0 = (1, 0), d1 = (0, 1) over w
                                   0, 0, 1, 1};  // image 1: d0 = (0, 0), d1 = (1, 1)
     const double loss = ezvslLossValue(v, {1, 0, 0, 1}, 2, 2, 1, 2, 1.0);
-    QVERIFY2(std::fabs(loss - (std::log(2.0) + std::log(1 + std::exp(-1.0)))) < 1e-6, qPrintable(QString::number(loss)));
+    QVERIFY2(std::fabs(loss - (std::log(2.0) + std::log(1 + std::exp(-1.0)))) < 1e-6,
+             qPrintable(QString::number(loss)));
   }
 
   // MarginNCE, m = -1, tau = 1, one location, identity v = a: positive logits 1 - (-1) = 2,
@@ -86,16 +89,22 @@ class TestTrainer : public QObject {
   // Image -> audio rows [1, 0, 0]: CE = log(e + 2) - 1 = 0.5514447 each; audio -> image over the
   // batch only: log(1 + e^-1) = 0.3132617. Total 0.8647064.
   void negativeColumnsEnterOnlyTheImageToAudioTerm() {
-    const double loss = ezvslLossValue({1, 0, 0, 0, 1, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1}, 2, 3, 1, 1, 1.0);
-    QVERIFY2(std::fabs(loss - (std::log(std::exp(1.0) + 2.0) - 1.0 + std::log(1 + std::exp(-1.0)))) < 1e-6,
+    const double loss =
+        ezvslLossValue({1, 0, 0, 0, 1, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1}, 2, 3, 1, 1, 1.0);
+    QVERIFY2(std::fabs(loss -
+                       (std::log(std::exp(1.0) + 2.0) - 1.0 + std::log(1 + std::exp(-1.0)))) < 1e-6,
              qPrintable(QString::number(loss)));
   }
 
   void configRejectsBadFlags() {
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--steps", "10"}));  // no pack
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--lr", "fast"}));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--method", "magic"}));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TrainingConfig::fromArguments({"--pack", "p", "--batch", "1"}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--steps", "10"}));  // no pack
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--lr", "fast"}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--method", "magic"}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--batch", "1"}));
   }
 
   void marginNceTrainsAndIsRecorded() {
@@ -103,8 +112,9 @@ class TestTrainer : public QObject {
     const std::string pack = dir.filePath("pack.safetensors").toStdString();
     tinyPack().save(pack);
     TrainingConfig config = TrainingConfig::fromArguments(
-        {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--method", "marginnce", "--margin",
-         "-0.3", "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
+        {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--method",
+         "marginnce", "--margin", "-0.3", "--steps", "2", "--batch", "4", "--eval-per-condition",
+         "1"});
     const TrainingSummary summary = train(config, [](const std::string&) {});
     QCOMPARE(summary.stepsDone, int64_t(2));
     auto model = LocalizationModel::load(config.outputPath);
@@ -133,7 +143,8 @@ class TestTrainer : public QObject {
     TrainingConfig config = smallRun(dir, pack);
     config.progress = ProgressFormat::JsonLines;
     QStringList lines;
-    const TrainingSummary summary = train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
+    const TrainingSummary summary =
+        train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
     QCOMPARE(summary.stepsDone, int64_t(3));
     QVERIFY(std::isfinite(summary.finalLoss));
     QVERIFY(!summary.stoppedOnNonFinite);
@@ -156,7 +167,8 @@ class TestTrainer : public QObject {
     config.steps = 5;
     const TrainingSummary resumed = train(config, [](const std::string&) {});
     QCOMPARE(resumed.stepsDone, int64_t(5));
-    QCOMPARE(LocalizationModel::load(config.outputPath)->info().training.at("steps_done").asInt(), int64_t(5));
+    QCOMPARE(LocalizationModel::load(config.outputPath)->info().training.at("steps_done").asInt(),
+             int64_t(5));
   }
 
   // An absurd learning rate blows the weights up: training stops and the checkpoint on disk is
@@ -172,7 +184,8 @@ class TestTrainer : public QObject {
     config.learningRate = 1e30;
     config.steps = 8;
     QStringList lines;
-    const TrainingSummary summary = train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
+    const TrainingSummary summary =
+        train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
     QVERIFY(summary.stoppedOnNonFinite);
     QVERIFY(summary.stepsDone < 8);
     QVERIFY(lines.join('\n').contains("last good checkpoint is kept"));

@@ -17,7 +17,8 @@ RgbImage patternFrame(int width, int height) {
   f.height = height;
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) {
-      f.pixels.insert(f.pixels.end(), {uint8_t(x * 4), uint8_t(y * 5), uint8_t((x * 7 + y * 3) % 256)});
+      f.pixels.insert(f.pixels.end(),
+                      {uint8_t(x * 4), uint8_t(y * 5), uint8_t((x * 7 + y * 3) % 256)});
     }
   }
   return f;
@@ -47,7 +48,9 @@ class TestOverlayShader : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     if (QGuiApplication::platformName() != "xcb") {
-      QSKIP("needs a real GL context: run under xvfb-run (the offscreen platform crashes QOpenGLWidget)");
+      QSKIP(
+          "needs a real GL context: run under xvfb-run (the offscreen platform crashes "
+          "QOpenGLWidget)");
     }
   }
 
@@ -116,5 +119,7 @@ class TestOverlayShader : public QObject {
   }
 };
 
-int main(int argc, char** argv) { return heardmap::test::runGlTest<TestOverlayShader>(argc, argv); }
+int main(int argc, char** argv) {
+  return heardmap::test::runGlTest<TestOverlayShader>(argc, argv);
+}
 #include "tst_OverlayShader.moc"

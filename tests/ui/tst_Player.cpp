@@ -1,9 +1,9 @@
 // Opens a clip in the real main window under Xvfb, plays it and drives it with the keyboard.
 #include <QtTest>
 
-#include "../GlTestMain.h"
 #include <QComboBox>
 #include <QLabel>
+#include "../GlTestMain.h"
 
 #include "../TestFixtures.h"
 #include "core/ml/LocalizationModel.h"
@@ -90,7 +90,8 @@ class TestPlayer : public QObject {
     PlayerController* player = window.controller();
     QSignalSpy heatmaps(player, &PlayerController::heatmapReady);
     player->seek(1.2);  // the tone starts at 1 s: centred and causal windows hear different audio
-    QTRY_VERIFY_WITH_TIMEOUT(!heatmaps.isEmpty() && std::fabs(player->currentFrame().timeSeconds - 1.2) < 1e-6, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !heatmaps.isEmpty() && std::fabs(player->currentFrame().timeSeconds - 1.2) < 1e-6, 30000);
     QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= 1, 30000);
     QTest::qWait(300);
     const auto centred = heatmaps.last().first().value<DisplayHeatmap>();
@@ -126,5 +127,7 @@ class TestPlayer : public QObject {
   }
 };
 
-int main(int argc, char** argv) { return heardmap::test::runGlTest<TestPlayer>(argc, argv); }
+int main(int argc, char** argv) {
+  return heardmap::test::runGlTest<TestPlayer>(argc, argv);
+}
 #include "tst_Player.moc"

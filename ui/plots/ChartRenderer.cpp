@@ -48,15 +48,19 @@ void drawFrame(QPainter& p, const Frame& f) {
     const double x = f.axes.xMin + (f.axes.xMax - f.axes.xMin) * i / kTicks;
     const double y = f.axes.yMin + (f.axes.yMax - f.axes.yMin) * i / kTicks;
     const QPointF px = f.map(x, f.axes.yMin);
-    p.drawText(QRectF(px.x() - 40, px.y() + 6, 80, 18), Qt::AlignCenter, QString::number(x, 'g', 3));
+    p.drawText(QRectF(px.x() - 40, px.y() + 6, 80, 18), Qt::AlignCenter,
+               QString::number(x, 'g', 3));
     const QPointF py = f.map(f.axes.xMin, y);
-    p.drawText(QRectF(py.x() - 70, py.y() - 9, 62, 18), Qt::AlignRight | Qt::AlignVCenter, QString::number(y, 'g', 3));
+    p.drawText(QRectF(py.x() - 70, py.y() - 9, 62, 18), Qt::AlignRight | Qt::AlignVCenter,
+               QString::number(y, 'g', 3));
   }
-  p.drawText(QRectF(f.rect.left(), kHeight - 30, f.rect.width(), 22), Qt::AlignCenter, f.axes.xLabel);
+  p.drawText(QRectF(f.rect.left(), kHeight - 30, f.rect.width(), 22), Qt::AlignCenter,
+             f.axes.xLabel);
   p.save();
   p.translate(18, f.rect.center().y());
   p.rotate(-90);
-  p.drawText(QRectF(-f.rect.height() / 2, -10, f.rect.height(), 22), Qt::AlignCenter, f.axes.yLabel);
+  p.drawText(QRectF(-f.rect.height() / 2, -10, f.rect.height(), 22), Qt::AlignCenter,
+             f.axes.yLabel);
   p.restore();
   font.setPixelSize(17);
   font.setBold(true);
@@ -74,7 +78,8 @@ void drawLegend(QPainter& p, const QVector<ChartSeries>& series) {
     p.setPen(QPen(ChartRenderer::seriesColor(i), 3));
     p.drawLine(QPointF(kWidth - kRight + 14, y), QPointF(kWidth - kRight + 38, y));
     p.setPen(Qt::black);
-    p.drawText(QRectF(kWidth - kRight + 44, y - 9, kRight - 48, 18), Qt::AlignLeft | Qt::AlignVCenter,
+    p.drawText(QRectF(kWidth - kRight + 44, y - 9, kRight - 48, 18),
+               Qt::AlignLeft | Qt::AlignVCenter,
                p.fontMetrics().elidedText(series[i].label, Qt::ElideRight, kRight - 48));
   }
 }
@@ -82,13 +87,14 @@ void drawLegend(QPainter& p, const QVector<ChartSeries>& series) {
 }  // namespace
 
 QColor ChartRenderer::seriesColor(int index) {
-  static const QColor kPalette[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
-                                    QColor(255, 127, 14), QColor(148, 103, 189), QColor(140, 86, 75),
-                                    QColor(227, 119, 194), QColor(127, 127, 127)};
+  static const QColor kPalette[] = {
+      QColor(31, 119, 180),  QColor(214, 39, 40), QColor(44, 160, 44),   QColor(255, 127, 14),
+      QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127)};
   return kPalette[index % 8];
 }
 
-bool ChartRenderer::writeLineChart(const QString& path, const ChartAxes& axes, const QVector<ChartSeries>& series) {
+bool ChartRenderer::writeLineChart(const QString& path, const ChartAxes& axes,
+                                   const QVector<ChartSeries>& series) {
   QImage image(kWidth, kHeight, QImage::Format_RGB32);
   QPainter p(&image);
   p.setRenderHint(QPainter::Antialiasing);
@@ -111,13 +117,15 @@ bool ChartRenderer::writeLineChart(const QString& path, const ChartAxes& axes, c
   return image.save(path, "PNG");
 }
 
-bool ChartRenderer::writeHistogram(const QString& path, ChartAxes axes, const QVector<ChartSeries>& series, int bins) {
+bool ChartRenderer::writeHistogram(const QString& path, ChartAxes axes,
+                                   const QVector<ChartSeries>& series, int bins) {
   QVector<QVector<double>> fractions;
   double peak = 0.0;
   for (const ChartSeries& s : series) {
     QVector<double> counts(bins, 0.0);
     for (double v : s.y) {
-      const int b = std::clamp(static_cast<int>((v - axes.xMin) / (axes.xMax - axes.xMin) * bins), 0, bins - 1);
+      const int b = std::clamp(static_cast<int>((v - axes.xMin) / (axes.xMax - axes.xMin) * bins),
+                               0, bins - 1);
       counts[b] += 1.0;
     }
     for (double& c : counts) {

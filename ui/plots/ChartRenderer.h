@@ -29,10 +29,12 @@ class ChartRenderer {
   // Colour of the i-th series (a fixed qualitative palette).
   static QColor seriesColor(int index);
   // Writes a line chart; returns false if the PNG cannot be written.
-  static bool writeLineChart(const QString& path, const ChartAxes& axes, const QVector<ChartSeries>& series);
+  static bool writeLineChart(const QString& path, const ChartAxes& axes,
+                             const QVector<ChartSeries>& series);
   // Writes overlaid step histograms of each series' samples over [xMin, xMax] in `bins` bins,
   // normalised to fractions (y axis auto-scaled).
-  static bool writeHistogram(const QString& path, ChartAxes axes, const QVector<ChartSeries>& series, int bins);
+  static bool writeHistogram(const QString& path, ChartAxes axes,
+                             const QVector<ChartSeries>& series, int bins);
 };
 
 }  // namespace heardmap
