@@ -1,9 +1,12 @@
 // heardmap: the desktop app, and headless subcommands (`heardmap render ...`).
+#include <unistd.h>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QSurfaceFormat>
 #include <QTimer>
+
+#include <cstdlib>
 #include <cstring>
 
 #include "app/cli/DataCommand.h"
@@ -17,10 +20,28 @@ namespace {
 
 // Torch threads for inference in the app (the target machine has 2 cores).
 constexpr int kInferenceThreads = 2;
+// Set once the process runs with its threading environment.
+constexpr const char* kThreadingMarker = "HEARDMAP_THREADING_SET";
+
+// OpenMP (torch) and OpenBLAS read their settings when the libraries load, before main(), so the
+// process re-executes itself once with them set (user settings win). Passive OpenMP waiting keeps
+// torch's idle threads from spinning against the GL rasteriser's threads: under Xvfb/llvmpipe on
+// 2 cores a heatmap took ~150 ms with spinning threads and ~32 ms without. One OpenBLAS thread
+// avoids oversubscription with torch's own threads (see the toolchain notes).
+void reexecWithThreadingEnvironment(char** argv) {
+  if (std::getenv(kThreadingMarker) != nullptr) {
+    return;
+  }
+  ::setenv(kThreadingMarker, "1", 1);
+  ::setenv("OMP_WAIT_POLICY", "passive", 0);
+  ::setenv("OPENBLAS_NUM_THREADS", "1", 0);
+  ::execv("/proc/self/exe", argv);  // on failure, carry on with the environment as it is
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  reexecWithThreadingEnvironment(argv);
   if (argc >= 2 && std::strcmp(argv[1], "render") == 0) {
     return heardmap::runRenderCommand(argc - 1, argv + 1);
   }
