@@ -23,6 +23,39 @@ torch::Tensor ezvslLoss(const torch::Tensor& visual, const torch::Tensor& audio,
          torch::nn::functional::cross_entropy(logits.narrow(1, 0, batch).t(), labels);
 }
 
+torch::Tensor fnacLoss(const torch::Tensor& visual, const torch::Tensor& audio, double temperature,
+                       double lambda) {
+  namespace F = torch::nn::functional;
+  const torch::Tensor similarity =
+      torch::einsum("ndhw,md->nmhw", {visual, audio}).flatten(2);  // B x B x P
+  const torch::Tensor logits = std::get<0>(similarity.max(2)) / temperature;
+  const torch::Tensor audioAffinity = torch::mm(audio, audio.t()) / temperature;
+  const torch::Tensor visualMean = visual.flatten(2).mean(2);  // spatial mean, not re-normalised
+  const torch::Tensor visualAffinity = torch::mm(visualMean, visualMean.t()) / temperature;
+  // Foreground: each image's own-audio map S_ii(p), min-max normalised, thresholded at 0.6.
+  const torch::Tensor self = similarity.diagonal(0, 0, 1).t();  // B x P
+  const torch::Tensor low = std::get<0>(self.min(1, /*keepdim=*/true));
+  const torch::Tensor high = std::get<0>(self.max(1, /*keepdim=*/true));
+  const torch::Tensor mask =
+      ((self - low) / (high - low + 1e-5) > 0.6).to(visual.dtype());                 // B x P
+  const torch::Tensor foreground = (visual.flatten(2) * mask.unsqueeze(1)).mean(2);  // B x D
+  const torch::Tensor foregroundAffinity = torch::mm(foreground, foreground.t()) / temperature;
+  const auto rows = [](const torch::Tensor& t) { return F::softmax(t, F::SoftmaxFuncOptions(1)); };
+  const torch::Tensor fns1 = (rows(audioAffinity) - rows(logits)).abs().mean();
+  const torch::Tensor fns2 = (rows(visualAffinity) - rows(logits)).abs().mean();
+  const torch::Tensor tne = (rows(audioAffinity) - rows(foregroundAffinity)).abs().mean();
+  return ezvslLoss(visual, audio, temperature) + lambda * (fns1 + tne + fns2);
+}
+
+double fnacLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
+                     int height, int width, double temperature, double lambda) {
+  torch::NoGradGuard noGrad;
+  const torch::Tensor visual =
+      torch::from_blob(const_cast<float*>(v.data()), {batch, dim, height, width}).clone();
+  const torch::Tensor audio = torch::from_blob(const_cast<float*>(a.data()), {batch, dim}).clone();
+  return fnacLoss(visual, audio, temperature, lambda).item<double>();
+}
+
 double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
                       int height, int width, double temperature, double marginCosine) {
   torch::NoGradGuard noGrad;

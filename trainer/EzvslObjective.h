@@ -13,4 +13,8 @@ namespace heardmap {
 double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
                       int height, int width, double temperature, double marginCosine = 0.0);
 
+// FNAC (see EzvslObjectiveTorch.h), torch-free for tests; a is B x D here.
+double fnacLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
+                     int height, int width, double temperature, double lambda);
+
 }  // namespace heardmap

@@ -12,4 +12,11 @@ namespace heardmap {
 torch::Tensor ezvslLoss(const torch::Tensor& visual, const torch::Tensor& audio, double temperature,
                         double marginCosine = 0.0);
 
+// FNAC's false-negative-aware terms (OpenNLPLab/FNAC_AVL): the EZ-VSL loss plus
+// lambda * (L_FNS1 + L_TNE + L_FNS2), three element-wise L1 distances between row-softmaxed B x B
+// affinities: audio-audio vs cross-modal, image-image (spatial means) vs cross-modal, and
+// audio-audio vs foreground image features (locations above 0.6 of the min-max self-similarity).
+torch::Tensor fnacLoss(const torch::Tensor& visual, const torch::Tensor& audio, double temperature,
+                       double lambda);
+
 }  // namespace heardmap

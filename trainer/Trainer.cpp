@@ -117,6 +117,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   const SceneSynthesizer testScenes(pack, testOptions);
 
   EzvslNet& net = networkOf(*model);
+  net->imageDropout = config.method == "fnac" ? config.imageDropout : 0.0;
   net->to(device);
   net->train();
   torch::optim::Adam optimizer(
@@ -168,9 +169,13 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     }
     const torch::Tensor images = imageTensor(frames, contract).to(device);
     const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
+    const double tau = model->info().config.temperature;
+    if (config.method == "fnac" && step >= config.warmupSteps) {
+      return fnacLoss(net->encodeImage(images), net->encodeAudio(spectrograms), tau,
+                      config.fnacLambda);
+    }
     const double margin = config.method == "marginnce" ? config.margin : 0.0;
-    return ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms),
-                     model->info().config.temperature, margin);
+    return ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms), tau, margin);
   };
   const auto stop = [&](int64_t step, const std::string& reason) {
     summary.stoppedOnNonFinite = true;

@@ -35,6 +35,11 @@ Json TrainingConfig::toJson() const {
   if (method == "marginnce") {
     j["margin"] = Json(margin);
   }
+  if (method == "fnac") {
+    j["fnac_lambda"] = Json(fnacLambda);
+    j["warmup_steps"] = Json(static_cast<double>(warmupSteps));
+    j["image_dropout"] = Json(imageDropout);
+  }
   if (method == "sslsan") {
     j["negative_ratio"] = Json(negativeRatio);
     j["recipe"] = Json(
@@ -48,8 +53,9 @@ Json TrainingConfig::toJson() const {
 }
 
 std::string TrainingConfig::usage() {
-  return "usage: heardmap-train --pack PACK [--method ezvsl|marginnce|sslsan] [--margin M]\n"
-         "                      [--negative-ratio R] [--variant compact|full]\n"
+  return "usage: heardmap-train --pack PACK [--method ezvsl|marginnce|fnac|sslsan] [--margin M]\n"
+         "                      [--negative-ratio R] [--fnac-lambda L] [--warmup-steps N]\n"
+         "                      [--image-dropout P] [--variant compact|full]\n"
          "                      [--out FILE]\n"
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
          "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume]\n"
@@ -59,6 +65,7 @@ std::string TrainingConfig::usage() {
 
 TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arguments) {
   TrainingConfig c;
+  bool weightDecayGiven = false;
   for (size_t i = 0; i < arguments.size(); ++i) {
     const std::string& arg = arguments[i];
     const auto value = [&]() -> const std::string& {
@@ -87,10 +94,17 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.learningRate = number(arg, value());
     } else if (arg == "--weight-decay") {
       c.weightDecay = number(arg, value());
+      weightDecayGiven = true;
     } else if (arg == "--tau") {
       c.temperature = number(arg, value());
     } else if (arg == "--margin") {
       c.margin = number(arg, value());
+    } else if (arg == "--fnac-lambda") {
+      c.fnacLambda = number(arg, value());
+    } else if (arg == "--warmup-steps") {
+      c.warmupSteps = static_cast<int64_t>(number(arg, value()));
+    } else if (arg == "--image-dropout") {
+      c.imageDropout = number(arg, value());
     } else if (arg == "--negative-ratio") {
       c.negativeRatio = number(arg, value());
     } else if (arg == "--seed") {
@@ -111,8 +125,16 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       throw std::invalid_argument("unknown option " + arg);
     }
   }
-  if (c.method != "ezvsl" && c.method != "marginnce" && c.method != "sslsan") {
-    throw std::invalid_argument("--method: ezvsl, marginnce and sslsan are implemented so far");
+  if (c.method != "ezvsl" && c.method != "marginnce" && c.method != "sslsan" &&
+      c.method != "fnac") {
+    throw std::invalid_argument(
+        "--method: ezvsl, marginnce, fnac and sslsan are implemented so far");
+  }
+  if (c.method == "fnac" && !weightDecayGiven) {
+    c.weightDecay = 1e-4;  // FNAC's recipe
+  }
+  if (c.imageDropout < 0 || c.imageDropout >= 1) {
+    throw std::invalid_argument("--image-dropout must be in [0, 1)");
   }
   if (c.negativeRatio < 0 || c.negativeRatio > 4) {
     throw std::invalid_argument("--negative-ratio must be in [0, 4]");

@@ -25,6 +25,9 @@ struct TrainingConfig {
   double temperature = 0.03;
   double margin = -0.2;         // MarginNCE's margin m on the positive cosine (ignored by ezvsl)
   double negativeRatio = 0.25;  // SSL-SaN: extra silence + noise audio columns per batch image
+  double fnacLambda = 100.0;    // FNAC: weight of each of its three L1 terms
+  int64_t warmupSteps = 500;    // FNAC: EZ-VSL loss only before this step
+  double imageDropout = 0.9;    // FNAC: dropout on the visual backbone map while training
   uint64_t seed = 12345;
   int threads = 2;
   int checkpointEvery = 100;  // steps

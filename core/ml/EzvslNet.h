@@ -88,9 +88,17 @@ struct EzvslNetImpl : nn::Module {
 
   // B x D x h x w, unit length over D.
   torch::Tensor encodeImage(const torch::Tensor& image) {
-    return torch::nn::functional::normalize(img_proj(imgnet(image)),
+    torch::Tensor features = imgnet(image);
+    if (imageDropout > 0.0 && is_training()) {
+      // FNAC: dropout on the backbone map before the projection, in training only.
+      features = torch::dropout(features, imageDropout, /*train=*/true);
+    }
+    return torch::nn::functional::normalize(img_proj(features),
                                             nn::functional::NormalizeFuncOptions().dim(1));
   }
+
+  // Probability of dropping backbone activations while training (FNAC uses 0.9; 0 = off).
+  double imageDropout = 0.0;
 
   // B x D, unit length.
   torch::Tensor encodeAudio(const torch::Tensor& spectrogram) {

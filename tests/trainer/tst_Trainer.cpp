@@ -96,6 +96,35 @@ class TestTrainer : public QObject {
              qPrintable(QString::number(loss)));
   }
 
+  // FNAC, B = 2, one location, v = a = identity, tau = 1, lambda = 100:
+  // S, audio-audio and image-image affinities are all [[1, 0], [0, 1]], so FNS1 = FNS2 = 0.
+  // With one location the min-max self-similarity is 0 (< 0.6): no foreground, f = 0, A^f = 0,
+  // softmax rows [0.5, 0.5] against softmax([1, 0]) = [0.7310586, 0.2689414]: TNE = 0.2310586.
+  // Total = 2 log(1 + e^-1) + 100 * 0.2310586 = 23.7324...
+  void fnacTermsOnAHandCase() {
+    const double loss = fnacLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0, 100.0);
+    const double softmaxTop = std::exp(1.0) / (std::exp(1.0) + 1.0);
+    const double expected = 2 * std::log(1 + std::exp(-1.0)) + 100.0 * (softmaxTop - 0.5);
+    QVERIFY2(std::fabs(loss - expected) < 1e-4,
+             qPrintable(QString("%1 vs %2").arg(loss).arg(expected)));
+  }
+
+  void fnacTrainsWithWarmupAndDropout() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    tinyPack().save(pack);
+    TrainingConfig config = TrainingConfig::fromArguments(
+        {"--pack", pack, "--out", dir.filePath("f.safetensors").toStdString(), "--method", "fnac",
+         "--warmup-steps", "1", "--steps", "3", "--batch", "4", "--eval-per-condition", "1"});
+    QCOMPARE(config.weightDecay, 1e-4);
+    const TrainingSummary summary = train(config, [](const std::string&) {});
+    QCOMPARE(summary.stepsDone, int64_t(3));
+    QVERIFY(std::isfinite(summary.finalLoss));
+    auto model = LocalizationModel::load(config.outputPath);
+    QCOMPARE(model->info().config.method, std::string("fnac"));
+    QCOMPARE(model->info().training.at("image_dropout").asNumber(), 0.9);
+  }
+
   void configRejectsBadFlags() {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              TrainingConfig::fromArguments({"--steps", "10"}));  // no pack
