@@ -7,8 +7,10 @@
 
 namespace heardmap {
 
+HeatmapCompositor::HeatmapCompositor() : table_(colormapTable(settings_.colormap)) {}
+
 void HeatmapCompositor::setSettings(const OverlaySettings& settings) {
-  if (table_.empty() || settings.colormap != settings_.colormap) {
+  if (settings.colormap != settings_.colormap) {
     table_ = colormapTable(settings.colormap);
   }
   settings_ = settings;
@@ -36,7 +38,6 @@ RgbImage HeatmapCompositor::compose(const RgbImage& frame, const DisplayHeatmap&
   if (heatmap.empty() || frame.empty()) {
     return out;
   }
-  const std::vector<float> table = table_.empty() ? colormapTable(settings_.colormap) : table_;
   for (int y = 0; y < frame.height; ++y) {
     const float v = (static_cast<float>(y) + 0.5f) / static_cast<float>(frame.height);
     for (int x = 0; x < frame.width; ++x) {
@@ -45,7 +46,7 @@ RgbImage HeatmapCompositor::compose(const RgbImage& frame, const DisplayHeatmap&
       if (heatmap.hideBelowLow && score < heatmap.low) {
         continue;
       }
-      const auto rgb = sampleColormap(table, heatmap.normalized(score));
+      const auto rgb = sampleColormap(table_, heatmap.normalized(score));
       uint8_t* p =
           out.pixels.data() +
           (static_cast<size_t>(y) * static_cast<size_t>(frame.width) + static_cast<size_t>(x)) * 3;

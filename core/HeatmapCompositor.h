@@ -12,6 +12,7 @@ namespace heardmap {
 
 class HeatmapCompositor {
  public:
+  HeatmapCompositor();
   void setSettings(const OverlaySettings& settings);
 
   // Returns frame with the heatmap blended over it (frame size kept). Texel centres follow the
@@ -23,7 +24,7 @@ class HeatmapCompositor {
 
  private:
   OverlaySettings settings_;
-  std::vector<float> table_;
+  std::vector<float> table_;  // lookup table of settings_.colormap
 };
 
 }  // namespace heardmap

@@ -41,7 +41,6 @@ std::string rebase(const std::string& root, const std::string& recorded) {
   if (fs::exists(recorded)) {
     return recorded;
   }
-  fs::path tail;
   std::vector<std::string> parts;
   for (const auto& part : fs::path(recorded)) {
     parts.push_back(part.string());

@@ -75,9 +75,6 @@ LoadedSample loadSample(const EvalSample& sample, int rateHz) {
   loaded.audio = track.samples;
   loaded.audioCentreSeconds =
       sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds : track.durationSeconds() / 2;
-  if (sample.audioCentreSeconds < 0 && !sample.videoPath.empty() && sample.frameSeconds >= 0) {
-    loaded.audioCentreSeconds = sample.frameSeconds;
-  }
   return loaded;
 }
 
