@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QSurfaceFormat>
 #include <QTimer>
+#include <algorithm>
 
 #include <cstdlib>
 #include <cstring>
@@ -68,22 +69,39 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addPositionalArgument("media", "Video file to open.");
   QCommandLineOption demo("demo", "Open the built-in demo clip.");
-  QCommandLineOption checkpoint("checkpoint",
-                                "Model checkpoint (.safetensors or .pth), or 'untrained'.", "file");
+  QCommandLineOption checkpoint(
+      "checkpoint",
+      "Model checkpoint (.safetensors or .pth), or 'untrained'; repeat it for more views "
+      "(the n-th goes to view n).",
+      "file");
+  QCommandLineOption start("start", "Open the media at this time.", "seconds");
   QCommandLineOption play("play", "Start playing at once.");
   QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (screenshots, tests).",
                                "seconds");
-  parser.addOptions({demo, checkpoint, play, quitAfter});
+  QCommandLineOption fresh("fresh", "Ignore the saved session (views, probes, recent files).");
+  QCommandLineOption views("views", "Number of views in the grid (1-6).", "n");
+  parser.addOptions({demo, checkpoint, play, quitAfter, fresh, views, start});
   parser.process(app);
 
   heardmap::LocalizationModel::setThreadCount(kInferenceThreads);
   heardmap::MainWindow window;
-  window.show();
-  // No trained model ships yet: without --checkpoint the untrained compact model runs, labelled.
-  const QString model = parser.value(checkpoint);
-  if (model == QLatin1String("untrained") || !window.loadModel(model)) {
-    window.loadModel(QString());
+  if (!parser.isSet(fresh)) {
+    window.restoreSession();
   }
+  const QStringList checkpoints = parser.values(checkpoint);
+  if (parser.isSet(views) || checkpoints.size() > 1) {
+    window.setViewCount(
+        std::max(parser.value(views).toInt(), static_cast<int>(checkpoints.size())));
+  }
+  window.show();
+  // No trained model ships yet: views without a checkpoint run the untrained compact model,
+  // labelled as such.
+  for (int i = 0; i < checkpoints.size(); ++i) {
+    if (checkpoints[i] != QLatin1String("untrained")) {
+      window.loadModelIntoView(i, checkpoints[i]);
+    }
+  }
+  window.ensureModels();
   QString media = parser.positionalArguments().value(0);
   if (media.isEmpty() && parser.isSet(demo)) {
     media = QStringLiteral(HEARDMAP_DEMO_CLIP);
@@ -92,8 +110,13 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  if (!media.isEmpty() && window.openMedia(media) && parser.isSet(play)) {
-    window.controller()->play();
+  if (!media.isEmpty() && window.openMedia(media)) {
+    if (parser.isSet(start)) {
+      window.controller()->seek(parser.value(start).toDouble());
+    }
+    if (parser.isSet(play)) {
+      window.controller()->play();
+    }
   }
   if (parser.isSet(quitAfter)) {
     QTimer::singleShot(static_cast<int>(parser.value(quitAfter).toDouble() * 1000), &app,

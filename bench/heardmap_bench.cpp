@@ -6,17 +6,22 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/media/AudioTrack.h"
 #include "app/media/VideoDecoder.h"
+#include "core/AudioCondition.h"
 #include "core/AudioWindow.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
 #include "core/Spectrogram.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
+#include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
 
 using namespace heardmap;
@@ -172,6 +177,47 @@ int main(int argc, char** argv) {
   });
   row("decode + CPU composite only", format("%.1f fps", composeOnlyFps),
       "the GUI composites on the GPU");
+
+  // The compare grid: N views on the same frame through the app's InferenceWorker (one visual
+  // pass per distinct visual network; passes spread over parallel lanes). Distinct = N different
+  // compact models; shared = one model heard under N audio conditions (models x conditions).
+  std::vector<std::shared_ptr<LocalizationModel>> gridModels;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    gridModels.push_back(
+        LocalizationModel::createUntrained(ModelConfig::compact(), compactContract, seed));
+  }
+  const std::vector<AudioCondition> gridConditions = {
+      AudioCondition::Real,     AudioCondition::Silence, AudioCondition::WhiteNoise,
+      AudioCondition::MutedMic, AudioCondition::Real,    AudioCondition::Silence};
+  InferenceWorker worker;
+  for (const bool shared : {false, true}) {
+    for (const int views : {1, 2, 4, 6}) {
+      std::vector<std::shared_ptr<LocalizationModel>> set;
+      for (int v = 0; v < views; ++v) {
+        set.push_back(gridModels[shared ? 0 : static_cast<size_t>(v)]);
+      }
+      const uint64_t generation = worker.setModels(set);
+      const double gridFps = passFps(clip, passes, [&](const RgbImage& f) {
+        InferenceRequest request;
+        request.frame = f;
+        request.generation = generation;
+        const std::vector<float> real =
+            cutAudioWindow(track.samples, f.timeSeconds, compactContract);
+        for (int v = 0; v < views; ++v) {
+          request.audioWindows.push_back(applyAudioCondition(gridConditions[static_cast<size_t>(v)],
+                                                             real, {}, static_cast<uint64_t>(v)));
+        }
+        worker.submit(std::move(request));
+        while (!worker.takeResult()) {
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+      });
+      row(format("grid, %.0f compact view(s), ", views) +
+              (shared ? "1 model x conditions" : "distinct models"),
+          format("%.1f fps", gridFps), format("decode + all maps, %.0f lane(s)", worker.lanes()));
+    }
+  }
+
   // Synthetic benchmark: scene generation alone, and the whole evaluation per sample.
   const std::string packPath = HEARDMAP_DEFAULT_PACK;
   try {

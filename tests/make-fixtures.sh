@@ -76,4 +76,7 @@ mkdir -p datasets/folder
 cp clip.mp4 datasets/folder/a.mp4
 cp clip.webm datasets/folder/b.webm
 echo '{"a.mp4": [{"time": 0.5, "boxes": [[0.1, 0.1, 0.5, 0.5]]}, {"time": 1.5, "boxes": [[0.5, 0.5, 0.9, 0.9]]}]}' > datasets/folder/boxes.json
+# A raw S16_LE 16 kHz mono "microphone" recording for ALSA's file plugin (tst_Live): a 1 kHz sine
+# at amplitude 1/8 (RMS 0.0884).
+ff -f lavfi -i "sine=frequency=1000:sample_rate=16000:duration=5" -f s16le -ac 1 tone16k.raw
 touch fixtures.ok

@@ -2,23 +2,54 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QShortcut>
+#include <QPainter>
+#include <QProgressDialog>
+#include <QSaveFile>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <cmath>
+#include <map>
 
+#include "AnnotationController.h"
+#include "AnnotationPanel.h"
+#include "GridVideoExport.h"
+#include "HelpOverlay.h"
+#include "LivePanel.h"
 #include "OverlayPanel.h"
 #include "PlayerController.h"
+#include "ProbeBar.h"
+#include "ShortcutDialog.h"
+#include "ShortcutMap.h"
+#include "TimelineWidget.h"
 #include "TransportBar.h"
 #include "VideoView.h"
+#include "ViewGrid.h"
+#include "app/cli/AnnotationEvaluator.h"
+#include "app/media/MicrophoneCapture.h"
+#include "core/AtomicFile.h"
+#include "core/Colormap.h"
+#include "core/Json.h"
+#include "core/Spectrogram.h"
+#include "core/WavFile.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -28,9 +59,29 @@ namespace {
 constexpr double kArrowSeekSeconds = 5.0;
 // Speed factor of the [ and ] keys (mpv default).
 constexpr double kSpeedStep = 1.1;
+// Longest interval between two refreshes of the timeline's spectrogram strip.
+constexpr int kWindowRefreshMs = 100;
+// Default length of an exported range when nothing is selected.
+constexpr double kDefaultExportSeconds = 5.0;
 
 const QString kMediaFilter = QStringLiteral(
     "Media (*.mp4 *.mkv *.webm *.avi *.mpg *.mpeg *.mov *.m4v *.ogv);;All files (*)");
+
+// Colours of the views' peak-score tracks (and nothing else): distinct on dark grey.
+const QColor kTrackColors[] = {QColor(255, 200, 0),   QColor(80, 180, 255),  QColor(255, 90, 90),
+                               QColor(120, 230, 120), QColor(220, 120, 255), QColor(255, 150, 60)};
+
+QString modelLabel(const ViewSlot& slot) {
+  if (!slot.model) {
+    return QObject::tr("no model");
+  }
+  const CheckpointInfo& info = slot.model->info();
+  QString name = QString::fromStdString(info.config.method + " " + info.config.variantName());
+  if (!slot.checkpointPath.isEmpty()) {
+    name += " (" + QFileInfo(slot.checkpointPath).completeBaseName() + ")";
+  }
+  return name;
+}
 
 }  // namespace
 
@@ -38,7 +89,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("Heardmap"));
   setAcceptDrops(true);
   controller_ = new PlayerController(this);
-  view_ = new VideoView(this);
+  annotations_ = new AnnotationController(this);
+  grid_ = new ViewGrid(this);
+  timeline_ = new TimelineWidget(this);
+  timeline_->setObjectName("timeline");
   transport_ = new TransportBar(this);
   panel_ = new OverlayPanel(this);
 
@@ -46,15 +100,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   auto* layout = new QVBoxLayout(central);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(0);
-  layout->addWidget(view_, 1);
+  layout->addWidget(grid_, 1);
+  layout->addWidget(timeline_);
   layout->addWidget(transport_);
   setCentralWidget(central);
+  help_ = new HelpOverlay(this);
 
-  auto* dock = new QDockWidget(tr("Overlay"), this);
-  dock->setObjectName("overlayDock");
-  dock->setWidget(panel_);
-  dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-  addDockWidget(Qt::RightDockWidgetArea, dock);
+  probeBar_ = new ProbeBar(this);
+  addToolBar(Qt::TopToolBarArea, probeBar_);
+  createDocks();
 
   mediaLabel_ = new QLabel(this);
   audioLabel_ = new QLabel(this);
@@ -66,17 +120,65 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   statusBar()->addPermanentWidget(statsLabel_);
 
   const OverlaySettings initial = panel_->settings();
-  view_->setOverlaySettings(initial);
+  grid_->view(0)->setOverlaySettings(initial);
   controller_->setOverlaySettings(initial);
 
-  connect(panel_, &OverlayPanel::settingsChanged, view_, &VideoView::setOverlaySettings);
-  connect(panel_, &OverlayPanel::settingsChanged, controller_,
-          &PlayerController::setOverlaySettings);
+  connectController();
+  connectAnnotations();
+  createMenus();
+  createShortcuts();
+  refreshDevices();
+  resize(1280, 800);
+  grid_->view(0)->setFocus();
+}
+
+MainWindow::~MainWindow() {
+  if (evaluation_.joinable()) {
+    evaluation_.join();
+  }
+}
+
+VideoView* MainWindow::videoView() const {
+  return grid_->view(grid_->selected());
+}
+
+void MainWindow::createDocks() {
+  const auto dock = [this](const QString& title, const QString& name, QWidget* widget,
+                           Qt::DockWidgetArea area) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);
+    d->setWidget(widget);
+    d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                   QDockWidget::DockWidgetClosable);
+    addDockWidget(area, d);
+    return d;
+  };
+  QDockWidget* overlay = dock(tr("Overlay"), "overlayDock", panel_, Qt::RightDockWidgetArea);
+  annotationPanel_ = new AnnotationPanel(this);
+  QDockWidget* failures =
+      dock(tr("Failures"), "annotationDock", annotationPanel_, Qt::RightDockWidgetArea);
+  livePanel_ = new LivePanel(this);
+  QDockWidget* live = dock(tr("Live microphone"), "liveDock", livePanel_, Qt::RightDockWidgetArea);
+  tabifyDockWidget(overlay, failures);
+  tabifyDockWidget(failures, live);
+  overlay->raise();
+}
+
+void MainWindow::connectController() {
+  connect(panel_, &OverlayPanel::settingsChanged, this, [this](const OverlaySettings& settings) {
+    const int target = panel_->sharedSettings() ? -1 : grid_->selected();
+    for (int i = 0; i < grid_->count(); ++i) {
+      if (target < 0 || i == target) {
+        grid_->view(i)->setOverlaySettings(settings);
+      }
+    }
+    controller_->setViewOverlaySettings(target, settings);
+  });
   connect(panel_, &OverlayPanel::placementChanged, controller_,
           &PlayerController::setWindowPlacement);
   connect(panel_, &OverlayPanel::loadCheckpointClicked, this, [this] {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Load checkpoint"), QString(),
+        this, tr("Load checkpoint into view %1").arg(grid_->selected() + 1), QString(),
         tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar);;All files (*)"));
     if (!path.isEmpty()) {
       loadModel(path);
@@ -85,10 +187,53 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(transport_, &TransportBar::playPauseClicked, controller_, &PlayerController::togglePlay);
   connect(transport_, &TransportBar::seekRequested, controller_, &PlayerController::seek);
   connect(transport_, &TransportBar::stepRequested, controller_, &PlayerController::step);
-  connect(controller_, &PlayerController::frameReady, view_, &VideoView::setFrame);
-  connect(controller_, &PlayerController::heatmapReady, view_, &VideoView::setHeatmap);
-  connect(controller_, &PlayerController::heatmapReady, panel_, &OverlayPanel::setScores);
+  connect(timeline_, &TimelineWidget::seekRequested, controller_, &PlayerController::seek);
+  connect(controller_, &PlayerController::frameReady, this, [this](const RgbImage& frame) {
+    for (int i = 0; i < grid_->count(); ++i) {
+      grid_->view(i)->setFrame(frame);
+    }
+    refreshBoxes();
+  });
+  connect(controller_, &PlayerController::heatmapReady, this,
+          [this](int view, const DisplayHeatmap& heatmap) {
+            if (view < grid_->count()) {
+              grid_->view(view)->setHeatmap(heatmap);
+              refreshCaption(view);
+            }
+            if (view == grid_->selected()) {
+              panel_->setScores(heatmap);
+            }
+          });
+  connect(controller_, &PlayerController::heatmapsUpdated, this, [this] {
+    refreshTimeline();
+    if (QDateTime::currentMSecsSinceEpoch() - lastWindowRefreshMs_ >= kWindowRefreshMs) {
+      refreshModelWindow();
+    }
+  });
+  connect(controller_, &PlayerController::viewsChanged, this, [this] {
+    if (grid_->count() != controller_->viewCount()) {
+      grid_->setCount(controller_->viewCount());
+      probeBar_->setViewCount(controller_->viewCount());
+      for (int i = 0; i < grid_->count(); ++i) {
+        if (!controller_->currentFrame().empty()) {
+          grid_->view(i)->setFrame(controller_->currentFrame());
+        }
+        grid_->view(i)->setOverlaySettings(controller_->view(i).processor.settings());
+      }
+      refreshBoxes();
+    }
+    refreshCaptions();
+    refreshTimeline();
+    showSelectedModel();
+  });
+  connect(grid_, &ViewGrid::viewClicked, this, &MainWindow::selectView);
+  connect(grid_, &ViewGrid::boxDrawn, this, [this](int, const QRectF& rect) {
+    const double t = controller_->currentFrame().empty() ? controller_->position()
+                                                         : controller_->currentFrame().timeSeconds;
+    annotations_->setBox(t, {rect.left(), rect.top(), rect.right(), rect.bottom()});
+  });
   connect(controller_, &PlayerController::positionChanged, transport_, &TransportBar::setPosition);
+  connect(controller_, &PlayerController::positionChanged, timeline_, &TimelineWidget::setPosition);
   connect(controller_, &PlayerController::playingChanged, transport_, &TransportBar::setPlaying);
   connect(controller_, &PlayerController::speedChanged, transport_, &TransportBar::setSpeed);
   connect(controller_, &PlayerController::statsChanged, this, &MainWindow::showStats);
@@ -97,21 +242,106 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this](const MediaInfo& info, const QString& audioStatus) {
             transport_->setDuration(info.durationSeconds);
             transport_->setPosition(0.0);
-            view_->clearHeatmap();
+            timeline_->setDuration(info.durationSeconds);
+            timeline_->setWaveform(controller_->sourceAudio(), controller_->sourceRateHz());
+            for (int i = 0; i < grid_->count(); ++i) {
+              grid_->view(i)->clearHeatmap();
+            }
             panel_->clearScores();
-            mediaLabel_->setText(QFileInfo(QString::fromStdString(info.path)).fileName() + "  " +
-                                 QString::fromStdString(info.summary()));
+            const QString name = QFileInfo(QString::fromStdString(info.path)).fileName();
+            mediaLabel_->setText(name + "  " + QString::fromStdString(info.summary()));
             audioLabel_->setText(audioStatus);
-            setWindowTitle(
-                tr("Heardmap - %1").arg(QFileInfo(QString::fromStdString(info.path)).fileName()));
+            setWindowTitle(tr("Heardmap - %1").arg(name));
+            annotations_->openClip(QString::fromStdString(info.path), info.durationSeconds,
+                                   info.width, info.height);
           });
-  createMenus();
-  createShortcuts();
-  resize(1180, 640);
-  view_->setFocus();
+
+  // Probes and views.
+  connect(probeBar_, &ProbeBar::conditionClicked, this, &MainWindow::applyProbe);
+  connect(probeBar_, &ProbeBar::viewCountChanged, this, &MainWindow::setViewCount);
+  connect(probeBar_, &ProbeBar::chooseOffScreenClip, this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Off-screen audio clip"), QString(), kMediaFilter);
+    if (!path.isEmpty()) {
+      controller_->setOffScreenClip(path);
+    }
+  });
+
+  // Live microphone.
+  connect(livePanel_, &LivePanel::refreshClicked, this, &MainWindow::refreshDevices);
+  connect(livePanel_, &LivePanel::startClicked, this,
+          [this](int device) { controller_->startLive(device); });
+  connect(livePanel_, &LivePanel::stopClicked, controller_, &PlayerController::stopLive);
+  connect(livePanel_, &LivePanel::stillImageClicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Still image"), QString(), tr("Images (*.png *.jpg *.jpeg *.webp *.bmp)"));
+    if (!path.isEmpty()) {
+      controller_->openStill(path);
+    }
+  });
+  connect(controller_, &PlayerController::liveChanged, this,
+          [this](bool live, const QString& status) {
+            livePanel_->setLive(live, status);
+            audioLabel_->setText(live ? status : controller_->audioStatus());
+            refreshCaptions();
+          });
+  connect(controller_, &PlayerController::micLevel, this, [this](float rms, float peak) {
+    livePanel_->setLevel(rms, peak);
+    if (const MicrophoneCapture* mic = controller_->microphone()) {
+      livePanel_->setLatency(mic->deviceLatencySeconds() * 1000.0, lastInferenceMs_,
+                             controller_->effectiveContract(0).windowSeconds);
+    }
+  });
 }
 
-MainWindow::~MainWindow() = default;
+void MainWindow::connectAnnotations() {
+  connect(annotations_, &AnnotationController::changed, this, [this] {
+    annotationPanel_->setDocument(annotations_->document(), annotations_->selected());
+    refreshBoxes();
+    refreshTimeline();
+  });
+  connect(annotations_, &AnnotationController::selectionChanged, this, [this](int id) {
+    annotationPanel_->setDocument(annotations_->document(), id);
+    refreshBoxes();
+    refreshTimeline();
+  });
+  connect(annotations_, &AnnotationController::pendingStartChanged, timeline_,
+          &TimelineWidget::setPendingStart);
+  connect(annotations_, &AnnotationController::saved, annotationPanel_,
+          &AnnotationPanel::setSavedPath);
+  connect(annotations_, &AnnotationController::message, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+  connect(annotationPanel_, &AnnotationPanel::selected, annotations_,
+          &AnnotationController::select);
+  connect(annotationPanel_, &AnnotationPanel::tagEdited, annotations_,
+          &AnnotationController::setTag);
+  connect(annotationPanel_, &AnnotationPanel::noteEdited, annotations_,
+          &AnnotationController::setNote);
+  connect(annotationPanel_, &AnnotationPanel::deleteClicked, annotations_,
+          &AnnotationController::remove);
+  connect(annotationPanel_, &AnnotationPanel::seekRequested, controller_, &PlayerController::seek);
+  connect(annotationPanel_, &AnnotationPanel::evaluateClicked, this,
+          &MainWindow::evaluateAnnotations);
+  const auto exportWith = [this](const QString& title, const QString& suffix, bool coco) {
+    const QString clip = controller_->mediaPath();
+    const QString path =
+        QFileDialog::getSaveFileName(this, title, QFileInfo(clip).completeBaseName() + suffix,
+                                     coco ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
+    if (path.isEmpty()) {
+      return;
+    }
+    try {
+      coco ? annotations_->exportCoco(path) : annotations_->exportCsv(path);
+      statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
+    } catch (const std::exception& e) {
+      showError(QString::fromStdString(e.what()));
+    }
+  };
+  connect(annotationPanel_, &AnnotationPanel::exportCocoClicked, this,
+          [=] { exportWith(tr("Export COCO-style JSON"), ".coco.json", true); });
+  connect(annotationPanel_, &AnnotationPanel::exportCsvClicked, this,
+          [=] { exportWith(tr("Export CSV"), ".failures.csv", false); });
+}
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -123,50 +353,126 @@ void MainWindow::createMenus() {
     }
   });
   open->setShortcut(QKeySequence::Open);
-  file->addAction(tr("Load &checkpoint..."), panel_, &OverlayPanel::loadCheckpointClicked);
-  file->addAction(tr("Use &untrained demo model"), this, [this] { loadModel(QString()); });
+  recentMenu_ = file->addMenu(tr("Open &recent"));
+  file->addAction(tr("Load &checkpoint into the selected view..."), panel_,
+                  &OverlayPanel::loadCheckpointClicked);
+  file->addAction(tr("Use the &untrained demo model"), this, [this] { loadModel(QString()); });
+  file->addSeparator();
+  file->addAction(tr("&Snapshot (PNG + audio)..."), this, &MainWindow::snapshotDialog);
+  file->addAction(tr("&Export range as mp4..."), this, &MainWindow::exportDialog);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
 
-  QMenu* help = menuBar()->addMenu(tr("&Help"));
-  help->addAction(tr("&Keys"), this, [this] {
-    QMessageBox::information(this, tr("Keys"),
-                             tr("Space  play / pause\n"
-                                ".  ,  next / previous frame\n"
-                                "[  ]  speed -10 % / +10 %\n"
-                                "Backspace  normal speed\n"
-                                "Left / Right  seek -5 s / +5 s\n"
-                                "Ctrl+O  open media (or drop a file on the window)"));
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = annotations_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = annotations_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+
+  QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+  settings->addAction(tr("&Keyboard shortcuts..."), this, [this] {
+    ShortcutDialog dialog(shortcuts_, this);
+    dialog.exec();
   });
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Keys"), this, [this] { help_->toggle(); });
   help->addAction(tr("&About"), this, [this] {
     QMessageBox::about(this, tr("About Heardmap"),
                        tr("Heardmap: where in the picture does the sound come from?\nOpenGL: %1")
-                           .arg(view_->glVersion()));
+                           .arg(grid_->view(0)->glVersion()));
   });
+  rebuildRecentMenu();
 }
 
 void MainWindow::createShortcuts() {
-  const auto bind = [this](const QKeySequence& key, auto&& slot) {
-    auto* shortcut = new QShortcut(key, this);
-    shortcut->setContext(Qt::WindowShortcut);
-    connect(shortcut, &QShortcut::activated, this, slot);
-  };
-  bind(QKeySequence(Qt::Key_Space), [this] { controller_->togglePlay(); });
-  bind(QKeySequence(Qt::Key_Period), [this] { controller_->step(1); });
-  bind(QKeySequence(Qt::Key_Comma), [this] { controller_->step(-1); });
-  bind(QKeySequence(Qt::Key_BracketLeft), [this] { controller_->multiplySpeed(1.0 / kSpeedStep); });
-  bind(QKeySequence(Qt::Key_BracketRight), [this] { controller_->multiplySpeed(kSpeedStep); });
-  bind(QKeySequence(Qt::Key_Backspace), [this] { controller_->setSpeed(1.0); });
-  bind(QKeySequence(Qt::Key_Left), [this] { controller_->seekRelative(-kArrowSeekSeconds); });
-  bind(QKeySequence(Qt::Key_Right), [this] { controller_->seekRelative(kArrowSeekSeconds); });
+  shortcuts_ = new ShortcutMap(this);
+  ShortcutMap* s = shortcuts_;
+  s->add("play-pause", tr("Play / pause"), Qt::Key_Space, [this] { controller_->togglePlay(); });
+  s->add("next-frame", tr("Next frame"), Qt::Key_Period, [this] { controller_->step(1); });
+  s->add("previous-frame", tr("Previous frame"), Qt::Key_Comma, [this] { controller_->step(-1); });
+  s->add("slower", tr("Speed -10 %"), Qt::Key_BracketLeft,
+         [this] { controller_->multiplySpeed(1.0 / kSpeedStep); });
+  s->add("faster", tr("Speed +10 %"), Qt::Key_BracketRight,
+         [this] { controller_->multiplySpeed(kSpeedStep); });
+  s->add("normal-speed", tr("Normal speed"), Qt::Key_Backspace,
+         [this] { controller_->setSpeed(1.0); });
+  s->add("seek-back", tr("Seek -5 s"), Qt::Key_Left,
+         [this] { controller_->seekRelative(-kArrowSeekSeconds); });
+  s->add("seek-forward", tr("Seek +5 s"), Qt::Key_Right,
+         [this] { controller_->seekRelative(kArrowSeekSeconds); });
+  s->add("failure-start", tr("Failure range start"), Qt::Key_I, [this] {
+    annotations_->markStart(controller_->currentFrame().empty()
+                                ? controller_->position()
+                                : controller_->currentFrame().timeSeconds);
+  });
+  s->add("failure-end", tr("Failure range end (creates it)"), Qt::Key_O, [this] { markEnd(); });
+  s->add("probe-real", tr("Probe: real audio"), Qt::Key_1,
+         [this] { applyProbe(AudioCondition::Real, probeBar_->appliesToAll()); });
+  s->add("probe-silence", tr("Probe: silence"), Qt::Key_2,
+         [this] { applyProbe(AudioCondition::Silence, probeBar_->appliesToAll()); });
+  s->add("probe-noise", tr("Probe: white noise"), Qt::Key_3,
+         [this] { applyProbe(AudioCondition::WhiteNoise, probeBar_->appliesToAll()); });
+  s->add("probe-offscreen", tr("Probe: off-screen audio"), Qt::Key_4,
+         [this] { applyProbe(AudioCondition::OffScreen, probeBar_->appliesToAll()); });
+  s->add("probe-muted", tr("Probe: muted mic"), Qt::Key_5,
+         [this] { applyProbe(AudioCondition::MutedMic, probeBar_->appliesToAll()); });
+  s->add("next-view", tr("Select the next view"), Qt::Key_Tab,
+         [this] { selectView((grid_->selected() + 1) % grid_->count()); });
+  s->add("snapshot", tr("Snapshot (PNG + audio)"), QKeySequence(Qt::CTRL | Qt::Key_S),
+         [this] { snapshotDialog(); });
+  s->add("export-range", tr("Export range as mp4"), QKeySequence(Qt::CTRL | Qt::Key_E),
+         [this] { exportDialog(); });
+  s->add("help", tr("Show / hide this help"), Qt::Key_F1, [this] { help_->toggle(); });
+  s->add("help-question", tr("Show / hide this help"), Qt::Key_Question,
+         [this] { help_->toggle(); });
+  connect(shortcuts_, &ShortcutMap::changed, this, &MainWindow::refreshHelp);
+  refreshHelp();
+}
+
+void MainWindow::refreshHelp() {
+  std::vector<std::pair<QString, QString>> rows;
+  for (const ShortcutEntry& e : shortcuts_->entries()) {
+    rows.emplace_back(e.key.isEmpty() ? tr("(none)") : e.key.toString(QKeySequence::NativeText),
+                      e.description);
+  }
+  rows.emplace_back(tr("Shift+drag"), tr("Draw a box on a view (selected failure)"));
+  rows.emplace_back(tr("Click"), tr("Select a view"));
+  rows.emplace_back(tr("Ctrl+Z / Ctrl+Shift+Z"), tr("Undo / redo annotation edits"));
+  rows.emplace_back(tr("Ctrl+O"), tr("Open media (or drop a file on the window)"));
+  help_->setRows(rows);
+}
+
+void MainWindow::markEnd() {
+  const int view = grid_->selected();
+  const ViewSlot& slot = controller_->view(view);
+  AnnotationContext context;
+  context.method = modelLabel(slot).toStdString();
+  context.checkpoint = slot.checkpointPath.isEmpty() ? std::string("untrained demo model")
+                                                     : slot.checkpointPath.toStdString();
+  context.condition = slot.condition;
+  annotations_->markEnd(controller_->currentFrame().empty()
+                            ? controller_->position()
+                            : controller_->currentFrame().timeSeconds,
+                        context);
 }
 
 bool MainWindow::openMedia(const QString& path) {
-  return controller_->open(path);
+  if (!controller_->open(path)) {
+    return false;
+  }
+  addRecent(QFileInfo(path).absoluteFilePath());
+  return true;
 }
 
 bool MainWindow::loadModel(const QString& path) {
+  return loadModelIntoView(grid_->selected(), path);
+}
+
+bool MainWindow::loadModelIntoView(int view, const QString& path) {
   std::shared_ptr<LocalizationModel> model;
   try {
     model = LocalizationModel::open(path.toStdString());
@@ -174,18 +480,562 @@ bool MainWindow::loadModel(const QString& path) {
     showError(tr("Cannot load checkpoint:\n%1").arg(QString::fromStdString(e.what())));
     return false;
   }
-  const CheckpointInfo& info = model->info();
+  controller_->setViewModel(view, std::move(model),
+                            path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath());
+  if (view == grid_->selected()) {
+    controller_->setWindowPlacement(WindowPlacement::Invalid);
+  }
+  showSelectedModel();
+  return true;
+}
+
+void MainWindow::ensureModels() {
+  std::shared_ptr<LocalizationModel> untrained;
+  for (int i = 0; i < controller_->viewCount(); ++i) {
+    if (!controller_->view(i).model) {
+      if (!untrained) {
+        untrained = LocalizationModel::open(std::string());
+      }
+      controller_->setViewModel(i, untrained, QString());
+    }
+  }
+  showSelectedModel();
+}
+
+void MainWindow::setViewCount(int count) {
+  controller_->setViewCount(count);
+}
+
+void MainWindow::selectView(int view) {
+  grid_->setSelected(view);
+  showSelectedModel();
+  if (!panel_->sharedSettings()) {
+    panel_->setSettings(controller_->view(grid_->selected()).processor.settings());
+  }
+}
+
+void MainWindow::showSelectedModel() {
+  const ViewSlot& slot =
+      controller_->view(std::min(grid_->selected(), controller_->viewCount() - 1));
+  if (!slot.model) {
+    return;
+  }
+  const CheckpointInfo& info = slot.model->info();
   panel_->setModel(QString::fromStdString(info.config.method + " " + info.config.variantName()),
                    info.trained, QString::fromStdString(info.source),
                    QString::fromStdString(info.contract.summary()), info.contract.placement);
-  controller_->setWindowPlacement(WindowPlacement::Invalid);
-  controller_->setModel(std::move(model));
+  if (!slot.display.empty()) {
+    panel_->setScores(slot.display);
+  }
+}
+
+void MainWindow::applyProbe(AudioCondition condition, bool allViews) {
+  if (condition == AudioCondition::OffScreen && controller_->offScreenClip().isEmpty()) {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Which clip's audio should play off-screen?"), QString(), kMediaFilter);
+    if (path.isEmpty() || !controller_->setOffScreenClip(path)) {
+      return;
+    }
+  }
+  if (allViews) {
+    controller_->setAllViewConditions(condition);
+  } else {
+    controller_->setViewCondition(grid_->selected(), condition);
+  }
+}
+
+void MainWindow::refreshCaptions() {
+  for (int i = 0; i < grid_->count(); ++i) {
+    refreshCaption(i);
+  }
+}
+
+void MainWindow::refreshCaption(int view) {
+  if (view >= controller_->viewCount()) {
+    return;
+  }
+  const ViewSlot& slot = controller_->view(view);
+  QStringList lines;
+  QString title = QStringLiteral("%1  %2").arg(view + 1).arg(modelLabel(slot));
+  if (slot.model && !slot.model->info().trained) {
+    title += tr("  UNTRAINED");
+  }
+  lines << title;
+  QString hears = tr("hears: %1").arg(QString::fromStdString(audioConditionLabel(slot.condition)));
+  if (controller_->isLive() && slot.condition == AudioCondition::Real) {
+    hears = tr("hears: live microphone (causal)");
+  }
+  lines << hears;
+  bool warning = false;
+  if (!slot.error.empty()) {
+    lines << QString::fromStdString(slot.error);
+    warning = true;
+  } else if (!slot.raw.empty()) {
+    lines << tr("raw %1 .. %2  |  %3 ms")
+                 .arg(slot.raw.rawMin, 0, 'f', 3)
+                 .arg(slot.raw.rawMax, 0, 'f', 3)
+                 .arg(slot.raw.inferenceMs, 0, 'f', 1);
+    if (slot.display.hideBelowLow && !slot.display.anythingAboveLow) {
+      lines << tr("nothing above threshold");
+      warning = true;
+    }
+  }
+  grid_->view(view)->setCaption(lines, warning);
+}
+
+void MainWindow::refreshBoxes() {
+  const double t = controller_->currentFrame().empty() ? controller_->position()
+                                                       : controller_->currentFrame().timeSeconds;
+  std::vector<ViewBox> boxes;
+  for (const FailureAnnotation* a : annotations_->document().at(t)) {
+    if (const std::optional<NormalizedBox> box = a->boxAt(t)) {
+      ViewBox vb;
+      vb.rect = QRectF(QPointF(box->x0, box->y0), QPointF(box->x1, box->y1));
+      vb.label = QStringLiteral("#%1 %2").arg(a->id).arg(QString::fromStdString(a->tagText()));
+      vb.selected = a->id == annotations_->selected();
+      boxes.push_back(vb);
+    }
+  }
+  for (int i = 0; i < grid_->count(); ++i) {
+    grid_->view(i)->setBoxes(boxes);
+  }
+}
+
+void MainWindow::refreshTimeline() {
+  std::vector<TimelineTrack> tracks;
+  for (int i = 0; i < controller_->viewCount(); ++i) {
+    const ViewSlot& slot = controller_->view(i);
+    TimelineTrack track;
+    track.name = modelLabel(slot);
+    track.color = kTrackColors[i % 6];
+    track.peakByMs = slot.peakByMs;
+    tracks.push_back(std::move(track));
+  }
+  timeline_->setTracks(tracks);
+  std::vector<TimelineMarker> markers;
+  for (const FailureAnnotation& a : annotations_->document().items()) {
+    markers.push_back({a.startSeconds, a.endSeconds, QStringLiteral("#%1").arg(a.id),
+                       a.id == annotations_->selected()});
+  }
+  timeline_->setMarkers(markers);
+}
+
+void MainWindow::refreshModelWindow() {
+  lastWindowRefreshMs_ = QDateTime::currentMSecsSinceEpoch();
+  const int view = std::min(grid_->selected(), controller_->viewCount() - 1);
+  const ViewSlot& slot = controller_->view(view);
+  if (slot.window.empty() || controller_->currentFrame().empty()) {
+    return;
+  }
+  const PreprocessingContract contract = controller_->effectiveContract(view);
+  const Spectrogram spectrogram(contract);
+  const std::vector<float> values = spectrogram.compute(slot.window);
+  const int bins = contract.frequencyBins();
+  const int frames = spectrogram.framesFor(slot.window.size());
+  if (bins <= 0 || frames <= 0 || values.size() < static_cast<size_t>(bins) * frames) {
+    return;
+  }
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  const float range = std::max(1e-6f, *hi - *lo);
+  const std::vector<float> table = colormapTable(ColormapId::Inferno);
+  QImage image(frames, bins, QImage::Format_RGB32);
+  for (int f = 0; f < bins; ++f) {
+    auto* row = reinterpret_cast<QRgb*>(image.scanLine(bins - 1 - f));  // low frequencies down
+    for (int x = 0; x < frames; ++x) {
+      const float v = (values[static_cast<size_t>(f) * frames + x] - *lo) / range;
+      const int c = std::clamp(static_cast<int>(v * (kColormapSize - 1)), 0, kColormapSize - 1);
+      row[x] = qRgb(static_cast<int>(table[c * 3] * 255), static_cast<int>(table[c * 3 + 1] * 255),
+                    static_cast<int>(table[c * 3 + 2] * 255));
+    }
+  }
+  const double t = controller_->currentFrame().timeSeconds;
+  double start = t - contract.windowSeconds / 2.0;
+  if (contract.placement == WindowPlacement::Causal || controller_->isLive()) {
+    start = t - contract.windowSeconds;
+  }
+  timeline_->setModelWindow(start, start + contract.windowSeconds, image);
+}
+
+QStringList MainWindow::saveSnapshot(const QString& pngPath) {
+  QStringList written;
+  if (controller_->currentFrame().empty()) {
+    showError(tr("Nothing to snapshot: open a clip first"));
+    return written;
+  }
+  const QSize shape = ViewGrid::gridShape(grid_->count());
+  std::vector<QImage> tiles;
+  int tileW = 0;
+  int tileH = 0;
+  for (int i = 0; i < grid_->count(); ++i) {
+    tiles.push_back(grid_->view(i)->grabFramebuffer());
+    tileW = std::max(tileW, tiles.back().width());
+    tileH = std::max(tileH, tiles.back().height());
+  }
+  QImage image(tileW * shape.width(), tileH * shape.height(), QImage::Format_RGB32);
+  image.fill(Qt::black);
+  {
+    QPainter painter(&image);
+    for (int i = 0; i < static_cast<int>(tiles.size()); ++i) {
+      painter.drawImage((i % shape.width()) * tileW, (i / shape.width()) * tileH,
+                        tiles[static_cast<size_t>(i)]);
+    }
+  }
+  QSaveFile png(pngPath);
+  if (!png.open(QIODevice::WriteOnly) || !image.save(&png, "PNG") || !png.commit()) {
+    showError(tr("Cannot write %1: %2").arg(pngPath, png.errorString()));
+    return written;
+  }
+  written << pngPath;
+
+  // The audio each view heard: one WAV per distinct window, named after the first view using it.
+  const QString base = pngPath.endsWith(".png", Qt::CaseInsensitive) ? pngPath.chopped(4) : pngPath;
+  Json meta;
+  meta["clip"] = controller_->mediaPath().toStdString();
+  meta["time_s"] = controller_->currentFrame().timeSeconds;
+  meta["live_microphone"] = controller_->isLive();
+  Json::Array views;
+  std::map<std::vector<float>, QString> wavByWindow;
+  try {
+    for (int i = 0; i < controller_->viewCount(); ++i) {
+      const ViewSlot& slot = controller_->view(i);
+      const PreprocessingContract contract = controller_->effectiveContract(i);
+      Json v;
+      v["view"] = i + 1;
+      v["method"] = modelLabel(slot).toStdString();
+      v["checkpoint"] = slot.checkpointPath.toStdString();
+      v["audio_condition"] = audioConditionName(slot.condition);
+      v["raw_min"] = static_cast<double>(slot.raw.rawMin);
+      v["raw_max"] = static_cast<double>(slot.raw.rawMax);
+      v["contract"] = contract.toJson();
+      if (!slot.window.empty()) {
+        auto it = wavByWindow.find(slot.window);
+        if (it == wavByWindow.end()) {
+          const QString wav =
+              wavByWindow.empty() ? base + ".wav" : base + QStringLiteral(".view%1.wav").arg(i + 1);
+          writeWavMono16(wav.toStdString(), slot.window, contract.sampleRateHz);
+          written << wav;
+          it = wavByWindow.emplace(slot.window, wav).first;
+        }
+        v["audio_file"] = QFileInfo(it->second).fileName().toStdString();
+      }
+      views.push_back(v);
+    }
+    meta["views"] = views;
+    const QString json = base + ".json";
+    writeFileAtomically(json.toStdString(), meta.dump(2) + "\n");
+    written << json;
+  } catch (const std::exception& e) {
+    showError(tr("Snapshot audio not saved: %1").arg(QString::fromStdString(e.what())));
+  }
+  statusBar()->showMessage(tr("Snapshot: %1").arg(written.join(", ")), 8000);
+  return written;
+}
+
+void MainWindow::snapshotDialog() {
+  const QString suggested =
+      QFileInfo(controller_->mediaPath()).completeBaseName() +
+      QStringLiteral("-%1s.png").arg(controller_->currentFrame().timeSeconds, 0, 'f', 2);
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Snapshot"), suggested, tr("PNG (*.png)"));
+  if (!path.isEmpty()) {
+    saveSnapshot(path);
+  }
+}
+
+void MainWindow::exportDialog() {
+  if (!controller_->hasMedia()) {
+    showError(tr("Open a clip first"));
+    return;
+  }
+  double start = controller_->position();
+  double end = start + kDefaultExportSeconds;
+  if (const FailureAnnotation* a = annotations_->document().find(annotations_->selected())) {
+    start = a->startSeconds;
+    end = std::max(a->endSeconds, a->startSeconds + 1.0);
+  }
+  QDialog dialog(this);
+  dialog.setWindowTitle(tr("Export range as mp4"));
+  auto* form = new QFormLayout(&dialog);
+  auto* from = new QDoubleSpinBox(&dialog);
+  auto* to = new QDoubleSpinBox(&dialog);
+  for (QDoubleSpinBox* box : {from, to}) {
+    box->setRange(0.0, controller_->mediaInfo().durationSeconds);
+    box->setDecimals(2);
+    box->setSuffix(tr(" s"));
+  }
+  from->setValue(start);
+  to->setValue(std::min(end, controller_->mediaInfo().durationSeconds));
+  form->addRow(tr("From"), from);
+  form->addRow(tr("To"), to);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  form->addRow(buttons);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  if (dialog.exec() != QDialog::Accepted) {
+    return;
+  }
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export range"),
+      QFileInfo(controller_->mediaPath()).completeBaseName() + "-grid.mp4", tr("MP4 (*.mp4)"));
+  if (!path.isEmpty()) {
+    exportRange(from->value(), to->value(), path);
+  }
+}
+
+bool MainWindow::exportRange(double startSeconds, double endSeconds, const QString& path) {
+  GridExportOptions options;
+  options.clipPath = controller_->mediaPath().toStdString();
+  options.offScreenClipPath = controller_->offScreenClip().toStdString();
+  options.outputPath = path.toStdString();
+  options.startSeconds = startSeconds;
+  options.endSeconds = endSeconds;
+  for (int i = 0; i < controller_->viewCount(); ++i) {
+    const ViewSlot& slot = controller_->view(i);
+    GridExportView v;
+    v.name = QStringLiteral("%1 %2").arg(i + 1).arg(modelLabel(slot)).toStdString();
+    v.checkpoint = slot.checkpointPath.toStdString();
+    v.condition = slot.condition;
+    v.overlay = slot.processor.settings();
+    options.views.push_back(v);
+  }
+  options.placement = controller_->effectiveContract(0).placement;
+
+  QProgressDialog progress(tr("Exporting %1...").arg(QFileInfo(path).fileName()), tr("Cancel"), 0,
+                           100, this);
+  progress.setObjectName("exportProgress");
+  progress.setWindowModality(Qt::WindowModal);
+  progress.setMinimumDuration(0);
+  exportCancel_ = false;
+  connect(&progress, &QProgressDialog::canceled, this, [this] { exportCancel_ = true; });
+  std::atomic<int> done{0};
+  std::atomic<int> total{1};
+  std::atomic<bool> finished{false};
+  QString error;
+  GridExportSummary summary;
+  std::thread worker([&] {
+    try {
+      summary = exportGridVideo(
+          options,
+          [&](int d, int t) {
+            done = d;
+            total = t;
+          },
+          &exportCancel_);
+    } catch (const std::exception& e) {
+      error = QString::fromStdString(e.what());
+    }
+    finished = true;
+  });
+  QEventLoop loop;
+  QTimer poll;
+  connect(&poll, &QTimer::timeout, &loop, [&] {
+    progress.setValue(std::min(99, done * 100 / std::max(1, total.load())));
+    progress.setLabelText(tr("Exporting %1: frame %2 of %3")
+                              .arg(QFileInfo(path).fileName())
+                              .arg(done.load())
+                              .arg(total.load()));
+    if (finished) {
+      loop.quit();
+    }
+  });
+  poll.start(50);
+  loop.exec();
+  worker.join();
+  progress.reset();
+  if (!error.isEmpty()) {
+    showError(tr("Export failed: %1").arg(error));
+    return false;
+  }
+  if (summary.cancelled) {
+    statusBar()->showMessage(tr("Export cancelled; nothing written"), 8000);
+    return false;
+  }
+  statusBar()->showMessage(tr("Exported %1 frames (%2x%3) to %4")
+                               .arg(summary.frames)
+                               .arg(summary.width)
+                               .arg(summary.height)
+                               .arg(path),
+                           8000);
   return true;
+}
+
+void MainWindow::evaluateAnnotations() {
+  if (evaluating_) {
+    return;
+  }
+  if (evaluation_.joinable()) {
+    evaluation_.join();
+  }
+  const AnnotationDocument document = annotations_->document();
+  std::vector<AnnotationEvalModel> models;
+  for (int i = 0; i < controller_->viewCount(); ++i) {
+    const ViewSlot& slot = controller_->view(i);
+    models.push_back({QStringLiteral("%1 %2").arg(i + 1).arg(modelLabel(slot)).toStdString(),
+                      slot.checkpointPath.toStdString()});
+  }
+  const WindowPlacement placement = controller_->effectiveContract(0).placement;
+  annotationPanel_->setEvaluationStatus(tr("scoring..."));
+  evaluating_ = true;
+  evaluation_ = std::thread([this, document, models, placement] {
+    std::vector<AnnotationScore> scores;
+    QString status;
+    try {
+      const std::vector<AnnotationEvalResult> results = heardmap::evaluateAnnotations(
+          document, models, placement,
+          [this](int done, int total) {
+            QMetaObject::invokeMethod(this, [this, done, total] {
+              annotationPanel_->setEvaluationStatus(
+                  tr("scoring: %1 / %2 frames").arg(done).arg(total));
+            });
+          },
+          nullptr);
+      int samples = 0;
+      for (const AnnotationEvalResult& r : results) {
+        scores.push_back({QString::fromStdString(r.name), r.samples, r.curve.successAt50,
+                          r.curve.auc, r.curve.meanIoU});
+        samples = std::max(samples, r.samples);
+      }
+      status = samples == 0 ? tr("no boxes to score: draw boxes on failures first (Shift+drag)")
+                            : tr("%1 annotated frames; relative prediction (top 50 %), real "
+                                 "audio, your boxes as ground truth")
+                                  .arg(samples);
+    } catch (const std::exception& e) {
+      status = tr("scoring failed: %1").arg(QString::fromStdString(e.what()));
+    }
+    QMetaObject::invokeMethod(this, [this, scores, status] {
+      annotationPanel_->setScores(scores, status);
+      evaluating_ = false;
+    });
+  });
+}
+
+void MainWindow::refreshDevices() {
+  std::vector<std::pair<int, QString>> devices;
+  int defaultIndex = -1;
+  for (const InputDeviceInfo& d : listInputDevices()) {
+    devices.emplace_back(d.index, QStringLiteral("%1 (%2, %3 ch, %4 Hz)")
+                                      .arg(QString::fromStdString(d.name))
+                                      .arg(QString::fromStdString(d.hostApi))
+                                      .arg(d.maxInputChannels)
+                                      .arg(d.defaultRateHz, 0, 'f', 0));
+    if (d.isDefault) {
+      defaultIndex = d.index;
+    }
+  }
+  livePanel_->setDevices(devices, defaultIndex);
+  if (devices.empty()) {
+    livePanel_->setLive(false, tr("no microphone found (PortAudio lists no input device)"));
+  }
+}
+
+void MainWindow::addRecent(const QString& path) {
+  recent_.removeAll(path);
+  recent_.prepend(path);
+  while (recent_.size() > kMaxRecentFiles) {
+    recent_.removeLast();
+  }
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  if (recentMenu_ == nullptr) {
+    return;
+  }
+  recentMenu_->clear();
+  for (const QString& path : recent_) {
+    recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openMedia(path); })
+        ->setToolTip(path);
+  }
+  recentMenu_->setEnabled(!recent_.isEmpty());
+}
+
+void MainWindow::restoreSession() {
+  QSettings settings;
+  recent_ = settings.value("recentFiles").toStringList();
+  rebuildRecentMenu();
+  restoreGeometry(settings.value("window/geometry").toByteArray());
+  restoreState(settings.value("window/state").toByteArray());
+  OverlaySettings overlay = panel_->settings();
+  overlay.colormap = colormapFromName(
+      settings.value("overlay/colormap", QString::fromStdString(colormapName(overlay.colormap)))
+          .toString()
+          .toStdString());
+  if (overlay.colormap == ColormapId::Invalid) {
+    overlay.colormap = ColormapId::Jet;
+  }
+  overlay.opacity = settings.value("overlay/opacity", overlay.opacity).toFloat();
+  const NormalizationMode mode = normalizationFromName(
+      settings
+          .value("overlay/normalization",
+                 QString::fromStdString(normalizationName(overlay.normalization)))
+          .toString()
+          .toStdString());
+  if (mode != NormalizationMode::Invalid) {
+    overlay.normalization = mode;
+  }
+  overlay.threshold = settings.value("overlay/threshold", overlay.threshold).toFloat();
+  overlay.persistenceMs = settings.value("overlay/persistenceMs", overlay.persistenceMs).toDouble();
+  panel_->setSettings(overlay);
+  for (int i = 0; i < grid_->count(); ++i) {
+    grid_->view(i)->setOverlaySettings(overlay);
+  }
+  controller_->setOverlaySettings(overlay);
+  const QString offScreen = settings.value("probes/offScreenClip").toString();
+  if (!offScreen.isEmpty() && QFileInfo::exists(offScreen)) {
+    controller_->setOffScreenClip(offScreen);
+  }
+  const int views =
+      std::clamp(settings.value("views/count", 1).toInt(), 1, PlayerController::kMaxViews);
+  setViewCount(views);
+  for (int i = 0; i < views; ++i) {
+    const QString key = QStringLiteral("views/%1/").arg(i);
+    const QString checkpoint = settings.value(key + "checkpoint").toString();
+    if (!checkpoint.isEmpty() && QFileInfo::exists(checkpoint)) {
+      loadModelIntoView(i, checkpoint);
+    }
+    const AudioCondition condition =
+        audioConditionFromName(settings.value(key + "condition", "real").toString().toStdString());
+    if (condition != AudioCondition::Invalid &&
+        (condition != AudioCondition::OffScreen || !controller_->offScreenClip().isEmpty())) {
+      controller_->setViewCondition(i, condition);
+    }
+  }
+  shortcuts_->load(settings);
+}
+
+void MainWindow::saveSession() {
+  QSettings settings;
+  settings.setValue("recentFiles", recent_);
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  const OverlaySettings overlay = panel_->settings();
+  settings.setValue("overlay/colormap", QString::fromStdString(colormapName(overlay.colormap)));
+  settings.setValue("overlay/opacity", overlay.opacity);
+  settings.setValue("overlay/normalization",
+                    QString::fromStdString(normalizationName(overlay.normalization)));
+  settings.setValue("overlay/threshold", overlay.threshold);
+  settings.setValue("overlay/persistenceMs", overlay.persistenceMs);
+  settings.setValue("probes/offScreenClip", controller_->offScreenClip());
+  settings.remove("views");
+  settings.setValue("views/count", controller_->viewCount());
+  for (int i = 0; i < controller_->viewCount(); ++i) {
+    const QString key = QStringLiteral("views/%1/").arg(i);
+    settings.setValue(key + "checkpoint", controller_->view(i).checkpointPath);
+    settings.setValue(key + "condition",
+                      QString::fromStdString(audioConditionName(controller_->view(i).condition)));
+  }
+  shortcuts_->save(settings);
+  settings.sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveSession();
+  QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showError(const QString& message) {
   statusBar()->showMessage(message, 10000);
-  if (isVisible()) {
+  if (isVisible() && qEnvironmentVariableIsEmpty("HEARDMAP_NO_DIALOGS")) {
     QMessageBox::warning(this, tr("Heardmap"), message);
   } else {
     qWarning("%s", qPrintable(message));
@@ -193,11 +1043,22 @@ void MainWindow::showError(const QString& message) {
 }
 
 void MainWindow::showStats(const PlaybackStats& stats) {
-  statsLabel_->setText(tr("%1 fps | heatmaps %2/s, %3 ms | dropped %4")
+  lastInferenceMs_ = stats.inferenceMs;
+  statsLabel_->setText(tr("%1 fps | %2 view(s), %3 visual pass(es) | heatmaps %4/s, %5 ms | "
+                          "dropped %6")
                            .arg(stats.displayFps, 0, 'f', 1)
+                           .arg(stats.views)
+                           .arg(stats.visualPasses)
                            .arg(stats.heatmapsPerSecond, 0, 'f', 1)
                            .arg(stats.inferenceMs, 0, 'f', 1)
                            .arg(stats.droppedFrames));
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+  QMainWindow::resizeEvent(event);
+  if (help_->isVisible()) {
+    help_->setGeometry(rect());
+  }
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

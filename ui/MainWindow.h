@@ -1,53 +1,131 @@
-// Assembles the player: video view, transport bar, overlay dock and status bar, wired to one
-// PlayerController. Holds no playback logic itself.
+// Assembles the player: the view grid, timeline and transport bar; overlay, annotation and live
+// docks; the probe toolbar; menus, rebindable shortcuts and the session (QSettings). Wires them to
+// one PlayerController and one AnnotationController and holds no playback logic itself.
 #pragma once
 
 #include <QMainWindow>
+#include <QStringList>
+#include <atomic>
 #include <memory>
+#include <thread>
+
+#include "core/AudioCondition.h"
 
 class QLabel;
+class QMenu;
 
 namespace heardmap {
 
+class AnnotationController;
+class AnnotationPanel;
+class HelpOverlay;
+class LivePanel;
 class LocalizationModel;
 class OverlayPanel;
 class PlayerController;
+class ProbeBar;
+class ShortcutMap;
+class TimelineWidget;
 class TransportBar;
 class VideoView;
+class ViewGrid;
 struct PlaybackStats;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
+  // Most entries in File > Recent.
+  static constexpr int kMaxRecentFiles = 10;
+
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
   PlayerController* controller() const { return controller_; }
-  VideoView* videoView() const { return view_; }
+  AnnotationController* annotations() const { return annotations_; }
+  ViewGrid* grid() const { return grid_; }
+  VideoView* videoView() const;  // the selected view
   OverlayPanel* overlayPanel() const { return panel_; }
+  TimelineWidget* timeline() const { return timeline_; }
+  ShortcutMap* shortcuts() const { return shortcuts_; }
+  HelpOverlay* helpOverlay() const { return help_; }
+  QStringList recentFiles() const { return recent_; }
 
   bool openMedia(const QString& path);
-  // Loads a checkpoint (empty: the untrained demo model). Shows errors in a dialog unless quiet.
+  // Loads a checkpoint into the selected view (empty: the untrained demo model). Shows errors in a
+  // dialog (or the log when hidden) and keeps the previous model.
   bool loadModel(const QString& path);
+  bool loadModelIntoView(int view, const QString& path);
+  // Gives every view without a model the (shared) untrained demo model.
+  void ensureModels();
+  void setViewCount(int count);
+  void selectView(int view);
+  void applyProbe(AudioCondition condition, bool allViews);
+
+  // The grid as seen (PNG) plus the audio each view heard (WAV, one per distinct window) and a
+  // JSON sidecar. Returns the files written; empty + error message on failure.
+  QStringList saveSnapshot(const QString& pngPath);
+  // Exports [start, end] of the grid as mp4 with progress and cancel; blocks (with an event
+  // loop) until done. Returns true when the file was written.
+  bool exportRange(double startSeconds, double endSeconds, const QString& path);
+  void cancelExport() { exportCancel_ = true; }
+  // Scores every view's model on the annotated boxes (background thread); the table fills in.
+  void evaluateAnnotations();
+  bool evaluationRunning() const { return evaluating_.load(); }
+
+  // Session state: recent files, window layout, overlay, views (checkpoints, probes), shortcuts.
+  void restoreSession();
+  void saveSession();
 
  protected:
+  void closeEvent(QCloseEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
+  void createDocks();
   void createMenus();
   void createShortcuts();
+  void connectController();
+  void connectAnnotations();
   void showError(const QString& message);
   void showStats(const PlaybackStats& stats);
+  void refreshCaptions();
+  void refreshCaption(int view);
+  void refreshBoxes();
+  void refreshTimeline();
+  void refreshModelWindow();
+  void showSelectedModel();
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+  void refreshHelp();
+  void markEnd();
+  void refreshDevices();
+  void snapshotDialog();
+  void exportDialog();
 
   PlayerController* controller_ = nullptr;
-  VideoView* view_ = nullptr;
+  AnnotationController* annotations_ = nullptr;
+  ViewGrid* grid_ = nullptr;
+  TimelineWidget* timeline_ = nullptr;
   TransportBar* transport_ = nullptr;
   OverlayPanel* panel_ = nullptr;
+  AnnotationPanel* annotationPanel_ = nullptr;
+  LivePanel* livePanel_ = nullptr;
+  ProbeBar* probeBar_ = nullptr;
+  ShortcutMap* shortcuts_ = nullptr;
+  HelpOverlay* help_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
   QLabel* statsLabel_ = nullptr;
   QLabel* audioLabel_ = nullptr;
   QLabel* mediaLabel_ = nullptr;
+  QStringList recent_;
+  double lastInferenceMs_ = 0.0;
+  qint64 lastWindowRefreshMs_ = 0;
+  std::atomic<bool> exportCancel_{false};
+  std::atomic<bool> evaluating_{false};
+  std::thread evaluation_;
 };
 
 }  // namespace heardmap

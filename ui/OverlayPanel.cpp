@@ -1,5 +1,6 @@
 #include "OverlayPanel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -67,7 +68,12 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   persistence_->setSingleStep(50);
   persistence_->setSuffix(tr(" ms"));
   persistence_->setToolTip(tr("Time constant of the moving average over successive heatmaps"));
+  sharedSettings_ = new QCheckBox(tr("Same settings for every view"), overlayBox);
+  sharedSettings_->setObjectName("sharedOverlay");
+  sharedSettings_->setChecked(true);
+  sharedSettings_->setToolTip(tr("Unticked, the controls change the selected view only"));
   auto* form = new QFormLayout(overlayBox);
+  form->addRow(sharedSettings_);
   form->addRow(tr("Colormap"), colormap_);
   form->addRow(tr("Opacity"), opacity_);
   form->addRow(tr("Normalization"), normalization_);
@@ -103,6 +109,10 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   connect(placement_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     Q_EMIT placementChanged(static_cast<WindowPlacement>(placement_->currentData().toInt()));
   });
+}
+
+bool OverlayPanel::sharedSettings() const {
+  return sharedSettings_->isChecked();
 }
 
 OverlaySettings OverlayPanel::settings() const {

@@ -8,6 +8,7 @@
 #include "core/OverlaySettings.h"
 #include "core/PreprocessingContract.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -24,6 +25,8 @@ class OverlayPanel : public QWidget {
   explicit OverlayPanel(QWidget* parent = nullptr);
 
   OverlaySettings settings() const;
+  // True when the settings apply to every view (else to the selected one).
+  bool sharedSettings() const;
   void setSettings(const OverlaySettings& settings);
   // name e.g. "ezvsl compact"; trained=false shows a plain UNTRAINED warning.
   void setModel(const QString& name, bool trained, const QString& source, const QString& contract,
@@ -40,6 +43,7 @@ class OverlayPanel : public QWidget {
  private:
   void emitSettings();
 
+  QCheckBox* sharedSettings_ = nullptr;
   QComboBox* colormap_ = nullptr;
   QSlider* opacity_ = nullptr;
   QComboBox* normalization_ = nullptr;

@@ -1,13 +1,17 @@
 #include "PlayerController.h"
 
+#include <QFileInfo>
 #include <algorithm>
 #include <cmath>
 
 #include "app/media/AudioTrack.h"
 #include "app/media/FramePump.h"
+#include "app/media/ImageLoader.h"
 #include "app/media/MediaError.h"
+#include "app/media/MicrophoneCapture.h"
 #include "app/media/PlaybackClock.h"
 #include "app/media/VideoDecoder.h"
+#include "app/media/WallClockPlayback.h"
 #include "core/AudioWindow.h"
 #include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
@@ -22,15 +26,31 @@ constexpr int kTickIntervalMs = 5;
 // Speed limits (mpv-like [ and ] steps multiply by 1.1).
 constexpr double kMinSpeed = 0.1;
 constexpr double kMaxSpeed = 4.0;
+// Live mode: how often a new (frame, microphone window) pair is offered to the models.
+constexpr int kLiveSubmitIntervalMs = 30;
+// Live mode: the microphone ring keeps this much audio.
+constexpr double kMicRingSeconds = 8.0;
+// Live mode: no new microphone samples for this long = the device is gone.
+constexpr int kMicStallMs = 1500;
+// Interval of the micLevel signal.
+constexpr int kMicLevelIntervalMs = 33;
+// Still images are shown at this many frames per second (the clock's step).
+constexpr double kStillFrameRate = 25.0;
+// Media length given to a still image (the clock loops over it in live mode).
+constexpr double kStillDurationSeconds = 3600.0;
 
 }  // namespace
 
 PlayerController::PlayerController(QObject* parent)
     : QObject(parent), worker_(std::make_unique<InferenceWorker>()) {
+  views_.resize(1);
   timer_.setTimerType(Qt::PreciseTimer);
   timer_.setInterval(kTickIntervalMs);
   connect(&timer_, &QTimer::timeout, this, &PlayerController::tick);
   statsClock_.start();
+  liveSubmitClock_.start();
+  micLevelClock_.start();
+  micStallClock_.start();
 }
 
 PlayerController::~PlayerController() = default;
@@ -52,15 +72,19 @@ bool PlayerController::open(const QString& path) {
   timer_.stop();
   pump_.reset();
   clock_.reset();
+  still_ = false;
   info_ = decoder->info();
+  mediaPath_ = path;
   sourceAudio_ = std::move(track.samples);
   sourceRateHz_ = track.sampleRateHz;
-  auto playback = std::make_shared<const std::vector<float>>(
-      resampleMono(sourceAudio_, sourceRateHz_, kPlaybackRateHz));
-  clock_ = openPlayback(playback, kPlaybackRateHz);
-  refreshModelAudio();
+  clipAudioByRate_.clear();
+  replaceClock(isLive());
   pump_ = std::make_unique<FramePump>(std::move(decoder));
-  processor_.reset();
+  for (ViewSlot& view : views_) {
+    view.processor.reset();
+    view.peakByMs.clear();
+    view.display = DisplayHeatmap{};
+  }
   droppedFrames_ = 0;
   currentFrame_ = RgbImage{};
 
@@ -79,26 +103,185 @@ bool PlayerController::open(const QString& path) {
   return true;
 }
 
-void PlayerController::refreshModelAudio() {
-  const std::shared_ptr<LocalizationModel> current = worker_->model();
-  if (!current || sourceRateHz_ <= 0) {
-    modelAudio_.clear();
+bool PlayerController::openStill(const QString& path) {
+  RgbImage frame;
+  try {
+    const RgbaImage image = decodeImageRgba(path.toStdString(), 1920);
+    frame.width = image.width;
+    frame.height = image.height;
+    frame.pixels.resize(static_cast<size_t>(image.width) * image.height * 3);
+    for (size_t i = 0, n = static_cast<size_t>(image.width) * image.height; i < n; ++i) {
+      for (int c = 0; c < 3; ++c) {
+        frame.pixels[i * 3 + c] = image.pixels[i * 4 + c];
+      }
+    }
+  } catch (const MediaError& e) {
+    Q_EMIT errorOccurred(QString::fromStdString(e.what()));
+    return false;
+  }
+  timer_.stop();
+  pump_.reset();
+  still_ = true;
+  info_ = MediaInfo{};
+  info_.path = path.toStdString();
+  info_.width = frame.width;
+  info_.height = frame.height;
+  info_.frameRate = kStillFrameRate;
+  info_.durationSeconds = kStillDurationSeconds;
+  mediaPath_ = path;
+  sourceAudio_.clear();
+  sourceRateHz_ = kPlaybackRateHz;
+  clipAudioByRate_.clear();
+  replaceClock(true);
+  for (ViewSlot& view : views_) {
+    view.processor.reset();
+    view.peakByMs.clear();
+  }
+  audioStatus_ = tr("still image: no file audio");
+  Q_EMIT mediaOpened(info_, audioStatus_);
+  Q_EMIT playingChanged(false);
+  showFrame(std::move(frame));
+  timer_.start();
+  return true;
+}
+
+void PlayerController::replaceClock(bool muted) {
+  const double at = clock_ ? clock_->timeSeconds() : 0.0;
+  const bool wasPlaying = clock_ && clock_->isPlaying();
+  const double speedNow = clock_ ? clock_->speed() : 1.0;
+  if (muted) {
+    clock_ = std::make_unique<WallClockPlayback>(still_ ? "still image"
+                                                        : "live microphone: file audio muted");
+  } else {
+    auto playback = std::make_shared<const std::vector<float>>(
+        resampleMono(sourceAudio_, sourceRateHz_, kPlaybackRateHz));
+    clock_ = openPlayback(playback, kPlaybackRateHz);
+  }
+  clock_->seek(at);
+  clock_->setSpeed(speedNow);
+  if (wasPlaying) {
+    clock_->play();
+  }
+}
+
+const std::vector<float>& PlayerController::clipAudioAt(int rateHz) {
+  auto it = clipAudioByRate_.find(rateHz);
+  if (it == clipAudioByRate_.end()) {
+    it = clipAudioByRate_.emplace(rateHz, resampleMono(sourceAudio_, sourceRateHz_, rateHz)).first;
+  }
+  return it->second;
+}
+
+const std::vector<float>& PlayerController::offScreenAudioAt(int rateHz) {
+  auto it = offScreenByRate_.find(rateHz);
+  if (it == offScreenByRate_.end()) {
+    it = offScreenByRate_.emplace(rateHz, resampleMono(offScreenSource_, offScreenRateHz_, rateHz))
+             .first;
+  }
+  return it->second;
+}
+
+bool PlayerController::setOffScreenClip(const QString& path) {
+  try {
+    AudioTrack track = decodeAudio(path.toStdString(), kPlaybackRateHz);
+    if (!track.present) {
+      Q_EMIT errorOccurred(tr("%1 has no audio track: it cannot be the off-screen sound")
+                               .arg(QFileInfo(path).fileName()));
+      return false;
+    }
+    offScreenSource_ = std::move(track.samples);
+    offScreenRateHz_ = track.sampleRateHz;
+  } catch (const MediaError& e) {
+    Q_EMIT errorOccurred(QString::fromStdString(e.what()));
+    return false;
+  }
+  offScreenPath_ = path;
+  offScreenByRate_.clear();
+  submitCurrentFrame();
+  return true;
+}
+
+void PlayerController::setViewCount(int count) {
+  count = std::clamp(count, 1, kMaxViews);
+  if (count == viewCount()) {
     return;
   }
-  modelAudio_ = resampleMono(sourceAudio_, sourceRateHz_, current->contract().sampleRateHz);
+  while (viewCount() < count) {
+    ViewSlot slot;
+    slot.model = views_.back().model;
+    slot.checkpointPath = views_.back().checkpointPath;
+    slot.processor.setSettings(views_.back().processor.settings());
+    views_.push_back(std::move(slot));
+  }
+  views_.resize(static_cast<size_t>(count));
+  modelsChanged();
+}
+
+void PlayerController::setViewModel(int index, std::shared_ptr<LocalizationModel> model,
+                                    const QString& path) {
+  ViewSlot& slot = views_.at(static_cast<size_t>(index));
+  // Views loading the same checkpoint file share one model (one set of weights in memory).
+  for (const ViewSlot& other : views_) {
+    if (model && other.model && !path.isEmpty() && other.checkpointPath == path) {
+      model = other.model;
+      break;
+    }
+  }
+  slot.model = std::move(model);
+  slot.checkpointPath = path;
+  slot.peakByMs.clear();
+  modelsChanged();
 }
 
 void PlayerController::setModel(std::shared_ptr<LocalizationModel> model) {
-  worker_->setModel(std::move(model));
-  processor_.reset();
-  refreshModelAudio();
-  if (!currentFrame_.empty()) {
-    showFrame(currentFrame_);  // recompute the heatmap of the frame on screen
-  }
+  setViewModel(0, std::move(model), QString());
 }
 
 std::shared_ptr<LocalizationModel> PlayerController::model() const {
-  return worker_->model();
+  return views_.front().model;
+}
+
+void PlayerController::setViewCondition(int index, AudioCondition condition) {
+  ViewSlot& slot = views_.at(static_cast<size_t>(index));
+  slot.condition = condition;
+  slot.processor.reset();
+  slot.peakByMs.clear();
+  Q_EMIT viewsChanged();
+  submitCurrentFrame();
+}
+
+void PlayerController::setAllViewConditions(AudioCondition condition) {
+  for (ViewSlot& slot : views_) {
+    slot.condition = condition;
+    slot.processor.reset();
+    slot.peakByMs.clear();
+  }
+  Q_EMIT viewsChanged();
+  submitCurrentFrame();
+}
+
+void PlayerController::modelsChanged() {
+  std::vector<std::shared_ptr<LocalizationModel>> models;
+  for (ViewSlot& slot : views_) {
+    slot.processor.reset();
+    slot.error.clear();
+    models.push_back(slot.model);
+  }
+  generation_ = worker_->setModels(std::move(models));
+  Q_EMIT viewsChanged();
+  submitCurrentFrame();
+}
+
+PreprocessingContract PlayerController::effectiveContract(int index) const {
+  const ViewSlot& slot = views_.at(static_cast<size_t>(index));
+  PreprocessingContract contract =
+      slot.model ? slot.model->contract() : PreprocessingContract::ezvsl();
+  if (isLive()) {
+    contract.placement = WindowPlacement::Causal;  // a microphone has no future
+  } else if (placementOverride_ != WindowPlacement::Invalid) {
+    contract.placement = placementOverride_;
+  }
+  return contract;
 }
 
 bool PlayerController::isPlaying() const {
@@ -137,13 +320,17 @@ void PlayerController::togglePlay() {
 }
 
 void PlayerController::seek(double seconds) {
-  if (!pump_) {
+  if (!clock_) {
     return;
   }
   const double target = std::clamp(seconds, 0.0, std::max(0.0, info_.durationSeconds));
   clock_->seek(target);
-  pump_->seek(target);
-  processor_.reset();
+  if (pump_) {
+    pump_->seek(target);
+  }
+  for (ViewSlot& slot : views_) {
+    slot.processor.reset();
+  }
   Q_EMIT positionChanged(target);
 }
 
@@ -193,59 +380,206 @@ void PlayerController::multiplySpeed(double factor) {
   setSpeed(speed() * factor);
 }
 
-void PlayerController::setOverlaySettings(const OverlaySettings& settings) {
-  processor_.setSettings(settings);
-  const DisplayHeatmap current = processor_.current();
-  if (!current.empty()) {
-    Q_EMIT heatmapReady(current);
+void PlayerController::setViewOverlaySettings(int index, const OverlaySettings& settings) {
+  for (int i = 0; i < viewCount(); ++i) {
+    if (index >= 0 && i != index) {
+      continue;
+    }
+    ViewSlot& slot = views_[static_cast<size_t>(i)];
+    slot.processor.setSettings(settings);
+    const DisplayHeatmap current = slot.processor.current();
+    if (!current.empty()) {
+      slot.display = current;
+      Q_EMIT heatmapReady(i, current);
+    }
   }
 }
 
 void PlayerController::setWindowPlacement(WindowPlacement placement) {
   placementOverride_ = placement;
-  processor_.reset();
-  if (!currentFrame_.empty()) {
-    showFrame(currentFrame_);
+  for (ViewSlot& slot : views_) {
+    slot.processor.reset();
   }
+  submitCurrentFrame();
+}
+
+bool PlayerController::startLive(int deviceIndex) {
+  std::unique_ptr<MicrophoneCapture> mic;
+  try {
+    int rate = 0;
+    if (const std::shared_ptr<LocalizationModel> first = model()) {
+      rate = first->contract().sampleRateHz;  // ask for the model's rate; the device may resample
+    }
+    try {
+      mic = std::make_unique<MicrophoneCapture>(deviceIndex, rate, kMicRingSeconds);
+    } catch (const MediaError&) {
+      if (rate == 0) {
+        throw;
+      }
+      mic = std::make_unique<MicrophoneCapture>(deviceIndex, 0, kMicRingSeconds);
+    }
+  } catch (const MediaError& e) {
+    const QString message = QString::fromStdString(e.what());
+    Q_EMIT liveChanged(false, message);
+    Q_EMIT errorOccurred(message);
+    return false;
+  }
+  mic_ = std::move(mic);
+  micSamplesSeen_ = 0;
+  micStallClock_.restart();
+  if (hasMedia() && !still_) {
+    replaceClock(true);
+  }
+  for (ViewSlot& slot : views_) {
+    slot.processor.reset();
+  }
+  if (clock_ && !clock_->isPlaying()) {
+    play();  // live means running
+  }
+  Q_EMIT liveChanged(true, QString::fromStdString(mic_->description()));
+  return true;
+}
+
+void PlayerController::stopLive() {
+  if (!mic_) {
+    return;
+  }
+  mic_.reset();
+  if (hasMedia() && !still_) {
+    replaceClock(false);
+  }
+  for (ViewSlot& slot : views_) {
+    slot.processor.reset();
+  }
+  Q_EMIT liveChanged(false, tr("microphone off"));
+  submitCurrentFrame();
+}
+
+std::vector<float> PlayerController::realWindow(const PreprocessingContract& contract,
+                                                double timeSeconds) {
+  if (mic_) {
+    const int micRate = mic_->sampleRateHz();
+    const size_t count = static_cast<size_t>(std::llround(
+        static_cast<double>(contract.windowSamples()) * micRate / contract.sampleRateHz));
+    std::vector<float> window = resampleMono(mic_->latest(count), micRate, contract.sampleRateHz);
+    window.resize(static_cast<size_t>(contract.windowSamples()), 0.0f);
+    return window;
+  }
+  return cutAudioWindow(clipAudioAt(contract.sampleRateHz), timeSeconds, contract);
 }
 
 void PlayerController::showFrame(RgbImage frame) {
   currentFrame_ = std::move(frame);
   ++framesShownInWindow_;
   Q_EMIT frameReady(currentFrame_);
-  if (const std::shared_ptr<LocalizationModel> current = worker_->model()) {
-    InferenceRequest request;
-    request.frame = currentFrame_;
-    PreprocessingContract contract = current->contract();
-    if (placementOverride_ != WindowPlacement::Invalid) {
-      contract.placement = placementOverride_;
+  submitCurrentFrame();
+}
+
+void PlayerController::submitCurrentFrame() {
+  if (currentFrame_.empty()) {
+    return;
+  }
+  InferenceRequest request;
+  request.frame = currentFrame_;
+  request.generation = generation_;
+  const double t = currentFrame_.timeSeconds;
+  const uint64_t seed = static_cast<uint64_t>(std::llround(t * 1000.0));
+  bool any = false;
+  for (int i = 0; i < viewCount(); ++i) {
+    ViewSlot& slot = views_[static_cast<size_t>(i)];
+    std::vector<float> window;
+    if (slot.model) {
+      any = true;
+      const PreprocessingContract contract = effectiveContract(i);
+      const std::vector<float> real = realWindow(contract, t);
+      std::vector<float> other;
+      if (slot.condition == AudioCondition::OffScreen) {
+        if (offScreenSource_.empty()) {
+          slot.error = "off-screen probe: choose another clip (Probes > Off-screen clip...)";
+          request.audioWindows.emplace_back();
+          slot.window.clear();
+          continue;
+        }
+        other = cutAudioWindow(offScreenAudioAt(contract.sampleRateHz), t, contract);
+      }
+      window = applyAudioCondition(slot.condition, real, other, seed + static_cast<uint64_t>(i));
     }
-    request.audioWindow = cutAudioWindow(modelAudio_, currentFrame_.timeSeconds, contract);
+    slot.window = window;
+    request.audioWindows.push_back(std::move(window));
+  }
+  if (any) {
     worker_->submit(std::move(request));
   }
 }
 
 void PlayerController::tick() {
-  if (!pump_) {
+  if (!clock_) {
     return;
   }
   double now = clock_->timeSeconds();
   if (clock_->isPlaying() && now >= info_.durationSeconds && info_.durationSeconds > 0) {
-    clock_->pause();
-    clock_->seek(info_.durationSeconds);
-    now = info_.durationSeconds;
-    Q_EMIT playingChanged(false);
+    if (isLive()) {
+      seek(0.0);  // live: the picture loops under the microphone
+      now = 0.0;
+    } else {
+      clock_->pause();
+      clock_->seek(info_.durationSeconds);
+      now = info_.durationSeconds;
+      Q_EMIT playingChanged(false);
+    }
   }
   int skipped = 0;
-  if (std::optional<RgbImage> frame = pump_->takeFrameFor(now, &skipped)) {
-    droppedFrames_ += static_cast<uint64_t>(skipped);
-    showFrame(std::move(*frame));
+  if (pump_) {
+    if (std::optional<RgbImage> frame = pump_->takeFrameFor(now, &skipped)) {
+      droppedFrames_ += static_cast<uint64_t>(skipped);
+      showFrame(std::move(*frame));
+    }
+  } else if (still_ && !currentFrame_.empty()) {
+    currentFrame_.timeSeconds = now;
   }
-  if (std::optional<Heatmap> heatmap = worker_->takeResult()) {
+  if (mic_) {
+    if (liveSubmitClock_.elapsed() >= kLiveSubmitIntervalMs) {
+      liveSubmitClock_.restart();
+      submitCurrentFrame();  // new microphone audio under the frame on screen
+    }
+    if (micLevelClock_.elapsed() >= kMicLevelIntervalMs) {
+      micLevelClock_.restart();
+      Q_EMIT micLevel(mic_->blockRms(), mic_->blockPeak());
+    }
+    const uint64_t captured = mic_->samplesCaptured();
+    if (captured != micSamplesSeen_) {
+      micSamplesSeen_ = captured;
+      micStallClock_.restart();
+    }
+    if (!mic_->isRunning() || micStallClock_.elapsed() > kMicStallMs) {
+      const QString reason = mic_->isRunning() ? tr("the microphone delivers no audio")
+                                               : QString::fromStdString(mic_->errorText());
+      stopLive();
+      Q_EMIT errorOccurred(tr("%1: back to the file's audio").arg(reason));
+    }
+  }
+  if (std::optional<InferenceResult> result = worker_->takeResult()) {
     ++heatmapsInWindow_;
     ++heatmapsProduced_;
-    inferenceMsSum_ += heatmap->inferenceMs;
-    Q_EMIT heatmapReady(processor_.process(*heatmap));
+    inferenceMsSum_ += result->totalMs;
+    lastVisualPasses_ = result->visualPasses;
+    const size_t count = std::min(result->heatmaps.size(), views_.size());
+    for (size_t i = 0; i < count; ++i) {
+      ViewSlot& slot = views_[i];
+      if (!result->errors[i].empty()) {
+        slot.error = result->errors[i];
+      } else if (!result->heatmaps[i].empty()) {
+        slot.error.clear();
+      }
+      if (result->heatmaps[i].empty()) {
+        continue;
+      }
+      slot.raw = std::move(result->heatmaps[i]);
+      slot.display = slot.processor.process(slot.raw);
+      slot.peakByMs[std::llround(result->timeSeconds * 1000.0)] = slot.raw.rawMax;
+      Q_EMIT heatmapReady(static_cast<int>(i), slot.display);
+    }
+    Q_EMIT heatmapsUpdated(result->timeSeconds);
   }
   if (clock_->isPlaying() || clock_->isPlaying() != wasPlaying_) {
     Q_EMIT positionChanged(now);
@@ -258,6 +592,8 @@ void PlayerController::tick() {
     stats.heatmapsPerSecond = heatmapsInWindow_ * 1000.0 / static_cast<double>(elapsedMs);
     stats.inferenceMs = heatmapsInWindow_ > 0 ? inferenceMsSum_ / heatmapsInWindow_ : 0.0;
     stats.droppedFrames = droppedFrames_;
+    stats.views = viewCount();
+    stats.visualPasses = lastVisualPasses_;
     Q_EMIT statsChanged(stats);
     framesShownInWindow_ = 0;
     heatmapsInWindow_ = 0;

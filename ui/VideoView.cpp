@@ -1,6 +1,9 @@
 #include "VideoView.h"
 
 #include <QFile>
+#include <QMouseEvent>
+#include <QPainter>
+#include <algorithm>
 
 #include "core/Colormap.h"
 
@@ -124,7 +127,152 @@ void VideoView::uploadColormap() {
   colormapDirty_ = false;
 }
 
+void VideoView::setCaption(const QStringList& lines, bool warning) {
+  caption_ = lines;
+  captionWarning_ = warning;
+  update();
+}
+
+void VideoView::setBoxes(const std::vector<ViewBox>& boxes) {
+  boxes_ = boxes;
+  update();
+}
+
+void VideoView::setSelected(bool selected) {
+  selected_ = selected;
+  update();
+}
+
+QRectF VideoView::frameRect() const {
+  if (frame_.empty()) {
+    return QRectF(0, 0, width(), height());
+  }
+  const double viewAspect = static_cast<double>(width()) / std::max(1, height());
+  const double frameAspect = static_cast<double>(frame_.width) / frame_.height;
+  double w = width();
+  double h = height();
+  if (viewAspect > frameAspect) {
+    w = h * frameAspect;
+  } else {
+    h = w / frameAspect;
+  }
+  return QRectF((width() - w) / 2.0, (height() - h) / 2.0, w, h);
+}
+
 void VideoView::paintGL() {
+  const bool decorate = !caption_.isEmpty() || !boxes_.empty() || selected_ || dragging_;
+  if (!decorate) {
+    paintFrameGL();
+    return;
+  }
+  {
+    QPainter painter(this);
+    painter.beginNativePainting();
+    paintFrameGL();
+    painter.endNativePainting();
+  }
+  paintDecorations();
+}
+
+void VideoView::paintDecorations() {
+  QPainter painter(this);
+  painter.setRenderHint(QPainter::Antialiasing);
+  const QRectF frame = frameRect();
+  const auto toWidget = [&](const QRectF& r) {
+    return QRectF(frame.x() + r.x() * frame.width(), frame.y() + r.y() * frame.height(),
+                  r.width() * frame.width(), r.height() * frame.height());
+  };
+  for (const ViewBox& box : boxes_) {
+    const QRectF r = toWidget(box.rect);
+    painter.setPen(QPen(box.selected ? QColor(255, 220, 0) : QColor(0, 230, 120), 2.0));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(r);
+    if (!box.label.isEmpty()) {
+      const QFontMetrics metrics(painter.font());
+      const QRectF text(r.left(), r.top() - metrics.height() - 2,
+                        metrics.horizontalAdvance(box.label) + 6, metrics.height() + 2);
+      painter.fillRect(text, QColor(0, 0, 0, 170));
+      painter.setPen(Qt::white);
+      painter.drawText(QPointF(text.left() + 3, text.top() + 1 + metrics.ascent()), box.label);
+    }
+  }
+  if (dragging_) {
+    painter.setPen(QPen(QColor(255, 220, 0), 1.5, Qt::DashLine));
+    painter.drawRect(QRectF(dragStart_, dragEnd_).normalized());
+  }
+  if (!caption_.isEmpty()) {
+    QFont font = painter.font();
+    font.setPointSizeF(9.0);
+    painter.setFont(font);
+    const QFontMetrics metrics(font);
+    int widest = 0;
+    for (const QString& line : caption_) {
+      widest = std::max(widest, metrics.horizontalAdvance(line));
+    }
+    const int lineHeight = metrics.height();
+    painter.fillRect(QRect(4, 4, widest + 10, lineHeight * caption_.size() + 6),
+                     QColor(0, 0, 0, 170));
+    for (int i = 0; i < caption_.size(); ++i) {
+      const bool warn = captionWarning_ && i == caption_.size() - 1;
+      painter.setPen(warn ? QColor(255, 170, 60)
+                          : (i == 0 ? QColor(255, 255, 255) : QColor(210, 210, 210)));
+      painter.drawText(9, 6 + lineHeight * i + metrics.ascent(), caption_[i]);
+    }
+  }
+  if (selected_) {
+    painter.setPen(QPen(QColor(80, 160, 255), 3.0));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRectF(1.5, 1.5, width() - 3.0, height() - 3.0));
+  }
+}
+
+void VideoView::mousePressEvent(QMouseEvent* event) {
+  QOpenGLWidget::mousePressEvent(event);
+  if (event->button() != Qt::LeftButton) {
+    return;
+  }
+  Q_EMIT clicked();
+  if (boxDrawing_ || (event->modifiers() & Qt::ShiftModifier)) {
+    dragging_ = true;
+    dragStart_ = dragEnd_ = event->position();
+  }
+}
+
+void VideoView::mouseMoveEvent(QMouseEvent* event) {
+  if (dragging_) {
+    dragEnd_ = event->position();
+    update();
+  }
+}
+
+void VideoView::mouseReleaseEvent(QMouseEvent* event) {
+  if (!dragging_ || event->button() != Qt::LeftButton) {
+    return;
+  }
+  dragging_ = false;
+  dragEnd_ = event->position();
+  update();
+  const QRectF drawn = QRectF(dragStart_, dragEnd_).normalized();
+  if (drawn.width() < 4 || drawn.height() < 4) {
+    return;  // a click, not a box
+  }
+  const QRectF frame = frameRect();
+  const auto clip = [](double v) { return std::clamp(v, 0.0, 1.0); };
+  const double x0 = clip((drawn.left() - frame.x()) / frame.width());
+  const double y0 = clip((drawn.top() - frame.y()) / frame.height());
+  const double x1 = clip((drawn.right() - frame.x()) / frame.width());
+  const double y1 = clip((drawn.bottom() - frame.y()) / frame.height());
+  if (x1 > x0 && y1 > y0) {
+    Q_EMIT boxDrawn(QRectF(QPointF(x0, y0), QPointF(x1, y1)));
+  }
+}
+
+void VideoView::paintFrameGL() {
+  const qreal ratio = devicePixelRatioF();
+  glViewport(0, 0, static_cast<GLsizei>(width() * ratio), static_cast<GLsizei>(height() * ratio));
+  glDisable(GL_BLEND);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_SCISSOR_TEST);
   glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   if (frame_.empty() || !shaderLog_.isEmpty()) {

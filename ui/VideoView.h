@@ -1,5 +1,6 @@
-// Shows the current frame with the heatmap overlay, drawn by shaders/overlay.{vert,frag}. A dumb
-// view: it draws what it is given and emits nothing.
+// Shows the current frame with the heatmap overlay, drawn by shaders/overlay.{vert,frag}, and on
+// top (QPainter) the caption lines and annotation boxes it is given. A dumb view: it draws what it
+// is given and emits only the user's intents (clicked, a box drawn with Shift+drag).
 #pragma once
 
 #include <QOpenGLBuffer>
@@ -7,13 +8,23 @@
 #include <QOpenGLShaderProgram>
 #include <QOpenGLVertexArrayObject>
 #include <QOpenGLWidget>
+#include <QRectF>
+#include <QStringList>
 #include <memory>
+#include <vector>
 
 #include "core/DisplayHeatmap.h"
 #include "core/OverlaySettings.h"
 #include "core/RgbImage.h"
 
 namespace heardmap {
+
+// An annotation box to draw, in [0, 1] frame coordinates.
+struct ViewBox {
+  QRectF rect;
+  QString label;
+  bool selected = false;
+};
 
 class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   Q_OBJECT
@@ -26,19 +37,41 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void setHeatmap(const DisplayHeatmap& heatmap);
   void clearHeatmap();
   void setOverlaySettings(const OverlaySettings& settings);
+  // Text lines drawn in the top-left corner (method, audio condition, scores...). warning=true
+  // draws the last line in the warning colour (e.g. "nothing above threshold").
+  void setCaption(const QStringList& lines, bool warning);
+  const QStringList& caption() const { return caption_; }
+  void setBoxes(const std::vector<ViewBox>& boxes);
+  const std::vector<ViewBox>& boxes() const { return boxes_; }
+  // Highlights the view (the selected one in a grid).
+  void setSelected(bool selected);
+  // Box drawing with a plain drag (otherwise Shift+drag).
+  void setBoxDrawing(bool enabled) { boxDrawing_ = enabled; }
+  // Where the frame is drawn inside the widget (letterboxed), in widget pixels.
+  QRectF frameRect() const;
   // The GL version string once initialised (for the about box and tests).
   QString glVersion() const { return glVersion_; }
   // Empty if the shaders compiled and linked.
   QString shaderLog() const { return shaderLog_; }
 
+ Q_SIGNALS:
+  void clicked();
+  // A box drawn by the user, in [0, 1] frame coordinates.
+  void boxDrawn(const QRectF& normalized);
+
  protected:
   void initializeGL() override;
   void paintGL() override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
 
  private:
   void uploadFrame();
   void uploadHeatmap();
   void uploadColormap();
+  void paintFrameGL();
+  void paintDecorations();
 
   QOpenGLShaderProgram program_;
   QOpenGLVertexArrayObject vao_;
@@ -53,6 +86,14 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   bool heatmapDirty_ = false;
   bool colormapDirty_ = true;
   bool initialized_ = false;
+  QStringList caption_;
+  bool captionWarning_ = false;
+  std::vector<ViewBox> boxes_;
+  bool selected_ = false;
+  bool boxDrawing_ = false;
+  bool dragging_ = false;
+  QPointF dragStart_;
+  QPointF dragEnd_;
   QString glVersion_;
   QString shaderLog_;
 };

@@ -1,19 +1,15 @@
 #include "AudioDevicePlayback.h"
 
-#include <alsa/asoundlib.h>
 #include <portaudio.h>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <thread>
 
 #include "MediaError.h"
+#include "PortAudioSystem.h"
 #include "WallClockPlayback.h"
 
 namespace heardmap {
@@ -25,36 +21,6 @@ constexpr unsigned long kFramesPerBuffer = 512;
 constexpr std::chrono::milliseconds kPaceCheck{150};
 // A device consuming audio faster than this multiple of real time cannot be the clock.
 constexpr double kMaxPaceRatio = 3.0;
-
-void quietAlsa(const char*, int, const char*, int, const char*, ...) {}
-
-// PortAudio is initialised once per process and never terminated while streams may exist.
-bool initializePortAudio() {
-  static std::once_flag once;
-  static bool ok = false;
-  std::call_once(once, [] {
-    snd_lib_error_set_handler(quietAlsa);  // ALSA prints dozens of probe errors otherwise
-    // JACK's client library writes "cannot connect to server" lines straight to stderr while
-    // PortAudio probes it; hide stderr for the probe only.
-    std::fflush(stderr);
-    const int savedStderr = ::dup(STDERR_FILENO);
-    const int devNull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (savedStderr >= 0 && devNull >= 0) {
-      ::dup2(devNull, STDERR_FILENO);
-    }
-    ok = Pa_Initialize() == paNoError;
-    if (savedStderr >= 0 && devNull >= 0) {
-      ::dup2(savedStderr, STDERR_FILENO);
-    }
-    if (devNull >= 0) {
-      ::close(devNull);
-    }
-    if (savedStderr >= 0) {
-      ::close(savedStderr);
-    }
-  });
-  return ok;
-}
 
 int callback(const void*, void* output, unsigned long frames, const PaStreamCallbackTimeInfo*,
              PaStreamCallbackFlags, void* user) {

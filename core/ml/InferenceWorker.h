@@ -1,14 +1,21 @@
-// Runs a LocalizationModel on its own thread. Requests and results hand off latest-wins: a request
-// that arrives while the model is busy replaces the waiting one (counted as dropped), so the
-// worker never falls behind the playhead.
+// Runs the views' models on their own thread, one frame at a time. Requests and results hand off
+// latest-wins: a request that arrives while the models are busy replaces the waiting one (counted
+// as dropped), so the worker never falls behind the playhead. All models see the same frame, and
+// models with the same visual network (LocalizationModel::visualFingerprint) share one visual pass.
+// With several passes per frame and LocalizationModel::threadCount() >= 2, the passes run on
+// parallel lanes of one torch thread each (small convolutions scale better across models than
+// within one); a single pass uses all threads.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "../LatestSlot.h"
 #include "LocalizationModel.h"
@@ -17,7 +24,18 @@ namespace heardmap {
 
 struct InferenceRequest {
   RgbImage frame;
-  std::vector<float> audioWindow;  // the contract's window, already cut
+  // One audio window per model (each at its own contract's rate and length), in model order.
+  std::vector<std::vector<float>> audioWindows;
+  uint64_t generation = 0;  // from setModels(); requests of an older model set are ignored
+};
+
+struct InferenceResult {
+  double timeSeconds = 0.0;
+  uint64_t generation = 0;
+  std::vector<Heatmap> heatmaps;    // one per model; empty where that model failed
+  std::vector<std::string> errors;  // one per model; empty when it succeeded
+  int visualPasses = 0;             // visual networks run for this frame (<= models)
+  double totalMs = 0.0;
 };
 
 class InferenceWorker {
@@ -27,25 +45,46 @@ class InferenceWorker {
   InferenceWorker(const InferenceWorker&) = delete;
   InferenceWorker& operator=(const InferenceWorker&) = delete;
 
-  // Swaps the model; takes effect at the next request. nullptr stops producing heatmaps.
-  void setModel(std::shared_ptr<LocalizationModel> model);
-  std::shared_ptr<LocalizationModel> model() const;
+  // Swaps the model set (entries may repeat or be null); returns the generation that requests
+  // for it must carry. Computes the visual fingerprints here, on the caller's thread.
+  uint64_t setModels(std::vector<std::shared_ptr<LocalizationModel>> models);
+  std::vector<std::shared_ptr<LocalizationModel>> models() const;
+  uint64_t generation() const { return generation_.load(); }
+  // Distinct visual networks in the current set (what one frame costs in visual passes).
+  int distinctVisualNetworks() const;
   // Posts work (replacing a waiting request).
   void submit(InferenceRequest request);
-  // The newest finished heatmap, if one arrived since the last call.
-  std::optional<Heatmap> takeResult();
-  // The last error message (e.g. a contract mismatch), empty if none.
-  std::string lastError() const;
+  // The newest finished result of the current generation, if one arrived since the last call.
+  std::optional<InferenceResult> takeResult();
   uint64_t droppedRequests() const { return requests_.droppedCount(); }
+  int lanes() const { return static_cast<int>(helpers_.size()) + 1; }
 
  private:
   void run();
+  void helperLoop();
+  // Runs task(0..count-1) on every lane (this thread included) and returns when all are done.
+  void runOnLanes(int count, const std::function<void(int)>& task);
+  void setIntraThreads(int threads);
 
   mutable std::mutex modelMutex_;
-  std::shared_ptr<LocalizationModel> model_;
-  std::string lastError_;
+  std::vector<std::shared_ptr<LocalizationModel>> models_;
+  std::vector<uint64_t> fingerprints_;
+  std::atomic<uint64_t> generation_{0};
   LatestSlot<InferenceRequest> requests_;
-  LatestSlot<Heatmap> results_;
+  LatestSlot<InferenceResult> results_;
+  // Parallel lanes (helpers beside the worker thread).
+  std::vector<std::thread> helpers_;
+  std::mutex laneMutex_;
+  std::condition_variable laneWake_;
+  std::condition_variable laneDone_;
+  const std::function<void(int)>* laneTask_ = nullptr;
+  int laneTaskCount_ = 0;
+  std::atomic<int> laneNext_{0};
+  int lanesBusy_ = 0;
+  uint64_t laneEpoch_ = 0;
+  bool stopping_ = false;
+  int intraThreads_ = 0;  // of the worker thread
+  int fullThreads_ = 1;
   std::thread thread_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 
@@ -84,6 +85,7 @@ struct LocalizationModel::Impl {
   CheckpointInfo info;
   EzvslNet net;
   Spectrogram spectrogram;
+  uint64_t fingerprint = 0;  // of the visual weights; 0 = not computed since the last change
 };
 
 LocalizationModel::LocalizationModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -177,6 +179,7 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
 
 LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMissing) {
   torch::NoGradGuard noGrad;
+  impl_->fingerprint = 0;
   LoadReport report;
   std::map<std::string, torch::Tensor> targets;
   for (const auto& item : impl_->net->named_parameters(/*recurse=*/true)) {
@@ -264,13 +267,79 @@ void LocalizationModel::save(const std::string& path, DType storeAs) const {
   saveSafetensors(path, file);
 }
 
-Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<float>& audioWindow,
-                                    InferenceTiming* timing) {
+struct VisualFeatures {
+  torch::Tensor map;  // 1 x D x h x w, L2-normalised over D
+  double timeSeconds = 0.0;
+  double visualMs = 0.0;
+  uint64_t fingerprint = 0;
+  const LocalizationModel* owner = nullptr;
+};
+
+namespace {
+
+void checkFrame(const RgbImage& frame) {
+  if (frame.empty() || frame.pixels.size() != static_cast<size_t>(frame.width) * frame.height * 3) {
+    throw std::invalid_argument("localize: empty or malformed frame");
+  }
+}
+
+// FNV-1a over bytes.
+uint64_t fnv1a(const void* data, size_t size, uint64_t hash) {
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < size; ++i) {
+    hash = (hash ^ bytes[i]) * 1099511628211ull;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::shared_ptr<const VisualFeatures> LocalizationModel::encodeVisual(const RgbImage& frame) {
+  c10::InferenceMode inferenceMode;
+  checkFrame(frame);
+  const auto start = Clock::now();
+  auto features = std::make_shared<VisualFeatures>();
+  features->map = impl_->net->encodeImage(imageTensor({&frame}, impl_->info.contract));
+  features->timeSeconds = frame.timeSeconds;
+  features->visualMs = millisecondsSince(start);
+  features->fingerprint = visualFingerprint();
+  features->owner = this;
+  return features;
+}
+
+uint64_t LocalizationModel::visualFingerprint() const {
+  if (impl_->fingerprint != 0) {
+    return impl_->fingerprint;
+  }
+  c10::InferenceMode inferenceMode;
+  uint64_t hash = 14695981039346656037ull;
+  const std::string contract = impl_->info.contract.toJson().dump();
+  hash = fnv1a(contract.data(), contract.size(), hash);
+  for (const auto& item : impl_->net->named_parameters(true)) {
+    if (startsWith(item.key(), "imgnet.") || startsWith(item.key(), "img_proj.")) {
+      const torch::Tensor t = item.value().detach().to(torch::kCPU).contiguous();
+      hash = fnv1a(item.key().data(), item.key().size(), hash);
+      hash = fnv1a(t.data_ptr(), static_cast<size_t>(t.nbytes()), hash);
+    }
+  }
+  for (const auto& item : impl_->net->named_buffers(true)) {
+    if (startsWith(item.key(), "imgnet.") && item.value().is_floating_point()) {
+      const torch::Tensor t = item.value().detach().to(torch::kCPU).contiguous();
+      hash = fnv1a(t.data_ptr(), static_cast<size_t>(t.nbytes()), hash);
+    }
+  }
+  impl_->fingerprint = hash == 0 ? 1 : hash;
+  return impl_->fingerprint;
+}
+
+Heatmap LocalizationModel::localizeWith(const VisualFeatures& features,
+                                        const std::vector<float>& audioWindow,
+                                        InferenceTiming* timing) {
   c10::InferenceMode inferenceMode;
   const auto start = Clock::now();
   const PreprocessingContract& contract = impl_->info.contract;
-  if (frame.empty() || frame.pixels.size() != static_cast<size_t>(frame.width) * frame.height * 3) {
-    throw std::invalid_argument("localize: empty or malformed frame");
+  if (features.owner != this && features.fingerprint != visualFingerprint()) {
+    throw std::invalid_argument("localize: visual features come from a different visual network");
   }
   if (static_cast<int>(audioWindow.size()) != contract.windowSamples()) {
     throw std::invalid_argument("localize: audio window has " + std::to_string(audioWindow.size()) +
@@ -279,11 +348,6 @@ Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<flo
   }
   std::vector<float> spectrogram = impl_->spectrogram.compute(audioWindow);
   const double spectrogramMs = millisecondsSince(start);
-
-  const auto visualStart = Clock::now();
-  const torch::Tensor image = imageTensor({&frame}, contract);
-  const torch::Tensor visual = impl_->net->encodeImage(image);  // 1 x D x h x w
-  const double visualMs = millisecondsSince(visualStart);
 
   const auto audioStart = Clock::now();
   const torch::Tensor spec = torch::from_blob(
@@ -294,21 +358,39 @@ Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<flo
   const double audioMs = millisecondsSince(audioStart);
 
   const torch::Tensor map =
-      (visual * audio.unsqueeze(-1).unsqueeze(-1)).sum(1).squeeze(0).contiguous();
+      (features.map * audio.unsqueeze(-1).unsqueeze(-1)).sum(1).squeeze(0).contiguous();
   Heatmap heatmap;
   heatmap.height = static_cast<int>(map.size(0));
   heatmap.width = static_cast<int>(map.size(1));
   heatmap.scores.assign(map.data_ptr<float>(), map.data_ptr<float>() + map.numel());
   heatmap.updateRange();
-  heatmap.timeSeconds = frame.timeSeconds;
+  heatmap.timeSeconds = features.timeSeconds;
   heatmap.inferenceMs = millisecondsSince(start);
   if (timing != nullptr) {
-    *timing = {spectrogramMs, visualMs, audioMs, heatmap.inferenceMs};
+    *timing = {spectrogramMs, 0.0, audioMs, heatmap.inferenceMs};
+  }
+  return heatmap;
+}
+
+Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<float>& audioWindow,
+                                    InferenceTiming* timing) {
+  if (static_cast<int>(audioWindow.size()) != contract().windowSamples()) {
+    throw std::invalid_argument("localize: audio window has " + std::to_string(audioWindow.size()) +
+                                " samples, the contract needs " +
+                                std::to_string(contract().windowSamples()));
+  }
+  const std::shared_ptr<const VisualFeatures> visual = encodeVisual(frame);
+  Heatmap heatmap = localizeWith(*visual, audioWindow, timing);
+  heatmap.inferenceMs += visual->visualMs;
+  if (timing != nullptr) {
+    timing->visualMs = visual->visualMs;
+    timing->totalMs = heatmap.inferenceMs;
   }
   return heatmap;
 }
 
 EzvslNet& networkOf(LocalizationModel& model) {
+  model.impl_->fingerprint = 0;
   return model.impl_->net;
 }
 
@@ -392,7 +474,21 @@ int LocalizationModel::mapSize() const {
   return size;
 }
 
+namespace {
+std::atomic<int> configuredThreads{0};
+}  // namespace
+
+int LocalizationModel::threadCount() {
+  const int configured = configuredThreads.load();
+  return configured > 0 ? configured : torch::get_num_threads();
+}
+
+void LocalizationModel::setThreadCountForThisThread(int threads) {
+  torch::set_num_threads(std::max(1, threads));
+}
+
 void LocalizationModel::setThreadCount(int threads) {
+  configuredThreads = std::max(1, threads);
   torch::set_num_threads(std::max(1, threads));
   using SetThreads = void (*)(int);
   if (auto* openblas =

@@ -15,6 +15,8 @@
 namespace heardmap {
 
 class EzvslNet;
+// The visual network's output for one frame (opaque; defined in LocalizationModel.cpp).
+struct VisualFeatures;
 
 // What loadWeights did.
 struct LoadReport {
@@ -60,6 +62,17 @@ class LocalizationModel {
   Heatmap localize(const RgbImage& frame, const std::vector<float>& audioWindow,
                    InferenceTiming* timing = nullptr);
 
+  // The two halves of localize(), so that views whose models share a visual network (same
+  // visualFingerprint()) run it once per frame. localizeWith throws std::invalid_argument for
+  // features of a different visual network. Both only read the model: several threads may run
+  // them on one model at once (InferenceWorker's lanes do).
+  std::shared_ptr<const VisualFeatures> encodeVisual(const RgbImage& frame);
+  Heatmap localizeWith(const VisualFeatures& features, const std::vector<float>& audioWindow,
+                       InferenceTiming* timing = nullptr);
+  // Hash of the visual weights (imgnet.*, img_proj.*) and the contract, computed on first use
+  // after the weights were loaded. Equal fingerprints = interchangeable visual features.
+  uint64_t visualFingerprint() const;
+
   const CheckpointInfo& info() const;
   CheckpointInfo& info();
   const PreprocessingContract& contract() const { return info().contract; }
@@ -70,6 +83,11 @@ class LocalizationModel {
 
   // Intra-op threads for torch (and 1 OpenBLAS thread to avoid oversubscription).
   static void setThreadCount(int threads);
+  // The count last given to setThreadCount (torch's default if never called).
+  static int threadCount();
+  // Intra-op threads for torch calls made from the calling thread (OpenMP keeps the count per
+  // thread); used by InferenceWorker's parallel lanes.
+  static void setThreadCountForThisThread(int threads);
 
  private:
   friend EzvslNet& networkOf(LocalizationModel& model);  // training access (EzvslNet.h)

@@ -255,15 +255,15 @@ class TestModels : public QObject {
   void workerIsLatestWins() {
     InferenceWorker worker;
     std::shared_ptr<LocalizationModel> model = compactModel(1);
-    worker.setModel(model);
+    const uint64_t generation = worker.setModels({model});
     const std::vector<float> audio = testAudio(model->contract());
     for (int i = 0; i < 20; ++i) {
-      worker.submit({testFrame(64, 48, i * 0.04), audio});
+      worker.submit({testFrame(64, 48, i * 0.04), {audio}, generation});
     }
-    std::optional<Heatmap> last;
+    std::optional<InferenceResult> last;
     QVERIFY(heardmap::test::waitUntil(
         [&] {
-          std::optional<Heatmap> result = worker.takeResult();
+          std::optional<InferenceResult> result = worker.takeResult();
           if (result) {
             last = result;
           }
@@ -272,7 +272,51 @@ class TestModels : public QObject {
         10000));
     QCOMPARE(last->timeSeconds, 19 * 0.04);
     QVERIFY(worker.droppedRequests() > 0);
-    QVERIFY(worker.lastError().empty());
+    QVERIFY(last->errors.at(0).empty());
+    QCOMPARE(last->heatmaps.at(0).timeSeconds, 19 * 0.04);
+  }
+
+  // Views whose models share the visual network run it once per frame, and get the same maps as
+  // separate localize() calls. Results of a replaced model set are never delivered.
+  void workerSharesVisualNetwork() {
+    std::shared_ptr<LocalizationModel> a = compactModel(1);
+    std::shared_ptr<LocalizationModel> sameWeights = compactModel(1);  // a second copy
+    std::shared_ptr<LocalizationModel> other = compactModel(2);
+    QCOMPARE(a->visualFingerprint(), sameWeights->visualFingerprint());
+    QVERIFY(a->visualFingerprint() != other->visualFingerprint());
+
+    const RgbImage frame = testFrame(96, 64, 1.0);
+    const std::vector<float> audio = testAudio(a->contract());
+    std::vector<float> quiet(audio.size(), 0.0f);
+    InferenceWorker worker;
+    const uint64_t generation = worker.setModels({a, sameWeights, a, other});
+    QCOMPARE(worker.distinctVisualNetworks(), 2);
+    worker.submit({frame, {audio, audio, quiet, audio}, generation});
+    std::optional<InferenceResult> result;
+    QVERIFY(heardmap::test::waitUntil([&] { return (result = worker.takeResult()).has_value(); },
+                                      10000));
+    QCOMPARE(result->visualPasses, 2);
+    QCOMPARE(result->heatmaps.size(), size_t{4});
+    QCOMPARE(result->heatmaps[0].scores, a->localize(frame, audio).scores);
+    QCOMPARE(result->heatmaps[1].scores, result->heatmaps[0].scores);
+    QCOMPARE(result->heatmaps[2].scores, a->localize(frame, quiet).scores);
+    QCOMPARE(result->heatmaps[3].scores, other->localize(frame, audio).scores);
+
+    // Features of another visual network are refused.
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             other->localizeWith(*a->encodeVisual(frame), audio));
+    // A wrong-length window fails that view only, with a message.
+    worker.submit({frame, {audio, std::vector<float>(10), audio, audio}, generation});
+    QVERIFY(heardmap::test::waitUntil([&] { return (result = worker.takeResult()).has_value(); },
+                                      10000));
+    QVERIFY(result->errors[1].find("samples") != std::string::npos);
+    QVERIFY(!result->heatmaps[0].empty() && result->heatmaps[1].empty());
+
+    // A request made for the previous model set is dropped.
+    worker.submit({frame, {audio}, generation});
+    worker.setModels({other});
+    QTest::qWait(300);
+    QVERIFY(!worker.takeResult().has_value());
   }
 };
 

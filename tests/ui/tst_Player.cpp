@@ -94,13 +94,13 @@ class TestPlayer : public QObject {
         !heatmaps.isEmpty() && std::fabs(player->currentFrame().timeSeconds - 1.2) < 1e-6, 30000);
     QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= 1, 30000);
     QTest::qWait(300);
-    const auto centred = heatmaps.last().first().value<DisplayHeatmap>();
+    const auto centred = heatmaps.last().at(1).value<DisplayHeatmap>();
     auto* placement = window.findChild<QComboBox*>("placement");
     QCOMPARE(placement->currentData().toInt(), int(WindowPlacement::Centred));
     heatmaps.clear();
     placement->setCurrentIndex(placement->findData(int(WindowPlacement::Causal)));
     QTRY_VERIFY_WITH_TIMEOUT(!heatmaps.isEmpty(), 30000);
-    const auto causal = heatmaps.last().first().value<DisplayHeatmap>();
+    const auto causal = heatmaps.last().at(1).value<DisplayHeatmap>();
     QVERIFY(causal.scores != centred.scores);
   }
 

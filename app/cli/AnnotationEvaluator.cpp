@@ -1,0 +1,104 @@
+#include "AnnotationEvaluator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "app/media/AudioTrack.h"
+#include "app/media/VideoDecoder.h"
+#include "core/AudioWindow.h"
+#include "core/eval/BenchmarkAccumulator.h"
+#include "core/eval/GroundTruth.h"
+#include "core/ml/LocalizationModel.h"
+
+namespace heardmap {
+
+std::vector<double> annotationSampleTimes(const FailureAnnotation& annotation,
+                                          double clipDurationSeconds) {
+  std::vector<double> times;
+  if (annotation.keyframes.empty()) {
+    return times;
+  }
+  for (const BoxKeyframe& k : annotation.keyframes) {
+    times.push_back(k.timeSeconds);
+  }
+  for (double t = annotation.startSeconds; t <= annotation.endSeconds + 1e-9;
+       t += kAnnotationSampleSeconds) {
+    times.push_back(t);
+  }
+  for (double& t : times) {
+    t = std::clamp(t, 0.0, std::max(0.0, clipDurationSeconds));
+  }
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end(),
+                          [](double a, double b) { return std::abs(a - b) < 1e-3; }),
+              times.end());
+  return times;
+}
+
+std::vector<AnnotationEvalResult> evaluateAnnotations(
+    const AnnotationDocument& document, const std::vector<AnnotationEvalModel>& models,
+    WindowPlacement placement, const std::function<void(int, int)>& progress,
+    const std::atomic<bool>* cancel) {
+  std::vector<std::unique_ptr<LocalizationModel>> loaded;
+  for (const AnnotationEvalModel& m : models) {
+    loaded.push_back(LocalizationModel::open(m.checkpoint));
+  }
+  VideoDecoder decoder(document.clipPath);
+  const double duration = decoder.info().durationSeconds;
+  const AudioTrack track = decodeAudio(document.clipPath, 48000, duration);
+  std::vector<std::pair<double, NormalizedBox>> samples;
+  for (const FailureAnnotation& a : document.items()) {
+    for (double t : annotationSampleTimes(a, duration)) {
+      samples.emplace_back(t, *a.boxAt(t));
+    }
+  }
+  std::sort(samples.begin(), samples.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::vector<double>> ious(models.size());
+  int done = 0;
+  // The model audio per contract rate, resampled once.
+  std::vector<std::vector<float>> audioPerModel;
+  for (const auto& model : loaded) {
+    audioPerModel.push_back(resampleMono(track.samples, 48000, model->contract().sampleRateHz));
+  }
+  for (const auto& [t, box] : samples) {
+    if (cancel != nullptr && cancel->load()) {
+      break;
+    }
+    decoder.seek(t);
+    const std::optional<RgbImage> frame = decoder.nextFrame();
+    if (!frame) {
+      continue;
+    }
+    const std::vector<float> truth = unionGroundTruth(
+        {boxFromNormalized(box.x0, box.y0, box.x1, box.y1, kEvalGridSize)}, kEvalGridSize);
+    for (size_t m = 0; m < loaded.size(); ++m) {
+      PreprocessingContract contract = loaded[m]->contract();
+      if (placement != WindowPlacement::Invalid) {
+        contract.placement = placement;
+      }
+      const Heatmap heatmap = loaded[m]->localize(
+          *frame, cutAudioWindow(audioPerModel[m], frame->timeSeconds, contract));
+      std::vector<float> map = upsampleAlignCorners(heatmap.scores, heatmap.width, heatmap.height,
+                                                    kEvalGridSize, kEvalGridSize);
+      minMaxNormalize(map);
+      ious[m].push_back(consensusIoU(binarize(map, PredictionRule::RelativeMedian, truth), truth));
+    }
+    ++done;
+    if (progress) {
+      progress(done, static_cast<int>(samples.size()));
+    }
+  }
+  std::vector<AnnotationEvalResult> results;
+  for (size_t m = 0; m < models.size(); ++m) {
+    AnnotationEvalResult r;
+    r.name = models[m].name;
+    r.samples = static_cast<int>(ious[m].size());
+    r.curve = successCurve(ious[m]);
+    results.push_back(r);
+  }
+  return results;
+}
+
+}  // namespace heardmap

@@ -1,0 +1,251 @@
+#include "AnnotationDocument.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "../AtomicFile.h"
+
+namespace heardmap {
+namespace {
+
+std::string csvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) {
+    return text;
+  }
+  std::string out = "\"";
+  for (char c : text) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  return out + "\"";
+}
+
+std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.4f", v);
+  return buffer;
+}
+
+}  // namespace
+
+int AnnotationDocument::add(FailureAnnotation annotation) {
+  annotation.id = nextId_++;
+  items_.push_back(std::move(annotation));
+  return items_.back().id;
+}
+
+FailureAnnotation* AnnotationDocument::find(int id) {
+  for (FailureAnnotation& a : items_) {
+    if (a.id == id) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+const FailureAnnotation* AnnotationDocument::find(int id) const {
+  return const_cast<AnnotationDocument*>(this)->find(id);
+}
+
+bool AnnotationDocument::remove(int id) {
+  for (auto it = items_.begin(); it != items_.end(); ++it) {
+    if (it->id == id) {
+      items_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<const FailureAnnotation*> AnnotationDocument::at(double timeSeconds) const {
+  std::vector<const FailureAnnotation*> out;
+  for (const FailureAnnotation& a : items_) {
+    if (a.covers(timeSeconds)) {
+      out.push_back(&a);
+    }
+  }
+  return out;
+}
+
+Json AnnotationDocument::toJson() const {
+  Json json;
+  json["format"] = "heardmap-annotations";
+  json["version"] = kFormatVersion;
+  json["clip"] = clipPath;
+  json["clip_duration_s"] = clipDurationSeconds;
+  json["frame_width"] = frameWidth;
+  json["frame_height"] = frameHeight;
+  json["next_id"] = nextId_;
+  Json::Array list;
+  for (const FailureAnnotation& a : items_) {
+    list.push_back(a.toJson());
+  }
+  json["annotations"] = list;
+  return json;
+}
+
+AnnotationDocument AnnotationDocument::fromJson(const Json& json) {
+  if (json.stringOr("format", "") != "heardmap-annotations") {
+    throw JsonError("not a Heardmap annotation file (format field missing)");
+  }
+  if (json.at("version").asInt() > kFormatVersion) {
+    throw JsonError("annotation file version " + std::to_string(json.at("version").asInt()) +
+                    " is newer than this Heardmap (" + std::to_string(kFormatVersion) + ")");
+  }
+  AnnotationDocument doc;
+  doc.clipPath = json.stringOr("clip", "");
+  doc.clipDurationSeconds = json.numberOr("clip_duration_s", 0.0);
+  doc.frameWidth = static_cast<int>(json.numberOr("frame_width", 0.0));
+  doc.frameHeight = static_cast<int>(json.numberOr("frame_height", 0.0));
+  int maxId = 0;
+  for (const Json& item : json.at("annotations").asArray()) {
+    doc.items_.push_back(FailureAnnotation::fromJson(item));
+    maxId = std::max(maxId, doc.items_.back().id);
+  }
+  doc.nextId_ = std::max(maxId + 1, static_cast<int>(json.numberOr("next_id", 1.0)));
+  return doc;
+}
+
+bool AnnotationDocument::operator==(const AnnotationDocument& o) const {
+  return clipPath == o.clipPath && clipDurationSeconds == o.clipDurationSeconds &&
+         frameWidth == o.frameWidth && frameHeight == o.frameHeight && items_ == o.items_;
+}
+
+std::string AnnotationDocument::sidecarPath(const std::string& clipPath) {
+  return clipPath + ".heardmap.json";
+}
+
+void AnnotationDocument::save(const std::string& path) const {
+  const std::string text = toJson().dump(2) + "\n";
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    const std::string previous = readFile(path);
+    if (previous == text) {
+      return;  // nothing changed: keep the backup one version behind
+    }
+    writeFileAtomically(backupPath(path), previous);
+  }
+  writeFileAtomically(path, text);
+}
+
+AnnotationDocument AnnotationDocument::load(const std::string& path, std::string* recoveredFrom) {
+  if (recoveredFrom != nullptr) {
+    recoveredFrom->clear();
+  }
+  try {
+    return fromJson(Json::parse(readFile(path)));
+  } catch (const std::exception& primary) {
+    const std::string backup = backupPath(path);
+    std::error_code ec;
+    if (!std::filesystem::exists(backup, ec)) {
+      throw;
+    }
+    try {
+      AnnotationDocument doc = fromJson(Json::parse(readFile(backup)));
+      if (recoveredFrom != nullptr) {
+        *recoveredFrom = backup + " (" + path + ": " + primary.what() + ")";
+      }
+      return doc;
+    } catch (const std::exception&) {
+      throw JsonError(path + ": " + primary.what() + "; the backup " + backup +
+                      " does not load either");
+    }
+  }
+}
+
+std::string AnnotationDocument::toCocoJson() const {
+  const std::string clipName = std::filesystem::path(clipPath).filename().string();
+  Json coco;
+  Json info;
+  info["description"] = "Heardmap failure annotations of " + clipName;
+  info["version"] = kFormatVersion;
+  coco["info"] = info;
+  Json::Array categories;
+  const std::vector<FailureTag> tags = allFailureTags();
+  for (size_t i = 0; i < tags.size(); ++i) {
+    Json category;
+    category["id"] = static_cast<int>(i) + 1;
+    category["name"] = failureTagName(tags[i]);
+    category["supercategory"] = "failure";
+    categories.push_back(category);
+  }
+  coco["categories"] = categories;
+  Json::Array images;
+  Json::Array annotations;
+  Json::Array segments;
+  int imageId = 0;
+  int annotationId = 0;
+  for (const FailureAnnotation& a : items_) {
+    int categoryId = 0;
+    for (size_t i = 0; i < tags.size(); ++i) {
+      if (tags[i] == a.tag) {
+        categoryId = static_cast<int>(i) + 1;
+      }
+    }
+    Json attributes;
+    attributes["note"] = a.note;
+    attributes["custom_tag"] = a.customTag;
+    attributes["method"] = a.method;
+    attributes["checkpoint"] = a.checkpoint;
+    attributes["audio_condition"] = audioConditionName(a.condition);
+    attributes["start_s"] = a.startSeconds;
+    attributes["end_s"] = a.endSeconds;
+    for (const BoxKeyframe& k : a.keyframes) {
+      Json image;
+      image["id"] = ++imageId;
+      image["file_name"] = clipName + "@" + number(k.timeSeconds) + "s";
+      image["width"] = frameWidth;
+      image["height"] = frameHeight;
+      image["time_s"] = k.timeSeconds;
+      images.push_back(image);
+      const double x = k.box.x0 * frameWidth;
+      const double y = k.box.y0 * frameHeight;
+      const double w = (k.box.x1 - k.box.x0) * frameWidth;
+      const double h = (k.box.y1 - k.box.y0) * frameHeight;
+      Json annotation;
+      annotation["id"] = ++annotationId;
+      annotation["image_id"] = imageId;
+      annotation["category_id"] = categoryId;
+      annotation["bbox"] = Json::Array{x, y, w, h};
+      annotation["area"] = w * h;
+      annotation["iscrowd"] = 0;
+      annotation["track_id"] = a.id;
+      annotation["attributes"] = attributes;
+      annotations.push_back(annotation);
+    }
+    Json segment = a.toJson();
+    segment["category_id"] = categoryId;
+    segments.push_back(segment);
+  }
+  coco["images"] = images;
+  coco["annotations"] = annotations;
+  coco["segments"] = segments;
+  coco["clip"] = clipPath;
+  return coco.dump(2) + "\n";
+}
+
+std::string AnnotationDocument::toCsv() const {
+  std::ostringstream out;
+  out << "id,clip,start_s,end_s,tag,note,method,checkpoint,audio_condition,keyframes\n";
+  for (const FailureAnnotation& a : items_) {
+    std::string boxes;
+    for (const BoxKeyframe& k : a.keyframes) {
+      if (!boxes.empty()) {
+        boxes += "|";
+      }
+      boxes += number(k.timeSeconds) + ":" + number(k.box.x0) + " " + number(k.box.y0) + " " +
+               number(k.box.x1) + " " + number(k.box.y1);
+    }
+    out << a.id << ',' << csvField(clipPath) << ',' << number(a.startSeconds) << ','
+        << number(a.endSeconds) << ',' << csvField(a.tagText()) << ',' << csvField(a.note) << ','
+        << csvField(a.method) << ',' << csvField(a.checkpoint) << ','
+        << audioConditionName(a.condition) << ',' << csvField(boxes) << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace heardmap

@@ -1,0 +1,59 @@
+// The failure annotations of one clip, saved as native JSON next to the clip
+// ("<clip>.heardmap.json", the previous version kept as "<clip>.heardmap.json.bak"), and exported
+// as COCO-style JSON or CSV.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "FailureAnnotation.h"
+
+namespace heardmap {
+
+class AnnotationDocument {
+ public:
+  // Format version written to the native file.
+  static constexpr int kFormatVersion = 1;
+
+  std::string clipPath;
+  double clipDurationSeconds = 0.0;
+  int frameWidth = 0;  // pixels, for COCO boxes
+  int frameHeight = 0;
+
+  const std::vector<FailureAnnotation>& items() const { return items_; }
+  bool empty() const { return items_.empty(); }
+  // Adds a copy with a fresh id (returned).
+  int add(FailureAnnotation annotation);
+  // nullptr if there is no such id.
+  FailureAnnotation* find(int id);
+  const FailureAnnotation* find(int id) const;
+  bool remove(int id);
+  // Annotations whose range contains timeSeconds.
+  std::vector<const FailureAnnotation*> at(double timeSeconds) const;
+
+  Json toJson() const;
+  static AnnotationDocument fromJson(const Json& json);  // throws JsonError
+  bool operator==(const AnnotationDocument& o) const;
+
+  // "<clip>.heardmap.json"
+  static std::string sidecarPath(const std::string& clipPath);
+  static std::string backupPath(const std::string& path) { return path + ".bak"; }
+  // Writes atomically; the file it replaces becomes the backup first. Throws FileError.
+  void save(const std::string& path) const;
+  // Reads path; if it is unreadable or corrupt and a backup exists, reads the backup and says so
+  // in *recoveredFrom (else leaves it empty). Throws FileError / JsonError when neither loads.
+  static AnnotationDocument load(const std::string& path, std::string* recoveredFrom = nullptr);
+
+  // COCO-style: one image per box keyframe (file_name "<clip>@<t>s"), one annotation per keyframe
+  // (bbox [x, y, w, h] in pixels, category = tag, attributes = note, time range, method,
+  // checkpoint, audio condition, track_id = annotation id), and "segments" with every record.
+  std::string toCocoJson() const;
+  // One row per annotation (RFC 4180 quoting); boxes as "t:x0 y0 x1 y1|..." in [0, 1].
+  std::string toCsv() const;
+
+ private:
+  std::vector<FailureAnnotation> items_;
+  int nextId_ = 1;
+};
+
+}  // namespace heardmap

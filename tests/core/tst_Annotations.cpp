@@ -1,0 +1,199 @@
+// Failure annotations (keyframe interpolation, native JSON with backup recovery, COCO / CSV
+// export) and the negative-audio probes, checked against values worked out by hand.
+#include <QtTest>
+#include <cmath>
+
+#include "core/AtomicFile.h"
+#include "core/AudioCondition.h"
+#include "core/annotate/AnnotationDocument.h"
+
+using namespace heardmap;
+
+class TestAnnotations : public QObject {
+  Q_OBJECT
+
+  static FailureAnnotation sample() {
+    FailureAnnotation a;
+    a.startSeconds = 1.0;
+    a.endSeconds = 3.0;
+    a.tag = FailureTag::WrongObject;
+    a.note = "dog barks, \"cat\" lit up, twice";
+    a.method = "ezvsl compact";
+    a.checkpoint = "/models/ezvsl.safetensors";
+    a.condition = AudioCondition::WhiteNoise;
+    a.setKeyframe(2.0, {0.6, 0.6, 1.0, 1.0});
+    a.setKeyframe(1.0, {0.0, 0.0, 0.4, 0.2});
+    return a;
+  }
+
+ private Q_SLOTS:
+  void boxesInterpolateBetweenKeyframes() {
+    const FailureAnnotation a = sample();
+    QCOMPARE(a.keyframes.size(), size_t{2});
+    QCOMPARE(a.keyframes.front().timeSeconds, 1.0);  // kept sorted
+    // Halfway: (0 + 0.6) / 2 = 0.3, (0 + 0.6) / 2 = 0.3, (0.4 + 1) / 2 = 0.7, (0.2 + 1) / 2 = 0.6.
+    const NormalizedBox mid = *a.boxAt(1.5);
+    QVERIFY(std::abs(mid.x0 - 0.3) < 1e-12 && std::abs(mid.y0 - 0.3) < 1e-12);
+    QVERIFY(std::abs(mid.x1 - 0.7) < 1e-12 && std::abs(mid.y1 - 0.6) < 1e-12);
+    // A quarter of the way: x1 = 0.4 + 0.25 * 0.6 = 0.55.
+    QVERIFY(std::abs(a.boxAt(1.25)->x1 - 0.55) < 1e-12);
+    // Held before the first and after the last keyframe.
+    QVERIFY(*a.boxAt(0.2) == a.keyframes.front().box);
+    QVERIFY(*a.boxAt(2.9) == a.keyframes.back().box);
+    QVERIFY(!FailureAnnotation{}.boxAt(1.0).has_value());
+
+    // A keyframe within 1/60 s replaces the old one; corners are sorted and clipped.
+    FailureAnnotation b = sample();
+    b.setKeyframe(2.01, {1.2, 0.9, 0.5, -0.1});
+    QCOMPARE(b.keyframes.size(), size_t{2});
+    QVERIFY((b.keyframes.back().box == NormalizedBox{0.5, 0.0, 1.0, 0.9}));
+    QVERIFY(b.removeKeyframe(1.005));
+    QVERIFY(!b.removeKeyframe(1.5));
+    QCOMPARE(b.keyframes.size(), size_t{1});
+  }
+
+  void documentRoundTripsAndKeepsIds() {
+    AnnotationDocument doc;
+    doc.clipPath = "/clips/dog.mp4";
+    doc.clipDurationSeconds = 12.5;
+    doc.frameWidth = 640;
+    doc.frameHeight = 360;
+    QCOMPARE(doc.add(sample()), 1);
+    FailureAnnotation custom = sample();
+    custom.tag = FailureTag::Custom;
+    custom.customTag = "echo";
+    custom.keyframes.clear();
+    QCOMPARE(doc.add(custom), 2);
+    QVERIFY(doc.remove(1));
+    QCOMPARE(doc.add(sample()), 3);  // ids are never reused
+    const AnnotationDocument back = AnnotationDocument::fromJson(Json::parse(doc.toJson().dump()));
+    QVERIFY(back == doc);
+    QCOMPARE(back.find(2)->tagText(), std::string("echo"));
+    AnnotationDocument again = back;
+    QCOMPARE(again.add(sample()), 4);
+    QCOMPARE(doc.at(2.5).size(), size_t{2});
+    QCOMPARE(doc.at(3.5).size(), size_t{0});
+
+    Json bad = doc.toJson();
+    bad["annotations"].asArray()[0]["tag"] = "shrug";
+    QVERIFY_THROWS_EXCEPTION(JsonError, AnnotationDocument::fromJson(bad));
+    Json future = doc.toJson();
+    future["version"] = 99;
+    QVERIFY_THROWS_EXCEPTION(JsonError, AnnotationDocument::fromJson(future));
+  }
+
+  void saveKeepsABackupAndRecoversFromIt() {
+    QTemporaryDir dir;
+    const std::string path =
+        AnnotationDocument::sidecarPath(dir.filePath("clip.mp4").toStdString());
+    QCOMPARE(path, dir.filePath("clip.mp4.heardmap.json").toStdString());
+    AnnotationDocument doc;
+    doc.clipPath = dir.filePath("clip.mp4").toStdString();
+    doc.add(sample());
+    doc.save(path);
+    QVERIFY(!QFile::exists(QString::fromStdString(AnnotationDocument::backupPath(path))));
+    const AnnotationDocument first = doc;
+    doc.add(sample());
+    doc.save(path);
+    // The backup holds the previous version; the file the new one.
+    QVERIFY(AnnotationDocument::load(AnnotationDocument::backupPath(path)) == first);
+    QVERIFY(AnnotationDocument::load(path) == doc);
+
+    // A damaged file (cut in half) falls back to the backup and says so.
+    const std::string text = readFile(path);
+    writeFileAtomically(path, text.substr(0, text.size() / 2));
+    std::string recovered;
+    QVERIFY(AnnotationDocument::load(path, &recovered) == first);
+    QVERIFY(recovered.find(".bak") != std::string::npos);
+    // Both damaged: a clear error.
+    writeFileAtomically(AnnotationDocument::backupPath(path), "{");
+    try {
+      AnnotationDocument::load(path);
+      QFAIL("loaded two damaged files");
+    } catch (const JsonError& e) {
+      QVERIFY(std::string(e.what()).find("backup") != std::string::npos);
+    }
+  }
+
+  void exportsCocoAndCsv() {
+    AnnotationDocument doc;
+    doc.clipPath = "/clips/dog.mp4";
+    doc.frameWidth = 640;
+    doc.frameHeight = 360;
+    doc.add(sample());
+    FailureAnnotation noBoxes;
+    noBoxes.startSeconds = 4.0;
+    noBoxes.endSeconds = 5.0;
+    noBoxes.tag = FailureTag::SilenceHallucination;
+    noBoxes.condition = AudioCondition::Silence;
+    doc.add(noBoxes);
+
+    const Json coco = Json::parse(doc.toCocoJson());
+    QCOMPARE(coco.at("images").asArray().size(), size_t{2});  // one per keyframe
+    QCOMPARE(coco.at("categories").asArray().size(), allFailureTags().size());
+    const Json::Array& annotations = coco.at("annotations").asArray();
+    QCOMPARE(annotations.size(), size_t{2});
+    // Keyframe 2: (0.6, 0.6)-(1, 1) of 640x360 = x 384, y 216, w 256, h 144.
+    const Json::Array& bbox = annotations[1].at("bbox").asArray();
+    QCOMPARE(bbox[0].asNumber(), 384.0);
+    QCOMPARE(bbox[1].asNumber(), 216.0);
+    QCOMPARE(bbox[2].asNumber(), 256.0);
+    QCOMPARE(bbox[3].asNumber(), 144.0);
+    QCOMPARE(annotations[1].at("area").asNumber(), 256.0 * 144.0);
+    QCOMPARE(annotations[1].at("category_id").asInt(), int64_t{3});  // wrong-object
+    QCOMPARE(annotations[1].at("track_id").asInt(), int64_t{1});
+    QCOMPARE(annotations[1].at("attributes").at("audio_condition").asString(),
+             std::string("white-noise"));
+    QCOMPARE(coco.at("images").asArray()[1].at("file_name").asString(),
+             std::string("dog.mp4@2.0000s"));
+    QCOMPARE(coco.at("segments").asArray().size(), size_t{2});  // boxless records too
+
+    const std::string csv = doc.toCsv();
+    const QStringList lines = QString::fromStdString(csv).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QString("id,clip,start_s,end_s,tag,note,method,checkpoint,audio_condition,"
+                               "keyframes"));
+    // Quotes are doubled and the field quoted because it holds a comma.
+    QVERIFY(lines[1].contains("\"dog barks, \"\"cat\"\" lit up, twice\""));
+    QVERIFY(
+        lines[1].contains("1.0000:0.0000 0.0000 0.4000 0.2000|2.0000:0.6000 0.6000 1.0000 "
+                          "1.0000"));
+    QVERIFY(
+        lines[2].startsWith("2,/clips/dog.mp4,4.0000,5.0000,silence hallucination,,,,silence,"));
+  }
+
+  void probesReplaceTheAudio() {
+    std::vector<float> real(48000);
+    std::vector<float> other(48000);
+    for (size_t i = 0; i < real.size(); ++i) {
+      real[i] = std::sin(0.01f * static_cast<float>(i));
+      other[i] = 0.25f;
+    }
+    QCOMPARE(applyAudioCondition(AudioCondition::Real, real, {}, 1), real);
+    const std::vector<float> silence = applyAudioCondition(AudioCondition::Silence, real, {}, 1);
+    QVERIFY(std::all_of(silence.begin(), silence.end(), [](float v) { return v == 0.0f; }));
+    QCOMPARE(applyAudioCondition(AudioCondition::OffScreen, real, other, 1), other);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             applyAudioCondition(AudioCondition::OffScreen, real, {}, 1));
+    const auto rms = [](const std::vector<float>& v) {
+      double s = 0.0;
+      for (float x : v) {
+        s += static_cast<double>(x) * x;
+      }
+      return std::sqrt(s / static_cast<double>(v.size()));
+    };
+    const std::vector<float> noise = applyAudioCondition(AudioCondition::WhiteNoise, real, {}, 7);
+    QVERIFY(std::abs(rms(noise) - kWhiteNoiseRms) < 0.002);  // 48,000 draws: ~0.3 % error
+    QCOMPARE(applyAudioCondition(AudioCondition::WhiteNoise, real, {}, 7), noise);  // seeded
+    QVERIFY(applyAudioCondition(AudioCondition::WhiteNoise, real, {}, 8) != noise);
+    const std::vector<float> muted = applyAudioCondition(AudioCondition::MutedMic, real, {}, 7);
+    QVERIFY(std::abs(rms(muted) - kMutedMicRms) < 0.00002);
+    for (AudioCondition c : allAudioConditions()) {
+      QCOMPARE(audioConditionFromName(audioConditionName(c)), c);
+    }
+    QCOMPARE(audioConditionFromName("loud"), AudioCondition::Invalid);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestAnnotations)
+#include "tst_Annotations.moc"

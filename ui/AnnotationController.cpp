@@ -1,0 +1,209 @@
+#include "AnnotationController.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QUndoCommand>
+#include <utility>
+
+#include "core/AtomicFile.h"
+
+namespace heardmap {
+
+// One undoable edit: the whole document before and after (documents are small).
+class AnnotationEdit : public QUndoCommand {
+ public:
+  AnnotationEdit(AnnotationController* owner, AnnotationDocument before, AnnotationDocument after,
+                 const QString& text)
+      : QUndoCommand(text), owner_(owner), before_(std::move(before)), after_(std::move(after)) {}
+  void undo() override { owner_->setDocument(before_); }
+  void redo() override { owner_->setDocument(after_); }
+
+ private:
+  AnnotationController* owner_;
+  AnnotationDocument before_;
+  AnnotationDocument after_;
+};
+
+AnnotationController::AnnotationController(QObject* parent) : QObject(parent) {}
+
+void AnnotationController::openClip(const QString& clipPath, double durationSeconds, int width,
+                                    int height) {
+  undo_.clear();
+  pendingStart_ = -1.0;
+  selected_ = 0;
+  const QString sidecar =
+      QString::fromStdString(AnnotationDocument::sidecarPath(clipPath.toStdString()));
+  const QFileInfo dir(QFileInfo(clipPath).absolutePath());
+  if (dir.isWritable()) {
+    savePath_ = sidecar;
+  } else {
+    // Read-only media folder: keep the annotations in the app's data folder, one file per clip.
+    const QString folder =
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/annotations";
+    QDir().mkpath(folder);
+    const QByteArray hash =
+        QCryptographicHash::hash(QFileInfo(clipPath).absoluteFilePath().toUtf8(),
+                                 QCryptographicHash::Sha1)
+            .toHex()
+            .left(12);
+    savePath_ = folder + "/" + QFileInfo(clipPath).fileName() + "-" + hash + ".heardmap.json";
+    Q_EMIT message(
+        tr("The clip's folder is read-only: annotations are saved in %1").arg(savePath_));
+  }
+  document_ = AnnotationDocument{};
+  const std::string path = savePath_.toStdString();
+  if (QFileInfo::exists(savePath_) ||
+      QFileInfo::exists(QString::fromStdString(AnnotationDocument::backupPath(path)))) {
+    try {
+      std::string recovered;
+      document_ = AnnotationDocument::load(path, &recovered);
+      if (!recovered.empty()) {
+        Q_EMIT message(tr("Annotation file damaged; recovered from %1")
+                           .arg(QString::fromStdString(recovered)));
+      }
+    } catch (const std::exception& e) {
+      // Keep the damaged file for the user; start empty and save beside it.
+      const QString aside = savePath_ + ".damaged";
+      QFile::remove(aside);
+      QFile::rename(savePath_, aside);
+      Q_EMIT message(tr("Cannot read %1 (%2); it was kept as %3")
+                         .arg(savePath_, QString::fromStdString(e.what()), aside));
+      document_ = AnnotationDocument{};
+    }
+  }
+  document_.clipPath = clipPath.toStdString();
+  document_.clipDurationSeconds = durationSeconds;
+  document_.frameWidth = width;
+  document_.frameHeight = height;
+  Q_EMIT pendingStartChanged(pendingStart_);
+  Q_EMIT selectionChanged(selected_);
+  Q_EMIT changed();
+}
+
+void AnnotationController::setDocument(const AnnotationDocument& document) {
+  document_ = document;
+  if (document_.find(selected_) == nullptr) {
+    selected_ = document_.empty() ? 0 : document_.items().back().id;
+    Q_EMIT selectionChanged(selected_);
+  }
+  save();
+  Q_EMIT changed();
+}
+
+void AnnotationController::apply(const AnnotationDocument& before, const AnnotationDocument& after,
+                                 const QString& what) {
+  undo_.push(new AnnotationEdit(this, before, after, what));  // push() runs redo()
+}
+
+void AnnotationController::save() {
+  if (savePath_.isEmpty()) {
+    return;
+  }
+  try {
+    document_.save(savePath_.toStdString());
+    Q_EMIT saved(savePath_);
+  } catch (const FileError& e) {
+    Q_EMIT message(tr("Annotations NOT saved: %1 (they stay in memory; fix the problem or export)")
+                       .arg(QString::fromStdString(e.what())));
+  }
+}
+
+void AnnotationController::markStart(double seconds) {
+  pendingStart_ = std::max(0.0, seconds);
+  Q_EMIT pendingStartChanged(pendingStart_);
+  Q_EMIT message(tr("Failure range starts at %1 s; press the end key to close it")
+                     .arg(pendingStart_, 0, 'f', 2));
+}
+
+int AnnotationController::markEnd(double seconds, const AnnotationContext& context) {
+  if (pendingStart_ < 0.0) {
+    Q_EMIT message(tr("Mark the start of the failure first"));
+    return 0;
+  }
+  FailureAnnotation annotation;
+  annotation.startSeconds = std::min(pendingStart_, seconds);
+  annotation.endSeconds = std::max(pendingStart_, seconds);
+  annotation.method = context.method;
+  annotation.checkpoint = context.checkpoint;
+  annotation.condition = context.condition;
+  annotation.tag =
+      context.condition == AudioCondition::Silence || context.condition == AudioCondition::MutedMic
+          ? FailureTag::SilenceHallucination
+      : context.condition == AudioCondition::OffScreen ? FailureTag::OffScreenConfusion
+                                                       : FailureTag::FalsePositive;
+  AnnotationDocument after = document_;
+  const int id = after.add(annotation);
+  pendingStart_ = -1.0;
+  Q_EMIT pendingStartChanged(pendingStart_);
+  apply(document_, after, tr("mark failure"));
+  select(id);
+  return id;
+}
+
+void AnnotationController::select(int id) {
+  if (id != 0 && document_.find(id) == nullptr) {
+    return;
+  }
+  selected_ = id;
+  Q_EMIT selectionChanged(id);
+}
+
+bool AnnotationController::setBox(double seconds, const NormalizedBox& box) {
+  if (document_.find(selected_) == nullptr) {
+    Q_EMIT message(
+        tr("Select a failure (or mark one with the start / end keys) before drawing a "
+           "box"));
+    return false;
+  }
+  AnnotationDocument after = document_;
+  FailureAnnotation* target = after.find(selected_);
+  target->setKeyframe(seconds, box);
+  // A box outside the range widens the range: the box is evidence of the failure at that time.
+  target->startSeconds = std::min(target->startSeconds, seconds);
+  target->endSeconds = std::max(target->endSeconds, seconds);
+  apply(document_, after, tr("draw box"));
+  return true;
+}
+
+void AnnotationController::setTag(int id, FailureTag tag, const QString& customTag) {
+  const FailureAnnotation* current = document_.find(id);
+  if (current == nullptr ||
+      (current->tag == tag && current->customTag == customTag.toStdString())) {
+    return;
+  }
+  AnnotationDocument after = document_;
+  after.find(id)->tag = tag;
+  after.find(id)->customTag = customTag.toStdString();
+  apply(document_, after, tr("set tag"));
+}
+
+void AnnotationController::setNote(int id, const QString& note) {
+  const FailureAnnotation* current = document_.find(id);
+  if (current == nullptr || current->note == note.toStdString()) {
+    return;
+  }
+  AnnotationDocument after = document_;
+  after.find(id)->note = note.toStdString();
+  apply(document_, after, tr("edit note"));
+}
+
+void AnnotationController::remove(int id) {
+  if (document_.find(id) == nullptr) {
+    return;
+  }
+  AnnotationDocument after = document_;
+  after.remove(id);
+  apply(document_, after, tr("delete failure"));
+}
+
+void AnnotationController::exportCoco(const QString& path) const {
+  writeFileAtomically(path.toStdString(), document_.toCocoJson());
+}
+
+void AnnotationController::exportCsv(const QString& path) const {
+  writeFileAtomically(path.toStdString(), document_.toCsv());
+}
+
+}  // namespace heardmap

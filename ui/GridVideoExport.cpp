@@ -1,0 +1,180 @@
+#include "GridVideoExport.h"
+
+#include <QImage>
+#include <QPainter>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "ViewGrid.h"
+#include "app/media/AudioTrack.h"
+#include "app/media/MediaError.h"
+#include "app/media/VideoDecoder.h"
+#include "app/media/VideoEncoder.h"
+#include "core/AudioWindow.h"
+#include "core/HeatmapCompositor.h"
+#include "core/HeatmapProcessor.h"
+#include "core/ml/LocalizationModel.h"
+
+namespace heardmap {
+namespace {
+
+// Rate of the exported audio track.
+constexpr int kExportAudioRateHz = 48000;
+
+QImage toQImage(const RgbImage& image) {
+  return QImage(image.pixels.data(), image.width, image.height, image.width * 3,
+                QImage::Format_RGB888)
+      .copy();
+}
+
+}  // namespace
+
+GridExportSummary exportGridVideo(const GridExportOptions& options,
+                                  const std::function<void(int, int)>& progress,
+                                  const std::atomic<bool>* cancel) {
+  if (options.views.empty()) {
+    throw MediaError("export: no views");
+  }
+  if (!(options.endSeconds > options.startSeconds)) {
+    throw MediaError("export: the range is empty (end must be after start)");
+  }
+  VideoDecoder decoder(options.clipPath);
+  const MediaInfo info = decoder.info();
+  const double end = std::min(options.endSeconds, info.durationSeconds);
+  const AudioTrack track = decodeAudio(options.clipPath, kExportAudioRateHz, info.durationSeconds);
+  AudioTrack offScreen;
+  bool needOffScreen = false;
+  for (const GridExportView& v : options.views) {
+    needOffScreen = needOffScreen || v.condition == AudioCondition::OffScreen;
+  }
+  if (needOffScreen) {
+    if (options.offScreenClipPath.empty()) {
+      throw MediaError("export: an off-screen view needs an off-screen clip");
+    }
+    offScreen = decodeAudio(options.offScreenClipPath, kExportAudioRateHz);
+  }
+
+  struct ViewState {
+    std::unique_ptr<LocalizationModel> model;
+    PreprocessingContract contract;
+    std::vector<float> audio;
+    std::vector<float> offAudio;
+    HeatmapProcessor processor;
+    HeatmapCompositor compositor;
+  };
+  std::vector<ViewState> views(options.views.size());
+  for (size_t i = 0; i < views.size(); ++i) {
+    views[i].model = LocalizationModel::open(options.views[i].checkpoint);
+    views[i].contract = views[i].model->contract();
+    if (options.placement != WindowPlacement::Invalid) {
+      views[i].contract.placement = options.placement;
+    }
+    views[i].audio =
+        resampleMono(track.samples, kExportAudioRateHz, views[i].contract.sampleRateHz);
+    if (needOffScreen) {
+      views[i].offAudio =
+          resampleMono(offScreen.samples, kExportAudioRateHz, views[i].contract.sampleRateHz);
+    }
+    views[i].processor.setSettings(options.views[i].overlay);
+    views[i].compositor.setSettings(options.views[i].overlay);
+  }
+
+  const QSize shape = ViewGrid::gridShape(static_cast<int>(views.size()));
+  const int tileW = std::max(64, options.tileWidth) & ~1;
+  const int tileH = std::max(36, static_cast<int>(std::lround(static_cast<double>(tileW) *
+                                                              info.height / info.width))) &
+                    ~1;
+  GridExportSummary summary;
+  summary.width = tileW * shape.width();
+  summary.height = tileH * shape.height();
+  VideoEncoder encoder(options.outputPath, summary.width, summary.height, info.frameRate,
+                       kExportAudioRateHz);
+  const int expected =
+      std::max(1, static_cast<int>(std::lround((end - options.startSeconds) * info.frameRate)));
+  const size_t audioStart =
+      static_cast<size_t>(std::llround(options.startSeconds * kExportAudioRateHz));
+  size_t audioWritten = audioStart;
+
+  decoder.seek(options.startSeconds);
+  while (std::optional<RgbImage> frame = decoder.nextFrame()) {
+    if (frame->timeSeconds >= end - 1e-6) {
+      break;
+    }
+    if (cancel != nullptr && cancel->load()) {
+      summary.cancelled = true;
+      return summary;  // the encoder's destructor removes its temporary file
+    }
+    QImage grid(summary.width, summary.height, QImage::Format_RGB888);
+    grid.fill(Qt::black);
+    QPainter painter(&grid);
+    QFont font = painter.font();
+    font.setPixelSize(std::max(11, tileH / 22));
+    painter.setFont(font);
+    std::map<uint64_t, std::shared_ptr<const VisualFeatures>> visualCache;
+    const uint64_t seed = static_cast<uint64_t>(std::llround(frame->timeSeconds * 1000.0));
+    for (size_t i = 0; i < views.size(); ++i) {
+      ViewState& v = views[i];
+      const std::vector<float> real = cutAudioWindow(v.audio, frame->timeSeconds, v.contract);
+      std::vector<float> other;
+      if (options.views[i].condition == AudioCondition::OffScreen) {
+        other = cutAudioWindow(v.offAudio, frame->timeSeconds, v.contract);
+      }
+      const std::vector<float> window =
+          applyAudioCondition(options.views[i].condition, real, other, seed + i);
+      const uint64_t fingerprint = v.model->visualFingerprint();
+      auto cached = visualCache.find(fingerprint);
+      if (cached == visualCache.end()) {
+        cached = visualCache.emplace(fingerprint, v.model->encodeVisual(*frame)).first;
+      }
+      const Heatmap heatmap = v.model->localizeWith(*cached->second, window);
+      const DisplayHeatmap display = v.processor.process(heatmap);
+      const QImage tile =
+          toQImage(v.compositor.compose(*frame, display))
+              .scaled(tileW, tileH, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+      const int x = static_cast<int>(i % static_cast<size_t>(shape.width())) * tileW;
+      const int y = static_cast<int>(i / static_cast<size_t>(shape.width())) * tileH;
+      painter.drawImage(x, y, tile);
+      const QString caption =
+          QString::fromStdString(options.views[i].name + "  |  " +
+                                 audioConditionLabel(options.views[i].condition)) +
+          QStringLiteral("  |  max %1").arg(heatmap.rawMax, 0, 'f', 2) +
+          (display.anythingAboveLow ? QString() : QStringLiteral("  |  nothing above threshold"));
+      const QRect box = painter.fontMetrics().boundingRect(caption).adjusted(-4, -2, 4, 2);
+      painter.fillRect(QRect(x + 4, y + 4, box.width(), box.height()), QColor(0, 0, 0, 170));
+      painter.setPen(Qt::white);
+      painter.drawText(QRect(x + 4, y + 4, box.width(), box.height()), Qt::AlignCenter, caption);
+    }
+    painter.end();
+    RgbImage out;
+    out.width = summary.width;
+    out.height = summary.height;
+    out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
+    for (int row = 0; row < out.height; ++row) {
+      std::copy_n(grid.constScanLine(row), out.width * 3,
+                  out.pixels.data() + static_cast<size_t>(row) * out.width * 3);
+    }
+    encoder.writeVideo(out);
+    ++summary.frames;
+    const size_t audioEnd =
+        std::min(track.samples.size(),
+                 audioStart + static_cast<size_t>(std::llround(summary.frames / info.frameRate *
+                                                               kExportAudioRateHz)));
+    if (audioEnd > audioWritten) {
+      encoder.writeAudio(track.samples.data() + audioWritten, audioEnd - audioWritten);
+      audioWritten = audioEnd;
+    }
+    if (progress) {
+      progress(summary.frames, expected);
+    }
+  }
+  if (summary.frames == 0) {
+    throw MediaError("export: no frames in " + std::to_string(options.startSeconds) + " - " +
+                     std::to_string(end) + " s");
+  }
+  encoder.finish();
+  return summary;
+}
+
+}  // namespace heardmap
