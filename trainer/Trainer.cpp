@@ -91,8 +91,14 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   if (config.resume && std::filesystem::exists(config.outputPath)) {
     model = LocalizationModel::load(config.outputPath);
     startStep = static_cast<int64_t>(model->info().training.numberOr("steps_done", 0));
+    if (model->info().config.method != config.method) {
+      throw std::runtime_error(config.outputPath + " was trained with --method " +
+                               model->info().config.method + ", not " + config.method +
+                               ": resume with the same method or write to a new --out");
+    }
   } else if (!config.initPath.empty()) {
     model = LocalizationModel::load(config.initPath);
+    model->info().config.method = config.method;  // fine-tuned with this method from now on
   } else {
     ModelConfig modelConfig =
         config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();

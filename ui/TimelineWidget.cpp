@@ -22,7 +22,7 @@ constexpr double kMinSpectrogramPx = 160.0;
 }  // namespace
 
 TimelineWidget::TimelineWidget(QWidget* parent) : QWidget(parent) {
-  setMinimumHeight(130);
+  setMinimumHeight(160);
   setMouseTracking(false);
   setToolTip(
       tr("Click or drag to seek. Rows: waveform (model window shaded), spectrogram of the "
@@ -101,7 +101,7 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
   p.fillRect(rect(), QColor(30, 30, 34));
   const int right = width() - 4;
   const int plotWidth = right - kLabelWidthPx;
-  const int trackRowPx = std::max(20, height() - kWaveRowPx - kSpectrogramRowPx - 22);
+  const int trackRowPx = std::max(20, height() - kWaveRowPx - kSpectrogramRowPx - 26);
   const QRect wave(kLabelWidthPx, 2, plotWidth, kWaveRowPx);
   const QRect spec(kLabelWidthPx, wave.bottom() + 3, plotWidth, kSpectrogramRowPx);
   const QRect tracks(kLabelWidthPx, spec.bottom() + 3, plotWidth, trackRowPx);

@@ -47,7 +47,7 @@ class TimelineWidget : public QWidget {
 
   double secondsAt(double x) const;
   double xAt(double seconds) const;
-  QSize sizeHint() const override { return {800, 150}; }
+  QSize sizeHint() const override { return {800, 170}; }
 
  Q_SIGNALS:
   void seekRequested(double seconds);

@@ -177,6 +177,9 @@ void VideoView::paintGL() {
 void VideoView::paintDecorations() {
   QPainter painter(this);
   painter.setRenderHint(QPainter::Antialiasing);
+  QFont font = painter.font();
+  font.setPointSizeF(9.0);
+  painter.setFont(font);
   const QRectF frame = frameRect();
   const auto toWidget = [&](const QRectF& r) {
     return QRectF(frame.x() + r.x() * frame.width(), frame.y() + r.y() * frame.height(),
@@ -189,11 +192,12 @@ void VideoView::paintDecorations() {
     painter.drawRect(r);
     if (!box.label.isEmpty()) {
       const QFontMetrics metrics(painter.font());
-      const QRectF text(r.left(), r.top() - metrics.height() - 2,
-                        metrics.horizontalAdvance(box.label) + 6, metrics.height() + 2);
+      // Whole pixels: the GL paint engine garbles text at fractional positions.
+      const QRect text(static_cast<int>(r.left()), static_cast<int>(r.top()) - metrics.height() - 2,
+                       metrics.horizontalAdvance(box.label) + 6, metrics.height() + 2);
       painter.fillRect(text, QColor(0, 0, 0, 170));
       painter.setPen(Qt::white);
-      painter.drawText(QPointF(text.left() + 3, text.top() + 1 + metrics.ascent()), box.label);
+      painter.drawText(text.left() + 3, text.top() + 1 + metrics.ascent(), box.label);
     }
   }
   if (dragging_) {
@@ -201,9 +205,6 @@ void VideoView::paintDecorations() {
     painter.drawRect(QRectF(dragStart_, dragEnd_).normalized());
   }
   if (!caption_.isEmpty()) {
-    QFont font = painter.font();
-    font.setPointSizeF(9.0);
-    painter.setFont(font);
     const QFontMetrics metrics(font);
     int widest = 0;
     for (const QString& line : caption_) {
@@ -319,6 +320,8 @@ void VideoView::paintFrameGL() {
   vao_.release();
   glActiveTexture(GL_TEXTURE0);
   program_.release();
+  // QPainter's glyph cache uploads with the default alignment: a left-over 1 shears the text.
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
 }
 
 }  // namespace heardmap
