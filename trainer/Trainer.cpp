@@ -1,6 +1,7 @@
 // Torch translation unit: the training loop.
 #include "Trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -17,7 +18,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Lines of text progress: one every this many steps.
-constexpr int kProgressEvery = 10;
+constexpr int64_t kProgressEvery = 10;
 
 // The seed of scene i of a step: independent of batch composition, reproducible on resume.
 uint64_t trainingSeed(uint64_t runSeed, int64_t step, int index) {
@@ -77,7 +78,8 @@ Json compactMetrics(const BenchmarkResult& result) {
 
 }  // namespace
 
-TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress) {
+TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress,
+                      const std::atomic<bool>* stopRequested) {
   TrainingSummary summary;
   const bool cuda = torch::cuda::is_available();
   const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
@@ -195,11 +197,21 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   // A checkpoint is written only for weights whose loss has been seen finite: the weights after
   // step k are saved at the start of step k + 1, once its loss is known.
   const auto start = Clock::now();
+  // Short runs report every step (smooth curves in the trainer pane), long ones every 10.
+  const int64_t progressEvery = std::clamp<int64_t>(config.steps / 50, 1, kProgressEvery);
   int64_t samples = 0;
   double lossSum = 0.0;
   int lossCount = 0;
   Json pendingMetrics;
   for (int64_t step = startStep; step < config.steps; ++step) {
+    if (stopRequested != nullptr && stopRequested->load()) {
+      summary.stoppedByRequest = true;
+      progress(config.progress == ProgressFormat::JsonLines
+                   ? "{\"event\": \"stopped\", \"reason\": \"requested\", \"step\": " +
+                         std::to_string(step) + "}"
+                   : "stopped at step " + std::to_string(step) + " as requested");
+      break;
+    }
     const torch::Tensor loss = lossForStep(step);
     const double lossValue = loss.item<double>();
     if (!std::isfinite(lossValue)) {
@@ -225,7 +237,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     summary.samplesPerSecond = static_cast<double>(samples) / summary.wallSeconds;
 
     const bool last = step + 1 == config.steps;
-    if ((step + 1) % kProgressEvery == 0 || last) {
+    if ((step + 1) % progressEvery == 0 || last) {
       char line[256];
       if (config.progress == ProgressFormat::JsonLines) {
         std::snprintf(line, sizeof(line),

@@ -3,6 +3,7 @@
 // and progress as text or JSON lines.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -18,13 +19,16 @@ struct TrainingSummary {
   double samplesPerSecond = 0.0;
   std::string device;
   bool stoppedOnNonFinite = false;
+  bool stoppedByRequest = false;
   Json metrics;  // last evaluation (BenchmarkResult JSON)
 };
 
 // One progress record; `line` is ready to print (text or one JSON object).
 using ProgressSink = std::function<void(const std::string& line)>;
 
-// Throws std::runtime_error (bad pack, unreadable init weights, disk errors).
-TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress);
+// Throws std::runtime_error (bad pack, unreadable init weights, disk errors). stopRequested
+// (e.g. set by SIGTERM) ends the run after the current step with a checkpoint of its weights.
+TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress,
+                      const std::atomic<bool>* stopRequested = nullptr);
 
 }  // namespace heardmap

@@ -1,4 +1,6 @@
 // heardmap-train: trains a localisation method on synthetic scenes (CUDA when available).
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -6,7 +8,20 @@
 
 #include "Trainer.h"
 
+namespace {
+
+// Set by SIGTERM / SIGINT: the run stops after its current step and saves a checkpoint.
+std::atomic<bool> stopRequested{false};
+
+void requestStop(int) {
+  stopRequested = true;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  std::signal(SIGTERM, requestStop);
+  std::signal(SIGINT, requestStop);
   std::vector<std::string> arguments(argv + 1, argv + argc);
   if (!arguments.empty() && (arguments[0] == "--help" || arguments[0] == "-h")) {
     std::fputs(heardmap::TrainingConfig::usage().c_str(), stdout);
@@ -21,10 +36,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const heardmap::TrainingSummary summary = heardmap::train(config, [](const std::string& line) {
-      std::printf("%s\n", line.c_str());
-      std::fflush(stdout);
-    });
+    const heardmap::TrainingSummary summary = heardmap::train(
+        config,
+        [](const std::string& line) {
+          std::printf("%s\n", line.c_str());
+          std::fflush(stdout);
+        },
+        &stopRequested);
     std::fprintf(stderr, "trained %lld steps on %s in %.0f s (%.1f samples/s); wrote %s\n",
                  static_cast<long long>(summary.stepsDone), summary.device.c_str(),
                  summary.wallSeconds, summary.samplesPerSecond, config.outputPath.c_str());

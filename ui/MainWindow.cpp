@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
@@ -23,6 +24,7 @@
 #include <QProgressDialog>
 #include <QSaveFile>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -40,6 +42,8 @@
 #include "ShortcutDialog.h"
 #include "ShortcutMap.h"
 #include "TimelineWidget.h"
+#include "TrainerPanel.h"
+#include "TrainerProcess.h"
 #include "TransportBar.h"
 #include "VideoView.h"
 #include "ViewGrid.h"
@@ -125,6 +129,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   connectController();
   connectAnnotations();
+  connectTrainer();
   createMenus();
   createShortcuts();
   refreshDevices();
@@ -159,8 +164,19 @@ void MainWindow::createDocks() {
       dock(tr("Failures"), "annotationDock", annotationPanel_, Qt::RightDockWidgetArea);
   livePanel_ = new LivePanel(this);
   QDockWidget* live = dock(tr("Live microphone"), "liveDock", livePanel_, Qt::RightDockWidgetArea);
+  trainerPanel_ = new TrainerPanel(this);
+  trainer_ = new TrainerProcess(this);
+  QDockWidget* training =
+      dock(tr("Trainer"), "trainerDock", trainerPanel_, Qt::RightDockWidgetArea);
   tabifyDockWidget(overlay, failures);
   tabifyDockWidget(failures, live);
+  tabifyDockWidget(live, training);
+  // The benchmark pack the build makes (build/data) next to build/bin.
+  const QString pack = QDir(QCoreApplication::applicationDirPath() + "/../data")
+                           .absoluteFilePath("asset-pack.safetensors");
+  if (QFileInfo::exists(pack)) {
+    trainerPanel_->setPackPath(pack);
+  }
   overlay->raise();
 }
 
@@ -341,6 +357,74 @@ void MainWindow::connectAnnotations() {
           [=] { exportWith(tr("Export COCO-style JSON"), ".coco.json", true); });
   connect(annotationPanel_, &AnnotationPanel::exportCsvClicked, this,
           [=] { exportWith(tr("Export CSV"), ".failures.csv", false); });
+}
+
+void MainWindow::connectTrainer() {
+  connect(trainerPanel_, &TrainerPanel::startClicked, this, &MainWindow::startTraining);
+  connect(trainerPanel_, &TrainerPanel::stopClicked, trainer_, &TrainerProcess::stop);
+  connect(trainerPanel_, &TrainerPanel::chooseBaseClicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Base checkpoint"), QString(),
+        tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar);;All files (*)"));
+    if (!path.isEmpty()) {
+      trainerPanel_->setBasePath(path);
+    }
+  });
+  connect(trainerPanel_, &TrainerPanel::compareClicked, this, &MainWindow::compareCheckpoint);
+  connect(trainerPanel_, &TrainerPanel::loadClicked, this,
+          [this](const QString& path) { loadModel(path); });
+  connect(trainer_, &TrainerProcess::stepReported, trainerPanel_, &TrainerPanel::addStep);
+  connect(trainer_, &TrainerProcess::evalReported, trainerPanel_, &TrainerPanel::addEval);
+  connect(trainer_, &TrainerProcess::logLine, trainerPanel_, &TrainerPanel::appendLog);
+  connect(trainer_, &TrainerProcess::finished, this,
+          [this](bool ok, const QString& path, const QString& message) {
+            trainerPanel_->setRunning(false);
+            trainerPanel_->setStatus(message);
+            statusBar()->showMessage(tr("Training: %1").arg(message), 10000);
+            if (!path.isEmpty()) {
+              const TrainerRequest r = trainerPanel_->request();
+              trainerPanel_->addCheckpoint(path, ok ? r.method : r.method + tr(" (partial)"));
+            }
+          });
+}
+
+bool MainWindow::startTraining() {
+  TrainerRequest request = trainerPanel_->request();
+  if (request.packPath.isEmpty() || !QFileInfo::exists(request.packPath)) {
+    showError(
+        tr("The trainer needs the benchmark asset pack (build/data/asset-pack.safetensors, "
+           "or `heardmap data pack --out FILE`)"));
+    return false;
+  }
+  const QString folder =
+      QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/checkpoints";
+  if (!QDir().mkpath(folder)) {
+    showError(tr("Cannot create %1").arg(folder));
+    return false;
+  }
+  request.outputPath =
+      folder + QStringLiteral("/%1-%2.safetensors")
+                   .arg(request.method, QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+  trainerPanel_->clearCurves();
+  if (!trainer_->start(request)) {
+    return false;
+  }
+  trainerPanel_->setRunning(true);
+  trainerPanel_->setStatus(tr("starting %1...").arg(request.method));
+  return true;
+}
+
+bool MainWindow::compareCheckpoint(const QString& path) {
+  int view = grid_->selected();
+  if (controller_->viewCount() < PlayerController::kMaxViews) {
+    view = controller_->viewCount();
+    setViewCount(view + 1);
+  }
+  if (!loadModelIntoView(view, path)) {
+    return false;
+  }
+  selectView(view);
+  return true;
 }
 
 void MainWindow::createMenus() {

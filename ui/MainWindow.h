@@ -25,6 +25,8 @@ class OverlayPanel;
 class PlayerController;
 class ProbeBar;
 class ShortcutMap;
+class TrainerPanel;
+class TrainerProcess;
 class TimelineWidget;
 class TransportBar;
 class VideoView;
@@ -50,6 +52,14 @@ class MainWindow : public QMainWindow {
   ShortcutMap* shortcuts() const { return shortcuts_; }
   HelpOverlay* helpOverlay() const { return help_; }
   QStringList recentFiles() const { return recent_; }
+  TrainerPanel* trainerPanel() const { return trainerPanel_; }
+  TrainerProcess* trainer() const { return trainer_; }
+
+  // Starts a training run with the trainer pane's settings (background process); false with a
+  // message when it cannot start.
+  bool startTraining();
+  // A checkpoint as a new view (or into the selected view when the grid is full).
+  bool compareCheckpoint(const QString& path);
 
   bool openMedia(const QString& path);
   // Loads a checkpoint into the selected view (empty: the untrained demo model). Shows errors in a
@@ -89,6 +99,7 @@ class MainWindow : public QMainWindow {
   void createShortcuts();
   void connectController();
   void connectAnnotations();
+  void connectTrainer();
   void showError(const QString& message);
   void showStats(const PlaybackStats& stats);
   void refreshCaptions();
@@ -114,6 +125,8 @@ class MainWindow : public QMainWindow {
   AnnotationPanel* annotationPanel_ = nullptr;
   LivePanel* livePanel_ = nullptr;
   ProbeBar* probeBar_ = nullptr;
+  TrainerPanel* trainerPanel_ = nullptr;
+  TrainerProcess* trainer_ = nullptr;
   ShortcutMap* shortcuts_ = nullptr;
   HelpOverlay* help_ = nullptr;
   QMenu* recentMenu_ = nullptr;

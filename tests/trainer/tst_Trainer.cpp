@@ -1,6 +1,7 @@
 #include <QtTest>
 #include <cmath>
 
+#include "../TinyPack.h"
 #include "core/data/AssetPack.h"
 #include "core/ml/LocalizationModel.h"
 #include "trainer/EzvslObjective.h"
@@ -9,38 +10,6 @@
 using namespace heardmap;
 
 namespace {
-
-// Small coloured discs with tones, in both splits, on two plain backgrounds.
-AssetPack tinyPack() {
-  AssetPack pack;
-  for (int i = 0; i < 8; ++i) {
-    PackObject o;
-    o.name = "obj" + std::to_string(i);
-    o.soundSource = "tone";
-    for (int s = 0; s < 8000; ++s) {
-      o.sound.push_back(0.5f *
-                        static_cast<float>(std::sin(2 * M_PI * (200 + 150 * i) * s / 16000.0)));
-    }
-    o.image.width = o.image.height = 32;
-    for (int p = 0; p < 32 * 32; ++p) {
-      const int x = p % 32 - 16;
-      const int y = p / 32 - 16;
-      o.image.pixels.insert(o.image.pixels.end(), {uint8_t(30 * i), uint8_t(255 - 30 * i), 128,
-                                                   uint8_t(x * x + y * y < 196 ? 255 : 0)});
-    }
-    o.split = i % 4 == 3 ? Split::Test : Split::Train;
-    pack.objects.push_back(o);
-  }
-  for (int b = 0; b < 2; ++b) {
-    PackBackground bg;
-    bg.split = b == 0 ? Split::Train : Split::Test;
-    bg.image.width = 64;
-    bg.image.height = 48;
-    bg.image.pixels.assign(64 * 48 * 3, uint8_t(60 + 100 * b));
-    pack.backgrounds.push_back(bg);
-  }
-  return pack;
-}
 
 TrainingConfig smallRun(const QTemporaryDir& dir, const std::string& pack) {
   TrainingConfig c = TrainingConfig::fromArguments(
@@ -112,7 +81,7 @@ class TestTrainer : public QObject {
   void fnacTrainsWithWarmupAndDropout() {
     QTemporaryDir dir;
     const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    tinyPack().save(pack);
+    heardmap::test::tinyPack().save(pack);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("f.safetensors").toStdString(), "--method", "fnac",
          "--warmup-steps", "1", "--steps", "3", "--batch", "4", "--eval-per-condition", "1"});
@@ -139,7 +108,7 @@ class TestTrainer : public QObject {
   void marginNceTrainsAndIsRecorded() {
     QTemporaryDir dir;
     const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    tinyPack().save(pack);
+    heardmap::test::tinyPack().save(pack);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--method",
          "marginnce", "--margin", "-0.3", "--steps", "2", "--batch", "4", "--eval-per-condition",
@@ -154,7 +123,7 @@ class TestTrainer : public QObject {
   void sslSanTrainsWithSilenceAndNoiseNegatives() {
     QTemporaryDir dir;
     const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    tinyPack().save(pack);
+    heardmap::test::tinyPack().save(pack);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("s.safetensors").toStdString(), "--method", "sslsan",
          "--negative-ratio", "0.5", "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
@@ -168,7 +137,7 @@ class TestTrainer : public QObject {
   void trainsEvaluatesSavesAndResumes() {
     QTemporaryDir dir;
     const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    tinyPack().save(pack);
+    heardmap::test::tinyPack().save(pack);
     TrainingConfig config = smallRun(dir, pack);
     config.progress = ProgressFormat::JsonLines;
     QStringList lines;
@@ -205,7 +174,7 @@ class TestTrainer : public QObject {
   void stopsOnNonFiniteValuesAndKeepsTheLastGoodCheckpoint() {
     QTemporaryDir dir;
     const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    tinyPack().save(pack);
+    heardmap::test::tinyPack().save(pack);
     TrainingConfig config = smallRun(dir, pack);
     config.steps = 2;
     train(config, [](const std::string&) {});

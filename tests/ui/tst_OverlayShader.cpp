@@ -117,6 +117,49 @@ class TestOverlayShader : public QObject {
       QVERIFY2(untouched > width * height / 5, qPrintable(QString::number(untouched)));
     }
   }
+
+  // Captions and boxes are painted with QPainter over the GL picture; the overlay must survive
+  // it, also for frames and maps uploaded after QPainter has run (it changes GL state).
+  void decorationsKeepTheOverlay() {
+    const int width = 240;
+    const int height = 180;
+    VideoView view;
+    view.setFixedSize(width, height);
+    view.setFrame(patternFrame(width, height));
+    view.setHeatmap(gradient(5));
+    view.setCaption({"1  model", "hears: silence"}, true);
+    view.setBoxes({{QRectF(0.1, 0.1, 0.3, 0.3), "#1 box", false}});
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.grabFramebuffer();  // QPainter has drawn once
+    RgbImage frame = patternFrame(width, height);
+    for (uint8_t& v : frame.pixels) {
+      v = static_cast<uint8_t>(255 - v);
+    }
+    DisplayHeatmap heatmap = gradient(5);
+    for (float& v : heatmap.scores) {
+      v = -v;
+    }
+    std::swap(heatmap.low, heatmap.high);
+    heatmap.low = -heatmap.low;
+    heatmap.high = -heatmap.high;
+    view.setFrame(frame);
+    view.setHeatmap(heatmap);
+    const QImage shot = view.grabFramebuffer().convertToFormat(QImage::Format_RGB888);
+    HeatmapCompositor cpu;
+    cpu.setSettings(OverlaySettings{});
+    const RgbImage expected = cpu.compose(frame, heatmap);
+    int worst = 0;
+    for (int y = height * 2 / 3; y < height; ++y) {  // below the caption and the box
+      const uchar* line = shot.constScanLine(y);
+      for (int x = 0; x < width; ++x) {
+        for (int c = 0; c < 3; ++c) {
+          worst = std::max(worst, std::abs(int(line[x * 3 + c]) - int(expected.pixel(x, y)[c])));
+        }
+      }
+    }
+    QVERIFY2(worst <= 4, qPrintable(QString("max channel difference %1").arg(worst)));
+  }
 };
 
 int main(int argc, char** argv) {

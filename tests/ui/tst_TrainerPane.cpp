@@ -1,0 +1,156 @@
+// The trainer pane under Xvfb: trains a MarginNCE variant for a few steps on the CPU in a separate
+// heardmap-train process, shows its loss and test-split curves, puts the checkpoint into the grid
+// beside the base model; Stop saves a partial checkpoint; a crashing trainer leaves the app alive.
+#include <QtTest>
+
+#include <QComboBox>
+#include <QDockWidget>
+#include <QListWidget>
+#include <QScreen>
+#include <QSpinBox>
+#include "../GlTestMain.h"
+
+#include "../TestFixtures.h"
+#include "../TinyPack.h"
+#include "core/ml/LocalizationModel.h"
+#include "ui/CurveChart.h"
+#include "ui/MainWindow.h"
+#include "ui/PlayerController.h"
+#include "ui/TrainerPanel.h"
+#include "ui/TrainerProcess.h"
+
+using namespace heardmap;
+using heardmap::test::fixture;
+using heardmap::test::waitUntil;
+
+class TestTrainerPane : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    if (QGuiApplication::platformName() != "xcb") {
+      QSKIP("needs a real GL context: run under xvfb-run");
+    }
+    QVERIFY2(QFileInfo(qEnvironmentVariable("HEARDMAP_TRAINER")).isExecutable(),
+             "HEARDMAP_TRAINER must name the built heardmap-train");
+    qputenv("HEARDMAP_NO_AUDIO", "1");
+    qputenv("HEARDMAP_NO_DIALOGS", "1");
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("HeardmapTest");
+    QCoreApplication::setApplicationName("tst_TrainerPane");
+    LocalizationModel::setThreadCount(2);
+    pack_ = dir_.filePath("pack.safetensors");
+    heardmap::test::tinyPack().save(pack_.toStdString());
+  }
+
+  void trainsAVariantAndComparesIt() {
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.ensureModels();
+    QVERIFY(window.openMedia(fixture("player.mp4")));
+    TrainerPanel* panel = window.trainerPanel();
+    panel->setPackPath(pack_);
+    auto* method = panel->findChild<QComboBox*>("trainerMethod");
+    method->setCurrentIndex(method->findData("marginnce"));
+    panel->findChild<QSpinBox*>("trainerSteps")->setValue(20);
+    panel->findChild<QSpinBox*>("trainerBatch")->setValue(4);
+    panel->findChild<QSpinBox*>("trainerEvalEvery")->setValue(10);
+    const QStringList args = TrainerProcess::arguments(panel->request());
+    QVERIFY(args.contains("--margin") && args.contains("--progress=json"));
+
+    QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(window.trainer()->isRunning());
+    // The UI stays responsive while the trainer runs in its own process.
+    QElapsedTimer responsive;
+    responsive.start();
+    QTest::qWait(50);
+    QVERIFY(responsive.elapsed() < 1000);
+    QVERIFY(finished.wait(240000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
+    const QString path = finished.first().at(1).toString();
+    QVERIFY(QFileInfo::exists(path));
+    // Live curves: a loss point every step (short run), a test-split evaluation at 10 and 20.
+    QCOMPARE(panel->lossChart()->series().value(0).points.size(), 20);
+    QCOMPARE(panel->metricChart()->series().size(), 3);
+    QCOMPARE(panel->metricChart()->series()[0].points.size(), 2);
+    QCOMPARE(panel->metricChart()->series()[0].points.last().x(), 20.0);
+    const auto model = LocalizationModel::load(path.toStdString());
+    QCOMPARE(model->info().config.method, std::string("marginnce"));
+    QVERIFY(model->info().trained);
+    QCOMPARE(model->info().training.at("steps_done").asInt(), int64_t{20});
+
+    // The finished checkpoint is in the list; one click compares it side by side.
+    auto* list = panel->findChild<QListWidget*>("trainerFinished");
+    QCOMPARE(list->count(), 1);
+    QVERIFY(window.compareCheckpoint(path));
+    QCOMPARE(window.controller()->viewCount(), 2);
+    QCOMPARE(window.controller()->view(1).checkpointPath, QFileInfo(path).absoluteFilePath());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->view(1).raw.empty(), 30000);
+
+    const QString shots = qEnvironmentVariable("HEARDMAP_SCREENSHOT_DIR");
+    if (!shots.isEmpty()) {
+      for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
+        if (dock->objectName() == "trainerDock") {
+          dock->raise();
+        }
+      }
+      QTest::qWait(500);
+      window.screen()->grabWindow(window.winId()).save(shots + "/screenshot-trainer-pane.png");
+    }
+  }
+
+  void stopSavesAPartialCheckpoint() {
+    MainWindow window;
+    window.trainerPanel()->setPackPath(pack_);
+    window.trainerPanel()->findChild<QSpinBox*>("trainerSteps")->setValue(100000);
+    window.trainerPanel()->findChild<QSpinBox*>("trainerBatch")->setValue(2);
+    window.trainerPanel()->findChild<QSpinBox*>("trainerEvalEvery")->setValue(100000);
+    QSignalSpy steps(window.trainer(), &TrainerProcess::stepReported);
+    QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(steps.wait(120000));
+    window.trainer()->stop();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
+    QVERIFY(finished.first().at(2).toString().contains("stopped"));
+    const auto model = LocalizationModel::load(finished.first().at(1).toString().toStdString());
+    QVERIFY(model->info().training.at("steps_done").asInt() >= 10);
+  }
+
+  void crashingTrainerLeavesTheAppAlive() {
+    const QString crasher = dir_.filePath("crash.sh");
+    QFile script(crasher);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\necho 'about to crash' >&2\nkill -SEGV $$\n");
+    script.close();
+    script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    const QByteArray real = qgetenv("HEARDMAP_TRAINER");
+    qputenv("HEARDMAP_TRAINER", crasher.toUtf8());
+    MainWindow window;
+    window.trainerPanel()->setPackPath(pack_);
+    QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(finished.wait(30000));
+    QVERIFY(!finished.first().at(0).toBool());
+    QVERIFY2(finished.first().at(2).toString().contains("crashed"),
+             qPrintable(finished.first().at(2).toString()));
+    QVERIFY(!window.trainer()->isRunning());
+    qputenv("HEARDMAP_TRAINER", real);
+    // A trainer binary that does not exist: a message, nothing started.
+    qputenv("HEARDMAP_TRAINER", dir_.filePath("missing").toUtf8());
+    QVERIFY(!window.startTraining());
+    qputenv("HEARDMAP_TRAINER", real);
+  }
+
+ private:
+  QTemporaryDir dir_;
+  QString pack_;
+};
+
+int main(int argc, char** argv) {
+  return heardmap::test::runGlTest<TestTrainerPane>(argc, argv);
+}
+#include "tst_TrainerPane.moc"

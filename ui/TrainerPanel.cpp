@@ -1,0 +1,236 @@
+#include "TrainerPanel.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "CurveChart.h"
+
+namespace heardmap {
+
+TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  auto* form = new QFormLayout;
+  auto* baseRow = new QHBoxLayout;
+  base_ = new QLineEdit(this);
+  base_->setObjectName("trainerBase");
+  base_->setPlaceholderText(tr("from scratch"));
+  auto* chooseBase = new QPushButton(tr("..."), this);
+  chooseBase->setMaximumWidth(32);
+  baseRow->addWidget(base_, 1);
+  baseRow->addWidget(chooseBase);
+  form->addRow(tr("Base checkpoint"), baseRow);
+  method_ = new QComboBox(this);
+  method_->setObjectName("trainerMethod");
+  method_->addItem(tr("EZ-VSL"), "ezvsl");
+  method_->addItem(tr("MarginNCE"), "marginnce");
+  method_->addItem(tr("FNAC"), "fnac");
+  method_->addItem(tr("SSL-SaN (provisional recipe)"), "sslsan");
+  form->addRow(tr("Method"), method_);
+  margin_ = new QDoubleSpinBox(this);
+  margin_->setRange(-1.0, 1.0);
+  margin_->setSingleStep(0.05);
+  margin_->setValue(-0.2);
+  form->addRow(tr("Margin (cosine)"), margin_);
+  fnacLambda_ = new QDoubleSpinBox(this);
+  fnacLambda_->setRange(0.0, 1000.0);
+  fnacLambda_->setValue(100.0);
+  form->addRow(tr("FNAC weight"), fnacLambda_);
+  warmup_ = new QSpinBox(this);
+  warmup_->setRange(0, 100000);
+  warmup_->setValue(50);
+  form->addRow(tr("FNAC warm-up steps"), warmup_);
+  sanRatio_ = new QDoubleSpinBox(this);
+  sanRatio_->setRange(0.0, 2.0);
+  sanRatio_->setSingleStep(0.05);
+  sanRatio_->setValue(0.25);
+  form->addRow(tr("Silence+noise ratio"), sanRatio_);
+  lr_ = new QDoubleSpinBox(this);
+  lr_->setDecimals(6);
+  lr_->setRange(1e-6, 1e-1);
+  lr_->setSingleStep(1e-5);
+  lr_->setValue(1e-4);
+  form->addRow(tr("Learning rate"), lr_);
+  steps_ = new QSpinBox(this);
+  steps_->setObjectName("trainerSteps");
+  steps_->setRange(1, 10000000);
+  steps_->setValue(200);
+  form->addRow(tr("Steps"), steps_);
+  batch_ = new QSpinBox(this);
+  batch_->setObjectName("trainerBatch");
+  batch_->setRange(2, 4096);
+  batch_->setValue(16);
+  form->addRow(tr("Batch"), batch_);
+  evalEvery_ = new QSpinBox(this);
+  evalEvery_->setObjectName("trainerEvalEvery");
+  evalEvery_->setRange(1, 1000000);
+  evalEvery_->setValue(50);
+  form->addRow(tr("Evaluate every"), evalEvery_);
+  pack_ = new QLineEdit(this);
+  pack_->setObjectName("trainerPack");
+  pack_->setToolTip(tr("Synthetic scenes are generated on the fly from this asset pack"));
+  form->addRow(tr("Data: synthetic pack"), pack_);
+  layout->addLayout(form);
+
+  auto* buttons = new QHBoxLayout;
+  start_ = new QPushButton(tr("Start training"), this);
+  start_->setObjectName("trainerStart");
+  stop_ = new QPushButton(tr("Stop"), this);
+  stop_->setObjectName("trainerStop");
+  stop_->setEnabled(false);
+  buttons->addWidget(start_);
+  buttons->addWidget(stop_);
+  layout->addLayout(buttons);
+  progress_ = new QProgressBar(this);
+  progress_->setObjectName("trainerProgress");
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  layout->addWidget(progress_);
+  status_ = new QLabel(tr("idle: training runs in a separate process (heardmap-train)"), this);
+  status_->setObjectName("trainerStatus");
+  status_->setWordWrap(true);
+  layout->addWidget(status_);
+  lossChart_ = new CurveChart(tr("Training loss"), tr("step"), this);
+  lossChart_->setObjectName("lossChart");
+  metricChart_ = new CurveChart(tr("Test split"), tr("step"), this);
+  metricChart_->setObjectName("metricChart");
+  layout->addWidget(lossChart_, 1);
+  layout->addWidget(metricChart_, 1);
+  log_ = new QPlainTextEdit(this);
+  log_->setObjectName("trainerLog");
+  log_->setReadOnly(true);
+  log_->setMaximumBlockCount(500);
+  log_->setMaximumHeight(90);
+  layout->addWidget(log_);
+  layout->addWidget(new QLabel(tr("Finished checkpoints (double-click: add as a view)"), this));
+  finished_ = new QListWidget(this);
+  finished_->setObjectName("trainerFinished");
+  finished_->setMaximumHeight(80);
+  layout->addWidget(finished_);
+  auto* use = new QHBoxLayout;
+  auto* compare = new QPushButton(tr("Add as a view"), this);
+  compare->setObjectName("trainerCompare");
+  auto* load = new QPushButton(tr("Load into selected view"), this);
+  use->addWidget(compare);
+  use->addWidget(load);
+  layout->addLayout(use);
+
+  connect(method_, &QComboBox::currentIndexChanged, this, [this] { updateVariantFields(); });
+  connect(chooseBase, &QPushButton::clicked, this, &TrainerPanel::chooseBaseClicked);
+  connect(start_, &QPushButton::clicked, this, &TrainerPanel::startClicked);
+  connect(stop_, &QPushButton::clicked, this, &TrainerPanel::stopClicked);
+  connect(compare, &QPushButton::clicked, this, [this] {
+    if (!selectedCheckpoint().isEmpty()) {
+      Q_EMIT compareClicked(selectedCheckpoint());
+    }
+  });
+  connect(load, &QPushButton::clicked, this, [this] {
+    if (!selectedCheckpoint().isEmpty()) {
+      Q_EMIT loadClicked(selectedCheckpoint());
+    }
+  });
+  connect(finished_, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
+    Q_EMIT compareClicked(item->data(Qt::UserRole).toString());
+  });
+  updateVariantFields();
+}
+
+void TrainerPanel::updateVariantFields() {
+  const QString method = method_->currentData().toString();
+  margin_->setEnabled(method == "marginnce");
+  fnacLambda_->setEnabled(method == "fnac");
+  warmup_->setEnabled(method == "fnac");
+  sanRatio_->setEnabled(method == "sslsan");
+}
+
+QString TrainerPanel::selectedCheckpoint() const {
+  const QListWidgetItem* item = finished_->currentItem();
+  return item != nullptr ? item->data(Qt::UserRole).toString() : QString();
+}
+
+TrainerRequest TrainerPanel::request() const {
+  TrainerRequest r;
+  r.method = method_->currentData().toString();
+  r.basePath = base_->text().trimmed();
+  r.packPath = pack_->text().trimmed();
+  r.steps = steps_->value();
+  r.batch = batch_->value();
+  r.learningRate = lr_->value();
+  r.margin = margin_->value();
+  r.fnacLambda = fnacLambda_->value();
+  r.warmupSteps = warmup_->value();
+  r.sanRatio = sanRatio_->value();
+  r.evalEvery = evalEvery_->value();
+  return r;
+}
+
+void TrainerPanel::setPackPath(const QString& path) {
+  pack_->setText(path);
+}
+
+void TrainerPanel::setBasePath(const QString& path) {
+  base_->setText(path);
+}
+
+void TrainerPanel::setRunning(bool running) {
+  start_->setEnabled(!running);
+  stop_->setEnabled(running);
+}
+
+void TrainerPanel::clearCurves() {
+  loss_.clear();
+  ciou_.clear();
+  auc_.clear();
+  silence_.clear();
+  lossChart_->setSeries({});
+  metricChart_->setSeries({});
+  progress_->setValue(0);
+}
+
+void TrainerPanel::addStep(int step, int steps, double loss, double samplesPerSecond) {
+  loss_.push_back(QPointF(step, loss));
+  lossChart_->setSeries({{tr("loss"), QColor(31, 119, 180), loss_, false}});
+  progress_->setRange(0, std::max(1, steps));
+  progress_->setValue(step);
+  status_->setText(tr("step %1 / %2, loss %3, %4 samples/s")
+                       .arg(step)
+                       .arg(steps)
+                       .arg(loss, 0, 'f', 4)
+                       .arg(samplesPerSecond, 0, 'f', 1));
+}
+
+void TrainerPanel::addEval(int step, double ciou50, double auc, double silenceMaxScore) {
+  ciou_.push_back(QPointF(step, ciou50));
+  auc_.push_back(QPointF(step, auc));
+  silence_.push_back(QPointF(step, silenceMaxScore * 100.0));
+  metricChart_->setSeries({{tr("cIoU@0.5"), QColor(214, 39, 40), ciou_, true},
+                           {tr("AUC"), QColor(44, 160, 44), auc_, true},
+                           {tr("silence max x100"), QColor(127, 127, 127), silence_, true}});
+}
+
+void TrainerPanel::appendLog(const QString& line) {
+  log_->appendPlainText(line);
+}
+
+void TrainerPanel::setStatus(const QString& text) {
+  status_->setText(text);
+}
+
+void TrainerPanel::addCheckpoint(const QString& path, const QString& label) {
+  auto* item = new QListWidgetItem(label + "  -  " + QFileInfo(path).fileName(), finished_);
+  item->setData(Qt::UserRole, path);
+  item->setToolTip(path);
+  finished_->setCurrentItem(item);
+}
+
+}  // namespace heardmap

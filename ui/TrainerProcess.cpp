@@ -1,0 +1,165 @@
+#include "TrainerProcess.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+namespace heardmap {
+namespace {
+
+// How long a stopping trainer may take to save before it is killed.
+constexpr int kStopGraceMs = 15000;
+
+}  // namespace
+
+TrainerProcess::TrainerProcess(QObject* parent) : QObject(parent) {
+  process_.setProcessChannelMode(QProcess::SeparateChannels);
+  connect(&process_, &QProcess::readyReadStandardOutput, this, &TrainerProcess::readOutput);
+  connect(&process_, &QProcess::readyReadStandardError, this, [this] {
+    const QString text = QString::fromUtf8(process_.readAllStandardError()).trimmed();
+    if (!text.isEmpty()) {
+      lastError_ = text.section('\n', -1);
+      Q_EMIT logLine(text);
+    }
+  });
+  connect(&process_, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+    if (error == QProcess::FailedToStart) {
+      Q_EMIT finished(false, QString(),
+                      tr("cannot start %1: %2").arg(trainerBinary(), process_.errorString()));
+    }
+  });
+  connect(&process_, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+    readOutput();
+    const bool saved = QFileInfo::exists(request_.outputPath);
+    if (status == QProcess::CrashExit && !stopping_) {
+      Q_EMIT finished(false, saved ? request_.outputPath : QString(),
+                      tr("the trainer crashed (%1)%2")
+                          .arg(lastError_.isEmpty() ? tr("no message") : lastError_)
+                          .arg(saved ? tr("; its last checkpoint is kept") : QString()));
+    } else if (code == 0 && saved) {
+      Q_EMIT finished(true, request_.outputPath,
+                      stopping_ ? tr("stopped; checkpoint saved") : tr("done"));
+    } else if (code == 3) {
+      Q_EMIT finished(saved, saved ? request_.outputPath : QString(),
+                      tr("stopped: the loss or the weights became NaN/Inf; the last good "
+                         "checkpoint is kept"));
+    } else {
+      Q_EMIT finished(false, saved ? request_.outputPath : QString(),
+                      tr("the trainer failed (exit %1): %2").arg(code).arg(lastError_));
+    }
+    stopping_ = false;
+  });
+}
+
+TrainerProcess::~TrainerProcess() {
+  if (isRunning()) {
+    process_.kill();
+    process_.waitForFinished(3000);
+  }
+}
+
+QString TrainerProcess::trainerBinary() {
+  const QString fromEnv = qEnvironmentVariable("HEARDMAP_TRAINER");
+  if (!fromEnv.isEmpty()) {
+    return fromEnv;
+  }
+  return QCoreApplication::applicationDirPath() + "/heardmap-train";
+}
+
+QStringList TrainerProcess::arguments(const TrainerRequest& r) {
+  QStringList args{"--method",
+                   r.method,
+                   "--pack",
+                   r.packPath,
+                   "--out",
+                   r.outputPath,
+                   "--steps",
+                   QString::number(r.steps),
+                   "--batch",
+                   QString::number(r.batch),
+                   "--lr",
+                   QString::number(r.learningRate),
+                   "--threads",
+                   QString::number(r.threads),
+                   "--eval-every",
+                   QString::number(r.evalEvery),
+                   "--eval-per-condition",
+                   QString::number(r.evalPerCondition),
+                   "--checkpoint-every",
+                   QString::number(std::max(10, r.evalEvery)),
+                   "--progress=json"};
+  if (!r.basePath.isEmpty()) {
+    args << "--init" << r.basePath;
+  }
+  if (r.method == "marginnce") {
+    args << "--margin" << QString::number(r.margin);
+  } else if (r.method == "fnac") {
+    args << "--fnac-lambda" << QString::number(r.fnacLambda) << "--warmup-steps"
+         << QString::number(r.warmupSteps);
+  } else if (r.method == "sslsan") {
+    args << "--negative-ratio" << QString::number(r.sanRatio);
+  }
+  return args;
+}
+
+bool TrainerProcess::start(const TrainerRequest& request) {
+  if (isRunning()) {
+    return false;
+  }
+  request_ = request;
+  pending_.clear();
+  lastError_.clear();
+  stopping_ = false;
+  const QString binary = trainerBinary();
+  if (!QFileInfo(binary).isExecutable()) {
+    Q_EMIT finished(false, QString(), tr("trainer not found: %1").arg(binary));
+    return false;
+  }
+  Q_EMIT logLine(binary + " " + arguments(request).join(' '));
+  process_.start(binary, arguments(request));
+  return true;
+}
+
+void TrainerProcess::stop() {
+  if (!isRunning()) {
+    return;
+  }
+  stopping_ = true;
+  process_.terminate();  // SIGTERM: the trainer finishes its step and saves
+  QTimer::singleShot(kStopGraceMs, this, [this] {
+    if (isRunning() && stopping_) {
+      process_.kill();
+    }
+  });
+}
+
+void TrainerProcess::readOutput() {
+  pending_ += process_.readAllStandardOutput();
+  int newline = 0;
+  while ((newline = pending_.indexOf('\n')) >= 0) {
+    const QByteArray line = pending_.left(newline).trimmed();
+    pending_.remove(0, newline + 1);
+    if (line.isEmpty()) {
+      continue;
+    }
+    const QJsonObject event = QJsonDocument::fromJson(line).object();
+    const QString kind = event.value("event").toString();
+    if (kind == "step") {
+      Q_EMIT stepReported(event.value("step").toInt(), event.value("steps").toInt(),
+                          event.value("loss").toDouble(), event.value("samples_per_s").toDouble());
+    } else if (kind == "eval") {
+      const QJsonObject metrics = event.value("metrics").toObject();
+      const QJsonObject positive = metrics.value("positive").toObject();
+      Q_EMIT evalReported(event.value("step").toInt(), positive.value("ciou50_relative").toDouble(),
+                          positive.value("auc_relative").toDouble(),
+                          metrics.value("silence").toObject().value("mean_max_unit").toDouble());
+      Q_EMIT logLine(QString::fromUtf8(line));
+    } else {
+      Q_EMIT logLine(QString::fromUtf8(line));
+    }
+  }
+}
+
+}  // namespace heardmap

@@ -1,0 +1,65 @@
+// Runs heardmap-train in a separate process (QProcess) so that training never blocks the UI and a
+// crash never takes the app down. Reads its JSON-lines progress (--progress=json) and re-emits
+// steps, evaluations and the end of the run. Stop asks the trainer to finish its step and save.
+#pragma once
+
+#include <QObject>
+#include <QProcess>
+#include <QStringList>
+
+namespace heardmap {
+
+struct TrainerRequest {
+  QString method = "ezvsl";
+  QString basePath;  // checkpoint to start from; empty = from scratch
+  QString packPath;  // synthetic scenes
+  QString outputPath;
+  int steps = 200;
+  int batch = 16;
+  double learningRate = 1e-4;
+  double margin = -0.2;       // MarginNCE
+  double fnacLambda = 100.0;  // FNAC
+  int warmupSteps = 50;       // FNAC
+  double sanRatio = 0.25;     // SSL-SaN
+  int evalEvery = 50;
+  int evalPerCondition = 20;
+  int threads = 1;  // the app keeps the other cores for playback
+};
+
+class TrainerProcess : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit TrainerProcess(QObject* parent = nullptr);
+  ~TrainerProcess() override;
+
+  // heardmap-train next to the app's binary, or $HEARDMAP_TRAINER.
+  static QString trainerBinary();
+  static QStringList arguments(const TrainerRequest& request);
+
+  bool start(const TrainerRequest& request);
+  // Asks the trainer to stop after its current step (it saves a checkpoint); kills it if it has
+  // not exited after kStopGraceMs.
+  void stop();
+  bool isRunning() const { return process_.state() != QProcess::NotRunning; }
+  QString outputPath() const { return request_.outputPath; }
+
+ Q_SIGNALS:
+  void stepReported(int step, int steps, double loss, double samplesPerSecond);
+  // Positive-scene cIoU@0.5 / AUC (relative) and the mean max score under silence, x100 / 0..1.
+  void evalReported(int step, double ciou50, double auc, double silenceMaxScore);
+  void logLine(const QString& line);
+  // ok: a checkpoint was written to path; else message says what went wrong.
+  void finished(bool ok, const QString& path, const QString& message);
+
+ private:
+  void readOutput();
+
+  QProcess process_;
+  TrainerRequest request_;
+  QByteArray pending_;
+  QString lastError_;
+  bool stopping_ = false;
+};
+
+}  // namespace heardmap
