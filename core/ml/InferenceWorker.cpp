@@ -147,7 +147,8 @@ void InferenceWorker::run() {
     result.generation = request->generation;
     result.heatmaps.resize(models.size());
     result.errors.resize(models.size());
-    // Phase 1: one visual pass per distinct visual network. Phase 2: every view's audio pass.
+    // One parallel phase: a visual pass per distinct visual network and an audio pass per view
+    // (independent of each other), then the cheap cosine maps.
     std::vector<uint64_t> distinct;
     std::vector<size_t> firstUser;
     for (size_t i = 0; i < models.size(); ++i) {
@@ -160,23 +161,39 @@ void InferenceWorker::run() {
     std::vector<std::shared_ptr<const VisualFeatures>> visual(distinct.size());
     std::vector<double> visualMs(distinct.size(), 0.0);
     std::vector<std::string> visualError(distinct.size());
-    runOnLanes(static_cast<int>(distinct.size()), [&](int k) {
-      const auto visualStart = std::chrono::steady_clock::now();
-      try {
-        visual[static_cast<size_t>(k)] =
-            models[firstUser[static_cast<size_t>(k)]]->encodeVisual(request->frame);
-      } catch (const std::exception& e) {
-        visualError[static_cast<size_t>(k)] = e.what();
+    std::vector<std::shared_ptr<const AudioFeatures>> audio(models.size());
+    const int visualTasks = static_cast<int>(distinct.size());
+    runOnLanes(visualTasks + static_cast<int>(models.size()), [&](int task) {
+      if (task < visualTasks) {
+        const size_t k = static_cast<size_t>(task);
+        const auto visualStart = std::chrono::steady_clock::now();
+        try {
+          visual[k] = models[firstUser[k]]->encodeVisual(request->frame);
+        } catch (const std::exception& e) {
+          visualError[k] = e.what();
+        }
+        visualMs[k] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                visualStart)
+                          .count();
+        return;
       }
-      visualMs[static_cast<size_t>(k)] =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - visualStart)
-              .count();
-    });
-    result.visualPasses = static_cast<int>(distinct.size());
-    runOnLanes(static_cast<int>(models.size()), [&](int v) {
-      const size_t i = static_cast<size_t>(v);
+      const size_t i = static_cast<size_t>(task - visualTasks);
       if (!models[i]) {
         return;
+      }
+      try {
+        if (i >= request->audioWindows.size()) {
+          throw std::invalid_argument("no audio window for this view");
+        }
+        audio[i] = models[i]->encodeAudio(request->audioWindows[i]);
+      } catch (const std::exception& e) {
+        result.errors[i] = e.what();
+      }
+    });
+    result.visualPasses = visualTasks;
+    for (size_t i = 0; i < models.size(); ++i) {
+      if (!models[i] || !audio[i]) {
+        continue;
       }
       const size_t k = static_cast<size_t>(
           std::find(distinct.begin(), distinct.end(), fingerprints[i]) - distinct.begin());
@@ -184,10 +201,7 @@ void InferenceWorker::run() {
         if (!visualError[k].empty()) {
           throw std::runtime_error(visualError[k]);
         }
-        if (i >= request->audioWindows.size()) {
-          throw std::invalid_argument("no audio window for this view");
-        }
-        Heatmap heatmap = models[i]->localizeWith(*visual[k], request->audioWindows[i]);
+        Heatmap heatmap = models[i]->combine(*visual[k], *audio[i]);
         if (firstUser[k] == i) {
           heatmap.inferenceMs += visualMs[k];  // the view that paid for the visual pass
         }
@@ -195,7 +209,7 @@ void InferenceWorker::run() {
       } catch (const std::exception& e) {
         result.errors[i] = e.what();
       }
-    });
+    }
     result.totalMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     results_.put(std::move(result));

@@ -332,42 +332,65 @@ uint64_t LocalizationModel::visualFingerprint() const {
   return impl_->fingerprint;
 }
 
-Heatmap LocalizationModel::localizeWith(const VisualFeatures& features,
-                                        const std::vector<float>& audioWindow,
-                                        InferenceTiming* timing) {
+struct AudioFeatures {
+  torch::Tensor vector;  // 1 x D, L2-normalised
+  double milliseconds = 0.0;
+  const LocalizationModel* owner = nullptr;
+};
+
+std::shared_ptr<const AudioFeatures> LocalizationModel::encodeAudio(
+    const std::vector<float>& audioWindow) {
   c10::InferenceMode inferenceMode;
   const auto start = Clock::now();
   const PreprocessingContract& contract = impl_->info.contract;
-  if (features.owner != this && features.fingerprint != visualFingerprint()) {
-    throw std::invalid_argument("localize: visual features come from a different visual network");
-  }
   if (static_cast<int>(audioWindow.size()) != contract.windowSamples()) {
     throw std::invalid_argument("localize: audio window has " + std::to_string(audioWindow.size()) +
                                 " samples, the contract needs " +
                                 std::to_string(contract.windowSamples()));
   }
   std::vector<float> spectrogram = impl_->spectrogram.compute(audioWindow);
-  const double spectrogramMs = millisecondsSince(start);
-
-  const auto audioStart = Clock::now();
   const torch::Tensor spec = torch::from_blob(
       spectrogram.data(),
       {1, 1, contract.frequencyBins(), impl_->spectrogram.framesFor(audioWindow.size())},
       torch::kFloat);
-  const torch::Tensor audio = impl_->net->encodeAudio(spec);  // 1 x D
-  const double audioMs = millisecondsSince(audioStart);
+  auto features = std::make_shared<AudioFeatures>();
+  features->vector = impl_->net->encodeAudio(spec);
+  features->milliseconds = millisecondsSince(start);
+  features->owner = this;
+  return features;
+}
 
+Heatmap LocalizationModel::combine(const VisualFeatures& visual, const AudioFeatures& audio) {
+  c10::InferenceMode inferenceMode;
+  if (visual.owner != this && visual.fingerprint != visualFingerprint()) {
+    throw std::invalid_argument("localize: visual features come from a different visual network");
+  }
+  if (audio.owner != this) {
+    throw std::invalid_argument("localize: audio features come from a different model");
+  }
+  const auto start = Clock::now();
   const torch::Tensor map =
-      (features.map * audio.unsqueeze(-1).unsqueeze(-1)).sum(1).squeeze(0).contiguous();
+      (visual.map * audio.vector.unsqueeze(-1).unsqueeze(-1)).sum(1).squeeze(0).contiguous();
   Heatmap heatmap;
   heatmap.height = static_cast<int>(map.size(0));
   heatmap.width = static_cast<int>(map.size(1));
   heatmap.scores.assign(map.data_ptr<float>(), map.data_ptr<float>() + map.numel());
   heatmap.updateRange();
-  heatmap.timeSeconds = features.timeSeconds;
-  heatmap.inferenceMs = millisecondsSince(start);
+  heatmap.timeSeconds = visual.timeSeconds;
+  heatmap.inferenceMs = audio.milliseconds + millisecondsSince(start);
+  return heatmap;
+}
+
+Heatmap LocalizationModel::localizeWith(const VisualFeatures& features,
+                                        const std::vector<float>& audioWindow,
+                                        InferenceTiming* timing) {
+  if (features.owner != this && features.fingerprint != visualFingerprint()) {
+    throw std::invalid_argument("localize: visual features come from a different visual network");
+  }
+  const std::shared_ptr<const AudioFeatures> audio = encodeAudio(audioWindow);
+  Heatmap heatmap = combine(features, *audio);
   if (timing != nullptr) {
-    *timing = {spectrogramMs, 0.0, audioMs, heatmap.inferenceMs};
+    *timing = {0.0, 0.0, audio->milliseconds, heatmap.inferenceMs};
   }
   return heatmap;
 }

@@ -15,8 +15,10 @@
 namespace heardmap {
 
 class EzvslNet;
-// The visual network's output for one frame (opaque; defined in LocalizationModel.cpp).
+// The visual network's output for one frame and the audio network's for one window (opaque;
+// defined in LocalizationModel.cpp).
 struct VisualFeatures;
+struct AudioFeatures;
 
 // What loadWeights did.
 struct LoadReport {
@@ -69,6 +71,10 @@ class LocalizationModel {
   std::shared_ptr<const VisualFeatures> encodeVisual(const RgbImage& frame);
   Heatmap localizeWith(const VisualFeatures& features, const std::vector<float>& audioWindow,
                        InferenceTiming* timing = nullptr);
+  // The audio half alone (spectrogram + audio network), and the cosine map of the two halves:
+  // visual and audio passes are independent, so they can run on different threads.
+  std::shared_ptr<const AudioFeatures> encodeAudio(const std::vector<float>& audioWindow);
+  Heatmap combine(const VisualFeatures& visual, const AudioFeatures& audio);
   // Hash of the visual weights (imgnet.*, img_proj.*) and the contract, computed on first use
   // after the weights were loaded. Equal fingerprints = interchangeable visual features.
   uint64_t visualFingerprint() const;
