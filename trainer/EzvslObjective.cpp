@@ -47,6 +47,39 @@ torch::Tensor fnacLoss(const torch::Tensor& visual, const torch::Tensor& audio, 
   return ezvslLoss(visual, audio, temperature) + lambda * (fns1 + tne + fns2);
 }
 
+torch::Tensor lvsLoss(const torch::Tensor& visual, const torch::Tensor& audio, double epsP,
+                      double epsN, double tauTrimap, double temperature) {
+  namespace F = torch::nn::functional;
+  const int64_t batch = visual.size(0);
+  const torch::Tensor similarity =
+      torch::einsum("ndhw,md->nmhw", {visual, audio}).flatten(2);  // B x B x P
+  // sum(sigmoid(z) * A) / sum(sigmoid(z)) as a softmax over log-sigmoid weights: the same number,
+  // without 0 / 0 when every location is far below the threshold.
+  const auto weighted = [&](const torch::Tensor& logWeights) {
+    return (F::softmax(logWeights, F::SoftmaxFuncOptions(2)) * similarity).sum(2);
+  };
+  const torch::Tensor positive = weighted(F::logsigmoid((similarity - epsP) / tauTrimap));  // B x B
+  const torch::Tensor hard =
+      weighted(F::logsigmoid(-(similarity - epsN) / tauTrimap)).diagonal();  // B
+  const torch::Tensor eye = torch::eye(batch, positive.options().dtype(torch::kBool));
+  const torch::Tensor others = positive.masked_select(eye.logical_not()).view({batch, batch - 1});
+  const torch::Tensor logits =
+      torch::cat({positive.diagonal().unsqueeze(1), others, hard.unsqueeze(1)}, 1) / temperature;
+  const torch::Tensor labels =
+      torch::zeros({batch}, torch::TensorOptions().dtype(torch::kLong).device(visual.device()));
+  return F::cross_entropy(logits, labels);
+}
+
+double lvsLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
+                    int height, int width, double epsP, double epsN, double tauTrimap,
+                    double temperature) {
+  torch::NoGradGuard noGrad;
+  const torch::Tensor visual =
+      torch::from_blob(const_cast<float*>(v.data()), {batch, dim, height, width}).clone();
+  const torch::Tensor audio = torch::from_blob(const_cast<float*>(a.data()), {batch, dim}).clone();
+  return lvsLoss(visual, audio, epsP, epsN, tauTrimap, temperature).item<double>();
+}
+
 double fnacLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
                      int height, int width, double temperature, double lambda) {
   torch::NoGradGuard noGrad;

@@ -17,4 +17,9 @@ double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, 
 double fnacLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
                      int height, int width, double temperature, double lambda);
 
+// LVS (see EzvslObjectiveTorch.h), torch-free for tests; a is B x D.
+double lvsLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
+                    int height, int width, double epsP, double epsN, double tauTrimap,
+                    double temperature);
+
 }  // namespace heardmap

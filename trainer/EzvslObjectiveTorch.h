@@ -19,4 +19,12 @@ torch::Tensor ezvslLoss(const torch::Tensor& visual, const torch::Tensor& audio,
 torch::Tensor fnacLoss(const torch::Tensor& visual, const torch::Tensor& audio, double temperature,
                        double lambda);
 
+// LVS's hard-way loss (hche11/Localizing-Visual-Sounds-the-Hard-Way): differentiable trimap masks
+// Pos = sigmoid((A - epsP) / tauTrimap), Neg = 1 - sigmoid((A - epsN) / tauTrimap) on the cosine
+// map A; per image i the logits [s_pos(i), s_ij for j != i, s_hn(i)] / temperature with
+// s = sum(mask * A) / sum(mask) (positive mask on own and other audio, negative mask = the
+// image's own background as the hard negative); cross-entropy with the target at index 0.
+torch::Tensor lvsLoss(const torch::Tensor& visual, const torch::Tensor& audio, double epsP,
+                      double epsN, double tauTrimap, double temperature);
+
 }  // namespace heardmap

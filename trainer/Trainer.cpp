@@ -6,14 +6,22 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 #include "EzvslObjectiveTorch.h"
+#include "TrainingMethod.h"
+#include "core/AtomicFile.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/ml/EzvslNet.h"
 
 namespace heardmap {
 namespace {
+
+// The Adam moments beside a checkpoint (torch's archive format).
+std::string optimizerStatePath(const std::string& checkpointPath) {
+  return checkpointPath + ".optimizer.pt";
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -86,6 +94,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   summary.device = cuda ? "cuda" : "cpu (" + std::to_string(config.threads) + " threads)";
   LocalizationModel::setThreadCount(config.threads);
   torch::manual_seed(config.seed);
+  const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
 
   const AssetPack pack = AssetPack::load(config.packPath);
   std::unique_ptr<LocalizationModel> model;
@@ -106,9 +115,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
         config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
     modelConfig.method = config.method;
     modelConfig.temperature = config.temperature;
-    PreprocessingContract contract = PreprocessingContract::ezvsl();
-    contract.imageSize = modelConfig.defaultImageSize();
-    model = LocalizationModel::createUntrained(modelConfig, contract, config.seed);
+    method->configureModel(modelConfig);
+    model = LocalizationModel::createUntrained(
+        modelConfig, method->contract(modelConfig.defaultImageSize()), config.seed);
   }
   model->info().trained = true;
   model->info().source = config.outputPath;
@@ -125,12 +134,24 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   const SceneSynthesizer testScenes(pack, testOptions);
 
   EzvslNet& net = networkOf(*model);
-  net->imageDropout = config.method == "fnac" ? config.imageDropout : 0.0;
+  net->imageDropout = method->imageDropout();
   net->to(device);
   net->train();
   torch::optim::Adam optimizer(
       net->parameters(),
       torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
+  if (startStep > 0) {
+    // Resume: the Adam moments saved with the weights (a run from before they were saved restarts
+    // them, and says so).
+    const std::string statePath = optimizerStatePath(config.outputPath);
+    if (std::filesystem::exists(statePath)) {
+      std::istringstream moments(readFile(statePath));
+      torch::load(optimizer, moments, device);
+    } else {
+      progress("note: no optimizer state beside " + config.outputPath +
+               "; the Adam moments restart");
+    }
+  }
 
   const auto saveCheckpoint = [&](int64_t stepsDone, const Json& metrics) {
     CheckpointInfo& info = model->info();
@@ -140,11 +161,17 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     training["wall_seconds"] = Json(summary.wallSeconds);
     training["samples_per_second"] = Json(summary.samplesPerSecond);
     training["final_loss"] = Json(summary.finalLoss);
-    training["resume_note"] = Json("optimizer moments are not stored; a resumed run restarts them");
+    training["recipe"] = Json(method->recipe());
+    training["provisional"] = Json(method->provisional());
+    training["optimizer_state"] = Json(optimizerStatePath(config.outputPath));
     info.training = training;
     if (!metrics.isNull()) {
       info.metrics = metrics;
     }
+    // Optimizer first: a checkpoint never points at moments older than its weights.
+    std::ostringstream moments;
+    torch::save(optimizer, moments);
+    writeFileAtomically(optimizerStatePath(config.outputPath), moments.str());
     model->save(config.outputPath);
   };
 
@@ -164,8 +191,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     }
     // SSL-SaN: silence and noise windows as extra negative audio (half each).
     std::vector<Scene> negatives;
-    if (config.method == "sslsan") {
-      const int count = static_cast<int>(std::lround(config.negativeRatio * config.batchSize));
+    {
+      const int count = method->extraNegativeAudio(config.batchSize);
       for (int k = 0; k < count; ++k) {
         negatives.push_back(
             trainScenes.make(trainingSeed(config.seed + 1, step, k),
@@ -178,12 +205,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     const torch::Tensor images = imageTensor(frames, contract).to(device);
     const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
     const double tau = model->info().config.temperature;
-    if (config.method == "fnac" && step >= config.warmupSteps) {
-      return fnacLoss(net->encodeImage(images), net->encodeAudio(spectrograms), tau,
-                      config.fnacLambda);
-    }
-    const double margin = config.method == "marginnce" ? config.margin : 0.0;
-    return ezvslLoss(net->encodeImage(images), net->encodeAudio(spectrograms), tau, margin);
+    return method->loss(net->encodeImage(images), net->encodeAudio(spectrograms), tau, step);
   };
   const auto stop = [&](int64_t step, const std::string& reason) {
     summary.stoppedOnNonFinite = true;
@@ -267,9 +289,13 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     }
   }
   if (!summary.stoppedOnNonFinite && summary.stepsDone > startStep) {
-    // The final weights have no next step to vouch for them: check one more batch's loss.
+    // The final weights have no next step to vouch for them: check one more batch's loss (in
+    // eval mode, so that the check leaves the batch-norm statistics as training left them).
     torch::NoGradGuard noGrad;
-    if (std::isfinite(lossForStep(summary.stepsDone).item<double>())) {
+    net->eval();
+    const double checkLoss = lossForStep(summary.stepsDone).item<double>();
+    net->train();
+    if (std::isfinite(checkLoss)) {
       saveCheckpoint(summary.stepsDone, pendingMetrics);
     } else {
       stop(summary.stepsDone, "non-finite loss after the last step");

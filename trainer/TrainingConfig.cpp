@@ -42,9 +42,6 @@ Json TrainingConfig::toJson() const {
   }
   if (method == "sslsan") {
     j["negative_ratio"] = Json(negativeRatio);
-    j["recipe"] = Json(
-        "provisional (methods.md 9.3): silence and white-noise audio appended as negative "
-        "columns of the image->audio softmax; the paper's exact loss was not available");
   }
   j["seed"] = Json(static_cast<double>(seed));
   j["optimizer"] = Json("adam");
@@ -53,7 +50,8 @@ Json TrainingConfig::toJson() const {
 }
 
 std::string TrainingConfig::usage() {
-  return "usage: heardmap-train --pack PACK [--method ezvsl|marginnce|fnac|sslsan] [--margin M]\n"
+  return "usage: heardmap-train --pack PACK [--method ezvsl|lvs|marginnce|fnac|sslsan] [--margin "
+         "M]\n"
          "                      [--negative-ratio R] [--fnac-lambda L] [--warmup-steps N]\n"
          "                      [--image-dropout P] [--variant compact|full]\n"
          "                      [--out FILE]\n"
@@ -125,10 +123,11 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       throw std::invalid_argument("unknown option " + arg);
     }
   }
-  if (c.method != "ezvsl" && c.method != "marginnce" && c.method != "sslsan" &&
+  if (c.method != "ezvsl" && c.method != "lvs" && c.method != "marginnce" && c.method != "sslsan" &&
       c.method != "fnac") {
     throw std::invalid_argument(
-        "--method: ezvsl, marginnce, fnac and sslsan are implemented so far");
+        "--method: ezvsl, lvs, marginnce, fnac and sslsan are implemented (SSPL is not: it needs "
+        "frozen ImageNet VGG-16 and VGGish weights)");
   }
   if (c.method == "fnac" && !weightDecayGiven) {
     c.weightDecay = 1e-4;  // FNAC's recipe

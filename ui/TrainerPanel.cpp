@@ -33,6 +33,7 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   method_ = new QComboBox(this);
   method_->setObjectName("trainerMethod");
   method_->addItem(tr("EZ-VSL"), "ezvsl");
+  method_->addItem(tr("LVS (hard negatives)"), "lvs");
   method_->addItem(tr("MarginNCE"), "marginnce");
   method_->addItem(tr("FNAC"), "fnac");
   method_->addItem(tr("SSL-SaN (provisional recipe)"), "sslsan");

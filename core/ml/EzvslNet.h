@@ -46,7 +46,7 @@ TORCH_MODULE(BasicBlock);
 
 // torchvision ResNet-18 without avgpool/fc: returns the layer4 feature map.
 struct ResNetTrunkImpl : nn::Module {
-  ResNetTrunkImpl(int64_t inChannels, int64_t width)
+  ResNetTrunkImpl(int64_t inChannels, int64_t width, int64_t layer4Stride = 2)
       : conv1(nn::Conv2dOptions(inChannels, width, 7).stride(2).padding(3).bias(false)),
         bn1(width) {
     register_module("conv1", conv1);
@@ -54,7 +54,7 @@ struct ResNetTrunkImpl : nn::Module {
     layer1 = register_module("layer1", makeLayer(width, width, 1));
     layer2 = register_module("layer2", makeLayer(width, 2 * width, 2));
     layer3 = register_module("layer3", makeLayer(2 * width, 4 * width, 2));
-    layer4 = register_module("layer4", makeLayer(4 * width, 8 * width, 2));
+    layer4 = register_module("layer4", makeLayer(4 * width, 8 * width, layer4Stride));
   }
 
   static nn::Sequential makeLayer(int64_t in, int64_t out, int64_t stride) {
@@ -76,9 +76,9 @@ TORCH_MODULE(ResNetTrunk);
 // EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj.
 struct EzvslNetImpl : nn::Module {
   explicit EzvslNetImpl(const ModelConfig& config)
-      : imgnet(3, config.baseWidth),
+      : imgnet(3, config.baseWidth, config.layer4Stride),
         img_proj(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1)),
-        audnet(1, config.baseWidth),
+        audnet(1, config.baseWidth, config.layer4Stride),
         aud_proj(8 * config.baseWidth, config.embedDim) {
     register_module("imgnet", imgnet);
     register_module("img_proj", img_proj);

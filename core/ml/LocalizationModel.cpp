@@ -490,8 +490,10 @@ int64_t LocalizationModel::parameterCount() const {
 
 int LocalizationModel::mapSize() const {
   int size = impl_->info.contract.imageSize;
-  // conv1 (stride 2), maxpool (stride 2), layer2..4 (stride 2 each), all with "same" padding.
-  for (int i = 0; i < 5; ++i) {
+  // conv1 (stride 2), maxpool (stride 2), layer2..4 (stride 2 each; layer4 1 for LVS), all with
+  // "same" padding.
+  const int halvings = impl_->info.config.layer4Stride == 1 ? 4 : 5;
+  for (int i = 0; i < halvings; ++i) {
     size = (size + 1) / 2;
   }
   return size;

@@ -30,6 +30,7 @@ Json ModelConfig::toJson() const {
   j["embed_dim"] = Json(embedDim);
   j["temperature"] = Json(temperature);
   j["variant"] = Json(variantName());
+  j["layer4_stride"] = Json(layer4Stride);
   return j;
 }
 
@@ -39,8 +40,9 @@ ModelConfig ModelConfig::fromJson(const Json& j) {
   c.baseWidth = static_cast<int>(j.at("base_width").asInt());
   c.embedDim = static_cast<int>(j.at("embed_dim").asInt());
   c.temperature = j.numberOr("temperature", c.temperature);
+  c.layer4Stride = static_cast<int>(j.numberOr("layer4_stride", 2.0));
   if (c.baseWidth < 4 || c.baseWidth > 256 || c.embedDim < 1 || c.embedDim > 4096 ||
-      c.temperature <= 0) {
+      c.temperature <= 0 || (c.layer4Stride != 1 && c.layer4Stride != 2)) {
     throw JsonError("model config out of range: " + j.dump());
   }
   return c;

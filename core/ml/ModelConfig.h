@@ -13,6 +13,7 @@ struct ModelConfig {
   int baseWidth = 64;         // ResNet-18 stage widths are base * {1, 2, 4, 8}
   int embedDim = 512;         // projection dimension D
   double temperature = 0.03;  // tau in S = <v, a> / tau (training and SLAVC-style scores)
+  int layer4Stride = 2;       // 1 = LVS's dilated-resolution trunks (14 x 14 maps at 224)
 
   // The papers' model: ResNet-18 at 224, D = 512 (~23 M parameters, ~3.7 GFLOPs per clip).
   static ModelConfig full();

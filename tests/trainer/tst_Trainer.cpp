@@ -132,6 +132,83 @@ class TestTrainer : public QObject {
     auto model = LocalizationModel::load(config.outputPath);
     QCOMPARE(model->info().config.method, std::string("sslsan"));
     QVERIFY(model->info().training.at("recipe").asString().rfind("provisional", 0) == 0);
+    QVERIFY(model->info().training.at("provisional").asBool());
+  }
+
+  // LVS on a hand case: B = 2, D = 2, two locations; v0 = {(1,0), (0,1)}, v1 = {(.6,.8), (.8,-.6)},
+  // a0 = (1,0), a1 = (0,1). Cosine maps: A00 = [1, 0], A01 = [0, 1], A10 = [.6, .8],
+  // A11 = [.8, -.6]. Trimap weights sigmoid((A - .65) / .03) and 1 - sigmoid((A - .4) / .03):
+  // image 0: s_pos = 1.0000000, easy negative s01 = 1.0000000, hard negative s_hn = 2.06e-9;
+  // image 1: s_pos = 0.8000000, s10 = 0.7724228, s_hn = -0.5999977.
+  // Cross-entropy of [s_pos, s_ij, s_hn] / 0.07 at index 0, mean over images: 0.6042955.
+  void lvsLossOnAHandCase() {
+    const std::vector<float> v = {1,    0,    0,    1,       // image 0: d0 over w, d1 over w
+                                  0.6f, 0.8f, 0.8f, -0.6f};  // image 1
+    const double loss = lvsLossValue(v, {1, 0, 0, 1}, 2, 2, 1, 2, 0.65, 0.4, 0.03, 0.07);
+    QVERIFY2(std::fabs(loss - 0.604295463838775) < 1e-5,
+             qPrintable(QString::number(loss, 'g', 10)));
+    // Far below both thresholds everywhere (all cosines -1): still finite.
+    const double flat =
+        lvsLossValue({-1, -1, 0, 0, -1, -1, 0, 0}, {1, 0, 1, 0}, 2, 2, 1, 2, 0.65, 0.4, 0.03, 0.07);
+    QVERIFY(std::isfinite(flat));
+  }
+
+  void lvsTrainsWithStrideOneTrunks() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    TrainingConfig config = TrainingConfig::fromArguments(
+        {"--pack", pack, "--out", dir.filePath("l.safetensors").toStdString(), "--method", "lvs",
+         "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
+    const TrainingSummary summary = train(config, [](const std::string&) {});
+    QCOMPARE(summary.stepsDone, int64_t(2));
+    QVERIFY(std::isfinite(summary.finalLoss));
+    auto model = LocalizationModel::load(config.outputPath);
+    QCOMPARE(model->info().config.method, std::string("lvs"));
+    QCOMPARE(model->info().config.layer4Stride, 1);
+    QCOMPARE(model->mapSize(), 10);  // 160 px compact: 160 / 16
+    RgbImage frame;
+    frame.width = frame.height = 64;
+    frame.pixels.assign(64 * 64 * 3, 100);
+    QCOMPARE(model->localize(frame, std::vector<float>(48000, 0.1f)).width, 10);
+  }
+
+  // Resuming restores the Adam moments: 2 + 2 steps give the weights of 4 straight steps.
+  // (Batch-norm running statistics may differ slightly: a periodic checkpoint is written after
+  // the next batch's forward pass; training-mode batch norm never reads them, so the parameters
+  // compared here do not depend on them.)
+  void resumeContinuesTheOptimizerExactly() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    const auto run = [&](const std::string& out, int64_t steps, bool resume) {
+      TrainingConfig config = TrainingConfig::fromArguments(
+          {"--pack", pack, "--out", out, "--steps", std::to_string(steps), "--batch", "4",
+           "--threads", "1", "--eval-per-condition", "1", "--lr", "1e-3"});
+      config.resume = resume;
+      train(config, [](const std::string&) {});
+    };
+    const std::string straight = dir.filePath("straight.safetensors").toStdString();
+    const std::string split = dir.filePath("split.safetensors").toStdString();
+    run(straight, 4, false);
+    run(split, 2, false);
+    QVERIFY(QFile::exists(QString::fromStdString(split + ".optimizer.pt")));
+    run(split, 4, true);
+    const StateDict a = LocalizationModel::load(straight)->stateDict();
+    const StateDict b = LocalizationModel::load(split)->stateDict();
+    double worst = 0.0;
+    for (const auto& [name, tensor] : a) {
+      if (name.find("running_") != std::string::npos ||
+          name.find("num_batches_tracked") != std::string::npos) {
+        continue;
+      }
+      const std::vector<float> x = tensor.toFloat();
+      const std::vector<float> y = b.at(name).toFloat();
+      for (size_t i = 0; i < x.size(); ++i) {
+        worst = std::max(worst, static_cast<double>(std::fabs(x[i] - y[i])));
+      }
+    }
+    QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
   }
 
   void trainsEvaluatesSavesAndResumes() {

@@ -1,0 +1,48 @@
+// One interface for every training method: its loss on a batch of encoded frames and audio, what
+// it changes in the architecture, the extra negative audio it wants, and how it is recorded. All
+// of them localise with the cosine map cos(v(p), a) (LocalizationModel::localize) under the
+// EZ-VSL-family preprocessing contract. Internal torch header of the trainer.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "TrainingConfig.h"
+#include "core/PreprocessingContract.h"
+#include "core/ml/ModelConfig.h"
+
+namespace heardmap {
+
+class TrainingMethod {
+ public:
+  virtual ~TrainingMethod() = default;
+  // "ezvsl", "lvs", "marginnce", "fnac", "sslsan".
+  virtual std::string name() const = 0;
+  // One line for logs and the checkpoint: the paper, and what this implementation does.
+  virtual std::string recipe() const = 0;
+  // True where the paper's details are unknown and the spec's provisional recipe is used.
+  virtual bool provisional() const { return false; }
+  // Architecture tweaks for a model trained from scratch (LVS: layer4 stride 1).
+  virtual void configureModel(ModelConfig& config) const { (void)config; }
+  // The preprocessing contract of a model trained from scratch at an image size.
+  virtual PreprocessingContract contract(int imageSize) const;
+  // Dropout on the visual backbone map while training (FNAC).
+  virtual double imageDropout() const { return 0.0; }
+  // Silence / noise audio windows appended to a batch of batchSize pairs (SSL-SaN).
+  virtual int extraNegativeAudio(int batchSize) const {
+    (void)batchSize;
+    return 0;
+  }
+  // visual: B x D x h x w, audio: (B + extraNegativeAudio(B)) x D, both unit length over D.
+  virtual torch::Tensor loss(const torch::Tensor& visual, const torch::Tensor& audio,
+                             double temperature, int64_t step) const = 0;
+};
+
+// The method named by config.method, with its hyper-parameters; std::invalid_argument if unknown.
+std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config);
+std::vector<std::string> trainingMethodNames();
+
+}  // namespace heardmap
