@@ -9,8 +9,9 @@
 #include <sstream>
 
 #include "EzvslObjectiveTorch.h"
-#include "TrainingMethod.h"
+#include "TrainingMethodTorch.h"
 #include "core/AtomicFile.h"
+#include "core/data/ClipPack.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/ml/EzvslNet.h"
@@ -132,6 +133,19 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   testOptions.imageSize = kEvalGridSize;
   testOptions.split = Split::Test;
   const SceneSynthesizer testScenes(pack, testOptions);
+  // The user's own videos (pairs made by `heardmap data clips`) instead of synthetic positives.
+  std::unique_ptr<ClipPack> clips;
+  if (!config.clipsPath.empty()) {
+    clips = std::make_unique<ClipPack>(ClipPack::load(config.clipsPath));
+    if (clips->sampleRateHz != contract.sampleRateHz ||
+        std::lround(clips->windowSeconds * clips->sampleRateHz) != contract.windowSamples()) {
+      throw std::runtime_error(config.clipsPath + " holds " + std::to_string(clips->windowSeconds) +
+                               " s windows at " + std::to_string(clips->sampleRateHz) +
+                               " Hz; the model's contract needs " + contract.summary());
+    }
+    progress("training pairs: " + std::to_string(clips->samples.size()) + " frames from " +
+             std::to_string(clips->sourceCount()) + " videos in " + config.clipsPath);
+  }
 
   EzvslNet& net = networkOf(*model);
   net->imageDropout = method->imageDropout();
@@ -178,16 +192,25 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   // One batch of positive scenes for a step (seeds independent of batch size and resume).
   const auto lossForStep = [&](int64_t step) {
     std::vector<Scene> batch;
-    batch.reserve(static_cast<size_t>(config.batchSize));
-    for (int i = 0; i < config.batchSize; ++i) {
-      batch.push_back(
-          trainScenes.make(trainingSeed(config.seed, step, i), SceneCondition::Positive));
-    }
     std::vector<const RgbImage*> frames;
     std::vector<const std::vector<float>*> windows;
-    for (const Scene& s : batch) {
-      frames.push_back(&s.image);
-      windows.push_back(&s.audio);
+    if (clips) {
+      for (int i = 0; i < config.batchSize; ++i) {
+        const ClipSample& pair =
+            clips->samples[trainingSeed(config.seed, step, i) % clips->samples.size()];
+        frames.push_back(&pair.frame);
+        windows.push_back(&pair.audio);
+      }
+    } else {
+      batch.reserve(static_cast<size_t>(config.batchSize));
+      for (int i = 0; i < config.batchSize; ++i) {
+        batch.push_back(
+            trainScenes.make(trainingSeed(config.seed, step, i), SceneCondition::Positive));
+      }
+      for (const Scene& s : batch) {
+        frames.push_back(&s.image);
+        windows.push_back(&s.audio);
+      }
     }
     // SSL-SaN: silence and noise windows as extra negative audio (half each).
     std::vector<Scene> negatives;

@@ -45,7 +45,9 @@ Json TrainingConfig::toJson() const {
   }
   j["seed"] = Json(static_cast<double>(seed));
   j["optimizer"] = Json("adam");
-  j["data"] = Json("synthetic scenes (positive condition), asset pack train split");
+  j["data"] =
+      Json(clipsPath.empty() ? "synthetic scenes (positive condition), asset pack train split"
+                             : "frame + audio pairs from the user's videos: " + clipsPath);
   return j;
 }
 
@@ -58,7 +60,9 @@ std::string TrainingConfig::usage() {
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
          "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
-         "                      [--progress=text|json]\n";
+         "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
+         "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
+         "           --pack still gives the synthetic test split and SSL-SaN's negatives\n";
 }
 
 TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arguments) {
@@ -78,6 +82,8 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.variant = value();
     } else if (arg == "--pack") {
       c.packPath = value();
+    } else if (arg == "--clips") {
+      c.clipsPath = value();
     } else if (arg == "--out") {
       c.outputPath = value();
     } else if (arg == "--init") {

@@ -14,7 +14,8 @@ enum class ProgressFormat { Invalid = 0, Text, JsonLines };
 struct TrainingConfig {
   std::string method = "ezvsl";
   std::string variant = "compact";  // compact | full
-  std::string packPath;             // asset pack (synthetic training data)
+  std::string packPath;             // asset pack (synthetic scenes; the test split always)
+  std::string clipsPath;            // pairs from the user's videos (`heardmap data clips`)
   std::string outputPath = "model.safetensors";
   std::string initPath;  // start from these weights (.safetensors / .pth); empty = scratch
   bool resume = false;   // continue outputPath's run from its recorded step

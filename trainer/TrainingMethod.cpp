@@ -1,5 +1,5 @@
 // Torch translation unit: the methods behind TrainingMethod (small classes, one per method).
-#include "TrainingMethod.h"
+#include "TrainingMethodTorch.h"
 
 #include <cmath>
 #include <stdexcept>

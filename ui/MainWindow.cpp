@@ -370,6 +370,12 @@ void MainWindow::connectTrainer() {
       trainerPanel_->setBasePath(path);
     }
   });
+  connect(trainerPanel_, &TrainerPanel::chooseVideosClicked, this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder of videos"));
+    if (!folder.isEmpty()) {
+      trainerPanel_->setVideoFolder(folder);
+    }
+  });
   connect(trainerPanel_, &TrainerPanel::compareClicked, this, &MainWindow::compareCheckpoint);
   connect(trainerPanel_, &TrainerPanel::loadClicked, this,
           [this](const QString& path) { loadModel(path); });
@@ -402,9 +408,15 @@ bool MainWindow::startTraining() {
     showError(tr("Cannot create %1").arg(folder));
     return false;
   }
-  request.outputPath =
-      folder + QStringLiteral("/%1-%2.safetensors")
-                   .arg(request.method, QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+  const QString stamp = QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+  request.outputPath = folder + QStringLiteral("/%1-%2.safetensors").arg(request.method, stamp);
+  if (!request.videoFolder.isEmpty()) {
+    if (!QFileInfo(request.videoFolder).isDir()) {
+      showError(tr("No such folder of videos: %1").arg(request.videoFolder));
+      return false;
+    }
+    request.clipsPath = folder + QStringLiteral("/clips-%1.safetensors").arg(stamp);
+  }
   trainerPanel_->clearCurves();
   if (!trainer_->start(request)) {
     return false;

@@ -80,7 +80,28 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   pack_ = new QLineEdit(this);
   pack_->setObjectName("trainerPack");
   pack_->setToolTip(tr("Synthetic scenes are generated on the fly from this asset pack"));
-  form->addRow(tr("Data: synthetic pack"), pack_);
+  form->addRow(tr("Synthetic pack"), pack_);
+  data_ = new QComboBox(this);
+  data_->setObjectName("trainerData");
+  data_->addItem(tr("Train on synthetic scenes"), "synthetic");
+  data_->addItem(tr("Train on a folder of my videos"), "videos");
+  data_->setToolTip(
+      tr("Videos: frames + the audio around them, no labels; the synthetic test split "
+         "still measures the result"));
+  form->addRow(tr("Data"), data_);
+  auto* videoRow = new QHBoxLayout;
+  videos_ = new QLineEdit(this);
+  videos_->setObjectName("trainerVideos");
+  videos_->setPlaceholderText(tr("folder of videos"));
+  auto* chooseVideos = new QPushButton(tr("..."), this);
+  chooseVideos->setMaximumWidth(32);
+  videoRow->addWidget(videos_, 1);
+  videoRow->addWidget(chooseVideos);
+  form->addRow(QString(), videoRow);
+  connect(chooseVideos, &QPushButton::clicked, this, &TrainerPanel::chooseVideosClicked);
+  connect(data_, &QComboBox::currentIndexChanged, this,
+          [this] { videos_->setEnabled(data_->currentData().toString() == "videos"); });
+  videos_->setEnabled(false);
   layout->addLayout(form);
 
   auto* buttons = new QHBoxLayout;
@@ -172,6 +193,9 @@ TrainerRequest TrainerPanel::request() const {
   r.warmupSteps = warmup_->value();
   r.sanRatio = sanRatio_->value();
   r.evalEvery = evalEvery_->value();
+  if (data_->currentData().toString() == "videos") {
+    r.videoFolder = videos_->text().trimmed();
+  }
   return r;
 }
 
@@ -181,6 +205,11 @@ void TrainerPanel::setPackPath(const QString& path) {
 
 void TrainerPanel::setBasePath(const QString& path) {
   base_->setText(path);
+}
+
+void TrainerPanel::setVideoFolder(const QString& folder) {
+  videos_->setText(folder);
+  data_->setCurrentIndex(data_->findData(folder.isEmpty() ? "synthetic" : "videos"));
 }
 
 void TrainerPanel::setRunning(bool running) {

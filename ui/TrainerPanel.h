@@ -32,6 +32,8 @@ class TrainerPanel : public QWidget {
   TrainerRequest request() const;
   void setPackPath(const QString& path);
   void setBasePath(const QString& path);
+  // Train on a folder of videos (empty: synthetic scenes).
+  void setVideoFolder(const QString& folder);
   void setRunning(bool running);
   void clearCurves();
   void addStep(int step, int steps, double loss, double samplesPerSecond);
@@ -47,6 +49,7 @@ class TrainerPanel : public QWidget {
   void startClicked();
   void stopClicked();
   void chooseBaseClicked();
+  void chooseVideosClicked();
   void compareClicked(const QString& path);  // add as a new view
   void loadClicked(const QString& path);     // into the selected view
 
@@ -65,6 +68,8 @@ class TrainerPanel : public QWidget {
   QSpinBox* batch_ = nullptr;
   QSpinBox* evalEvery_ = nullptr;
   QLineEdit* pack_ = nullptr;
+  QComboBox* data_ = nullptr;
+  QLineEdit* videos_ = nullptr;
   QPushButton* start_ = nullptr;
   QPushButton* stop_ = nullptr;
   QProgressBar* progress_ = nullptr;

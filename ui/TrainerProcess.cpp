@@ -32,6 +32,20 @@ TrainerProcess::TrainerProcess(QObject* parent) : QObject(parent) {
   });
   connect(&process_, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
     readOutput();
+    if (preparing_) {
+      preparing_ = false;
+      if (stopping_ || status != QProcess::NormalExit || code != 0 ||
+          !QFileInfo::exists(request_.clipsPath)) {
+        stopping_ = false;
+        Q_EMIT finished(
+            false, QString(),
+            tr("could not make training pairs from %1: %2")
+                .arg(request_.videoFolder, lastError_.isEmpty() ? tr("stopped") : lastError_));
+        return;
+      }
+      startTrainer();
+      return;
+    }
     const bool saved = QFileInfo::exists(request_.outputPath);
     if (status == QProcess::CrashExit && !stopping_) {
       Q_EMIT finished(false, saved ? request_.outputPath : QString(),
@@ -68,6 +82,14 @@ QString TrainerProcess::trainerBinary() {
   return QCoreApplication::applicationDirPath() + "/heardmap-train";
 }
 
+QString TrainerProcess::appBinary() {
+  const QString fromEnv = qEnvironmentVariable("HEARDMAP_BINARY");
+  if (!fromEnv.isEmpty()) {
+    return fromEnv;
+  }
+  return QCoreApplication::applicationDirPath() + "/heardmap";
+}
+
 QStringList TrainerProcess::arguments(const TrainerRequest& r) {
   QStringList args{"--method",
                    r.method,
@@ -93,6 +115,9 @@ QStringList TrainerProcess::arguments(const TrainerRequest& r) {
   if (!r.basePath.isEmpty()) {
     args << "--init" << r.basePath;
   }
+  if (!r.videoFolder.isEmpty()) {
+    args << "--clips" << r.clipsPath;
+  }
   if (r.method == "marginnce") {
     args << "--margin" << QString::number(r.margin);
   } else if (r.method == "fnac") {
@@ -112,14 +137,26 @@ bool TrainerProcess::start(const TrainerRequest& request) {
   pending_.clear();
   lastError_.clear();
   stopping_ = false;
-  const QString binary = trainerBinary();
-  if (!QFileInfo(binary).isExecutable()) {
-    Q_EMIT finished(false, QString(), tr("trainer not found: %1").arg(binary));
+  if (!QFileInfo(trainerBinary()).isExecutable()) {
+    Q_EMIT finished(false, QString(), tr("trainer not found: %1").arg(trainerBinary()));
     return false;
   }
-  Q_EMIT logLine(binary + " " + arguments(request).join(' '));
-  process_.start(binary, arguments(request));
+  if (!request.videoFolder.isEmpty()) {
+    // Pairs from the user's videos first (the trainer has no FFmpeg), then the trainer.
+    const QStringList args{"data",  "clips",          "--videos", request.videoFolder,
+                           "--out", request.clipsPath};
+    Q_EMIT logLine(appBinary() + " " + args.join(' '));
+    preparing_ = true;
+    process_.start(appBinary(), args);
+    return true;
+  }
+  startTrainer();
   return true;
+}
+
+void TrainerProcess::startTrainer() {
+  Q_EMIT logLine(trainerBinary() + " " + arguments(request_).join(' '));
+  process_.start(trainerBinary(), arguments(request_));
 }
 
 void TrainerProcess::stop() {

@@ -11,8 +11,10 @@ namespace heardmap {
 
 struct TrainerRequest {
   QString method = "ezvsl";
-  QString basePath;  // checkpoint to start from; empty = from scratch
-  QString packPath;  // synthetic scenes
+  QString basePath;     // checkpoint to start from; empty = from scratch
+  QString packPath;     // synthetic scenes (and always the test split)
+  QString videoFolder;  // train on these videos instead (made into a clip pack first)
+  QString clipsPath;    // where that clip pack goes
   QString outputPath;
   int steps = 200;
   int batch = 16;
@@ -35,6 +37,8 @@ class TrainerProcess : public QObject {
 
   // heardmap-train next to the app's binary, or $HEARDMAP_TRAINER.
   static QString trainerBinary();
+  // The app's own binary (for `heardmap data clips`), or $HEARDMAP_BINARY.
+  static QString appBinary();
   static QStringList arguments(const TrainerRequest& request);
 
   bool start(const TrainerRequest& request);
@@ -54,12 +58,14 @@ class TrainerProcess : public QObject {
 
  private:
   void readOutput();
+  void startTrainer();
 
   QProcess process_;
   TrainerRequest request_;
   QByteArray pending_;
   QString lastError_;
   bool stopping_ = false;
+  bool preparing_ = false;  // running `heardmap data clips` before the trainer
 };
 
 }  // namespace heardmap

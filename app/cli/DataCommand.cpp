@@ -1,5 +1,6 @@
 #include "DataCommand.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -7,21 +8,27 @@
 
 #include "AssetPackBuilder.h"
 #include "ContactSheet.h"
+#include "DatasetReader.h"
 #include "ProgressBar.h"
+#include "app/media/AudioTrack.h"
 #include "app/media/PngWriter.h"
+#include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
+#include "core/AudioWindow.h"
 #include "core/WavFile.h"
+#include "core/data/ClipPack.h"
 #include "core/data/SceneSynthesizer.h"
 
 namespace heardmap {
 namespace {
 
 void printUsage() {
-  std::fprintf(
-      stderr,
-      "usage: heardmap data pack [--out PACK.safetensors] [--stamps DIR]\n"
-      "       heardmap data export [--pack PACK] --out DIR [--split train|test]\n"
-      "                            [--per-condition N] [--size PX] [--contact-sheet PNG]\n");
+  std::fprintf(stderr,
+               "usage: heardmap data pack [--out PACK.safetensors] [--stamps DIR]\n"
+               "       heardmap data export [--pack PACK] --out DIR [--split train|test]\n"
+               "                            [--per-condition N] [--size PX] [--contact-sheet PNG]\n"
+               "       heardmap data clips --videos DIR --out CLIPS.safetensors [--per-clip N]\n"
+               "                           [--max-side PX]\n");
 }
 
 int packCommand(int argc, char** argv) {
@@ -134,6 +141,123 @@ int exportCommand(int argc, char** argv) {
   return 0;
 }
 
+// Box-filter downscale so the longer side is at most maxSide (the trainer resizes again to the
+// contract's size; this only keeps the pack small).
+RgbImage shrink(const RgbImage& image, int maxSide) {
+  const int longer = std::max(image.width, image.height);
+  if (longer <= maxSide) {
+    return image;
+  }
+  RgbImage out;
+  out.width = std::max(1, image.width * maxSide / longer);
+  out.height = std::max(1, image.height * maxSide / longer);
+  out.timeSeconds = image.timeSeconds;
+  out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
+  for (int y = 0; y < out.height; ++y) {
+    const int y0 = y * image.height / out.height;
+    const int y1 = std::max(y0 + 1, (y + 1) * image.height / out.height);
+    for (int x = 0; x < out.width; ++x) {
+      const int x0 = x * image.width / out.width;
+      const int x1 = std::max(x0 + 1, (x + 1) * image.width / out.width);
+      for (int c = 0; c < 3; ++c) {
+        int sum = 0;
+        for (int yy = y0; yy < y1; ++yy) {
+          for (int xx = x0; xx < x1; ++xx) {
+            sum += image.pixel(xx, yy)[c];
+          }
+        }
+        out.pixels[(static_cast<size_t>(y) * out.width + x) * 3 + c] =
+            static_cast<uint8_t>(sum / ((y1 - y0) * (x1 - x0)));
+      }
+    }
+  }
+  return out;
+}
+
+// Self-supervised training pairs from a folder of the user's videos: per video, perClip frames
+// evenly spread over its length, each with the contract's audio window around it.
+int clipsCommand(int argc, char** argv) {
+  std::string videos;
+  std::string out;
+  int perClip = 8;
+  int maxSide = 320;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--videos" && i + 1 < argc) {
+      videos = argv[++i];
+    } else if (arg == "--out" && i + 1 < argc) {
+      out = argv[++i];
+    } else if (arg == "--per-clip" && i + 1 < argc) {
+      perClip = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--max-side" && i + 1 < argc) {
+      maxSide = std::max(32, std::atoi(argv[++i]));
+    } else {
+      printUsage();
+      return 2;
+    }
+  }
+  if (videos.empty() || out.empty()) {
+    printUsage();
+    return 2;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(videos)) {
+    if (entry.is_regular_file() && isVideoFile(entry.path())) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    std::fprintf(stderr, "heardmap data clips: no videos in %s\n", videos.c_str());
+    return 1;
+  }
+  const PreprocessingContract contract = PreprocessingContract::ezvsl();
+  ClipPack pack;
+  pack.sampleRateHz = contract.sampleRateHz;
+  pack.windowSeconds = contract.windowSeconds;
+  ProgressBar bar("clips", static_cast<int64_t>(files.size()));
+  int skipped = 0;
+  for (size_t f = 0; f < files.size(); ++f) {
+    const std::string path = files[f].string();
+    try {
+      VideoDecoder decoder(path);
+      const MediaInfo info = decoder.info();
+      if (!info.hasAudio) {
+        std::fprintf(stderr, "\nskipped %s: no audio track (nothing to learn from)\n",
+                     path.c_str());
+        ++skipped;
+        continue;
+      }
+      const AudioTrack track = decodeAudio(path, contract.sampleRateHz, info.durationSeconds);
+      for (int k = 0; k < perClip; ++k) {
+        decoder.seek((k + 0.5) / perClip * info.durationSeconds);
+        std::optional<RgbImage> frame = decoder.nextFrame();
+        if (!frame) {
+          break;
+        }
+        ClipSample sample;
+        sample.source = path;
+        sample.frame = shrink(*frame, maxSide);
+        sample.audio = cutAudioWindow(track.samples, frame->timeSeconds, contract);
+        pack.samples.push_back(std::move(sample));
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "\nskipped %s: %s\n", path.c_str(), e.what());
+      ++skipped;
+    }
+    bar.update(static_cast<int64_t>(f + 1));
+  }
+  bar.finish();
+  if (pack.samples.size() < 2) {
+    std::fprintf(stderr, "heardmap data clips: fewer than 2 usable frames; nothing written\n");
+    return 1;
+  }
+  pack.save(out);
+  std::fprintf(stderr, "wrote %zu pairs from %d videos (%d skipped) to %s\n", pack.samples.size(),
+               pack.sourceCount(), skipped, out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int runDataCommand(int argc, char** argv) {
@@ -148,6 +272,9 @@ int runDataCommand(int argc, char** argv) {
     }
     if (sub == "export") {
       return exportCommand(argc - 1, argv + 1);
+    }
+    if (sub == "clips") {
+      return clipsCommand(argc - 1, argv + 1);
     }
     printUsage();
     return 2;

@@ -204,17 +204,10 @@ DatasetScan readBoxList(const std::string& root, bool instances) {
   return scan;
 }
 
-bool isVideo(const fs::path& p) {
-  static const std::vector<std::string> kExtensions = {".mp4", ".mkv",  ".webm", ".avi",
-                                                       ".mpg", ".mpeg", ".mov",  ".m4v"};
-  return std::find(kExtensions.begin(), kExtensions.end(), p.extension().string()) !=
-         kExtensions.end();
-}
-
 DatasetScan readFolder(const std::string& root) {
   std::vector<fs::path> videos;
   for (const auto& e : fs::directory_iterator(root)) {
-    if (e.is_regular_file() && isVideo(e.path())) {
+    if (e.is_regular_file() && isVideoFile(e.path())) {
       videos.push_back(e.path());
     }
   }
@@ -330,6 +323,13 @@ DatasetScan readDataset(const std::string& root, DatasetFormat format) {
     throw std::runtime_error(datasetFormatName(format) + " index in " + root + ": " + e.what());
   }
   throw std::runtime_error("unknown dataset format");
+}
+
+bool isVideoFile(const std::filesystem::path& p) {
+  static const std::vector<std::string> kExtensions = {".mp4", ".mkv",  ".webm", ".avi",
+                                                       ".mpg", ".mpeg", ".mov",  ".m4v"};
+  return std::find(kExtensions.begin(), kExtensions.end(), p.extension().string()) !=
+         kExtensions.end();
 }
 
 }  // namespace heardmap

@@ -3,6 +3,7 @@
 // are counted and skipped, never fatal.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -45,5 +46,7 @@ struct DatasetScan {
 DatasetScan readDataset(const std::string& root, DatasetFormat format);
 // Picks the format from the files present (Annotations/ -> Flickr, vggss.json -> VGG-SS, ...).
 DatasetFormat detectDatasetFormat(const std::string& root);
+// True for the video extensions the folder readers take (.mp4, .mkv, .webm, .avi, ...).
+bool isVideoFile(const std::filesystem::path& path);
 
 }  // namespace heardmap

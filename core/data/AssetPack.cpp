@@ -4,40 +4,13 @@
 #include <stdexcept>
 
 #include "../Safetensors.h"
+#include "PackTensors.h"
 
 namespace heardmap {
 namespace {
 
 // Version tag of the pack layout.
 constexpr const char* kPackFormat = "heardmap-asset-pack-1";
-
-TensorData bytesTensor(const std::vector<uint8_t>& pixels, int height, int width, int channels) {
-  TensorData t;
-  t.dtype = DType::U8;
-  t.shape = {height, width, channels};
-  t.bytes.assign(reinterpret_cast<const char*>(pixels.data()), pixels.size());
-  return t;
-}
-
-const TensorData& tensorAt(const SafetensorsFile& file, const std::string& name) {
-  const auto it = file.tensors.find(name);
-  if (it == file.tensors.end()) {
-    throw JsonError("asset pack lacks tensor '" + name + "'");
-  }
-  return it->second;
-}
-
-template <typename Image>
-Image imageFrom(const TensorData& t, int channels) {
-  if (t.dtype != DType::U8 || t.shape.size() != 3 || t.shape[2] != channels) {
-    throw JsonError("asset pack image has shape " + t.shapeString());
-  }
-  Image image;
-  image.height = static_cast<int>(t.shape[0]);
-  image.width = static_cast<int>(t.shape[1]);
-  image.pixels.assign(t.bytes.begin(), t.bytes.end());
-  return image;
-}
 
 }  // namespace
 
@@ -124,9 +97,10 @@ AssetPack AssetPack::load(const std::string& path) {
     o.imageSource = entry.stringOr("image_source", "");
     o.soundSource = entry.stringOr("sound_source", "");
     o.split = splitFromName(entry.at("split").asString());
-    o.image = imageFrom<RgbaImage>(tensorAt(file, "object." + std::to_string(i) + ".rgba"), 4);
+    o.image = imageFrom<RgbaImage>(
+        "asset pack", tensorAt(file, "asset pack", "object." + std::to_string(i) + ".rgba"), 4);
     if (!o.soundSource.empty()) {
-      o.sound = tensorAt(file, "object." + std::to_string(i) + ".sound").toFloat();
+      o.sound = tensorAt(file, "asset pack", "object." + std::to_string(i) + ".sound").toFloat();
     }
     out.objects.push_back(std::move(o));
   }
@@ -135,7 +109,8 @@ AssetPack AssetPack::load(const std::string& path) {
     PackBackground b;
     b.source = backgroundList[i].stringOr("source", "");
     b.split = splitFromName(backgroundList[i].at("split").asString());
-    b.image = imageFrom<RgbImage>(tensorAt(file, "background." + std::to_string(i) + ".rgb"), 3);
+    b.image = imageFrom<RgbImage>(
+        "asset pack", tensorAt(file, "asset pack", "background." + std::to_string(i) + ".rgb"), 3);
     out.backgrounds.push_back(std::move(b));
   }
   return out;

@@ -4,6 +4,7 @@
 #include "../TestFixtures.h"
 #include "app/cli/AssetPackBuilder.h"
 #include "core/data/AssetPack.h"
+#include "core/data/ClipPack.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;
@@ -95,6 +96,54 @@ class TestDataCommands : public QObject {
     }
     QVERIFY(!lines.join(',').contains("nan"));
     QVERIFY(QFileInfo(dir.filePath("eval/success_curves.png")).size() > 1000);
+  }
+
+  // Training pairs from a folder of videos: frames spread over each clip with the 3 s window
+  // around them; a video without sound is skipped and counted, a damaged one too.
+  void clipsFromAFolderOfVideos() {
+    QTemporaryDir dir;
+    QDir().mkpath(dir.filePath("videos"));
+    for (const char* name : {"player.mp4", "clip.webm", "silent-video.mkv", "garbage.mp4"}) {
+      QVERIFY(QFile::copy(fixture(name), dir.filePath(QStringLiteral("videos/") + name)));
+    }
+    const QString out = dir.filePath("clips.safetensors");
+    QProcess clips;
+    clips.setProcessChannelMode(QProcess::MergedChannels);
+    clips.start(qEnvironmentVariable("HEARDMAP_BINARY"),
+                {"data", "clips", "--videos", dir.filePath("videos"), "--out", out, "--per-clip",
+                 "3", "--max-side", "200"});
+    QVERIFY(clips.waitForFinished(60000));
+    const QString output = QString::fromUtf8(clips.readAll());
+    QVERIFY2(clips.exitCode() == 0, qPrintable(output));
+    QVERIFY2(output.contains("wrote 6 pairs from 2 videos (2 skipped)"), qPrintable(output));
+    QVERIFY(output.contains("no audio track"));
+    const ClipPack pack = ClipPack::load(out.toStdString());
+    QCOMPARE(pack.samples.size(), size_t{6});
+    QCOMPARE(pack.sourceCount(), 2);
+    for (const ClipSample& s : pack.samples) {
+      QCOMPARE(s.audio.size(), size_t{48000});
+      QVERIFY(std::max(s.frame.width, s.frame.height) <= 200);
+    }
+    // player.mp4 (3 s, 640x360): frames at 0.5, 1.5 and 2.5 s; its tone starts at 1 s, so the
+    // last window holds more sound than the first.
+    const auto energy = [](const std::vector<float>& v) {
+      double e = 0.0;
+      for (float x : v) {
+        e += static_cast<double>(x) * x;
+      }
+      return e;
+    };
+    std::vector<const ClipSample*> player;
+    for (const ClipSample& s : pack.samples) {
+      if (s.source.find("player.mp4") != std::string::npos) {
+        player.push_back(&s);
+      }
+    }
+    QCOMPARE(player.size(), size_t{3});
+    QCOMPARE(player[0]->frame.width, 200);
+    QCOMPARE(player[0]->frame.height, 112);
+    QVERIFY(std::abs(player[1]->frame.timeSeconds - 1.5) < 0.05);
+    QVERIFY(energy(player[2]->audio) > energy(player[0]->audio));
   }
 };
 

@@ -3,6 +3,7 @@
 
 #include "../TinyPack.h"
 #include "core/data/AssetPack.h"
+#include "core/data/ClipPack.h"
 #include "core/ml/LocalizationModel.h"
 #include "trainer/EzvslObjective.h"
 #include "trainer/Trainer.h"
@@ -171,6 +172,50 @@ class TestTrainer : public QObject {
     frame.width = frame.height = 64;
     frame.pixels.assign(64 * 64 * 3, 100);
     QCOMPARE(model->localize(frame, std::vector<float>(48000, 0.1f)).width, 10);
+  }
+
+  // Training on pairs from the user's videos (a clip pack); the test split is still synthetic.
+  void trainsOnAClipPack() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    ClipPack clips;
+    for (int i = 0; i < 5; ++i) {
+      ClipSample s;
+      s.source = "video" + std::to_string(i % 2) + ".mp4";
+      s.frame.width = 80 + 10 * i;
+      s.frame.height = 60;
+      s.frame.pixels.assign(static_cast<size_t>(s.frame.width) * 60 * 3, uint8_t(40 * i));
+      s.audio.assign(48000, 0.0f);
+      for (size_t k = 0; k < s.audio.size(); ++k) {
+        s.audio[k] = 0.3f * static_cast<float>(std::sin(0.01 * (i + 1) * static_cast<double>(k)));
+      }
+      clips.samples.push_back(s);
+    }
+    const std::string clipsPath = dir.filePath("clips.safetensors").toStdString();
+    clips.save(clipsPath);
+    TrainingConfig config = TrainingConfig::fromArguments(
+        {"--pack", pack, "--clips", clipsPath, "--out", dir.filePath("c.safetensors").toStdString(),
+         "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
+    QStringList lines;
+    const TrainingSummary summary =
+        train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
+    QCOMPARE(summary.stepsDone, int64_t(2));
+    QVERIFY(lines.join('\n').contains("5 frames from 2 videos"));
+    auto model = LocalizationModel::load(config.outputPath);
+    QVERIFY(model->info().training.at("data").asString().find(clipsPath) != std::string::npos);
+    // A pack made for another window length is refused with both numbers.
+    clips.windowSeconds = 1.0;
+    for (ClipSample& s : clips.samples) {
+      s.audio.resize(16000);
+    }
+    clips.save(clipsPath);
+    try {
+      train(config, [](const std::string&) {});
+      QFAIL("trained on mismatched windows");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(std::string(e.what()).find("1.0") != std::string::npos, e.what());
+    }
   }
 
   // Resuming restores the Adam moments: 2 + 2 steps give the weights of 4 straight steps.

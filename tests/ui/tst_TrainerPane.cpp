@@ -102,6 +102,27 @@ class TestTrainerPane : public QObject {
     }
   }
 
+  // Data = a folder of the user's videos: the pane makes training pairs (heardmap data clips),
+  // then trains on them.
+  void trainsOnAFolderOfVideos() {
+    QTemporaryDir videos;
+    QVERIFY(QFile::copy(fixture("player.mp4"), videos.filePath("a.mp4")));
+    QVERIFY(QFile::copy(fixture("clip.mp4"), videos.filePath("b.mp4")));
+    MainWindow window;
+    window.trainerPanel()->setPackPath(pack_);
+    window.trainerPanel()->setVideoFolder(videos.path());
+    window.trainerPanel()->findChild<QSpinBox*>("trainerSteps")->setValue(4);
+    window.trainerPanel()->findChild<QSpinBox*>("trainerBatch")->setValue(2);
+    window.trainerPanel()->findChild<QSpinBox*>("trainerEvalEvery")->setValue(4);
+    QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(finished.wait(240000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
+    const auto model = LocalizationModel::load(finished.first().at(1).toString().toStdString());
+    QVERIFY(model->info().training.at("data").asString().find("clips-") != std::string::npos);
+    QCOMPARE(model->info().training.at("steps_done").asInt(), int64_t{4});
+  }
+
   void stopSavesAPartialCheckpoint() {
     MainWindow window;
     window.trainerPanel()->setPackPath(pack_);

@@ -1,7 +1,7 @@
 // One interface for every training method: its loss on a batch of encoded frames and audio, what
 // it changes in the architecture, the extra negative audio it wants, and how it is recorded. All
 // of them localise with the cosine map cos(v(p), a) (LocalizationModel::localize) under the
-// EZ-VSL-family preprocessing contract. Internal torch header of the trainer.
+// EZ-VSL-family preprocessing contract. Internal torch header of the trainer (*Torch.h).
 #pragma once
 
 #include <torch/torch.h>
