@@ -129,6 +129,24 @@ class TestLive : public QObject {
     QTRY_VERIFY(window.grid()->view(0)->caption().value(1) == QString("hears: real audio"));
   }
 
+  // A still image as the picture under the live microphone.
+  void stillImageUnderTheMicrophone() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.ensureModels();
+    PlayerController* player = window.controller();
+    QVERIFY(!player->openStill(fixture("garbage.mp4")));  // not an image: error, nothing opened
+    QVERIFY(player->openStill(fixture("backgrounds/b.png")));
+    QCOMPARE(player->currentFrame().width, 300);
+    QCOMPARE(player->currentFrame().height, 400);
+    QVERIFY(player->startLive(deviceIndex("filemicplug")));
+    const uint64_t before = player->heatmapsProduced();
+    QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= before + 3, 20000);
+    QVERIFY(std::abs(rms(player->view(0).window) - 0.0884) < 0.01);
+    player->stopLive();
+  }
+
   void unpluggedMicrophoneFallsBack() {
     MainWindow window;
     window.ensureModels();
