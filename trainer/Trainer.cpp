@@ -186,7 +186,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     std::ostringstream moments;
     torch::save(optimizer, moments);
     writeFileAtomically(optimizerStatePath(config.outputPath), moments.str());
-    model->save(config.outputPath);
+    model->save(config.outputPath, config.halfPrecision ? DType::F16 : DType::F32);
   };
 
   // One batch of positive scenes for a step (seeds independent of batch size and resume).

@@ -44,6 +44,7 @@ Json TrainingConfig::toJson() const {
     j["negative_ratio"] = Json(negativeRatio);
   }
   j["seed"] = Json(static_cast<double>(seed));
+  j["stored_as"] = Json(halfPrecision ? "fp16" : "fp32");
   j["optimizer"] = Json("adam");
   j["data"] =
       Json(clipsPath.empty() ? "synthetic scenes (positive condition), asset pack train split"
@@ -58,7 +59,7 @@ std::string TrainingConfig::usage() {
          "                      [--image-dropout P] [--variant compact|full]\n"
          "                      [--out FILE]\n"
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
-         "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume]\n"
+         "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume] [--half]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
@@ -90,6 +91,8 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.initPath = value();
     } else if (arg == "--resume") {
       c.resume = true;
+    } else if (arg == "--half") {
+      c.halfPrecision = true;
     } else if (arg == "--steps") {
       c.steps = static_cast<int64_t>(number(arg, value()));
     } else if (arg == "--batch") {

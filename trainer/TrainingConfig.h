@@ -17,8 +17,9 @@ struct TrainingConfig {
   std::string packPath;             // asset pack (synthetic scenes; the test split always)
   std::string clipsPath;            // pairs from the user's videos (`heardmap data clips`)
   std::string outputPath = "model.safetensors";
-  std::string initPath;  // start from these weights (.safetensors / .pth); empty = scratch
-  bool resume = false;   // continue outputPath's run from its recorded step
+  std::string initPath;        // start from these weights (.safetensors / .pth); empty = scratch
+  bool resume = false;         // continue outputPath's run from its recorded step
+  bool halfPrecision = false;  // store the checkpoint's weights as fp16 (shipped models)
   int64_t steps = 1000;
   int batchSize = 32;
   double learningRate = 1e-4;

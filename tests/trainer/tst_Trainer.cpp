@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "../TinyPack.h"
+#include "core/Safetensors.h"
 #include "core/data/AssetPack.h"
 #include "core/data/ClipPack.h"
 #include "core/ml/LocalizationModel.h"
@@ -113,12 +114,15 @@ class TestTrainer : public QObject {
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--method",
          "marginnce", "--margin", "-0.3", "--steps", "2", "--batch", "4", "--eval-per-condition",
-         "1"});
+         "1", "--half"});
     const TrainingSummary summary = train(config, [](const std::string&) {});
     QCOMPARE(summary.stepsDone, int64_t(2));
     auto model = LocalizationModel::load(config.outputPath);
     QCOMPARE(model->info().config.method, std::string("marginnce"));
     QCOMPARE(model->info().training.at("margin").asNumber(), -0.3);
+    // --half: the weights are stored as fp16 (the shipped models' format).
+    QCOMPARE(loadSafetensors(config.outputPath).tensors.at("img_proj.weight").dtype, DType::F16);
+    QCOMPARE(model->info().training.at("stored_as").asString(), std::string("fp16"));
   }
 
   void sslSanTrainsWithSilenceAndNoiseNegatives() {
