@@ -159,10 +159,14 @@ int main(int argc, char** argv) {
   HeatmapProcessor processor;
   HeatmapCompositor compositor;
   compositor.setSettings(OverlaySettings{});
+  InferenceWorker renderWorker;  // as `heardmap render` runs it: visual + audio on 2 lanes
+  renderWorker.setModels({std::shared_ptr<LocalizationModel>(compact.get(), [](auto*) {})});
   const double overlayFps = passFps(clip, passes, [&](const RgbImage& f) {
-    const Heatmap h =
-        compact->localize(f, cutAudioWindow(track.samples, f.timeSeconds, compactContract));
-    compositor.compose(f, processor.process(h));
+    InferenceRequest request;
+    request.frame = f;
+    request.audioWindows.push_back(cutAudioWindow(track.samples, f.timeSeconds, compactContract));
+    const InferenceResult result = renderWorker.infer(std::move(request));
+    compositor.compose(f, processor.process(result.heatmaps.front()));
   });
   row("end-to-end overlay, compact, 2 threads", format("%.1f fps", overlayFps),
       "decode+infer+CPU composite, serial");

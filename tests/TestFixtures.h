@@ -5,6 +5,8 @@
 #include <QString>
 #include <QTest>
 #include <QtGlobal>
+#include <cmath>
+#include <vector>
 
 namespace heardmap::test {
 
@@ -24,6 +26,15 @@ bool waitUntil(Condition condition, int timeoutMs = 5000) {
     QTest::qWait(5);
   }
   return true;
+}
+
+// Root mean square of samples (0 for none).
+inline double rms(const std::vector<float>& samples) {
+  double sum = 0.0;
+  for (float x : samples) {
+    sum += static_cast<double>(x) * x;
+  }
+  return samples.empty() ? 0.0 : std::sqrt(sum / static_cast<double>(samples.size()));
 }
 
 }  // namespace heardmap::test

@@ -4,7 +4,6 @@
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <memory>
 
 #include "ViewGrid.h"
@@ -15,6 +14,7 @@
 #include "core/AudioWindow.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
+#include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -80,6 +80,15 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
     views[i].processor.setSettings(options.views[i].overlay);
     views[i].compositor.setSettings(options.views[i].overlay);
   }
+  // All views' models on the worker's parallel lanes, one visual pass per distinct network.
+  InferenceWorker worker;
+  {
+    std::vector<std::shared_ptr<LocalizationModel>> models;
+    for (ViewState& v : views) {
+      models.emplace_back(v.model.get(), [](LocalizationModel*) {});  // owned by views
+    }
+    worker.setModels(std::move(models));
+  }
 
   const QSize shape = ViewGrid::gridShape(static_cast<int>(views.size()));
   const int tileW = std::max(64, options.tileWidth) & ~1;
@@ -112,8 +121,9 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
     QFont font = painter.font();
     font.setPixelSize(std::max(11, tileH / 22));
     painter.setFont(font);
-    std::map<uint64_t, std::shared_ptr<const VisualFeatures>> visualCache;
     const uint64_t seed = static_cast<uint64_t>(std::llround(frame->timeSeconds * 1000.0));
+    InferenceRequest request;
+    request.frame = *frame;
     for (size_t i = 0; i < views.size(); ++i) {
       ViewState& v = views[i];
       const std::vector<float> real = cutAudioWindow(v.audio, frame->timeSeconds, v.contract);
@@ -121,14 +131,16 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
       if (options.views[i].condition == AudioCondition::OffScreen) {
         other = cutAudioWindow(v.offAudio, frame->timeSeconds, v.contract);
       }
-      const std::vector<float> window =
-          applyAudioCondition(options.views[i].condition, real, other, seed + i);
-      const uint64_t fingerprint = v.model->visualFingerprint();
-      auto cached = visualCache.find(fingerprint);
-      if (cached == visualCache.end()) {
-        cached = visualCache.emplace(fingerprint, v.model->encodeVisual(*frame)).first;
+      request.audioWindows.push_back(
+          applyAudioCondition(options.views[i].condition, real, other, seed + i));
+    }
+    InferenceResult result = worker.infer(std::move(request));
+    for (size_t i = 0; i < views.size(); ++i) {
+      ViewState& v = views[i];
+      if (!result.errors[i].empty()) {
+        throw MediaError("export: view " + std::to_string(i + 1) + ": " + result.errors[i]);
       }
-      const Heatmap heatmap = v.model->localizeWith(*cached->second, window);
+      const Heatmap& heatmap = result.heatmaps[i];
       const DisplayHeatmap display = v.processor.process(heatmap);
       const QImage tile =
           toQImage(v.compositor.compose(*frame, display))

@@ -11,6 +11,7 @@
 #include "core/AudioWindow.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
+#include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -56,9 +57,19 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   }
   size_t audioWritten = 0;
   double inferenceMsTotal = 0.0;
+  // The worker runs the visual and audio halves on parallel lanes (not owned: model outlives it).
+  InferenceWorker worker;
+  worker.setModels({std::shared_ptr<LocalizationModel>(&model, [](LocalizationModel*) {})});
   while (std::optional<RgbImage> frame = decoder.nextFrame()) {
     const std::vector<float> window = cutAudioWindow(modelAudio, frame->timeSeconds, contract);
-    const Heatmap heatmap = model.localize(*frame, window);
+    InferenceRequest request;
+    request.frame = *frame;
+    request.audioWindows.push_back(window);
+    InferenceResult result = worker.infer(std::move(request));
+    if (!result.errors.front().empty()) {
+      throw std::runtime_error(result.errors.front());
+    }
+    const Heatmap heatmap = std::move(result.heatmaps.front());
     inferenceMsTotal += heatmap.inferenceMs;
     const RgbImage composed = compositor.compose(*frame, processor.process(heatmap));
     ++summary.frames;

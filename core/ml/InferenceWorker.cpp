@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace heardmap {
 
@@ -127,6 +128,17 @@ std::optional<InferenceResult> InferenceWorker::takeResult() {
     return std::nullopt;  // computed for a model set that has been replaced
   }
   return result;
+}
+
+InferenceResult InferenceWorker::infer(InferenceRequest request) {
+  request.generation = generation_.load();
+  submit(std::move(request));
+  while (std::optional<InferenceResult> result = results_.waitAndTake()) {
+    if (result->generation == generation_.load()) {
+      return std::move(*result);
+    }
+  }
+  throw std::runtime_error("inference worker stopped");
 }
 
 void InferenceWorker::run() {

@@ -56,6 +56,9 @@ class InferenceWorker {
   void submit(InferenceRequest request);
   // The newest finished result of the current generation, if one arrived since the last call.
   std::optional<InferenceResult> takeResult();
+  // Submits request (for the current model set) and waits for its result: offline work (render,
+  // export) that wants every frame and the parallel lanes. Not to be mixed with submit().
+  InferenceResult infer(InferenceRequest request);
   uint64_t droppedRequests() const { return requests_.droppedCount(); }
   int lanes() const { return static_cast<int>(helpers_.size()) + 1; }
 

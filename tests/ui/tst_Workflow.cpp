@@ -28,17 +28,10 @@
 
 using namespace heardmap;
 using heardmap::test::fixture;
+using heardmap::test::rms;
 using heardmap::test::waitUntil;
 
 namespace {
-
-double rms(const std::vector<float>& v) {
-  double s = 0.0;
-  for (float x : v) {
-    s += static_cast<double>(x) * x;
-  }
-  return v.empty() ? 0.0 : std::sqrt(s / static_cast<double>(v.size()));
-}
 
 QString saveCompact(const QTemporaryDir& dir, const QString& name, uint64_t seed) {
   PreprocessingContract contract = PreprocessingContract::ezvsl();
