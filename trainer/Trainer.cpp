@@ -11,6 +11,9 @@
 #include "EzvslObjectiveTorch.h"
 #include "TrainingMethodTorch.h"
 #include "core/AtomicFile.h"
+
+#include <ATen/autocast_mode.h>
+#include <torch/version.h>
 #include "core/data/ClipPack.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
@@ -18,6 +21,41 @@
 
 namespace heardmap {
 namespace {
+
+// bf16 autocast on CUDA for a scope (the forward passes and the loss); no loss scaling is needed
+// with bf16. LibTorch 2.5+ names the API per device; older versions (1.13 included) have the
+// CUDA-only spelling, deprecated since.
+class CudaAutocast {
+ public:
+  explicit CudaAutocast(bool enabled) : enabled_(enabled) {
+    if (!enabled_) {
+      return;
+    }
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+#else
+    at::autocast::set_enabled(true);
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+#endif
+  }
+  ~CudaAutocast() {
+    if (!enabled_) {
+      return;
+    }
+    at::autocast::clear_cache();
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
+    at::autocast::set_enabled(false);
+#endif
+  }
+  CudaAutocast(const CudaAutocast&) = delete;
+  CudaAutocast& operator=(const CudaAutocast&) = delete;
+
+ private:
+  bool enabled_;
+};
 
 // The Adam moments beside a checkpoint (torch's archive format).
 std::string optimizerStatePath(const std::string& checkpointPath) {
@@ -96,6 +134,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   LocalizationModel::setThreadCount(config.threads);
   torch::manual_seed(config.seed);
   const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
+  // Mixed precision: bf16 autocast on CUDA unless --precision fp32; the CPU always trains in fp32.
+  const bool mixedPrecision = cuda && config.precision == "bf16";
+  summary.device += mixedPrecision ? ", bf16 autocast" : ", fp32";
 
   const AssetPack pack = AssetPack::load(config.packPath);
   std::unique_ptr<LocalizationModel> model;
@@ -228,7 +269,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     const torch::Tensor images = imageTensor(frames, contract).to(device);
     const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
     const double tau = model->info().config.temperature;
-    return method->loss(net->encodeImage(images), net->encodeAudio(spectrograms), tau, step);
+    const CudaAutocast autocast(mixedPrecision);
+    return method->loss(net->encodeImage(images), net->encodeAudio(spectrograms), tau, step)
+        .to(torch::kFloat);
   };
   const auto stop = [&](int64_t step, const std::string& reason) {
     summary.stoppedOnNonFinite = true;

@@ -45,6 +45,7 @@ Json TrainingConfig::toJson() const {
   }
   j["seed"] = Json(static_cast<double>(seed));
   j["stored_as"] = Json(halfPrecision ? "fp16" : "fp32");
+  j["precision_on_cuda"] = Json(precision);
   j["optimizer"] = Json("adam");
   j["data"] =
       Json(clipsPath.empty() ? "synthetic scenes (positive condition), asset pack train split"
@@ -60,6 +61,7 @@ std::string TrainingConfig::usage() {
          "                      [--out FILE]\n"
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
          "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume] [--half]\n"
+         "                      [--precision bf16|fp32]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
@@ -93,6 +95,11 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.resume = true;
     } else if (arg == "--half") {
       c.halfPrecision = true;
+    } else if (arg == "--precision") {
+      c.precision = value();
+      if (c.precision != "bf16" && c.precision != "fp32") {
+        throw std::invalid_argument("--precision must be bf16 or fp32");
+      }
     } else if (arg == "--steps") {
       c.steps = static_cast<int64_t>(number(arg, value()));
     } else if (arg == "--batch") {

@@ -20,6 +20,7 @@ struct TrainingConfig {
   std::string initPath;        // start from these weights (.safetensors / .pth); empty = scratch
   bool resume = false;         // continue outputPath's run from its recorded step
   bool halfPrecision = false;  // store the checkpoint's weights as fp16 (shipped models)
+  std::string precision = "bf16";  // on CUDA: bf16 autocast (mixed precision) or fp32
   int64_t steps = 1000;
   int batchSize = 32;
   double learningRate = 1e-4;
