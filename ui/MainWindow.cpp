@@ -23,6 +23,7 @@
 #include <QPainter>
 #include <QProgressDialog>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -152,7 +153,12 @@ void MainWindow::createDocks() {
                            Qt::DockWidgetArea area) {
     auto* d = new QDockWidget(title, this);
     d->setObjectName(name);
-    d->setWidget(widget);
+    // Scrollable, so that a tall pane never forces the window taller than the screen.
+    auto* scroll = new QScrollArea(d);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(widget);
+    d->setWidget(scroll);
     d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
                    QDockWidget::DockWidgetClosable);
     addDockWidget(area, d);
