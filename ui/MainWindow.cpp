@@ -12,7 +12,6 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -20,9 +19,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPainter>
-#include <QProgressDialog>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
@@ -30,10 +26,12 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
-#include <map>
 
 #include "AnnotationController.h"
 #include "AnnotationPanel.h"
+#include "AnnotationScorer.h"
+#include "ExportRunner.h"
+#include "GridSnapshot.h"
 #include "GridVideoExport.h"
 #include "HelpOverlay.h"
 #include "LivePanel.h"
@@ -42,19 +40,16 @@
 #include "ProbeBar.h"
 #include "ShortcutDialog.h"
 #include "ShortcutMap.h"
+#include "SpectrogramImage.h"
 #include "TimelineWidget.h"
 #include "TrainerPanel.h"
 #include "TrainerProcess.h"
 #include "TransportBar.h"
 #include "VideoView.h"
 #include "ViewGrid.h"
+#include "ViewLabels.h"
 #include "app/cli/AnnotationEvaluator.h"
 #include "app/media/MicrophoneCapture.h"
-#include "core/AtomicFile.h"
-#include "core/Colormap.h"
-#include "core/Json.h"
-#include "core/Spectrogram.h"
-#include "core/WavFile.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -75,18 +70,6 @@ const QString kMediaFilter = QStringLiteral(
 // Colours of the views' peak-score tracks (and nothing else): distinct on dark grey.
 const QColor kTrackColors[] = {QColor(255, 200, 0),   QColor(80, 180, 255),  QColor(255, 90, 90),
                                QColor(120, 230, 120), QColor(220, 120, 255), QColor(255, 150, 60)};
-
-QString modelLabel(const ViewSlot& slot) {
-  if (!slot.model) {
-    return QObject::tr("no model");
-  }
-  const CheckpointInfo& info = slot.model->info();
-  QString name = QString::fromStdString(info.config.method + " " + info.config.variantName());
-  if (!slot.checkpointPath.isEmpty()) {
-    name += " (" + QFileInfo(slot.checkpointPath).completeBaseName() + ")";
-  }
-  return name;
-}
 
 }  // namespace
 
@@ -138,11 +121,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   grid_->view(0)->setFocus();
 }
 
-MainWindow::~MainWindow() {
-  if (evaluation_.joinable()) {
-    evaluation_.join();
-  }
-}
+MainWindow::~MainWindow() = default;
 
 VideoView* MainWindow::videoView() const {
   return grid_->view(grid_->selected());
@@ -317,6 +296,11 @@ void MainWindow::connectController() {
 }
 
 void MainWindow::connectAnnotations() {
+  scorer_ = new AnnotationScorer(this);
+  connect(scorer_, &AnnotationScorer::progress, this, [this](int done, int total) {
+    annotationPanel_->setEvaluationStatus(tr("scoring: %1 / %2 frames").arg(done).arg(total));
+  });
+  connect(scorer_, &AnnotationScorer::finished, annotationPanel_, &AnnotationPanel::setScores);
   connect(annotations_, &AnnotationController::changed, this, [this] {
     annotationPanel_->setDocument(annotations_->document(), annotations_->selected());
     refreshBoxes();
@@ -552,7 +536,7 @@ void MainWindow::markEnd() {
   const int view = grid_->selected();
   const ViewSlot& slot = controller_->view(view);
   AnnotationContext context;
-  context.method = modelLabel(slot).toStdString();
+  context.method = viewModelLabel(slot).toStdString();
   context.checkpoint = slot.checkpointPath.isEmpty() ? std::string("untrained demo model")
                                                      : slot.checkpointPath.toStdString();
   context.condition = slot.condition;
@@ -656,32 +640,9 @@ void MainWindow::refreshCaption(int view) {
   if (view >= controller_->viewCount()) {
     return;
   }
-  const ViewSlot& slot = controller_->view(view);
-  QStringList lines;
-  QString title = QStringLiteral("%1  %2").arg(view + 1).arg(modelLabel(slot));
-  if (slot.model && !slot.model->info().trained) {
-    title += tr("  UNTRAINED");
-  }
-  lines << title;
-  QString hears = tr("hears: %1").arg(QString::fromStdString(audioConditionLabel(slot.condition)));
-  if (controller_->isLive() && slot.condition == AudioCondition::Real) {
-    hears = tr("hears: live microphone (causal)");
-  }
-  lines << hears;
   bool warning = false;
-  if (!slot.error.empty()) {
-    lines << QString::fromStdString(slot.error);
-    warning = true;
-  } else if (!slot.raw.empty()) {
-    lines << tr("raw %1 .. %2  |  %3 ms")
-                 .arg(slot.raw.rawMin, 0, 'f', 3)
-                 .arg(slot.raw.rawMax, 0, 'f', 3)
-                 .arg(slot.raw.inferenceMs, 0, 'f', 1);
-    if (slot.display.hideBelowLow && !slot.display.anythingAboveLow) {
-      lines << tr("nothing above threshold");
-      warning = true;
-    }
-  }
+  const QStringList lines =
+      viewCaption(view, controller_->view(view), controller_->isLive(), &warning);
   grid_->view(view)->setCaption(lines, warning);
 }
 
@@ -708,7 +669,7 @@ void MainWindow::refreshTimeline() {
   for (int i = 0; i < controller_->viewCount(); ++i) {
     const ViewSlot& slot = controller_->view(i);
     TimelineTrack track;
-    track.name = modelLabel(slot);
+    track.name = viewModelLabel(slot);
     track.color = kTrackColors[i % 6];
     track.peakByMs = slot.peakByMs;
     tracks.push_back(std::move(track));
@@ -730,25 +691,9 @@ void MainWindow::refreshModelWindow() {
     return;
   }
   const PreprocessingContract contract = controller_->effectiveContract(view);
-  const Spectrogram spectrogram(contract);
-  const std::vector<float> values = spectrogram.compute(slot.window);
-  const int bins = contract.frequencyBins();
-  const int frames = spectrogram.framesFor(slot.window.size());
-  if (bins <= 0 || frames <= 0 || values.size() < static_cast<size_t>(bins) * frames) {
+  const QImage image = spectrogramImage(slot.window, contract);
+  if (image.isNull()) {
     return;
-  }
-  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-  const float range = std::max(1e-6f, *hi - *lo);
-  const std::vector<float> table = colormapTable(ColormapId::Inferno);
-  QImage image(frames, bins, QImage::Format_RGB32);
-  for (int f = 0; f < bins; ++f) {
-    auto* row = reinterpret_cast<QRgb*>(image.scanLine(bins - 1 - f));  // low frequencies down
-    for (int x = 0; x < frames; ++x) {
-      const float v = (values[static_cast<size_t>(f) * frames + x] - *lo) / range;
-      const int c = std::clamp(static_cast<int>(v * (kColormapSize - 1)), 0, kColormapSize - 1);
-      row[x] = qRgb(static_cast<int>(table[c * 3] * 255), static_cast<int>(table[c * 3 + 1] * 255),
-                    static_cast<int>(table[c * 3 + 2] * 255));
-    }
   }
   const double t = controller_->currentFrame().timeSeconds;
   double start = t - contract.windowSeconds / 2.0;
@@ -759,78 +704,23 @@ void MainWindow::refreshModelWindow() {
 }
 
 QStringList MainWindow::saveSnapshot(const QString& pngPath) {
-  QStringList written;
   if (controller_->currentFrame().empty()) {
     showError(tr("Nothing to snapshot: open a clip first"));
-    return written;
+    return {};
   }
-  const QSize shape = ViewGrid::gridShape(grid_->count());
   std::vector<QImage> tiles;
-  int tileW = 0;
-  int tileH = 0;
   for (int i = 0; i < grid_->count(); ++i) {
     tiles.push_back(grid_->view(i)->grabFramebuffer());
-    tileW = std::max(tileW, tiles.back().width());
-    tileH = std::max(tileH, tiles.back().height());
   }
-  QImage image(tileW * shape.width(), tileH * shape.height(), QImage::Format_RGB32);
-  image.fill(Qt::black);
-  {
-    QPainter painter(&image);
-    for (int i = 0; i < static_cast<int>(tiles.size()); ++i) {
-      painter.drawImage((i % shape.width()) * tileW, (i / shape.width()) * tileH,
-                        tiles[static_cast<size_t>(i)]);
-    }
-  }
-  QSaveFile png(pngPath);
-  if (!png.open(QIODevice::WriteOnly) || !image.save(&png, "PNG") || !png.commit()) {
-    showError(tr("Cannot write %1: %2").arg(pngPath, png.errorString()));
-    return written;
-  }
-  written << pngPath;
-
-  // The audio each view heard: one WAV per distinct window, named after the first view using it.
-  const QString base = pngPath.endsWith(".png", Qt::CaseInsensitive) ? pngPath.chopped(4) : pngPath;
-  Json meta;
-  meta["clip"] = controller_->mediaPath().toStdString();
-  meta["time_s"] = controller_->currentFrame().timeSeconds;
-  meta["live_microphone"] = controller_->isLive();
-  Json::Array views;
-  std::map<std::vector<float>, QString> wavByWindow;
   try {
-    for (int i = 0; i < controller_->viewCount(); ++i) {
-      const ViewSlot& slot = controller_->view(i);
-      const PreprocessingContract contract = controller_->effectiveContract(i);
-      Json v;
-      v["view"] = i + 1;
-      v["method"] = modelLabel(slot).toStdString();
-      v["checkpoint"] = slot.checkpointPath.toStdString();
-      v["audio_condition"] = audioConditionName(slot.condition);
-      v["raw_min"] = static_cast<double>(slot.raw.rawMin);
-      v["raw_max"] = static_cast<double>(slot.raw.rawMax);
-      v["contract"] = contract.toJson();
-      if (!slot.window.empty()) {
-        auto it = wavByWindow.find(slot.window);
-        if (it == wavByWindow.end()) {
-          const QString wav =
-              wavByWindow.empty() ? base + ".wav" : base + QStringLiteral(".view%1.wav").arg(i + 1);
-          writeWavMono16(wav.toStdString(), slot.window, contract.sampleRateHz);
-          written << wav;
-          it = wavByWindow.emplace(slot.window, wav).first;
-        }
-        v["audio_file"] = QFileInfo(it->second).fileName().toStdString();
-      }
-      views.push_back(v);
-    }
-    meta["views"] = views;
-    const QString json = base + ".json";
-    writeFileAtomically(json.toStdString(), meta.dump(2) + "\n");
-    written << json;
+    const QStringList written =
+        writeGridSnapshot(pngPath, tiles, ViewGrid::gridShape(grid_->count()), *controller_);
+    statusBar()->showMessage(tr("Snapshot: %1").arg(written.join(", ")), 8000);
+    return written;
   } catch (const std::exception& e) {
-    showError(tr("Snapshot audio not saved: %1").arg(QString::fromStdString(e.what())));
+    showError(tr("Snapshot not saved: %1").arg(QString::fromStdString(e.what())));
+    return {};
   }
-  statusBar()->showMessage(tr("Snapshot: %1").arg(written.join(", ")), 8000);
-  return written;
 }
 
 void MainWindow::snapshotDialog() {
@@ -894,7 +784,7 @@ bool MainWindow::exportRange(double startSeconds, double endSeconds, const QStri
   for (int i = 0; i < controller_->viewCount(); ++i) {
     const ViewSlot& slot = controller_->view(i);
     GridExportView v;
-    v.name = QStringLiteral("%1 %2").arg(i + 1).arg(modelLabel(slot)).toStdString();
+    v.name = QStringLiteral("%1 %2").arg(i + 1).arg(viewModelLabel(slot)).toStdString();
     v.checkpoint = slot.checkpointPath.toStdString();
     v.condition = slot.condition;
     v.overlay = slot.processor.settings();
@@ -902,113 +792,39 @@ bool MainWindow::exportRange(double startSeconds, double endSeconds, const QStri
   }
   options.placement = controller_->effectiveContract(0).placement;
 
-  QProgressDialog progress(tr("Exporting %1...").arg(QFileInfo(path).fileName()), tr("Cancel"), 0,
-                           100, this);
-  progress.setObjectName("exportProgress");
-  progress.setWindowModality(Qt::WindowModal);
-  progress.setMinimumDuration(0);
-  exportCancel_ = false;
-  connect(&progress, &QProgressDialog::canceled, this, [this] { exportCancel_ = true; });
-  std::atomic<int> done{0};
-  std::atomic<int> total{1};
-  std::atomic<bool> finished{false};
-  QString error;
-  GridExportSummary summary;
-  std::thread worker([&] {
-    try {
-      summary = exportGridVideo(
-          options,
-          [&](int d, int t) {
-            done = d;
-            total = t;
-          },
-          &exportCancel_);
-    } catch (const std::exception& e) {
-      error = QString::fromStdString(e.what());
-    }
-    finished = true;
-  });
-  QEventLoop loop;
-  QTimer poll;
-  connect(&poll, &QTimer::timeout, &loop, [&] {
-    progress.setValue(std::min(99, done * 100 / std::max(1, total.load())));
-    progress.setLabelText(tr("Exporting %1: frame %2 of %3")
-                              .arg(QFileInfo(path).fileName())
-                              .arg(done.load())
-                              .arg(total.load()));
-    if (finished) {
-      loop.quit();
-    }
-  });
-  poll.start(50);
-  loop.exec();
-  worker.join();
-  progress.reset();
-  if (!error.isEmpty()) {
-    showError(tr("Export failed: %1").arg(error));
+  const ExportOutcome outcome = runGridExport(this, options, &exportCancel_);
+  if (!outcome.error.isEmpty()) {
+    showError(tr("Export failed: %1").arg(outcome.error));
     return false;
   }
-  if (summary.cancelled) {
+  if (outcome.cancelled) {
     statusBar()->showMessage(tr("Export cancelled; nothing written"), 8000);
     return false;
   }
   statusBar()->showMessage(tr("Exported %1 frames (%2x%3) to %4")
-                               .arg(summary.frames)
-                               .arg(summary.width)
-                               .arg(summary.height)
+                               .arg(outcome.summary.frames)
+                               .arg(outcome.summary.width)
+                               .arg(outcome.summary.height)
                                .arg(path),
                            8000);
   return true;
 }
 
 void MainWindow::evaluateAnnotations() {
-  if (evaluating_) {
-    return;
-  }
-  if (evaluation_.joinable()) {
-    evaluation_.join();
-  }
-  const AnnotationDocument document = annotations_->document();
   std::vector<AnnotationEvalModel> models;
   for (int i = 0; i < controller_->viewCount(); ++i) {
     const ViewSlot& slot = controller_->view(i);
-    models.push_back({QStringLiteral("%1 %2").arg(i + 1).arg(modelLabel(slot)).toStdString(),
+    models.push_back({QStringLiteral("%1 %2").arg(i + 1).arg(viewModelLabel(slot)).toStdString(),
                       slot.checkpointPath.toStdString()});
   }
-  const WindowPlacement placement = controller_->effectiveContract(0).placement;
-  annotationPanel_->setEvaluationStatus(tr("scoring..."));
-  evaluating_ = true;
-  evaluation_ = std::thread([this, document, models, placement] {
-    std::vector<AnnotationScore> scores;
-    QString status;
-    try {
-      const std::vector<AnnotationEvalResult> results = heardmap::evaluateAnnotations(
-          document, models, placement,
-          [this](int done, int total) {
-            QMetaObject::invokeMethod(this, [this, done, total] {
-              annotationPanel_->setEvaluationStatus(
-                  tr("scoring: %1 / %2 frames").arg(done).arg(total));
-            });
-          },
-          nullptr);
-      int samples = 0;
-      for (const AnnotationEvalResult& r : results) {
-        scores.push_back({QString::fromStdString(r.name), r.samples, r.curve.successAt50,
-                          r.curve.auc, r.curve.meanIoU});
-        samples = std::max(samples, r.samples);
-      }
-      status = samples == 0 ? tr("no boxes to score: draw boxes on failures first (Shift+drag)")
-                            : tr("%1 annotated frames; relative prediction (top 50 %), real "
-                                 "audio, your boxes as ground truth")
-                                  .arg(samples);
-    } catch (const std::exception& e) {
-      status = tr("scoring failed: %1").arg(QString::fromStdString(e.what()));
-    }
-    QMetaObject::invokeMethod(this, [this, scores, status] {
-      annotationPanel_->setScores(scores, status);
-      evaluating_ = false;
-    });
-  });
+  if (scorer_->start(annotations_->document(), std::move(models),
+                     controller_->effectiveContract(0).placement)) {
+    annotationPanel_->setEvaluationStatus(tr("scoring..."));
+  }
+}
+
+bool MainWindow::evaluationRunning() const {
+  return scorer_->isRunning();
 }
 
 void MainWindow::refreshDevices() {

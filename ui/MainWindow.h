@@ -7,7 +7,6 @@
 #include <QStringList>
 #include <atomic>
 #include <memory>
-#include <thread>
 
 #include "core/AudioCondition.h"
 
@@ -17,6 +16,7 @@ class QMenu;
 namespace heardmap {
 
 class AnnotationController;
+class AnnotationScorer;
 class AnnotationPanel;
 class HelpOverlay;
 class LivePanel;
@@ -81,7 +81,7 @@ class MainWindow : public QMainWindow {
   void cancelExport() { exportCancel_ = true; }
   // Scores every view's model on the annotated boxes (background thread); the table fills in.
   void evaluateAnnotations();
-  bool evaluationRunning() const { return evaluating_.load(); }
+  bool evaluationRunning() const;
 
   // Session state: recent files, window layout, overlay, views (checkpoints, probes), shortcuts.
   void restoreSession();
@@ -127,6 +127,7 @@ class MainWindow : public QMainWindow {
   ProbeBar* probeBar_ = nullptr;
   TrainerPanel* trainerPanel_ = nullptr;
   TrainerProcess* trainer_ = nullptr;
+  AnnotationScorer* scorer_ = nullptr;
   ShortcutMap* shortcuts_ = nullptr;
   HelpOverlay* help_ = nullptr;
   QMenu* recentMenu_ = nullptr;
@@ -137,8 +138,6 @@ class MainWindow : public QMainWindow {
   double lastInferenceMs_ = 0.0;
   qint64 lastWindowRefreshMs_ = 0;
   std::atomic<bool> exportCancel_{false};
-  std::atomic<bool> evaluating_{false};
-  std::thread evaluation_;
 };
 
 }  // namespace heardmap

@@ -1,0 +1,58 @@
+#include "ViewLabels.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+#include "core/ml/LocalizationModel.h"
+
+namespace heardmap {
+namespace {
+
+QString tr(const char* text) {
+  return QCoreApplication::translate("ViewLabels", text);
+}
+
+}  // namespace
+
+QString viewModelLabel(const ViewSlot& slot) {
+  if (!slot.model) {
+    return tr("no model");
+  }
+  const CheckpointInfo& info = slot.model->info();
+  QString name = QString::fromStdString(info.config.method + " " + info.config.variantName());
+  if (!slot.checkpointPath.isEmpty()) {
+    name += " (" + QFileInfo(slot.checkpointPath).completeBaseName() + ")";
+  }
+  return name;
+}
+
+QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning) {
+  QStringList lines;
+  QString title = QStringLiteral("%1  %2").arg(index + 1).arg(viewModelLabel(slot));
+  if (slot.model && !slot.model->info().trained) {
+    title += tr("  UNTRAINED");
+  }
+  lines << title;
+  if (liveMicrophone && slot.condition == AudioCondition::Real) {
+    lines << tr("hears: live microphone (causal)");
+  } else {
+    lines << tr("hears: %1").arg(QString::fromStdString(audioConditionLabel(slot.condition)));
+  }
+  *warning = false;
+  if (!slot.error.empty()) {
+    lines << QString::fromStdString(slot.error);
+    *warning = true;
+  } else if (!slot.raw.empty()) {
+    lines << tr("raw %1 .. %2  |  %3 ms")
+                 .arg(slot.raw.rawMin, 0, 'f', 3)
+                 .arg(slot.raw.rawMax, 0, 'f', 3)
+                 .arg(slot.raw.inferenceMs, 0, 'f', 1);
+    if (slot.display.hideBelowLow && !slot.display.anythingAboveLow) {
+      lines << tr("nothing above threshold");
+      *warning = true;
+    }
+  }
+  return lines;
+}
+
+}  // namespace heardmap

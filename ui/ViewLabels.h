@@ -1,0 +1,18 @@
+// The words a view shows about itself: its model's label and the caption lines (view number,
+// method and checkpoint, UNTRAINED, what the model hears, raw score range and time, "nothing above
+// threshold" or the model's error).
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include "ViewSlot.h"
+
+namespace heardmap {
+
+// e.g. "ezvsl compact (marginnce-20261123)"; "no model" without one.
+QString viewModelLabel(const ViewSlot& slot);
+// Caption lines of view index (0-based); *warning = the last line is a warning.
+QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning);
+
+}  // namespace heardmap
