@@ -38,6 +38,7 @@
 #include "OverlayPanel.h"
 #include "PlayerController.h"
 #include "ProbeBar.h"
+#include "SessionState.h"
 #include "ShortcutDialog.h"
 #include "ShortcutMap.h"
 #include "SpectrogramImage.h"
@@ -869,79 +870,44 @@ void MainWindow::rebuildRecentMenu() {
 
 void MainWindow::restoreSession() {
   QSettings settings;
-  recent_ = settings.value("recentFiles").toStringList();
+  const SessionState session = SessionState::load(settings, panel_->settings());
+  recent_ = session.recentFiles;
   rebuildRecentMenu();
-  restoreGeometry(settings.value("window/geometry").toByteArray());
-  restoreState(settings.value("window/state").toByteArray());
-  OverlaySettings overlay = panel_->settings();
-  overlay.colormap = colormapFromName(
-      settings.value("overlay/colormap", QString::fromStdString(colormapName(overlay.colormap)))
-          .toString()
-          .toStdString());
-  if (overlay.colormap == ColormapId::Invalid) {
-    overlay.colormap = ColormapId::Jet;
-  }
-  overlay.opacity = settings.value("overlay/opacity", overlay.opacity).toFloat();
-  const NormalizationMode mode = normalizationFromName(
-      settings
-          .value("overlay/normalization",
-                 QString::fromStdString(normalizationName(overlay.normalization)))
-          .toString()
-          .toStdString());
-  if (mode != NormalizationMode::Invalid) {
-    overlay.normalization = mode;
-  }
-  overlay.threshold = settings.value("overlay/threshold", overlay.threshold).toFloat();
-  overlay.persistenceMs = settings.value("overlay/persistenceMs", overlay.persistenceMs).toDouble();
-  panel_->setSettings(overlay);
+  restoreGeometry(session.windowGeometry);
+  restoreState(session.windowState);
+  panel_->setSettings(session.overlay);
   for (int i = 0; i < grid_->count(); ++i) {
-    grid_->view(i)->setOverlaySettings(overlay);
+    grid_->view(i)->setOverlaySettings(session.overlay);
   }
-  controller_->setOverlaySettings(overlay);
-  const QString offScreen = settings.value("probes/offScreenClip").toString();
-  if (!offScreen.isEmpty() && QFileInfo::exists(offScreen)) {
-    controller_->setOffScreenClip(offScreen);
+  controller_->setOverlaySettings(session.overlay);
+  if (!session.offScreenClip.isEmpty() && QFileInfo::exists(session.offScreenClip)) {
+    controller_->setOffScreenClip(session.offScreenClip);
   }
-  const int views =
-      std::clamp(settings.value("views/count", 1).toInt(), 1, PlayerController::kMaxViews);
-  setViewCount(views);
-  for (int i = 0; i < views; ++i) {
-    const QString key = QStringLiteral("views/%1/").arg(i);
-    const QString checkpoint = settings.value(key + "checkpoint").toString();
-    if (!checkpoint.isEmpty() && QFileInfo::exists(checkpoint)) {
-      loadModelIntoView(i, checkpoint);
+  setViewCount(static_cast<int>(session.views.size()));
+  for (int i = 0; i < static_cast<int>(session.views.size()); ++i) {
+    const SessionView& view = session.views[static_cast<size_t>(i)];
+    if (!view.checkpoint.isEmpty() && QFileInfo::exists(view.checkpoint)) {
+      loadModelIntoView(i, view.checkpoint);
     }
-    const AudioCondition condition =
-        audioConditionFromName(settings.value(key + "condition", "real").toString().toStdString());
-    if (condition != AudioCondition::Invalid &&
-        (condition != AudioCondition::OffScreen || !controller_->offScreenClip().isEmpty())) {
-      controller_->setViewCondition(i, condition);
+    if (view.condition != AudioCondition::OffScreen || !controller_->offScreenClip().isEmpty()) {
+      controller_->setViewCondition(i, view.condition);
     }
   }
   shortcuts_->load(settings);
 }
 
 void MainWindow::saveSession() {
-  QSettings settings;
-  settings.setValue("recentFiles", recent_);
-  settings.setValue("window/geometry", saveGeometry());
-  settings.setValue("window/state", saveState());
-  const OverlaySettings overlay = panel_->settings();
-  settings.setValue("overlay/colormap", QString::fromStdString(colormapName(overlay.colormap)));
-  settings.setValue("overlay/opacity", overlay.opacity);
-  settings.setValue("overlay/normalization",
-                    QString::fromStdString(normalizationName(overlay.normalization)));
-  settings.setValue("overlay/threshold", overlay.threshold);
-  settings.setValue("overlay/persistenceMs", overlay.persistenceMs);
-  settings.setValue("probes/offScreenClip", controller_->offScreenClip());
-  settings.remove("views");
-  settings.setValue("views/count", controller_->viewCount());
+  SessionState session;
+  session.recentFiles = recent_;
+  session.windowGeometry = saveGeometry();
+  session.windowState = saveState();
+  session.overlay = panel_->settings();
+  session.offScreenClip = controller_->offScreenClip();
   for (int i = 0; i < controller_->viewCount(); ++i) {
-    const QString key = QStringLiteral("views/%1/").arg(i);
-    settings.setValue(key + "checkpoint", controller_->view(i).checkpointPath);
-    settings.setValue(key + "condition",
-                      QString::fromStdString(audioConditionName(controller_->view(i).condition)));
+    session.views.push_back({controller_->view(i).checkpointPath, controller_->view(i).condition});
   }
+  QSettings settings;
+  session.save(settings);
   shortcuts_->save(settings);
   settings.sync();
 }

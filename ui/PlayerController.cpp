@@ -3,6 +3,8 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "app/media/AudioTrack.h"
 #include "app/media/FramePump.h"
@@ -484,6 +486,7 @@ void PlayerController::submitCurrentFrame() {
   request.generation = generation_;
   const double t = currentFrame_.timeSeconds;
   const uint64_t seed = static_cast<uint64_t>(std::llround(t * 1000.0));
+  std::map<std::tuple<int, int, int>, std::vector<float>> realWindows;
   bool any = false;
   for (int i = 0; i < viewCount(); ++i) {
     ViewSlot& slot = views_[static_cast<size_t>(i)];
@@ -491,7 +494,14 @@ void PlayerController::submitCurrentFrame() {
     if (slot.model) {
       any = true;
       const PreprocessingContract contract = effectiveContract(i);
-      const std::vector<float> real = realWindow(contract, t);
+      // Views with the same rate, length and placement hear the same real window: cut it once.
+      const std::tuple<int, int, int> key{contract.sampleRateHz, contract.windowSamples(),
+                                          static_cast<int>(contract.placement)};
+      auto cached = realWindows.find(key);
+      if (cached == realWindows.end()) {
+        cached = realWindows.emplace(key, realWindow(contract, t)).first;
+      }
+      const std::vector<float>& real = cached->second;
       std::vector<float> other;
       if (slot.condition == AudioCondition::OffScreen) {
         if (offScreenSource_.empty()) {

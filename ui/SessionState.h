@@ -1,0 +1,36 @@
+// What the app remembers between runs (QSettings): recent files, window layout, overlay settings,
+// the off-screen clip and the views (checkpoint and audio condition each). Plain data with the
+// settings keys in one place; the main window applies it.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+#include "core/AudioCondition.h"
+#include "core/OverlaySettings.h"
+
+class QSettings;
+
+namespace heardmap {
+
+struct SessionView {
+  QString checkpoint;  // empty = the untrained demo model
+  AudioCondition condition = AudioCondition::Real;
+};
+
+struct SessionState {
+  QStringList recentFiles;
+  QByteArray windowGeometry;
+  QByteArray windowState;
+  OverlaySettings overlay;
+  QString offScreenClip;
+  std::vector<SessionView> views;  // at least one
+
+  // Unknown or missing values fall back to the defaults (overlay: `defaults`).
+  static SessionState load(QSettings& settings, const OverlaySettings& defaults);
+  void save(QSettings& settings) const;
+};
+
+}  // namespace heardmap
