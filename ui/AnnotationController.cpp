@@ -167,6 +167,20 @@ bool AnnotationController::setBox(double seconds, const NormalizedBox& box) {
   return true;
 }
 
+bool AnnotationController::removeBox(double seconds) {
+  const FailureAnnotation* current = document_.find(selected_);
+  if (current == nullptr) {
+    return false;
+  }
+  AnnotationDocument after = document_;
+  if (!after.find(selected_)->removeKeyframe(seconds)) {
+    Q_EMIT message(tr("No box of failure #%1 at %2 s").arg(selected_).arg(seconds, 0, 'f', 2));
+    return false;
+  }
+  apply(document_, after, tr("remove box"));
+  return true;
+}
+
 void AnnotationController::setTag(int id, FailureTag tag, const QString& customTag) {
   const FailureAnnotation* current = document_.find(id);
   if (current == nullptr ||

@@ -41,6 +41,8 @@ class AnnotationController : public QObject {
   // Adds / replaces the selected annotation's box at a time. False (with a message) if none is
   // selected.
   bool setBox(double seconds, const NormalizedBox& box);
+  // Removes the selected annotation's box keyframe at a time (within one frame); false if none.
+  bool removeBox(double seconds);
   void setTag(int id, FailureTag tag, const QString& customTag);
   void setNote(int id, const QString& note);
   void remove(int id);

@@ -44,6 +44,11 @@ AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
 
   auto* buttons = new QHBoxLayout;
   delete_ = new QPushButton(tr("Delete"), this);
+  auto* removeBox = new QPushButton(tr("Remove box here"), this);
+  removeBox->setObjectName("removeBox");
+  removeBox->setToolTip(tr("Removes the selected failure's box keyframe at the current frame"));
+  connect(removeBox, &QPushButton::clicked, this, &AnnotationPanel::removeBoxClicked);
+  buttons->addWidget(removeBox);
   auto* coco = new QPushButton(tr("Export COCO..."), this);
   auto* csv = new QPushButton(tr("Export CSV..."), this);
   buttons->addWidget(delete_);

@@ -41,6 +41,7 @@ class AnnotationPanel : public QWidget {
   void tagEdited(int id, heardmap::FailureTag tag, const QString& customTag);
   void noteEdited(int id, const QString& note);
   void deleteClicked(int id);
+  void removeBoxClicked();  // the selected failure's box at the current frame
   void exportCocoClicked();
   void exportCsvClicked();
   void evaluateClicked();

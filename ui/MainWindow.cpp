@@ -324,6 +324,11 @@ void MainWindow::connectAnnotations() {
           &AnnotationController::setTag);
   connect(annotationPanel_, &AnnotationPanel::noteEdited, annotations_,
           &AnnotationController::setNote);
+  connect(annotationPanel_, &AnnotationPanel::removeBoxClicked, this, [this] {
+    annotations_->removeBox(controller_->currentFrame().empty()
+                                ? controller_->position()
+                                : controller_->currentFrame().timeSeconds);
+  });
   connect(annotationPanel_, &AnnotationPanel::deleteClicked, annotations_,
           &AnnotationController::remove);
   connect(annotationPanel_, &AnnotationPanel::seekRequested, controller_, &PlayerController::seek);
@@ -441,6 +446,7 @@ void MainWindow::createMenus() {
   });
   open->setShortcut(QKeySequence::Open);
   recentMenu_ = file->addMenu(tr("Open &recent"));
+  recentCheckpointMenu_ = file->addMenu(tr("Recent chec&kpoints (into the selected view)"));
   file->addAction(tr("Load &checkpoint into the selected view..."), panel_,
                   &OverlayPanel::loadCheckpointClicked);
   file->addAction(tr("Use the &untrained demo model"), this, [this] { loadModel(QString()); });
@@ -472,7 +478,7 @@ void MainWindow::createMenus() {
                        tr("Heardmap: where in the picture does the sound come from?\nOpenGL: %1")
                            .arg(grid_->view(0)->glVersion()));
   });
-  rebuildRecentMenu();
+  rebuildRecentMenus();
 }
 
 void MainWindow::createShortcuts() {
@@ -551,7 +557,7 @@ bool MainWindow::openMedia(const QString& path) {
   if (!controller_->open(path)) {
     return false;
   }
-  addRecent(QFileInfo(path).absoluteFilePath());
+  addRecent(recent_, QFileInfo(path).absoluteFilePath());
   return true;
 }
 
@@ -567,8 +573,11 @@ bool MainWindow::loadModelIntoView(int view, const QString& path) {
     showError(tr("Cannot load checkpoint:\n%1").arg(QString::fromStdString(e.what())));
     return false;
   }
-  controller_->setViewModel(view, std::move(model),
-                            path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath());
+  const QString absolute = path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
+  controller_->setViewModel(view, std::move(model), absolute);
+  if (!absolute.isEmpty()) {
+    addRecent(recentCheckpoints_, absolute);
+  }
   if (view == grid_->selected()) {
     controller_->setWindowPlacement(WindowPlacement::Invalid);
   }
@@ -847,17 +856,17 @@ void MainWindow::refreshDevices() {
   }
 }
 
-void MainWindow::addRecent(const QString& path) {
-  recent_.removeAll(path);
-  recent_.prepend(path);
-  while (recent_.size() > kMaxRecentFiles) {
-    recent_.removeLast();
+void MainWindow::addRecent(QStringList& list, const QString& path) {
+  list.removeAll(path);
+  list.prepend(path);
+  while (list.size() > kMaxRecentFiles) {
+    list.removeLast();
   }
-  rebuildRecentMenu();
+  rebuildRecentMenus();
 }
 
-void MainWindow::rebuildRecentMenu() {
-  if (recentMenu_ == nullptr) {
+void MainWindow::rebuildRecentMenus() {
+  if (recentMenu_ == nullptr || recentCheckpointMenu_ == nullptr) {
     return;
   }
   recentMenu_->clear();
@@ -866,13 +875,21 @@ void MainWindow::rebuildRecentMenu() {
         ->setToolTip(path);
   }
   recentMenu_->setEnabled(!recent_.isEmpty());
+  recentCheckpointMenu_->clear();
+  for (const QString& path : recentCheckpoints_) {
+    recentCheckpointMenu_
+        ->addAction(QFileInfo(path).fileName(), this, [this, path] { loadModel(path); })
+        ->setToolTip(path);
+  }
+  recentCheckpointMenu_->setEnabled(!recentCheckpoints_.isEmpty());
 }
 
 void MainWindow::restoreSession() {
   QSettings settings;
   const SessionState session = SessionState::load(settings, panel_->settings());
   recent_ = session.recentFiles;
-  rebuildRecentMenu();
+  recentCheckpoints_ = session.recentCheckpoints;
+  rebuildRecentMenus();
   restoreGeometry(session.windowGeometry);
   restoreState(session.windowState);
   panel_->setSettings(session.overlay);
@@ -899,6 +916,7 @@ void MainWindow::restoreSession() {
 void MainWindow::saveSession() {
   SessionState session;
   session.recentFiles = recent_;
+  session.recentCheckpoints = recentCheckpoints_;
   session.windowGeometry = saveGeometry();
   session.windowState = saveState();
   session.overlay = panel_->settings();

@@ -37,7 +37,7 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  // Most entries in File > Recent.
+  // Most entries in File > Open recent and File > Recent checkpoints.
   static constexpr int kMaxRecentFiles = 10;
 
   explicit MainWindow(QWidget* parent = nullptr);
@@ -52,6 +52,7 @@ class MainWindow : public QMainWindow {
   ShortcutMap* shortcuts() const { return shortcuts_; }
   HelpOverlay* helpOverlay() const { return help_; }
   QStringList recentFiles() const { return recent_; }
+  QStringList recentCheckpoints() const { return recentCheckpoints_; }
   TrainerPanel* trainerPanel() const { return trainerPanel_; }
   TrainerProcess* trainer() const { return trainer_; }
 
@@ -108,8 +109,8 @@ class MainWindow : public QMainWindow {
   void refreshTimeline();
   void refreshModelWindow();
   void showSelectedModel();
-  void addRecent(const QString& path);
-  void rebuildRecentMenu();
+  void addRecent(QStringList& list, const QString& path);
+  void rebuildRecentMenus();
   void refreshHelp();
   void markEnd();
   void refreshDevices();
@@ -131,10 +132,12 @@ class MainWindow : public QMainWindow {
   ShortcutMap* shortcuts_ = nullptr;
   HelpOverlay* help_ = nullptr;
   QMenu* recentMenu_ = nullptr;
+  QMenu* recentCheckpointMenu_ = nullptr;
   QLabel* statsLabel_ = nullptr;
   QLabel* audioLabel_ = nullptr;
   QLabel* mediaLabel_ = nullptr;
   QStringList recent_;
+  QStringList recentCheckpoints_;
   double lastInferenceMs_ = 0.0;
   qint64 lastWindowRefreshMs_ = 0;
   std::atomic<bool> exportCancel_{false};

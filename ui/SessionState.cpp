@@ -14,6 +14,7 @@ constexpr int kMaxSessionViews = 6;
 SessionState SessionState::load(QSettings& settings, const OverlaySettings& defaults) {
   SessionState s;
   s.recentFiles = settings.value("recentFiles").toStringList();
+  s.recentCheckpoints = settings.value("recentCheckpoints").toStringList();
   s.windowGeometry = settings.value("window/geometry").toByteArray();
   s.windowState = settings.value("window/state").toByteArray();
   s.overlay = defaults;
@@ -49,6 +50,7 @@ SessionState SessionState::load(QSettings& settings, const OverlaySettings& defa
 
 void SessionState::save(QSettings& settings) const {
   settings.setValue("recentFiles", recentFiles);
+  settings.setValue("recentCheckpoints", recentCheckpoints);
   settings.setValue("window/geometry", windowGeometry);
   settings.setValue("window/state", windowState);
   settings.setValue("overlay/colormap", QString::fromStdString(colormapName(overlay.colormap)));

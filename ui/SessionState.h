@@ -1,6 +1,6 @@
-// What the app remembers between runs (QSettings): recent files, window layout, overlay settings,
-// the off-screen clip and the views (checkpoint and audio condition each). Plain data with the
-// settings keys in one place; the main window applies it.
+// What the app remembers between runs (QSettings): recent files and checkpoints, window layout,
+// overlay settings, the off-screen clip and the views (checkpoint and audio condition each). Plain
+// data with the settings keys in one place; the main window applies it.
 #pragma once
 
 #include <QByteArray>
@@ -22,6 +22,7 @@ struct SessionView {
 
 struct SessionState {
   QStringList recentFiles;
+  QStringList recentCheckpoints;
   QByteArray windowGeometry;
   QByteArray windowState;
   OverlaySettings overlay;

@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QTableWidget>
 #include "../GlTestMain.h"
@@ -235,6 +236,11 @@ class TestWorkflow : public QObject {
       QTest::mouseMove(view, at(0.3, 0.3));
       QTest::mouseRelease(view, Qt::LeftButton, Qt::ShiftModifier, at(0.3, 0.3));
       QCOMPARE(doc.items()[0].keyframes.size(), size_t{2});
+      // "Remove box here" takes this frame's keyframe away; undo brings it back.
+      window.findChild<QPushButton*>("removeBox")->click();
+      QCOMPARE(doc.items()[0].keyframes.size(), size_t{1});
+      QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+      QCOMPARE(doc.items()[0].keyframes.size(), size_t{2});
 
       // Tag and note through the panel.
       auto* tag = window.findChild<QComboBox*>("annotationTag");
@@ -353,6 +359,7 @@ class TestWorkflow : public QObject {
     QCOMPARE(window.recentFiles().value(0), QFileInfo(fixture("player.mp4")).absoluteFilePath());
     QCOMPARE(window.controller()->viewCount(), 3);
     QCOMPARE(window.controller()->view(1).checkpointPath, QFileInfo(modelB_).absoluteFilePath());
+    QCOMPARE(window.recentCheckpoints().value(0), QFileInfo(modelB_).absoluteFilePath());
     QCOMPARE(window.controller()->view(2).condition, AudioCondition::Silence);
     QCOMPARE(window.overlayPanel()->settings().colormap, ColormapId::Viridis);
     QCOMPARE(window.shortcuts()->key("play-pause"), QKeySequence(Qt::Key_K));
