@@ -2,7 +2,7 @@
 // runs, scene synthesis included) on this machine's device; builds with the trainer alone (no Qt,
 // FFmpeg or PortAudio), so it runs on the GPU machine too.
 // Usage: heardmap-train-bench --pack PACK [--batch N] [--steps N] [--runs N] [--threads N]
-//                             [--precision bf16|fp32] [--methods "ezvsl lvs ..."]
+//                             [--data-threads N] [--precision bf16|fp32] [--methods "..."]
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   std::string steps = "20";
   int runs = 3;
   std::string threads = "2";
+  std::string dataThreads = "1";
   std::string precision = "bf16";
   std::string methods = "ezvsl lvs marginnce fnac sslsan";
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
       runs = std::max(1, std::stoi(value));
     } else if (arg == "--threads") {
       threads = value;
+    } else if (arg == "--data-threads") {
+      dataThreads = value;
     } else if (arg == "--precision") {
       precision = value;
     } else if (arg == "--methods") {
@@ -72,26 +75,29 @@ int main(int argc, char** argv) {
     std::vector<double> rates;
     std::string device;
     for (int r = 0; r < runs; ++r) {
-      const TrainingConfig config = TrainingConfig::fromArguments({"--pack",
-                                                                   pack,
-                                                                   "--method",
-                                                                   method,
-                                                                   "--steps",
-                                                                   steps,
-                                                                   "--batch",
-                                                                   batch,
-                                                                   "--threads",
-                                                                   threads,
-                                                                   "--precision",
-                                                                   precision,
-                                                                   "--eval-per-condition",
-                                                                   "1",
-                                                                   "--checkpoint-every",
-                                                                   "1000000",
-                                                                   "--warmup-steps",
-                                                                   "0",
-                                                                   "--out",
-                                                                   out});
+      const std::vector<std::string> arguments = {"--pack",
+                                                  pack,
+                                                  "--method",
+                                                  method,
+                                                  "--steps",
+                                                  steps,
+                                                  "--batch",
+                                                  batch,
+                                                  "--threads",
+                                                  threads,
+                                                  "--data-threads",
+                                                  dataThreads,
+                                                  "--precision",
+                                                  precision,
+                                                  "--eval-per-condition",
+                                                  "1",
+                                                  "--checkpoint-every",
+                                                  "1000000",
+                                                  "--warmup-steps",
+                                                  "0",
+                                                  "--out",
+                                                  out};
+      const TrainingConfig config = TrainingConfig::fromArguments(arguments);
       const TrainingSummary summary = train(config, [](const std::string&) {});
       rates.push_back(summary.samplesPerSecond);
       device = summary.device;

@@ -7,7 +7,7 @@
 #   cmake --build build-gpu --target heardmap-train
 # Usage: scripts/train-models.sh TRAINER PACK OUTDIR STEPS [BATCH]
 #   env: METHODS (default "ezvsl lvs marginnce fnac sslsan"), EVAL_PER_CONDITION (default 500),
-#        LR (default 1e-4)
+#        LR (default 1e-4), DATA_THREADS (scene synthesis threads, default 8)
 set -euo pipefail
 trainer=${1:?usage: train-models.sh TRAINER PACK OUTDIR STEPS [BATCH]}
 pack=${2:?pack}
@@ -17,6 +17,7 @@ batch=${5:-128}
 methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan"}
 evalPerCondition=${EVAL_PER_CONDITION:-500}
 lr=${LR:-1e-4}
+dataThreads=${DATA_THREADS:-8}
 mkdir -p "$out"
 table="$out/models-table.md"
 : > "$table"
@@ -27,6 +28,7 @@ for method in $methods; do
   start=$(date +%s)
   "$trainer" --pack "$pack" --method "$method" --variant compact --steps "$steps" \
     --batch "$batch" --lr "$lr" --eval-per-condition "$evalPerCondition" --half \
+    --data-threads "$dataThreads" \
     --checkpoint-every $((steps / 10 > 0 ? steps / 10 : 1)) "${extra[@]}" \
     --out "$out/$method-compact.safetensors" | tee "$out/$method.log"
   echo "$method: $(( $(date +%s) - start )) s" | tee -a "$out/timings.txt"

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <sstream>
+#include <thread>
 
 #include "EzvslObjectiveTorch.h"
 #include "TrainingMethodTorch.h"
@@ -56,6 +58,31 @@ class CudaAutocast {
  private:
   bool enabled_;
 };
+
+// Runs task(0..count-1) on up to `threads` threads (the calling one included).
+void parallelFor(int count, int threads, const std::function<void(int)>& task) {
+  const int workers = std::clamp(threads, 1, std::max(1, count));
+  if (workers == 1) {
+    for (int i = 0; i < count; ++i) {
+      task(i);
+    }
+    return;
+  }
+  std::atomic<int> next{0};
+  const auto loop = [&] {
+    for (int i = next++; i < count; i = next++) {
+      task(i);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) {
+    pool.emplace_back(loop);
+  }
+  loop();
+  for (std::thread& t : pool) {
+    t.join();
+  }
+}
 
 // The Adam moments beside a checkpoint (torch's archive format).
 std::string optimizerStatePath(const std::string& checkpointPath) {
@@ -243,11 +270,12 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
         windows.push_back(&pair.audio);
       }
     } else {
-      batch.reserve(static_cast<size_t>(config.batchSize));
-      for (int i = 0; i < config.batchSize; ++i) {
-        batch.push_back(
-            trainScenes.make(trainingSeed(config.seed, step, i), SceneCondition::Positive));
-      }
+      // Scenes are independent (seeded by step and index): synthesise them on dataThreads.
+      batch.resize(static_cast<size_t>(config.batchSize));
+      parallelFor(config.batchSize, config.dataThreads, [&](int i) {
+        batch[static_cast<size_t>(i)] =
+            trainScenes.make(trainingSeed(config.seed, step, i), SceneCondition::Positive);
+      });
       for (const Scene& s : batch) {
         frames.push_back(&s.image);
         windows.push_back(&s.audio);

@@ -61,7 +61,7 @@ std::string TrainingConfig::usage() {
          "                      [--out FILE]\n"
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
          "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume] [--half]\n"
-         "                      [--precision bf16|fp32]\n"
+         "                      [--precision bf16|fp32] [--data-threads N]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
@@ -125,6 +125,8 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.seed = static_cast<uint64_t>(number(arg, value()));
     } else if (arg == "--threads") {
       c.threads = static_cast<int>(number(arg, value()));
+    } else if (arg == "--data-threads") {
+      c.dataThreads = static_cast<int>(number(arg, value()));
     } else if (arg == "--checkpoint-every") {
       c.checkpointEvery = static_cast<int>(number(arg, value()));
     } else if (arg == "--eval-every") {
@@ -161,9 +163,10 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
     throw std::invalid_argument("--pack is required (make one with `heardmap data pack`)");
   }
   if (c.steps < 1 || c.batchSize < 2 || c.learningRate <= 0 || c.temperature <= 0 ||
-      c.checkpointEvery < 1) {
+      c.checkpointEvery < 1 || c.dataThreads < 1 || c.dataThreads > 64) {
     throw std::invalid_argument(
-        "steps >= 1, batch >= 2, lr > 0, tau > 0 and checkpoint-every >= 1 are required");
+        "steps >= 1, batch >= 2, lr > 0, tau > 0, checkpoint-every >= 1 and data-threads in "
+        "[1, 64] are required");
   }
   return c;
 }

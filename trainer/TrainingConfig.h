@@ -33,6 +33,7 @@ struct TrainingConfig {
   double imageDropout = 0.9;    // FNAC: dropout on the visual backbone map while training
   uint64_t seed = 12345;
   int threads = 2;
+  int dataThreads = 1;        // threads synthesising each batch's scenes (CPU side of GPU training)
   int checkpointEvery = 100;  // steps
   int evalEvery = 0;          // steps; 0 = only at the end
   int evalPerCondition = 100;

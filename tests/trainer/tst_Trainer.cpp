@@ -222,6 +222,27 @@ class TestTrainer : public QObject {
     }
   }
 
+  // Scenes synthesised on 4 threads give the same batches, so the same weights, as on 1.
+  void dataThreadsDoNotChangeTheRun() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    const auto run = [&](const std::string& out, const std::string& dataThreads) {
+      train(TrainingConfig::fromArguments({"--pack", pack, "--out", out, "--steps", "2", "--batch",
+                                           "6", "--threads", "1", "--data-threads", dataThreads,
+                                           "--eval-per-condition", "1"}),
+            [](const std::string&) {});
+      return LocalizationModel::load(out)->stateDict();
+    };
+    const StateDict one = run(dir.filePath("one.safetensors").toStdString(), "1");
+    const StateDict four = run(dir.filePath("four.safetensors").toStdString(), "4");
+    for (const auto& [name, tensor] : one) {
+      QVERIFY2(tensor.bytes == four.at(name).bytes, name.c_str());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--data-threads", "0"}));
+  }
+
   // Resuming restores the Adam moments: 2 + 2 steps give the weights of 4 straight steps.
   // (Batch-norm running statistics may differ slightly: a periodic checkpoint is written after
   // the next batch's forward pass; training-mode batch norm never reads them, so the parameters
