@@ -6,9 +6,11 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QTableWidget>
 #include "../GlTestMain.h"
@@ -280,6 +282,18 @@ class TestWorkflow : public QObject {
       QVERIFY(table->item(0, 1)->text().toInt() >= 4);  // 0.8, 1.0, 1.3, 1.8, 2.0
       const double auc = table->item(0, 3)->text().toDouble();
       QVERIFY(auc >= 0.0 && auc <= 100.0);
+
+      const QString shots = qEnvironmentVariable("HEARDMAP_SCREENSHOT_DIR");
+      if (!shots.isEmpty()) {
+        for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
+          if (dock->objectName() == "annotationDock") {
+            dock->raise();
+          }
+        }
+        player->seek(1.6);
+        QTest::qWait(800);
+        window.screen()->grabWindow(window.winId()).save(shots + "/screenshot-failures.png");
+      }
     }
     // A new window finds the annotations next to the clip.
     MainWindow again;
