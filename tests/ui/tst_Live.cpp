@@ -5,7 +5,9 @@
 // must be set before PortAudio starts, so this suite runs alone.
 #include <QtTest>
 
+#include <QDockWidget>
 #include <QLabel>
+#include <QScreen>
 #include "../GlTestMain.h"
 
 #include "../TestFixtures.h"
@@ -112,6 +114,16 @@ class TestLive : public QObject {
     // Level meter: -21.1 dBFS RMS for the 1/8 sine.
     QTRY_VERIFY(window.findChild<QLabel*>("micLevel")->text().contains("-21."));
     QTRY_VERIFY(window.findChild<QLabel*>("micLatency")->text().contains("device"));
+    const QString shots = qEnvironmentVariable("HEARDMAP_SCREENSHOT_DIR");
+    if (!shots.isEmpty()) {
+      for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
+        if (dock->objectName() == "liveDock") {
+          dock->raise();
+        }
+      }
+      QTest::qWait(500);
+      window.screen()->grabWindow(window.winId()).save(shots + "/screenshot-live.png");
+    }
     // The picture loops under the microphone: past the clip's end it starts again.
     player->seek(2.9);
     QTRY_VERIFY_WITH_TIMEOUT(player->position() < 1.0, 5000);
