@@ -1,8 +1,11 @@
 // heardmap-train-bench: training throughput of every method (samples/s, median of several short
 // runs, scene synthesis included) on this machine's device; builds with the trainer alone (no Qt,
-// FFmpeg or PortAudio), so it runs on the GPU machine too.
-// Usage: heardmap-train-bench --pack PACK [--batch N] [--steps N] [--runs N] [--threads N]
-//                             [--data-threads N] [--precision bf16|fp32] [--methods "..."]
+// FFmpeg or PortAudio), so it runs on the GPU machine too. --model-only times the model step alone
+// (forward, loss, backward, Adam) on random device-resident inputs, the figure to set beside a
+// PyTorch loop of the same model (bench/pytorch_train_loop.py).
+// Usage: heardmap-train-bench (--pack PACK | --model-only) [--batch N] [--steps N] [--runs N]
+//        [--threads N] [--data-threads N] [--precision bf16|fp32] [--variant compact|full]
+//        [--methods "..."]
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -10,7 +13,14 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
+#include <chrono>
+
+#include "core/ml/EzvslNet.h"
+#include "trainer/CudaAutocastTorch.h"
 #include "trainer/Trainer.h"
+#include "trainer/TrainingMethodTorch.h"
 
 using namespace heardmap;
 
@@ -20,6 +30,60 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const size_t n = v.size();
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// Model step throughput on random inputs: warm-up steps, then steps timed (device synchronised).
+double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
+  const bool cuda = torch::cuda::is_available();
+  const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  LocalizationModel::setThreadCount(config.threads);
+  const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
+  ModelConfig modelConfig = config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
+  method->configureModel(modelConfig);
+  const PreprocessingContract contract = method->contract(modelConfig.defaultImageSize());
+  auto model = LocalizationModel::createUntrained(modelConfig, contract, config.seed);
+  EzvslNet& net = networkOf(*model);
+  net->imageDropout = method->imageDropout();
+  net->to(device);
+  net->train();
+  torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(config.learningRate));
+  const int64_t batch = config.batchSize;
+  const torch::Tensor images =
+      torch::randn({batch, 3, contract.imageSize, contract.imageSize}, device);
+  const torch::Tensor spectrograms =
+      torch::randn({batch + method->extraNegativeAudio(config.batchSize), 1,
+                    contract.frequencyBins(), contract.timeFrames()},
+                   device);
+  const bool mixed = cuda && config.precision == "bf16";
+  const auto step = [&](int64_t k) {
+    torch::Tensor loss;
+    {
+      const CudaAutocast autocast(mixed);
+      loss = method
+                 ->loss(net->encodeImage(images), net->encodeAudio(spectrograms),
+                        modelConfig.temperature, k)
+                 .to(torch::kFloat);
+    }
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+  };
+  for (int64_t k = 0; k < warmup; ++k) {
+    step(k);
+  }
+  if (cuda) {
+    torch::cuda::synchronize();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t k = 0; k < config.steps; ++k) {
+    step(warmup + k);
+  }
+  if (cuda) {
+    torch::cuda::synchronize();
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(config.steps * batch) / seconds;
 }
 
 }  // namespace
@@ -33,9 +97,19 @@ int main(int argc, char** argv) {
   std::string dataThreads = "1";
   std::string precision = "bf16";
   std::string methods = "ezvsl lvs marginnce fnac sslsan";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  std::string variant = "compact";
+  bool modelOnly = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    const std::string value = argv[i + 1];
+    if (arg == "--model-only") {
+      modelOnly = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s needs a value\n", arg.c_str());
+      return 2;
+    }
+    const std::string value = argv[++i];
     if (arg == "--pack") {
       pack = value;
     } else if (arg == "--batch") {
@@ -52,33 +126,45 @@ int main(int argc, char** argv) {
       precision = value;
     } else if (arg == "--methods") {
       methods = value;
+    } else if (arg == "--variant") {
+      variant = value;
     } else {
       std::fprintf(stderr, "unknown option %s\n", arg.c_str());
       return 2;
     }
   }
-  if (pack.empty()) {
+  if (pack.empty() && !modelOnly) {
     std::fprintf(stderr,
-                 "usage: heardmap-train-bench --pack PACK [--batch N] [--steps N] [--runs N]\n"
-                 "                            [--threads N] [--precision bf16|fp32] "
-                 "[--methods \"...\"]\n");
+                 "usage: heardmap-train-bench (--pack PACK | --model-only) [--batch N] "
+                 "[--steps N]\n"
+                 "                            [--runs N] [--threads N] [--data-threads N]\n"
+                 "                            [--precision bf16|fp32] [--variant compact|full]\n"
+                 "                            [--methods \"...\"]\n");
     return 2;
   }
   const std::string out =
       (std::filesystem::temp_directory_path() / "heardmap-train-bench.safetensors").string();
-  std::printf("| method | device | batch | samples/s (median of %d runs of %s steps) |\n", runs,
-              steps.c_str());
-  std::printf("|---|---|---:|---:|\n");
+  const bool cuda = torch::cuda::is_available();
+  const std::string device =
+      cuda ? "cuda, " + (precision == "bf16" ? std::string("bf16 autocast") : std::string("fp32"))
+           : "cpu (" + threads + " threads), fp32";
+  std::printf(
+      "| method | variant | device | batch | %s samples/s (median of %d runs of %s "
+      "steps) |\n",
+      modelOnly ? "model-step" : "training", runs, steps.c_str());
+  std::printf("|---|---|---|---:|---:|\n");
   std::istringstream list(methods);
   std::string method;
   while (list >> method) {
     std::vector<double> rates;
-    std::string device;
     for (int r = 0; r < runs; ++r) {
+      // The pack is only read by full runs; model-only runs give the flag a placeholder.
       const std::vector<std::string> arguments = {"--pack",
-                                                  pack,
+                                                  pack.empty() ? std::string("-") : pack,
                                                   "--method",
                                                   method,
+                                                  "--variant",
+                                                  variant,
                                                   "--steps",
                                                   steps,
                                                   "--batch",
@@ -98,12 +184,14 @@ int main(int argc, char** argv) {
                                                   "--out",
                                                   out};
       const TrainingConfig config = TrainingConfig::fromArguments(arguments);
-      const TrainingSummary summary = train(config, [](const std::string&) {});
-      rates.push_back(summary.samplesPerSecond);
-      device = summary.device;
+      if (modelOnly) {
+        rates.push_back(modelOnlyRate(config, /*warmup=*/3));
+      } else {
+        rates.push_back(train(config, [](const std::string&) {}).samplesPerSecond);
+      }
     }
-    std::printf("| %s | %s | %s | %.1f |\n", method.c_str(), device.c_str(), batch.c_str(),
-                median(rates));
+    std::printf("| %s | %s | %s | %s | %.1f |\n", method.c_str(), variant.c_str(), device.c_str(),
+                batch.c_str(), median(rates));
     std::fflush(stdout);
   }
   std::filesystem::remove(out);
