@@ -59,9 +59,7 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
     torch::Tensor loss;
     {
       const CudaAutocast autocast(mixed);
-      loss = method
-                 ->loss(net->encodeImage(images), net->encodeAudio(spectrograms),
-                        modelConfig.temperature, k)
+      loss = method->networkLoss(net, images, spectrograms, modelConfig.temperature, k)
                  .to(torch::kFloat);
     }
     optimizer.zero_grad();
@@ -96,7 +94,7 @@ int main(int argc, char** argv) {
   std::string threads = "2";
   std::string dataThreads = "1";
   std::string precision = "bf16";
-  std::string methods = "ezvsl lvs marginnce fnac sslsan";
+  std::string methods = "ezvsl lvs marginnce fnac sslsan sspl";
   std::string variant = "compact";
   bool modelOnly = false;
   for (int i = 1; i < argc; ++i) {

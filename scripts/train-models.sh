@@ -6,7 +6,7 @@
 #         -DCMAKE_PREFIX_PATH="$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')"
 #   cmake --build build-gpu --target heardmap-train
 # Usage: scripts/train-models.sh TRAINER PACK OUTDIR STEPS [BATCH]
-#   env: METHODS (default "ezvsl lvs marginnce fnac sslsan"), EVAL_PER_CONDITION (default 500),
+#   env: METHODS (default "ezvsl lvs marginnce fnac sslsan sspl"), EVAL_PER_CONDITION (default 500),
 #        LR (default 1e-4), DATA_THREADS (scene synthesis threads, default 8)
 set -euo pipefail
 trainer=${1:?usage: train-models.sh TRAINER PACK OUTDIR STEPS [BATCH]}
@@ -14,7 +14,7 @@ pack=${2:?pack}
 out=${3:?outdir}
 steps=${4:?steps}
 batch=${5:-128}
-methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan"}
+methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan sspl"}
 evalPerCondition=${EVAL_PER_CONDITION:-500}
 lr=${LR:-1e-4}
 dataThreads=${DATA_THREADS:-8}

@@ -22,4 +22,9 @@ double lvsLossValue(const std::vector<float>& v, const std::vector<float>& a, in
                     int height, int width, double epsP, double epsN, double tauTrimap,
                     double temperature);
 
+// SimSiam's loss (EzvslObjectiveTorch.h), torch-free for tests: rows of length dim.
+double simSiamLossValue(const std::vector<float>& p1, const std::vector<float>& z1,
+                        const std::vector<float>& p2, const std::vector<float>& z2, int rows,
+                        int dim);
+
 }  // namespace heardmap

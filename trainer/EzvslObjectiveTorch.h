@@ -27,4 +27,8 @@ torch::Tensor fnacLoss(const torch::Tensor& visual, const torch::Tensor& audio, 
 torch::Tensor lvsLoss(const torch::Tensor& visual, const torch::Tensor& audio, double epsP,
                       double epsN, double tauTrimap, double temperature);
 
+// SimSiam's symmetric negative cosine: 0.5 * (-cos(p1, sg(z2)) - cos(p2, sg(z1))), batch mean.
+torch::Tensor simSiamLoss(const torch::Tensor& p1, const torch::Tensor& z1, const torch::Tensor& p2,
+                          const torch::Tensor& z2);
+
 }  // namespace heardmap

@@ -262,8 +262,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
     const double tau = model->info().config.temperature;
     const CudaAutocast autocast(mixedPrecision);
-    return method->loss(net->encodeImage(images), net->encodeAudio(spectrograms), tau, step)
-        .to(torch::kFloat);
+    return method->networkLoss(net, images, spectrograms, tau, step).to(torch::kFloat);
   };
   const auto stop = [&](int64_t step, const std::string& reason) {
     summary.stoppedOnNonFinite = true;

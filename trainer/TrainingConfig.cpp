@@ -1,5 +1,7 @@
 #include "TrainingConfig.h"
 
+#include <algorithm>
+
 #include <stdexcept>
 
 namespace heardmap {
@@ -54,8 +56,8 @@ Json TrainingConfig::toJson() const {
 }
 
 std::string TrainingConfig::usage() {
-  return "usage: heardmap-train --pack PACK [--method ezvsl|lvs|marginnce|fnac|sslsan] [--margin "
-         "M]\n"
+  return "usage: heardmap-train --pack PACK [--method ezvsl|lvs|marginnce|fnac|sslsan|sspl]\n"
+         "                      [--margin M]\n"
          "                      [--negative-ratio R] [--fnac-lambda L] [--warmup-steps N]\n"
          "                      [--image-dropout P] [--variant compact|full]\n"
          "                      [--out FILE]\n"
@@ -141,11 +143,9 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       throw std::invalid_argument("unknown option " + arg);
     }
   }
-  if (c.method != "ezvsl" && c.method != "lvs" && c.method != "marginnce" && c.method != "sslsan" &&
-      c.method != "fnac") {
-    throw std::invalid_argument(
-        "--method: ezvsl, lvs, marginnce, fnac and sslsan are implemented (SSPL is not: it needs "
-        "frozen ImageNet VGG-16 and VGGish weights)");
+  const std::vector<std::string> methods = {"ezvsl", "lvs", "marginnce", "fnac", "sslsan", "sspl"};
+  if (std::find(methods.begin(), methods.end(), c.method) == methods.end()) {
+    throw std::invalid_argument("--method must be ezvsl, lvs, marginnce, fnac, sslsan or sspl");
   }
   if (c.method == "fnac" && !weightDecayGiven) {
     c.weightDecay = 1e-4;  // FNAC's recipe

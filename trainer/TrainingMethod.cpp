@@ -1,6 +1,7 @@
 // Torch translation unit: the methods behind TrainingMethod (small classes, one per method).
 #include "TrainingMethodTorch.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -107,6 +108,74 @@ class SslSanMethod : public TrainingMethod {
   double ratio_;
 };
 
+// SSPL (negative-free; methods.md section 7) on our trunks: two augmented views of each frame
+// (random square crop of 224/246 of the side, resized back, horizontal flip half the time), the
+// same audio; each view's trunk map refined by the PCM with a_orig, pooled with the min-max
+// normalised cosine map against a = fc(a_orig) as attention, then the SimSiam projector and
+// predictor; loss = 0.5 * (-cos(p1, sg(z2)) - cos(p2, sg(z1))). No negatives at all. Trained
+// end to end here (the paper freezes ImageNet VGG-16 and VGGish, whose weights are not available).
+class SsplMethod : public TrainingMethod {
+ public:
+  std::string name() const override { return "sspl"; }
+  std::string recipe() const override {
+    return "provisional SSPL on our ResNet trunks (the paper's frozen VGG-16 / VGGish weights are "
+           "not available): two augmented views, predictive coding module with 4 cycles, "
+           "attention pooling, SimSiam projector + predictor, negative-free loss";
+  }
+  bool provisional() const override { return true; }
+  void configureModel(ModelConfig& config) const override { config.layer4Stride = 1; }
+  torch::Tensor loss(const torch::Tensor&, const torch::Tensor&, double, int64_t) const override {
+    throw std::logic_error("SSPL's loss needs the network: use networkLoss");
+  }
+  torch::Tensor networkLoss(EzvslNet& net, const torch::Tensor& images,
+                            const torch::Tensor& spectrograms, double, int64_t) const override {
+    const torch::Tensor audio = net->encodeAudio(spectrograms);
+    const int64_t d = net->aud_proj->options.out_features();
+    const torch::Tensor original = audio.narrow(1, 0, d);
+    const torch::Tensor a = audio.narrow(1, d, audio.size(1) - d);
+    const auto fused = [&](const torch::Tensor& view) {
+      const torch::Tensor refined = net->pcm->forward(net->encodeImage(view), original);
+      torch::Tensor attention =
+          torch::cosine_similarity(refined, a.unsqueeze(-1).unsqueeze(-1), 1).flatten(1);
+      const torch::Tensor low = std::get<0>(attention.min(1, true));
+      const torch::Tensor high = std::get<0>(attention.max(1, true));
+      attention = (attention - low) / (high - low + 1e-10);
+      return (refined.flatten(2) * attention.unsqueeze(1)).sum(2);  // B x C
+    };
+    const torch::Tensor f1 = fused(augment(images));
+    const torch::Tensor f2 = fused(augment(images));
+    const torch::Tensor z1 = net->sspl_projector->forward(f1);
+    const torch::Tensor z2 = net->sspl_projector->forward(f2);
+    return simSiamLoss(net->sspl_predictor->forward(z1), z1, net->sspl_predictor->forward(z2), z2);
+  }
+
+ private:
+  // Random crop of kCropFraction of the side, resized back (bilinear), flipped half the time.
+  static torch::Tensor augment(const torch::Tensor& images) {
+    namespace F = torch::nn::functional;
+    const int64_t size = images.size(2);
+    const int64_t crop = std::max<int64_t>(8, std::llround(size * kCropFraction));
+    std::vector<torch::Tensor> out;
+    for (int64_t i = 0; i < images.size(0); ++i) {
+      const int64_t y = torch::randint(0, size - crop + 1, {1}).item<int64_t>();
+      const int64_t x = torch::randint(0, size - crop + 1, {1}).item<int64_t>();
+      torch::Tensor view = images[i].unsqueeze(0).narrow(2, y, crop).narrow(3, x, crop);
+      view = F::interpolate(view, F::InterpolateFuncOptions()
+                                      .size(std::vector<int64_t>{size, size})
+                                      .mode(torch::kBilinear)
+                                      .align_corners(false));
+      if (torch::rand({1}).item<double>() < 0.5) {
+        view = view.flip({3});
+      }
+      out.push_back(view);
+    }
+    return torch::cat(out, 0);
+  }
+
+  // SSPL's resize 246 + random crop 224.
+  static constexpr double kCropFraction = 224.0 / 246.0;
+};
+
 }  // namespace
 
 PreprocessingContract TrainingMethod::contract(int imageSize) const {
@@ -116,7 +185,7 @@ PreprocessingContract TrainingMethod::contract(int imageSize) const {
 }
 
 std::vector<std::string> trainingMethodNames() {
-  return {"ezvsl", "lvs", "marginnce", "fnac", "sslsan"};
+  return {"ezvsl", "lvs", "marginnce", "fnac", "sslsan", "sspl"};
 }
 
 std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config) {
@@ -134,6 +203,9 @@ std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config)
   }
   if (config.method == "sslsan") {
     return std::make_unique<SslSanMethod>(config.negativeRatio);
+  }
+  if (config.method == "sspl") {
+    return std::make_unique<SsplMethod>();
   }
   throw std::invalid_argument("unknown method '" + config.method + "'");
 }

@@ -12,6 +12,7 @@
 
 #include "TrainingConfig.h"
 #include "core/PreprocessingContract.h"
+#include "core/ml/EzvslNet.h"
 #include "core/ml/ModelConfig.h"
 
 namespace heardmap {
@@ -19,7 +20,7 @@ namespace heardmap {
 class TrainingMethod {
  public:
   virtual ~TrainingMethod() = default;
-  // "ezvsl", "lvs", "marginnce", "fnac", "sslsan".
+  // "ezvsl", "lvs", "marginnce", "fnac", "sslsan", "sspl".
   virtual std::string name() const = 0;
   // One line for logs and the checkpoint: the paper, and what this implementation does.
   virtual std::string recipe() const = 0;
@@ -39,6 +40,14 @@ class TrainingMethod {
   // visual: B x D x h x w, audio: (B + extraNegativeAudio(B)) x D, both unit length over D.
   virtual torch::Tensor loss(const torch::Tensor& visual, const torch::Tensor& audio,
                              double temperature, int64_t step) const = 0;
+  // The step's loss from the network and its inputs (images B x 3 x S x S, spectrograms
+  // (B + extra) x 1 x F x T). By default loss() of the encoded batch; SSPL runs its own two-view
+  // pass.
+  virtual torch::Tensor networkLoss(EzvslNet& net, const torch::Tensor& images,
+                                    const torch::Tensor& spectrograms, double temperature,
+                                    int64_t step) const {
+    return loss(net->encodeImage(images), net->encodeAudio(spectrograms), temperature, step);
+  }
 };
 
 // The method named by config.method, with its hyper-parameters; std::invalid_argument if unknown.

@@ -37,6 +37,7 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   method_->addItem(tr("MarginNCE"), "marginnce");
   method_->addItem(tr("FNAC"), "fnac");
   method_->addItem(tr("SSL-SaN (provisional recipe)"), "sslsan");
+  method_->addItem(tr("SSPL (negative-free, provisional)"), "sspl");
   form->addRow(tr("Method"), method_);
   margin_ = new QDoubleSpinBox(this);
   margin_->setRange(-1.0, 1.0);

@@ -73,22 +73,136 @@ struct ResNetTrunkImpl : nn::Module {
 };
 TORCH_MODULE(ResNetTrunk);
 
+// SSPL's predictive coding module (methods.md section 7), on our trunks: the visual map V
+// (C x h x w) is predicted top-down to two coarser levels (3x3 conv + 2x2 max-pool each) and to
+// the audio embedding (1x1 conv C->D + global average pool); for `cycles` steps the audio error
+// (a_orig - a_pred) is sent back down (1x1 transposed conv, then a 3x3 stride-2 transposed conv,
+// then bilinear x2 + 3x3 transposed conv) and each level is updated with
+// r <- GELU(BN(r_pred + ReLU(a0) * error)), blended r <- GELU(BN((1 - ReLU(b0)) r + ReLU(b0)
+// r_pred)) (learnable per-channel a0 = 1, b0 = 0.5; own batch norms per cycle). A 1x1 transposed
+// conv on the finest level gives V'. The exact recurrence of the authors' pc_net.py is not
+// reproduced.
+struct PredictiveCodingImpl : nn::Module {
+  PredictiveCodingImpl(int64_t channels, int64_t audioDim, int64_t cycles)
+      : cycles(cycles),
+        down1(nn::Conv2dOptions(channels, channels, 3).padding(1).bias(false)),
+        down2(nn::Conv2dOptions(channels, channels, 3).padding(1).bias(false)),
+        to_audio(nn::Conv2dOptions(channels, audioDim, 1)),
+        up_audio(nn::ConvTranspose2dOptions(audioDim, channels, 1).bias(false)),
+        up2(nn::ConvTranspose2dOptions(channels, channels, 3).stride(2).bias(false)),
+        up1(nn::ConvTranspose2dOptions(channels, channels, 3).padding(1).bias(false)),
+        out(nn::ConvTranspose2dOptions(channels, channels, 1)) {
+    register_module("down1", down1);
+    register_module("down2", down2);
+    register_module("to_audio", to_audio);
+    register_module("up_audio", up_audio);
+    register_module("up2", up2);
+    register_module("up1", up1);
+    register_module("out", out);
+    for (int level = 0; level < 3; ++level) {
+      rates.push_back(
+          register_parameter("a0_" + std::to_string(level), torch::ones({1, channels, 1, 1})));
+      blends.push_back(
+          register_parameter("b0_" + std::to_string(level), torch::full({1, channels, 1, 1}, 0.5)));
+    }
+    for (int64_t t = 0; t < cycles; ++t) {
+      for (int level = 0; level < 3; ++level) {
+        const std::string suffix = std::to_string(t) + "_" + std::to_string(level);
+        norms.push_back(register_module("bn_" + suffix, nn::BatchNorm2d(channels)));
+        blendNorms.push_back(register_module("bnb_" + suffix, nn::BatchNorm2d(channels)));
+      }
+    }
+  }
+
+  // visual: B x C x h x w (trunk map), audio: B x D (unit length). Returns V', B x C x h x w.
+  torch::Tensor forward(const torch::Tensor& visual, const torch::Tensor& audio) {
+    namespace F = torch::nn::functional;
+    const auto step = [&](int64_t t, int level, const torch::Tensor& predicted,
+                          const torch::Tensor& error) {
+      const size_t i = static_cast<size_t>(t * 3 + level);
+      const torch::Tensor updated = torch::gelu(
+          norms[i]->forward(predicted + torch::relu(rates[static_cast<size_t>(level)]) * error));
+      const torch::Tensor b = torch::relu(blends[static_cast<size_t>(level)]);
+      return torch::gelu(blendNorms[i]->forward((1 - b) * updated + b * predicted));
+    };
+    torch::Tensor r0 = visual;
+    torch::Tensor r1 = torch::max_pool2d(down1(r0), 2);
+    torch::Tensor r2 = torch::max_pool2d(down2(r1), 2);
+    for (int64_t t = 0; t < cycles; ++t) {
+      const torch::Tensor p1 = torch::max_pool2d(down1(r0), 2);
+      const torch::Tensor p2 = torch::max_pool2d(down2(r1), 2);
+      const torch::Tensor predictedAudio = to_audio(r2).mean({2, 3});
+      const torch::Tensor audioError = (audio - predictedAudio)
+                                           .unsqueeze(-1)
+                                           .unsqueeze(-1)
+                                           .expand({-1, -1, p2.size(2), p2.size(3)});
+      r2 = step(t, 2, p2, up_audio(audioError));
+      torch::Tensor e1 = up2(r2 - p2);
+      e1 = F::interpolate(e1, F::InterpolateFuncOptions()
+                                  .size(std::vector<int64_t>{p1.size(2), p1.size(3)})
+                                  .mode(torch::kBilinear)
+                                  .align_corners(false));
+      r1 = step(t, 1, p1, e1);
+      torch::Tensor e0 =
+          F::interpolate(r1 - p1, F::InterpolateFuncOptions()
+                                      .size(std::vector<int64_t>{visual.size(2), visual.size(3)})
+                                      .mode(torch::kBilinear)
+                                      .align_corners(false));
+      r0 = step(t, 0, visual, up1(e0));
+    }
+    return out(r0);
+  }
+
+  int64_t cycles;
+  nn::Conv2d down1, down2, to_audio;
+  nn::ConvTranspose2d up_audio, up2, up1, out;
+  std::vector<torch::Tensor> rates, blends;
+  std::vector<nn::BatchNorm2d> norms, blendNorms;
+};
+TORCH_MODULE(PredictiveCoding);
+
+// SSPL's recurrent cycles after the first prediction pass.
+constexpr int64_t kSsplCycles = 4;
+
 // EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj.
 struct EzvslNetImpl : nn::Module {
   explicit EzvslNetImpl(const ModelConfig& config)
       : imgnet(3, config.baseWidth, config.layer4Stride),
         img_proj(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1)),
         audnet(1, config.baseWidth, config.layer4Stride),
-        aud_proj(8 * config.baseWidth, config.embedDim) {
+        aud_proj(8 * config.baseWidth, config.embedDim),
+        sspl(config.method == "sspl") {
     register_module("imgnet", imgnet);
     register_module("img_proj", img_proj);
     register_module("audnet", audnet);
     register_module("aud_proj", aud_proj);
+    if (sspl) {
+      // SSPL: the PCM, the audio head a = fc(a_orig) and the SimSiam projector / predictor.
+      const int64_t c = 8 * config.baseWidth;
+      const int64_t projection = 4 * c;  // 2048 for the full model (C = 512), as in the paper
+      pcm = register_module("pcm", PredictiveCoding(c, config.embedDim, kSsplCycles));
+      aud_fc = register_module(
+          "aud_fc", nn::Sequential(nn::Linear(config.embedDim, c), nn::ReLU(), nn::Linear(c, c)));
+      sspl_projector = register_module(
+          "sspl_projector",
+          nn::Sequential(nn::Linear(c, projection), nn::BatchNorm1d(projection), nn::ReLU(),
+                         nn::Linear(projection, projection), nn::BatchNorm1d(projection),
+                         nn::ReLU(), nn::Linear(projection, projection),
+                         nn::BatchNorm1d(nn::BatchNormOptions(projection).affine(false))));
+      sspl_predictor = register_module(
+          "sspl_predictor",
+          nn::Sequential(nn::Linear(projection, projection / 4), nn::BatchNorm1d(projection / 4),
+                         nn::ReLU(), nn::Linear(projection / 4, projection)));
+    }
   }
 
-  // B x D x h x w, unit length over D.
+  // B x D x h x w, unit length over D (SSPL: the trunk map B x C x h x w, which the PCM refines
+  // with the audio before the map is taken).
   torch::Tensor encodeImage(const torch::Tensor& image) {
     torch::Tensor features = imgnet(image);
+    if (sspl) {
+      return features;
+    }
     if (imageDropout > 0.0 && is_training()) {
       // FNAC: dropout on the backbone map before the projection, in training only.
       features = torch::dropout(features, imageDropout, /*train=*/true);
@@ -100,18 +214,36 @@ struct EzvslNetImpl : nn::Module {
   // Probability of dropping backbone activations while training (FNAC uses 0.9; 0 = off).
   double imageDropout = 0.0;
 
-  // B x D, unit length.
+  // B x D, unit length (SSPL: [a_orig (D, unit length) | a = fc(a_orig) (C)], B x (D + C)).
   torch::Tensor encodeAudio(const torch::Tensor& spectrogram) {
     torch::Tensor a = audnet(spectrogram);
     a = torch::amax(a, {2, 3});
-    return torch::nn::functional::normalize(aud_proj(a),
-                                            nn::functional::NormalizeFuncOptions().dim(1));
+    const torch::Tensor original = torch::nn::functional::normalize(
+        aud_proj(a), nn::functional::NormalizeFuncOptions().dim(1));
+    return sspl ? torch::cat({original, aud_fc->forward(original)}, 1) : original;
+  }
+
+  // The localisation map of visual features (encodeImage) and one audio vector each (encodeAudio)
+  // for the same batch: B x h x w cosine similarities.
+  torch::Tensor localizationMap(const torch::Tensor& visual, const torch::Tensor& audio) {
+    if (!sspl) {
+      return (visual * audio.unsqueeze(-1).unsqueeze(-1)).sum(1);
+    }
+    const int64_t d = aud_proj->options.out_features();
+    const torch::Tensor refined = pcm->forward(visual, audio.narrow(1, 0, d));
+    const torch::Tensor a = audio.narrow(1, d, audio.size(1) - d);
+    return torch::cosine_similarity(refined, a.unsqueeze(-1).unsqueeze(-1), 1);
   }
 
   ResNetTrunk imgnet;
   nn::Conv2d img_proj;
   ResNetTrunk audnet;
   nn::Linear aud_proj;
+  bool sspl;
+  PredictiveCoding pcm{nullptr};
+  nn::Sequential aud_fc{nullptr};
+  nn::Sequential sspl_projector{nullptr};
+  nn::Sequential sspl_predictor{nullptr};
 };
 TORCH_MODULE(EzvslNet);
 

@@ -268,7 +268,7 @@ void LocalizationModel::save(const std::string& path, DType storeAs) const {
 }
 
 struct VisualFeatures {
-  torch::Tensor map;  // 1 x D x h x w, L2-normalised over D
+  torch::Tensor map;  // 1 x D x h x w, L2-normalised over D (SSPL: the trunk map)
   double timeSeconds = 0.0;
   double visualMs = 0.0;
   uint64_t fingerprint = 0;
@@ -313,7 +313,8 @@ uint64_t LocalizationModel::visualFingerprint() const {
   }
   c10::InferenceMode inferenceMode;
   uint64_t hash = 14695981039346656037ull;
-  const std::string contract = impl_->info.contract.toJson().dump();
+  const std::string contract =
+      impl_->info.contract.toJson().dump() + impl_->info.config.toJson().dump();
   hash = fnv1a(contract.data(), contract.size(), hash);
   for (const auto& item : impl_->net->named_parameters(true)) {
     if (startsWith(item.key(), "imgnet.") || startsWith(item.key(), "img_proj.")) {
@@ -369,8 +370,10 @@ Heatmap LocalizationModel::combine(const VisualFeatures& visual, const AudioFeat
     throw std::invalid_argument("localize: audio features come from a different model");
   }
   const auto start = Clock::now();
-  const torch::Tensor map =
-      (visual.map * audio.vector.unsqueeze(-1).unsqueeze(-1)).sum(1).squeeze(0).contiguous();
+  const torch::Tensor map = impl_->net->localizationMap(visual.map, audio.vector)
+                                .squeeze(0)
+                                .to(torch::kFloat)
+                                .contiguous();
   Heatmap heatmap;
   heatmap.height = static_cast<int>(map.size(0));
   heatmap.width = static_cast<int>(map.size(1));

@@ -1,4 +1,6 @@
 #include <QtTest>
+
+#include <algorithm>
 #include <cmath>
 
 #include "../TinyPack.h"
@@ -176,6 +178,56 @@ class TestTrainer : public QObject {
     frame.width = frame.height = 64;
     frame.pixels.assign(64 * 64 * 3, 100);
     QCOMPARE(model->localize(frame, std::vector<float>(48000, 0.1f)).width, 10);
+  }
+
+  // SimSiam's loss by hand: p1 = z2 (cos 1) and p2 orthogonal to z1 (cos 0) in both rows:
+  // 0.5 * (-1 - 0) = -0.5; p1 opposite to z2 as well: 0.5 * (1 - 0) = 0.5.
+  void simSiamLossOnAHandCase() {
+    const std::vector<float> z1 = {1, 0, 0, 1};
+    const std::vector<float> z2 = {0, 2, 3, 0};
+    const std::vector<float> p2 = {0, 1, 1, 0};  // orthogonal to z1's rows
+    QVERIFY(std::fabs(simSiamLossValue(z2, z1, p2, z2, 2, 2) - -0.5) < 1e-6);
+    const std::vector<float> opposite = {0, -1, -1, 0};
+    QVERIFY(std::fabs(simSiamLossValue(opposite, z1, p2, z2, 2, 2) - 0.5) < 1e-6);
+  }
+
+  // SSPL trains negative-free through the PCM and its map, audio-conditioned before the cosine,
+  // comes out of the saved checkpoint.
+  void ssplTrainsAndLocalisesThroughThePcm() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    TrainingConfig config = TrainingConfig::fromArguments(
+        {"--pack", pack, "--out", dir.filePath("p.safetensors").toStdString(), "--method", "sspl",
+         "--steps", "3", "--batch", "4", "--eval-per-condition", "1"});
+    const TrainingSummary summary = train(config, [](const std::string&) {});
+    QCOMPARE(summary.stepsDone, int64_t(3));
+    QVERIFY(std::isfinite(summary.finalLoss));
+    QVERIFY(summary.finalLoss >= -1.0 && summary.finalLoss <= 1.0);  // a negative cosine
+    auto model = LocalizationModel::load(config.outputPath);
+    QCOMPARE(model->info().config.method, std::string("sspl"));
+    QVERIFY(model->info().training.at("provisional").asBool());
+    const std::vector<std::string> names = model->parameterNames();
+    QVERIFY(std::find(names.begin(), names.end(), "pcm.a0_0") != names.end());
+    QVERIFY(std::find(names.begin(), names.end(), "sspl_projector.0.weight") != names.end());
+    RgbImage frame;
+    frame.width = frame.height = 64;
+    for (int i = 0; i < 64 * 64; ++i) {
+      frame.pixels.insert(frame.pixels.end(), {uint8_t(i % 251), uint8_t(i / 64 * 3), 90});
+    }
+    std::vector<float> tone(48000);
+    for (size_t k = 0; k < tone.size(); ++k) {
+      tone[k] = 0.3f * static_cast<float>(std::sin(0.05 * static_cast<double>(k)));
+    }
+    const Heatmap withTone = model->localize(frame, tone);
+    QCOMPARE(withTone.width, 10);  // stride-1 layer4 at 160 px
+    for (float v : withTone.scores) {
+      QVERIFY(v >= -1.0001f && v <= 1.0001f);
+    }
+    // The same visual features heard with other audio give another map (the PCM takes the audio).
+    const auto visual = model->encodeVisual(frame);
+    QVERIFY(model->localizeWith(*visual, std::vector<float>(48000, 0.0f)).scores !=
+            model->localizeWith(*visual, tone).scores);
   }
 
   // Training on pairs from the user's videos (a clip pack); the test split is still synthetic.
