@@ -39,6 +39,7 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
   LocalizationModel::setThreadCount(config.threads);
   const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
   ModelConfig modelConfig = config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
+  modelConfig.method = config.method;
   method->configureModel(modelConfig);
   const PreprocessingContract contract = method->contract(modelConfig.defaultImageSize());
   auto model = LocalizationModel::createUntrained(modelConfig, contract, config.seed);
