@@ -60,8 +60,8 @@ namespace {
 constexpr double kArrowSeekSeconds = 5.0;
 // Speed factor of the [ and ] keys (mpv default).
 constexpr double kSpeedStep = 1.1;
-// Longest interval between two refreshes of the timeline's spectrogram strip.
-constexpr int kWindowRefreshMs = 100;
+// Shortest interval between two timeline refreshes while heatmaps arrive.
+constexpr int kTimelineRefreshMs = 100;
 // Default length of an exported range when nothing is selected.
 constexpr double kDefaultExportSeconds = 5.0;
 
@@ -206,10 +206,17 @@ void MainWindow::connectController() {
               panel_->setScores(heatmap);
             }
           });
-  connect(controller_, &PlayerController::heatmapsUpdated, this, [this] {
+  // The timeline (peak tracks, the spectrogram of the model window) follows the heatmaps at
+  // most every kTimelineRefreshMs: its track copies grow with the clip.
+  timelineRefresh_.setSingleShot(true);
+  timelineRefresh_.setInterval(kTimelineRefreshMs);
+  connect(&timelineRefresh_, &QTimer::timeout, this, [this] {
     refreshTimeline();
-    if (QDateTime::currentMSecsSinceEpoch() - lastWindowRefreshMs_ >= kWindowRefreshMs) {
-      refreshModelWindow();
+    refreshModelWindow();
+  });
+  connect(controller_, &PlayerController::heatmapsUpdated, this, [this] {
+    if (!timelineRefresh_.isActive()) {
+      timelineRefresh_.start();
     }
   });
   connect(controller_, &PlayerController::viewsChanged, this, [this] {
@@ -694,7 +701,6 @@ void MainWindow::refreshTimeline() {
 }
 
 void MainWindow::refreshModelWindow() {
-  lastWindowRefreshMs_ = QDateTime::currentMSecsSinceEpoch();
   const int view = std::min(grid_->selected(), controller_->viewCount() - 1);
   const ViewSlot& slot = controller_->view(view);
   if (slot.window.empty() || controller_->currentFrame().empty()) {

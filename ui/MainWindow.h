@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 #include <QStringList>
+#include <QTimer>
 #include <atomic>
 #include <memory>
 
@@ -139,7 +140,7 @@ class MainWindow : public QMainWindow {
   QStringList recent_;
   QStringList recentCheckpoints_;
   double lastInferenceMs_ = 0.0;
-  qint64 lastWindowRefreshMs_ = 0;
+  QTimer timelineRefresh_;
   std::atomic<bool> exportCancel_{false};
 };
 
