@@ -283,6 +283,15 @@ void checkFrame(const RgbImage& frame) {
   }
 }
 
+// The window must be exactly the contract's length (a wrong rate or a short cut shows here).
+void checkWindow(const std::vector<float>& audioWindow, const PreprocessingContract& contract) {
+  if (static_cast<int>(audioWindow.size()) != contract.windowSamples()) {
+    throw std::invalid_argument("localize: audio window has " + std::to_string(audioWindow.size()) +
+                                " samples, the contract needs " +
+                                std::to_string(contract.windowSamples()));
+  }
+}
+
 // FNV-1a over bytes.
 uint64_t fnv1a(const void* data, size_t size, uint64_t hash) {
   const auto* bytes = static_cast<const uint8_t*>(data);
@@ -344,11 +353,7 @@ std::shared_ptr<const AudioFeatures> LocalizationModel::encodeAudio(
   c10::InferenceMode inferenceMode;
   const auto start = Clock::now();
   const PreprocessingContract& contract = impl_->info.contract;
-  if (static_cast<int>(audioWindow.size()) != contract.windowSamples()) {
-    throw std::invalid_argument("localize: audio window has " + std::to_string(audioWindow.size()) +
-                                " samples, the contract needs " +
-                                std::to_string(contract.windowSamples()));
-  }
+  checkWindow(audioWindow, contract);
   std::vector<float> spectrogram = impl_->spectrogram.compute(audioWindow);
   const torch::Tensor spec = torch::from_blob(
       spectrogram.data(),
@@ -387,9 +392,7 @@ Heatmap LocalizationModel::combine(const VisualFeatures& visual, const AudioFeat
 Heatmap LocalizationModel::localizeWith(const VisualFeatures& features,
                                         const std::vector<float>& audioWindow,
                                         InferenceTiming* timing) {
-  if (features.owner != this && features.fingerprint != visualFingerprint()) {
-    throw std::invalid_argument("localize: visual features come from a different visual network");
-  }
+  // combine() checks that the visual features are this network's.
   const std::shared_ptr<const AudioFeatures> audio = encodeAudio(audioWindow);
   Heatmap heatmap = combine(features, *audio);
   if (timing != nullptr) {
@@ -400,11 +403,7 @@ Heatmap LocalizationModel::localizeWith(const VisualFeatures& features,
 
 Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<float>& audioWindow,
                                     InferenceTiming* timing) {
-  if (static_cast<int>(audioWindow.size()) != contract().windowSamples()) {
-    throw std::invalid_argument("localize: audio window has " + std::to_string(audioWindow.size()) +
-                                " samples, the contract needs " +
-                                std::to_string(contract().windowSamples()));
-  }
+  checkWindow(audioWindow, contract());  // before the visual pass, not after it
   const std::shared_ptr<const VisualFeatures> visual = encodeVisual(frame);
   Heatmap heatmap = localizeWith(*visual, audioWindow, timing);
   heatmap.inferenceMs += visual->visualMs;
