@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 
 #include "ViewGrid.h"
@@ -57,25 +58,42 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
   }
 
   struct ViewState {
-    std::unique_ptr<LocalizationModel> model;
+    std::shared_ptr<LocalizationModel> model;
     PreprocessingContract contract;
-    std::vector<float> audio;
-    std::vector<float> offAudio;
+    std::shared_ptr<const std::vector<float>> audio;     // the clip at the contract's rate
+    std::shared_ptr<const std::vector<float>> offAudio;  // the off-screen clip, same rate
     HeatmapProcessor processor;
     HeatmapCompositor compositor;
   };
+  // Views that share a checkpoint share one loaded model; views at one rate share the audio.
+  std::map<std::string, std::shared_ptr<LocalizationModel>> modelByCheckpoint;
+  std::map<int, std::shared_ptr<const std::vector<float>>> audioByRate;
+  std::map<int, std::shared_ptr<const std::vector<float>>> offAudioByRate;
+  const auto resampled = [](auto& cache, const std::vector<float>& samples, int rateHz) {
+    auto it = cache.find(rateHz);
+    if (it == cache.end()) {
+      it = cache
+               .emplace(rateHz, std::make_shared<const std::vector<float>>(
+                                    resampleMono(samples, kExportAudioRateHz, rateHz)))
+               .first;
+    }
+    return it->second;
+  };
   std::vector<ViewState> views(options.views.size());
   for (size_t i = 0; i < views.size(); ++i) {
-    views[i].model = LocalizationModel::open(options.views[i].checkpoint);
-    views[i].contract = views[i].model->contract();
+    std::shared_ptr<LocalizationModel>& model = modelByCheckpoint[options.views[i].checkpoint];
+    if (!model) {
+      model = LocalizationModel::open(options.views[i].checkpoint);
+    }
+    views[i].model = model;
+    views[i].contract = model->contract();
     if (options.placement != WindowPlacement::Invalid) {
       views[i].contract.placement = options.placement;
     }
-    views[i].audio =
-        resampleMono(track.samples, kExportAudioRateHz, views[i].contract.sampleRateHz);
+    views[i].audio = resampled(audioByRate, track.samples, views[i].contract.sampleRateHz);
     if (needOffScreen) {
       views[i].offAudio =
-          resampleMono(offScreen.samples, kExportAudioRateHz, views[i].contract.sampleRateHz);
+          resampled(offAudioByRate, offScreen.samples, views[i].contract.sampleRateHz);
     }
     views[i].processor.setSettings(options.views[i].overlay);
     views[i].compositor.setSettings(options.views[i].overlay);
@@ -85,7 +103,7 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
   {
     std::vector<std::shared_ptr<LocalizationModel>> models;
     for (ViewState& v : views) {
-      models.emplace_back(v.model.get(), [](LocalizationModel*) {});  // owned by views
+      models.push_back(v.model);
     }
     worker.setModels(std::move(models));
   }
@@ -126,10 +144,10 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
     request.frame = *frame;
     for (size_t i = 0; i < views.size(); ++i) {
       ViewState& v = views[i];
-      const std::vector<float> real = cutAudioWindow(v.audio, frame->timeSeconds, v.contract);
+      const std::vector<float> real = cutAudioWindow(*v.audio, frame->timeSeconds, v.contract);
       std::vector<float> other;
       if (options.views[i].condition == AudioCondition::OffScreen) {
-        other = cutAudioWindow(v.offAudio, frame->timeSeconds, v.contract);
+        other = cutAudioWindow(*v.offAudio, frame->timeSeconds, v.contract);
       }
       request.audioWindows.push_back(
           applyAudioCondition(options.views[i].condition, real, other, seed + i));
