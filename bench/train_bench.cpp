@@ -2,10 +2,12 @@
 // runs, scene synthesis included) on this machine's device; builds with the trainer alone (no Qt,
 // FFmpeg or PortAudio), so it runs on the GPU machine too. --model-only times the model step alone
 // (forward, loss, backward, Adam) on random device-resident inputs, the figure to set beside a
-// PyTorch loop of the same model (bench/pytorch_train_loop.py).
-// Usage: heardmap-train-bench (--pack PACK | --model-only) [--batch N] [--steps N] [--runs N]
-//        [--threads N] [--data-threads N] [--precision bf16|fp32] [--variant compact|full]
-//        [--methods "..."]
+// PyTorch loop of the same model (bench/pytorch_train_loop.py). --scenes times the training
+// inputs alone (pictures + spectrograms ready on the device): the CPU synthesizer on 1 and on
+// --data-threads threads against the device renderer.
+// Usage: heardmap-train-bench (--pack PACK [--scenes] | --model-only) [--batch N] [--steps N]
+//        [--runs N] [--threads N] [--data-threads N] [--precision bf16|fp32]
+//        [--variant compact|full] [--synthesis auto|device|cpu] [--methods "..."]
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -17,9 +19,12 @@
 
 #include <chrono>
 
+#include "core/data/AssetPack.h"
+#include "core/data/SceneSynthesizer.h"
 #include "core/ml/EzvslNet.h"
 #include "trainer/CudaAutocastTorch.h"
 #include "trainer/Trainer.h"
+#include "trainer/TrainingBatchesTorch.h"
 #include "trainer/TrainingMethodTorch.h"
 
 using namespace heardmap;
@@ -85,6 +90,41 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
   return static_cast<double>(config.steps * batch) / seconds;
 }
 
+// Training inputs per second for one step's batch: warm-up steps, then steps timed (device
+// synchronised), the CPU synthesizer on config.dataThreads or the device renderer.
+double sceneRate(const TrainingConfig& config, const AssetPack& pack, bool onDevice,
+                 int64_t warmup) {
+  const bool cuda = torch::cuda::is_available();
+  const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  LocalizationModel::setThreadCount(config.threads);
+  const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
+  ModelConfig modelConfig = config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
+  const PreprocessingContract contract = method->contract(modelConfig.defaultImageSize());
+  SynthesisOptions options;
+  options.imageSize = contract.imageSize;
+  options.split = Split::Train;
+  const SceneSynthesizer scenes(pack, options);
+  const TrainingBatches batches(config, scenes, nullptr, 0, contract, device, onDevice);
+  const auto sync = [&] {
+    if (cuda) {
+      torch::cuda::synchronize();
+    }
+  };
+  for (int64_t k = 0; k < warmup; ++k) {
+    batches.forStep(k);
+  }
+  sync();
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t k = 0; k < config.steps; ++k) {
+    const auto inputs = batches.forStep(warmup + k);
+    (void)inputs;
+  }
+  sync();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(config.steps * config.batchSize) / seconds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,11 +137,17 @@ int main(int argc, char** argv) {
   std::string precision = "bf16";
   std::string methods = "ezvsl lvs marginnce fnac sslsan sspl";
   std::string variant = "compact";
+  std::string synthesis = "auto";
   bool modelOnly = false;
+  bool scenesOnly = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--model-only") {
       modelOnly = true;
+      continue;
+    }
+    if (arg == "--scenes") {
+      scenesOnly = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -127,6 +173,8 @@ int main(int argc, char** argv) {
       methods = value;
     } else if (arg == "--variant") {
       variant = value;
+    } else if (arg == "--synthesis") {
+      synthesis = value;
     } else {
       std::fprintf(stderr, "unknown option %s\n", arg.c_str());
       return 2;
@@ -134,16 +182,76 @@ int main(int argc, char** argv) {
   }
   if (pack.empty() && !modelOnly) {
     std::fprintf(stderr,
-                 "usage: heardmap-train-bench (--pack PACK | --model-only) [--batch N] "
-                 "[--steps N]\n"
+                 "usage: heardmap-train-bench (--pack PACK [--scenes] | --model-only) "
+                 "[--batch N] [--steps N]\n"
                  "                            [--runs N] [--threads N] [--data-threads N]\n"
                  "                            [--precision bf16|fp32] [--variant compact|full]\n"
-                 "                            [--methods \"...\"]\n");
+                 "                            [--synthesis auto|device|cpu] [--methods \"...\"]\n");
     return 2;
   }
   const std::string out =
       (std::filesystem::temp_directory_path() / "heardmap-train-bench.safetensors").string();
   const bool cuda = torch::cuda::is_available();
+  const auto configWith = [&](const std::string& method, const std::string& threadsForData,
+                              const std::string& synthesisMode) {
+    // The pack is only read by full runs; model-only runs give the flag a placeholder.
+    return TrainingConfig::fromArguments({"--pack",
+                                          pack.empty() ? std::string("-") : pack,
+                                          "--method",
+                                          method,
+                                          "--variant",
+                                          variant,
+                                          "--steps",
+                                          steps,
+                                          "--batch",
+                                          batch,
+                                          "--threads",
+                                          threads,
+                                          "--data-threads",
+                                          threadsForData,
+                                          "--precision",
+                                          precision,
+                                          "--synthesis",
+                                          synthesisMode,
+                                          "--eval-per-condition",
+                                          "1",
+                                          "--checkpoint-every",
+                                          "1000000",
+                                          "--warmup-steps",
+                                          "0",
+                                          "--out",
+                                          out});
+  };
+  if (scenesOnly) {
+    const AssetPack assets = AssetPack::load(pack);
+    std::printf(
+        "| scenes rendered by | threads | device | batch | scenes/s (median of %d runs of %s "
+        "steps) |\n|---|---:|---|---:|---:|\n",
+        runs, steps.c_str());
+    struct Row {
+      std::string renderer;
+      std::string dataThreads;
+      bool onDevice;
+    };
+    std::vector<Row> rows = {{"CPU synthesizer", "1", false}};
+    if (dataThreads != "1") {
+      rows.push_back({"CPU synthesizer", dataThreads, false});
+    }
+    rows.push_back({"device renderer", "-", true});
+    for (const Row& row : rows) {
+      const TrainingConfig config = configWith("ezvsl", row.onDevice ? "1" : row.dataThreads,
+                                               row.onDevice ? "device" : "cpu");
+      std::vector<double> rates;
+      for (int r = 0; r < runs; ++r) {
+        rates.push_back(sceneRate(config, assets, row.onDevice, /*warmup=*/2));
+      }
+      std::printf("| %s | %s | %s | %s | %.0f |\n", row.renderer.c_str(),
+                  row.onDevice ? threads.c_str() : row.dataThreads.c_str(), cuda ? "cuda" : "cpu",
+                  batch.c_str(), median(rates));
+      std::fflush(stdout);
+    }
+    return 0;
+  }
   const std::string device =
       cuda ? "cuda, " + (precision == "bf16" ? std::string("bf16 autocast") : std::string("fp32"))
            : "cpu (" + threads + " threads), fp32";
@@ -157,32 +265,7 @@ int main(int argc, char** argv) {
   while (list >> method) {
     std::vector<double> rates;
     for (int r = 0; r < runs; ++r) {
-      // The pack is only read by full runs; model-only runs give the flag a placeholder.
-      const std::vector<std::string> arguments = {"--pack",
-                                                  pack.empty() ? std::string("-") : pack,
-                                                  "--method",
-                                                  method,
-                                                  "--variant",
-                                                  variant,
-                                                  "--steps",
-                                                  steps,
-                                                  "--batch",
-                                                  batch,
-                                                  "--threads",
-                                                  threads,
-                                                  "--data-threads",
-                                                  dataThreads,
-                                                  "--precision",
-                                                  precision,
-                                                  "--eval-per-condition",
-                                                  "1",
-                                                  "--checkpoint-every",
-                                                  "1000000",
-                                                  "--warmup-steps",
-                                                  "0",
-                                                  "--out",
-                                                  out};
-      const TrainingConfig config = TrainingConfig::fromArguments(arguments);
+      const TrainingConfig config = configWith(method, dataThreads, synthesis);
       if (modelOnly) {
         rates.push_back(modelOnlyRate(config, /*warmup=*/3));
       } else {

@@ -6,12 +6,11 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <sstream>
-#include <thread>
 
 #include "CudaAutocastTorch.h"
 #include "EzvslObjectiveTorch.h"
+#include "TrainingBatchesTorch.h"
 #include "TrainingMethodTorch.h"
 #include "core/AtomicFile.h"
 
@@ -23,31 +22,6 @@
 namespace heardmap {
 namespace {
 
-// Runs task(0..count-1) on up to `threads` threads (the calling one included).
-void parallelFor(int count, int threads, const std::function<void(int)>& task) {
-  const int workers = std::clamp(threads, 1, std::max(1, count));
-  if (workers == 1) {
-    for (int i = 0; i < count; ++i) {
-      task(i);
-    }
-    return;
-  }
-  std::atomic<int> next{0};
-  const auto loop = [&] {
-    for (int i = next++; i < count; i = next++) {
-      task(i);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int w = 1; w < workers; ++w) {
-    pool.emplace_back(loop);
-  }
-  loop();
-  for (std::thread& t : pool) {
-    t.join();
-  }
-}
-
 // The Adam moments beside a checkpoint (torch's archive format).
 std::string optimizerStatePath(const std::string& checkpointPath) {
   return checkpointPath + ".optimizer.pt";
@@ -57,14 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 // Lines of text progress: one every this many steps.
 constexpr int64_t kProgressEvery = 10;
-
-// The seed of scene i of a step: independent of batch composition, reproducible on resume.
-uint64_t trainingSeed(uint64_t runSeed, int64_t step, int index) {
-  uint64_t x = runSeed * 0x9E3779B97F4A7C15ull +
-               static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + static_cast<uint64_t>(index);
-  x ^= x >> 31;
-  return x;
-}
 
 // True when every parameter is finite (one device synchronisation).
 bool parametersFinite(EzvslNet& net) {
@@ -179,6 +145,16 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
              std::to_string(clips->sourceCount()) + " videos in " + config.clipsPath);
   }
 
+  // Synthetic training scenes rendered where the model trains (plans drawn here, pixels and
+  // samples made on the device), unless --synthesis cpu or the user's own clips.
+  const TrainingBatches batches(
+      config, trainScenes, clips.get(), method->extraNegativeAudio(config.batchSize), contract,
+      device, config.synthesis == "device" || (config.synthesis == "auto" && cuda));
+  if (!clips) {
+    summary.device += batches.rendersOnDevice() ? ", scenes rendered on the device"
+                                                : ", scenes rendered on the CPU";
+  }
+
   EzvslNet& net = networkOf(*model);
   net->imageDropout = method->imageDropout();
   net->to(device);
@@ -221,45 +197,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     model->save(config.outputPath, config.halfPrecision ? DType::F16 : DType::F32);
   };
 
-  // One batch of positive scenes for a step (seeds independent of batch size and resume).
   const auto lossForStep = [&](int64_t step) {
-    std::vector<Scene> batch;
-    std::vector<const RgbImage*> frames;
-    std::vector<const std::vector<float>*> windows;
-    if (clips) {
-      for (int i = 0; i < config.batchSize; ++i) {
-        const ClipSample& pair =
-            clips->samples[trainingSeed(config.seed, step, i) % clips->samples.size()];
-        frames.push_back(&pair.frame);
-        windows.push_back(&pair.audio);
-      }
-    } else {
-      // Scenes are independent (seeded by step and index): synthesise them on dataThreads.
-      batch.resize(static_cast<size_t>(config.batchSize));
-      parallelFor(config.batchSize, config.dataThreads, [&](int i) {
-        batch[static_cast<size_t>(i)] =
-            trainScenes.make(trainingSeed(config.seed, step, i), SceneCondition::Positive);
-      });
-      for (const Scene& s : batch) {
-        frames.push_back(&s.image);
-        windows.push_back(&s.audio);
-      }
-    }
-    // SSL-SaN: silence and noise windows as extra negative audio (half each).
-    std::vector<Scene> negatives;
-    {
-      const int count = method->extraNegativeAudio(config.batchSize);
-      for (int k = 0; k < count; ++k) {
-        negatives.push_back(
-            trainScenes.make(trainingSeed(config.seed + 1, step, k),
-                             k % 2 == 0 ? SceneCondition::Silence : SceneCondition::Noise));
-      }
-      for (const Scene& s : negatives) {
-        windows.push_back(&s.audio);
-      }
-    }
-    const torch::Tensor images = imageTensor(frames, contract).to(device);
-    const torch::Tensor spectrograms = spectrogramTensor(windows, contract).to(device);
+    const auto [images, spectrograms] = batches.forStep(step);
     const double tau = model->info().config.temperature;
     const CudaAutocast autocast(mixedPrecision);
     return method->networkLoss(net, images, spectrograms, tau, step).to(torch::kFloat);
@@ -273,6 +212,19 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
                        "; the last good checkpoint is kept");
   };
 
+  Json pendingMetrics;
+  // The test-split table of the current weights, reported and kept for the next checkpoint.
+  const auto evaluateAt = [&](int64_t stepsDone) {
+    const BenchmarkResult result = evaluate(*model, testScenes, config.evalPerCondition, device);
+    pendingMetrics = compactMetrics(result);
+    summary.metrics = pendingMetrics;
+    progress(config.progress == ProgressFormat::JsonLines
+                 ? "{\"event\": \"eval\", \"step\": " + std::to_string(stepsDone) +
+                       ", \"metrics\": " + pendingMetrics.dump() + "}"
+                 : "eval at step " + std::to_string(stepsDone) + ":\n" +
+                       benchmarkMarkdown({result}));
+  };
+
   // A checkpoint is written only for weights whose loss has been seen finite: the weights after
   // step k are saved at the start of step k + 1, once its loss is known.
   const auto start = Clock::now();
@@ -281,8 +233,16 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   int64_t samples = 0;
   double lossSum = 0.0;
   int lossCount = 0;
-  Json pendingMetrics;
   for (int64_t step = startStep; step < config.steps; ++step) {
+    if (config.maxMinutes > 0 && step > startStep &&
+        std::chrono::duration<double>(Clock::now() - start).count() >= 60.0 * config.maxMinutes) {
+      summary.stoppedByBudget = true;
+      progress(config.progress == ProgressFormat::JsonLines
+                   ? "{\"event\": \"stopped\", \"reason\": \"time budget\", \"step\": " +
+                         std::to_string(step) + "}"
+                   : "stopped at step " + std::to_string(step) + ": --max-minutes reached");
+      break;
+    }
     if (stopRequested != nullptr && stopRequested->load()) {
       summary.stoppedByRequest = true;
       progress(config.progress == ProgressFormat::JsonLines
@@ -335,15 +295,13 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
       lossCount = 0;
     }
     if (last || (config.evalEvery > 0 && (step + 1) % config.evalEvery == 0)) {
-      const BenchmarkResult result = evaluate(*model, testScenes, config.evalPerCondition, device);
-      pendingMetrics = compactMetrics(result);
-      summary.metrics = pendingMetrics;
-      progress(config.progress == ProgressFormat::JsonLines
-                   ? "{\"event\": \"eval\", \"step\": " + std::to_string(step + 1) +
-                         ", \"metrics\": " + pendingMetrics.dump() + "}"
-                   : "eval at step " + std::to_string(step + 1) + ":\n" +
-                         benchmarkMarkdown({result}));
+      evaluateAt(step + 1);
     }
+  }
+  // A run cut short by its time budget is still evaluated (its checkpoint carries the table).
+  if (summary.stoppedByBudget && summary.stepsDone > startStep &&
+      (config.evalEvery <= 0 || summary.stepsDone % config.evalEvery != 0)) {
+    evaluateAt(summary.stepsDone);
   }
   if (!summary.stoppedOnNonFinite && summary.stepsDone > startStep) {
     // The final weights have no next step to vouch for them: check one more batch's loss (in

@@ -20,7 +20,8 @@ struct TrainingSummary {
   std::string device;
   bool stoppedOnNonFinite = false;
   bool stoppedByRequest = false;
-  Json metrics;  // last evaluation (BenchmarkResult JSON)
+  bool stoppedByBudget = false;  // --max-minutes ran out
+  Json metrics;                  // last evaluation (BenchmarkResult JSON)
 };
 
 // One progress record; `line` is ready to print (text or one JSON object).

@@ -49,6 +49,10 @@ Json TrainingConfig::toJson() const {
   j["stored_as"] = Json(halfPrecision ? "fp16" : "fp32");
   j["precision_on_cuda"] = Json(precision);
   j["optimizer"] = Json("adam");
+  j["synthesis"] = Json(synthesis);
+  if (maxMinutes > 0) {
+    j["max_minutes"] = Json(maxMinutes);
+  }
   j["data"] =
       Json(clipsPath.empty() ? "synthetic scenes (positive condition), asset pack train split"
                              : "frame + audio pairs from the user's videos: " + clipsPath);
@@ -63,7 +67,9 @@ std::string TrainingConfig::usage() {
          "                      [--out FILE]\n"
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
          "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume] [--half]\n"
-         "                      [--precision bf16|fp32] [--data-threads N]\n"
+         "                      [--precision bf16|fp32] [--synthesis auto|device|cpu] "
+         "[--data-threads N]\n"
+         "                      [--max-minutes X]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
@@ -127,6 +133,13 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.seed = static_cast<uint64_t>(number(arg, value()));
     } else if (arg == "--threads") {
       c.threads = static_cast<int>(number(arg, value()));
+    } else if (arg == "--synthesis") {
+      c.synthesis = value();
+      if (c.synthesis != "auto" && c.synthesis != "device" && c.synthesis != "cpu") {
+        throw std::invalid_argument("--synthesis must be auto, device or cpu");
+      }
+    } else if (arg == "--max-minutes") {
+      c.maxMinutes = number(arg, value());
     } else if (arg == "--data-threads") {
       c.dataThreads = static_cast<int>(number(arg, value()));
     } else if (arg == "--checkpoint-every") {
@@ -163,10 +176,10 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
     throw std::invalid_argument("--pack is required (make one with `heardmap data pack`)");
   }
   if (c.steps < 1 || c.batchSize < 2 || c.learningRate <= 0 || c.temperature <= 0 ||
-      c.checkpointEvery < 1 || c.dataThreads < 1 || c.dataThreads > 64) {
+      c.checkpointEvery < 1 || c.dataThreads < 1 || c.dataThreads > 64 || c.maxMinutes < 0) {
     throw std::invalid_argument(
-        "steps >= 1, batch >= 2, lr > 0, tau > 0, checkpoint-every >= 1 and data-threads in "
-        "[1, 64] are required");
+        "steps >= 1, batch >= 2, lr > 0, tau > 0, checkpoint-every >= 1, data-threads in "
+        "[1, 64] and max-minutes >= 0 are required");
   }
   return c;
 }

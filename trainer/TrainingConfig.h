@@ -33,7 +33,12 @@ struct TrainingConfig {
   double imageDropout = 0.9;    // FNAC: dropout on the visual backbone map while training
   uint64_t seed = 12345;
   int threads = 2;
-  int dataThreads = 1;        // threads synthesising each batch's scenes (CPU side of GPU training)
+  // Where training scenes are rendered: "device" (DeviceSceneBatcher, on the training device),
+  // "cpu" (SceneSynthesizer on dataThreads) or "auto" (device on CUDA, cpu otherwise: on the CPU
+  // the scalar renderer is a little faster). Both make the same scenes from the same seeds.
+  std::string synthesis = "auto";
+  int dataThreads = 1;        // threads synthesising each batch's scenes with --synthesis cpu
+  double maxMinutes = 0.0;    // wall-time budget: stop (with a checkpoint) after it; 0 = none
   int checkpointEvery = 100;  // steps
   int evalEvery = 0;          // steps; 0 = only at the end
   int evalPerCondition = 100;

@@ -92,28 +92,6 @@ PixelBox paste(RgbImage& canvas, const RgbaImage& object, int sidePx, int left, 
   return box;
 }
 
-// Adds copies of sound (peak-normalised, at gain) from a random start until the window is full.
-void addRepeated(std::vector<float>& audio, const std::vector<float>& sound, double gain,
-                 int rateHz, Rng& rng) {
-  float peak = 0.0f;
-  for (float v : sound) {
-    peak = std::max(peak, std::fabs(v));
-  }
-  if (peak <= 0.0f || sound.empty()) {
-    return;
-  }
-  const double scale = gain / peak;
-  int64_t position = static_cast<int64_t>(uniform(rng, 0.0, 0.5) * rateHz);
-  const int64_t length = static_cast<int64_t>(audio.size());
-  while (position < length) {
-    for (size_t i = 0; i < sound.size() && position + static_cast<int64_t>(i) < length; ++i) {
-      audio[static_cast<size_t>(position) + i] += static_cast<float>(sound[i] * scale);
-    }
-    position +=
-        static_cast<int64_t>(sound.size()) + static_cast<int64_t>(uniform(rng, 0.1, 0.8) * rateHz);
-  }
-}
-
 }  // namespace
 
 SceneSynthesizer::SceneSynthesizer(const AssetPack& pack, const SynthesisOptions& options)
@@ -124,6 +102,13 @@ SceneSynthesizer::SceneSynthesizer(const AssetPack& pack, const SynthesisOptions
   if (sounding_.size() < 2 || backgrounds_.empty()) {
     throw std::invalid_argument("asset pack split '" + splitName(options.split) +
                                 "' needs at least 2 sounding objects and 1 background");
+  }
+  for (const PackObject& object : pack.objects) {
+    float peak = 0.0f;
+    for (float v : object.sound) {
+      peak = std::max(peak, std::fabs(v));
+    }
+    soundPeaks_.push_back(peak);
   }
   if (pack.soundRateHz != options.sampleRateHz) {
     throw std::invalid_argument("asset pack sounds are " + std::to_string(pack.soundRateHz) +
@@ -139,55 +124,68 @@ uint64_t SceneSynthesizer::testSeed(SceneCondition condition, int index) {
 }
 
 Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
+  return render(plan(seed, condition));
+}
+
+ScenePlan SceneSynthesizer::plan(uint64_t seed, SceneCondition condition) const {
+  if (condition == SceneCondition::Invalid) {
+    throw std::invalid_argument("SceneSynthesizer::plan: invalid condition");
+  }
   Rng rng(seed);
   const int size = options_.imageSize;
-  Scene scene;
-  scene.seed = seed;
-  scene.condition = condition;
-  scene.image.width = size;
-  scene.image.height = size;
-  scene.image.pixels.resize(static_cast<size_t>(size * size * 3));
-  scene.sourceMask.assign(static_cast<size_t>(size * size), 0);
+  ScenePlan plan;
+  plan.seed = seed;
+  plan.condition = condition;
+  plan.imageSize = size;
+  plan.windowSamples =
+      static_cast<int>(std::lround(options_.windowSeconds * options_.sampleRateHz));
 
   // Background: a random square crop, resized.
-  const RgbImage& background =
-      pack_
-          .backgrounds[static_cast<size_t>(
-              backgrounds_[static_cast<size_t>(pick(rng, backgrounds_.size()))])]
-          .image;
+  plan.backgroundIndex = backgrounds_[static_cast<size_t>(pick(rng, backgrounds_.size()))];
+  const RgbImage& background = pack_.backgrounds[static_cast<size_t>(plan.backgroundIndex)].image;
   const int side =
       static_cast<int>(std::min(background.width, background.height) * uniform(rng, 0.6, 1.0));
-  const double left = uniform(rng, 0.0, background.width - side);
-  const double top = uniform(rng, 0.0, background.height - side);
-  const bool flipBackground = uniform(rng, 0.0, 1.0) < 0.5;
-  float rgb[3];
-  for (int y = 0; y < size; ++y) {
-    for (int x = 0; x < size; ++x) {
-      const int sourceX = flipBackground ? size - 1 - x : x;
-      sampleBilinear(background, 3, left + (sourceX + 0.5) * side / size,
-                     top + (y + 0.5) * side / size, rgb);
-      for (int c = 0; c < 3; ++c) {
-        scene.image.pixels[static_cast<size_t>((y * size + x) * 3 + c)] =
-            static_cast<uint8_t>(std::lround(rgb[c]));
-      }
-    }
-  }
+  plan.cropSidePx = side;
+  plan.cropLeftPx = uniform(rng, 0.0, background.width - side);
+  plan.cropTopPx = uniform(rng, 0.0, background.height - side);
+  plan.flipBackground = uniform(rng, 0.0, 1.0) < 0.5;
 
   const auto placeObject = [&](int objectIndex, double minScale, double maxScale, bool sounding) {
     const PackObject& object = pack_.objects[static_cast<size_t>(objectIndex)];
-    const int sidePx = static_cast<int>(size * uniform(rng, minScale, maxScale));
-    const double aspect = static_cast<double>(object.image.width) / object.image.height;
-    const int width = aspect >= 1 ? sidePx : static_cast<int>(sidePx * aspect);
-    const int height = aspect >= 1 ? static_cast<int>(sidePx / aspect) : sidePx;
-    const int x = static_cast<int>(uniform(rng, 0.0, std::max(1, size - width)));
-    const int y = static_cast<int>(uniform(rng, 0.0, std::max(1, size - height)));
-    const bool flip = uniform(rng, 0.0, 1.0) < 0.5;
-    PlacedObject placed;
-    placed.name = object.name;
+    ObjectPlacement placed;
+    placed.objectIndex = objectIndex;
     placed.sounding = sounding;
-    placed.box = paste(scene.image, object.image, sidePx, x, y, flip,
-                       sounding ? &scene.sourceMask : nullptr);
-    scene.objects.push_back(placed);
+    placed.sidePx = static_cast<int>(size * uniform(rng, minScale, maxScale));
+    const double aspect = static_cast<double>(object.image.width) / object.image.height;
+    const int width = aspect >= 1 ? placed.sidePx : static_cast<int>(placed.sidePx * aspect);
+    const int height = aspect >= 1 ? static_cast<int>(placed.sidePx / aspect) : placed.sidePx;
+    placed.left = static_cast<int>(uniform(rng, 0.0, std::max(1, size - width)));
+    placed.top = static_cast<int>(uniform(rng, 0.0, std::max(1, size - height)));
+    placed.flip = uniform(rng, 0.0, 1.0) < 0.5;
+    plan.objects.push_back(placed);
+  };
+  // Copies of an object's sound (peak-normalised, at gain) from a random start until the window
+  // is full.
+  const auto addSound = [&](int objectIndex, double gain) {
+    const float peak = soundPeaks_[static_cast<size_t>(objectIndex)];
+    const std::vector<float>& sound = pack_.objects[static_cast<size_t>(objectIndex)].sound;
+    if (peak <= 0.0f || sound.empty()) {
+      return;
+    }
+    SoundPlacement placed;
+    placed.objectIndex = objectIndex;
+    placed.scale = gain / peak;
+    const int rateHz = options_.sampleRateHz;
+    int64_t position = static_cast<int64_t>(uniform(rng, 0.0, 0.5) * rateHz);
+    while (position < plan.windowSamples) {
+      placed.startSamples.push_back(position);
+      position += static_cast<int64_t>(sound.size()) +
+                  static_cast<int64_t>(uniform(rng, 0.1, 0.8) * rateHz);
+    }
+    plan.sounds.push_back(std::move(placed));
+  };
+  const auto name = [&](int objectIndex) -> const std::string& {
+    return pack_.objects[static_cast<size_t>(objectIndex)].name;
   };
 
   // Silent distractors first, so the sounding objects are never hidden.
@@ -198,57 +196,106 @@ Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
   }
   const int first = sounding_[static_cast<size_t>(pick(rng, sounding_.size()))];
   int second = first;
-  while (pack_.objects[static_cast<size_t>(second)].name ==
-         pack_.objects[static_cast<size_t>(first)].name) {
+  while (name(second) == name(first)) {
     second = sounding_[static_cast<size_t>(pick(rng, sounding_.size()))];
   }
 
-  const int windowSamples =
-      static_cast<int>(std::lround(options_.windowSeconds * options_.sampleRateHz));
-  scene.audio.assign(static_cast<size_t>(windowSamples), 0.0f);
   const double ambience = uniform(rng, 0.01, 0.04);
-  std::normal_distribution<float> gaussian(0.0f, 1.0f);
-  const auto addAmbience = [&](double sigma) {
-    for (float& v : scene.audio) {
-      v += static_cast<float>(sigma) * gaussian(rng);
-    }
-  };
   switch (condition) {
-    case SceneCondition::Positive:
+    case SceneCondition::Positive: {
       placeObject(first, kMinObjectScale, kMaxObjectScale, true);
-      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(first)].sound,
-                  uniform(rng, 0.3, 0.9), options_.sampleRateHz, rng);
-      addAmbience(ambience);
-      scene.audioSource = pack_.objects[static_cast<size_t>(first)].name;
+      const double gain = uniform(rng, 0.3, 0.9);
+      addSound(first, gain);
+      plan.noiseSigma = ambience;
+      plan.audioSource = name(first);
       break;
-    case SceneCondition::MultiSource:
+    }
+    case SceneCondition::MultiSource: {
       placeObject(first, kMinObjectScale, kMaxObjectScale * 0.8, true);
       placeObject(second, kMinObjectScale, kMaxObjectScale * 0.8, true);
-      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(first)].sound,
-                  uniform(rng, 0.3, 0.7), options_.sampleRateHz, rng);
-      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(second)].sound,
-                  uniform(rng, 0.3, 0.7), options_.sampleRateHz, rng);
-      addAmbience(ambience);
-      scene.audioSource = pack_.objects[static_cast<size_t>(first)].name + "+" +
-                          pack_.objects[static_cast<size_t>(second)].name;
+      const double firstGain = uniform(rng, 0.3, 0.7);
+      addSound(first, firstGain);
+      const double secondGain = uniform(rng, 0.3, 0.7);
+      addSound(second, secondGain);
+      plan.noiseSigma = ambience;
+      plan.audioSource = name(first) + "+" + name(second);
       break;
-    case SceneCondition::Offscreen:
+    }
+    case SceneCondition::Offscreen: {
       // The first object is visible but silent; the second one is heard and not shown.
       placeObject(first, kMinObjectScale, kMaxObjectScale, false);
-      addRepeated(scene.audio, pack_.objects[static_cast<size_t>(second)].sound,
-                  uniform(rng, 0.3, 0.9), options_.sampleRateHz, rng);
-      addAmbience(ambience);
-      scene.audioSource = pack_.objects[static_cast<size_t>(second)].name;
+      const double gain = uniform(rng, 0.3, 0.9);
+      addSound(second, gain);
+      plan.noiseSigma = ambience;
+      plan.audioSource = name(second);
       break;
+    }
     case SceneCondition::Silence:
       placeObject(first, kMinObjectScale, kMaxObjectScale, false);
       break;
     case SceneCondition::Noise:
       placeObject(first, kMinObjectScale, kMaxObjectScale, false);
-      addAmbience(uniform(rng, 0.1, 0.4));
+      plan.noiseSigma = uniform(rng, 0.1, 0.4);
       break;
     case SceneCondition::Invalid:
-      throw std::invalid_argument("SceneSynthesizer::make: invalid condition");
+      break;
+  }
+  plan.noiseRng = rng;
+  return plan;
+}
+
+Scene SceneSynthesizer::render(const ScenePlan& plan) const {
+  const int size = plan.imageSize;
+  Scene scene;
+  scene.seed = plan.seed;
+  scene.condition = plan.condition;
+  scene.image.width = size;
+  scene.image.height = size;
+  scene.image.pixels.resize(static_cast<size_t>(size * size * 3));
+  scene.sourceMask.assign(static_cast<size_t>(size * size), 0);
+  scene.audioSource = plan.audioSource;
+
+  const RgbImage& background = pack_.backgrounds[static_cast<size_t>(plan.backgroundIndex)].image;
+  const double side = plan.cropSidePx;
+  float rgb[3];
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      const int sourceX = plan.flipBackground ? size - 1 - x : x;
+      sampleBilinear(background, 3, plan.cropLeftPx + (sourceX + 0.5) * side / size,
+                     plan.cropTopPx + (y + 0.5) * side / size, rgb);
+      for (int c = 0; c < 3; ++c) {
+        scene.image.pixels[static_cast<size_t>((y * size + x) * 3 + c)] =
+            static_cast<uint8_t>(std::lround(rgb[c]));
+      }
+    }
+  }
+  for (const ObjectPlacement& o : plan.objects) {
+    const PackObject& object = pack_.objects[static_cast<size_t>(o.objectIndex)];
+    PlacedObject placed;
+    placed.name = object.name;
+    placed.sounding = o.sounding;
+    placed.box = paste(scene.image, object.image, o.sidePx, o.left, o.top, o.flip,
+                       o.sounding ? &scene.sourceMask : nullptr);
+    scene.objects.push_back(placed);
+  }
+
+  scene.audio.assign(static_cast<size_t>(plan.windowSamples), 0.0f);
+  const int64_t length = plan.windowSamples;
+  for (const SoundPlacement& s : plan.sounds) {
+    const std::vector<float>& sound = pack_.objects[static_cast<size_t>(s.objectIndex)].sound;
+    for (const int64_t start : s.startSamples) {
+      for (size_t i = 0; i < sound.size() && start + static_cast<int64_t>(i) < length; ++i) {
+        scene.audio[static_cast<size_t>(start) + i] += static_cast<float>(sound[i] * s.scale);
+      }
+    }
+  }
+  if (plan.noiseSigma > 0.0) {
+    Rng rng = plan.noiseRng;
+    std::normal_distribution<float> gaussian(0.0f, 1.0f);
+    const float sigma = static_cast<float>(plan.noiseSigma);
+    for (float& v : scene.audio) {
+      v += sigma * gaussian(rng);
+    }
   }
   for (float& v : scene.audio) {
     v = std::clamp(v, -1.0f, 1.0f);

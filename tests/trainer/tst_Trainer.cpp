@@ -280,9 +280,9 @@ class TestTrainer : public QObject {
     const std::string pack = dir.filePath("pack.safetensors").toStdString();
     heardmap::test::tinyPack().save(pack);
     const auto run = [&](const std::string& out, const std::string& dataThreads) {
-      train(TrainingConfig::fromArguments({"--pack", pack, "--out", out, "--steps", "2", "--batch",
-                                           "6", "--threads", "1", "--data-threads", dataThreads,
-                                           "--eval-per-condition", "1"}),
+      train(TrainingConfig::fromArguments(
+                {"--pack", pack, "--out", out, "--steps", "2", "--batch", "6", "--threads", "1",
+                 "--synthesis", "cpu", "--data-threads", dataThreads, "--eval-per-condition", "1"}),
             [](const std::string&) {});
       return LocalizationModel::load(out)->stateDict();
     };
@@ -293,6 +293,68 @@ class TestTrainer : public QObject {
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              TrainingConfig::fromArguments({"--pack", "p", "--data-threads", "0"}));
+  }
+
+  // Scenes rendered on the training device (what CUDA runs use; here the CPU device): a run is
+  // reproducible from its seed, every method's extra negatives included, and it learns from
+  // different scenes than another seed.
+  void deviceSynthesisIsReproducible() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    std::vector<TrainingSummary> summaries;
+    const auto run = [&](const std::string& out, const std::string& seed) {
+      summaries.push_back(train(TrainingConfig::fromArguments(
+                                    {"--pack", pack, "--out", out, "--method", "sslsan", "--steps",
+                                     "2", "--batch", "4", "--threads", "1", "--synthesis", "device",
+                                     "--seed", seed, "--eval-per-condition", "1"}),
+                                [](const std::string&) {}));
+      return LocalizationModel::load(out)->stateDict();
+    };
+    const StateDict a = run(dir.filePath("a.safetensors").toStdString(), "5");
+    const StateDict b = run(dir.filePath("b.safetensors").toStdString(), "5");
+    const StateDict c = run(dir.filePath("c.safetensors").toStdString(), "6");
+    bool differs = false;
+    for (const auto& [name, tensor] : a) {
+      QVERIFY2(tensor.bytes == b.at(name).bytes, name.c_str());
+      differs = differs || tensor.bytes != c.at(name).bytes;
+    }
+    QVERIFY(differs);
+    for (const TrainingSummary& summary : summaries) {
+      QVERIFY(summary.device.find("scenes rendered on the device") != std::string::npos);
+      QVERIFY(std::isfinite(summary.finalLoss));
+    }
+    auto model = LocalizationModel::load(dir.filePath("a.safetensors").toStdString());
+    QCOMPARE(model->info().training.at("synthesis").asString(), std::string("device"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--synthesis", "gpu"}));
+  }
+
+  // --max-minutes ends a long run early with an evaluated checkpoint (the GPU session trains
+  // every method for a fixed wall time).
+  void timeBudgetEndsTheRunWithAnEvaluatedCheckpoint() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    const std::string out = dir.filePath("budget.safetensors").toStdString();
+    QStringList lines;
+    const TrainingSummary summary =
+        train(TrainingConfig::fromArguments(
+                  {"--pack", pack, "--out", out, "--steps", "100000", "--batch", "4", "--threads",
+                   "1", "--max-minutes", "0.002", "--eval-per-condition", "2", "--progress=json"}),
+              [&](const std::string& line) { lines << QString::fromStdString(line); });
+    QVERIFY(summary.stoppedByBudget);
+    QVERIFY(!summary.stoppedOnNonFinite);
+    QVERIFY(summary.stepsDone >= 1 && summary.stepsDone < 100000);
+    QVERIFY(summary.wallSeconds < 30.0);
+    QVERIFY(lines.join('\n').contains("\"reason\": \"time budget\""));
+    QVERIFY(lines.last().contains("\"event\": \"eval\""));
+    auto model = LocalizationModel::load(out);
+    QCOMPARE(model->info().training.at("steps_done").asInt(), summary.stepsDone);
+    QCOMPARE(model->info().training.at("max_minutes").asNumber(), 0.002);
+    QVERIFY(model->info().metrics.contains("positive"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--max-minutes", "-1"}));
   }
 
   // Resuming restores the Adam moments: 2 + 2 steps give the weights of 4 straight steps.

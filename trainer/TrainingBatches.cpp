@@ -1,0 +1,118 @@
+// Torch translation unit: the inputs of each training step.
+#include "TrainingBatchesTorch.h"
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "DeviceSceneBatcherTorch.h"
+#include "core/ml/EzvslNet.h"
+
+namespace heardmap {
+namespace {
+
+// Runs task(0..count-1) on up to `threads` threads (the calling one included).
+void parallelFor(int count, int threads, const std::function<void(int)>& task) {
+  const int workers = std::clamp(threads, 1, std::max(1, count));
+  if (workers == 1) {
+    for (int i = 0; i < count; ++i) {
+      task(i);
+    }
+    return;
+  }
+  std::atomic<int> next{0};
+  const auto loop = [&] {
+    for (int i = next++; i < count; i = next++) {
+      task(i);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) {
+    pool.emplace_back(loop);
+  }
+  loop();
+  for (std::thread& t : pool) {
+    t.join();
+  }
+}
+
+// SSL-SaN's extra audio alternates silence and noise.
+SceneCondition negativeCondition(int k) {
+  return k % 2 == 0 ? SceneCondition::Silence : SceneCondition::Noise;
+}
+
+}  // namespace
+
+TrainingBatches::TrainingBatches(const TrainingConfig& config, const SceneSynthesizer& scenes,
+                                 const ClipPack* clips, int extraNegatives,
+                                 const PreprocessingContract& contract, torch::Device device,
+                                 bool renderOnDevice)
+    : config_(config),
+      scenes_(scenes),
+      clips_(clips),
+      extraNegatives_(extraNegatives),
+      contract_(contract),
+      device_(device) {
+  if (renderOnDevice && clips == nullptr) {
+    deviceScenes_ =
+        std::make_unique<DeviceSceneBatcher>(scenes, contract, device.is_cuda() ? "cuda" : "cpu");
+  }
+}
+
+uint64_t TrainingBatches::seedOf(uint64_t runSeed, int64_t step, int index) {
+  uint64_t x = runSeed * 0x9E3779B97F4A7C15ull +
+               static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + static_cast<uint64_t>(index);
+  x ^= x >> 31;
+  return x;
+}
+
+std::pair<torch::Tensor, torch::Tensor> TrainingBatches::forStep(int64_t step) const {
+  const uint64_t seed = config_.seed;
+  const int batch = config_.batchSize;
+  if (deviceScenes_) {
+    std::vector<ScenePlan> plans;
+    for (int i = 0; i < batch; ++i) {
+      plans.push_back(scenes_.plan(seedOf(seed, step, i), SceneCondition::Positive));
+    }
+    const DeviceSceneBatcher::Impl& device = deviceScenes_->impl();
+    const torch::Tensor images = device.normalisedImages(plans);
+    for (int k = 0; k < extraNegatives_; ++k) {
+      plans.push_back(scenes_.plan(seedOf(seed + 1, step, k), negativeCondition(k)));
+    }
+    return {images, device.spectrograms(device.audio(plans, seedOf(seed + 2, step, 0)))};
+  }
+  std::vector<Scene> positives;
+  std::vector<const RgbImage*> frames;
+  std::vector<const std::vector<float>*> windows;
+  if (clips_ != nullptr) {
+    for (int i = 0; i < batch; ++i) {
+      const ClipSample& pair = clips_->samples[seedOf(seed, step, i) % clips_->samples.size()];
+      frames.push_back(&pair.frame);
+      windows.push_back(&pair.audio);
+    }
+  } else {
+    // Scenes are independent (seeded by step and index): synthesise them on dataThreads.
+    positives.resize(static_cast<size_t>(batch));
+    parallelFor(batch, config_.dataThreads, [&](int i) {
+      positives[static_cast<size_t>(i)] =
+          scenes_.make(seedOf(seed, step, i), SceneCondition::Positive);
+    });
+    for (const Scene& s : positives) {
+      frames.push_back(&s.image);
+      windows.push_back(&s.audio);
+    }
+  }
+  std::vector<Scene> negatives;
+  for (int k = 0; k < extraNegatives_; ++k) {
+    negatives.push_back(scenes_.make(seedOf(seed + 1, step, k), negativeCondition(k)));
+  }
+  for (const Scene& s : negatives) {
+    windows.push_back(&s.audio);
+  }
+  return {imageTensor(frames, contract_).to(device_),
+          spectrogramTensor(windows, contract_).to(device_)};
+}
+
+}  // namespace heardmap
