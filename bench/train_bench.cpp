@@ -43,7 +43,7 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
   const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   LocalizationModel::setThreadCount(config.threads);
   const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
-  ModelConfig modelConfig = config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
+  ModelConfig modelConfig = ModelConfig::named(config.variant);
   modelConfig.method = config.method;
   method->configureModel(modelConfig);
   const PreprocessingContract contract = method->contract(modelConfig.defaultImageSize());
@@ -98,7 +98,7 @@ double sceneRate(const TrainingConfig& config, const AssetPack& pack, bool onDev
   const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   LocalizationModel::setThreadCount(config.threads);
   const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
-  ModelConfig modelConfig = config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
+  ModelConfig modelConfig = ModelConfig::named(config.variant);
   const PreprocessingContract contract = method->contract(modelConfig.defaultImageSize());
   SynthesisOptions options;
   options.imageSize = contract.imageSize;

@@ -110,8 +110,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     model = LocalizationModel::load(config.initPath);
     model->info().config.method = config.method;  // fine-tuned with this method from now on
   } else {
-    ModelConfig modelConfig =
-        config.variant == "full" ? ModelConfig::full() : ModelConfig::compact();
+    ModelConfig modelConfig = ModelConfig::named(config.variant);
     modelConfig.method = config.method;
     modelConfig.temperature = config.temperature;
     method->configureModel(modelConfig);
@@ -194,7 +193,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     std::ostringstream moments;
     torch::save(optimizer, moments);
     writeFileAtomically(optimizerStatePath(config.outputPath), moments.str());
-    model->save(config.outputPath, config.halfPrecision ? DType::F16 : DType::F32);
+    model->save(config.outputPath, config.halfPrecision ? DType::F16 : DType::F32,
+                config.inferenceOnly);
   };
 
   const auto lossForStep = [&](int64_t step) {

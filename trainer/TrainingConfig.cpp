@@ -46,7 +46,8 @@ Json TrainingConfig::toJson() const {
     j["negative_ratio"] = Json(negativeRatio);
   }
   j["seed"] = Json(static_cast<double>(seed));
-  j["stored_as"] = Json(halfPrecision ? "fp16" : "fp32");
+  j["stored_as"] = Json(std::string(halfPrecision ? "fp16" : "fp32") +
+                        (inferenceOnly ? ", without training-only heads" : ""));
   j["precision_on_cuda"] = Json(precision);
   j["optimizer"] = Json("adam");
   j["synthesis"] = Json(synthesis);
@@ -63,10 +64,11 @@ std::string TrainingConfig::usage() {
   return "usage: heardmap-train --pack PACK [--method ezvsl|lvs|marginnce|fnac|sslsan|sspl]\n"
          "                      [--margin M]\n"
          "                      [--negative-ratio R] [--fnac-lambda L] [--warmup-steps N]\n"
-         "                      [--image-dropout P] [--variant compact|full]\n"
+         "                      [--image-dropout P] [--variant compact|small|full]\n"
          "                      [--out FILE]\n"
          "                      [--steps N] [--batch N] [--lr X] [--weight-decay X] [--tau X]\n"
-         "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume] [--half]\n"
+         "                      [--seed N] [--threads N] [--init CHECKPOINT] [--resume] [--half] "
+         "[--ship]\n"
          "                      [--precision bf16|fp32] [--synthesis auto|device|cpu] "
          "[--data-threads N]\n"
          "                      [--max-minutes X]\n"
@@ -103,6 +105,9 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       c.resume = true;
     } else if (arg == "--half") {
       c.halfPrecision = true;
+    } else if (arg == "--ship") {
+      c.halfPrecision = true;
+      c.inferenceOnly = true;
     } else if (arg == "--precision") {
       c.precision = value();
       if (c.precision != "bf16" && c.precision != "fp32") {
@@ -169,8 +174,8 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
   if (c.negativeRatio < 0 || c.negativeRatio > 4) {
     throw std::invalid_argument("--negative-ratio must be in [0, 4]");
   }
-  if (c.variant != "compact" && c.variant != "full") {
-    throw std::invalid_argument("--variant must be compact or full");
+  if (c.variant != "compact" && c.variant != "full" && c.variant != "small") {
+    throw std::invalid_argument("--variant must be compact, small or full");
   }
   if (c.packPath.empty()) {
     throw std::invalid_argument("--pack is required (make one with `heardmap data pack`)");

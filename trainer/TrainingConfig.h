@@ -19,7 +19,10 @@ struct TrainingConfig {
   std::string outputPath = "model.safetensors";
   std::string initPath;        // start from these weights (.safetensors / .pth); empty = scratch
   bool resume = false;         // continue outputPath's run from its recorded step
-  bool halfPrecision = false;  // store the checkpoint's weights as fp16 (shipped models)
+  bool halfPrecision = false;  // store the checkpoint's weights as fp16
+  // --ship: fp16 without training-only heads (SSPL's SimSiam projector / predictor), the form
+  // committed to resources/models; a resumed run restarts those heads.
+  bool inferenceOnly = false;
   std::string precision = "bf16";  // on CUDA: bf16 autocast (mixed precision) or fp32
   int64_t steps = 1000;
   int batchSize = 32;

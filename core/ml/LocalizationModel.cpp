@@ -208,11 +208,12 @@ LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMi
       throw CheckpointError("tensor '" + name + "' is truncated or has no dtype");
     }
   }
-  const bool onlyCounter =
+  const bool onlyOptional =
       std::all_of(report.missing.begin(), report.missing.end(), [](const std::string& n) {
-        return n.size() >= 19 && n.substr(n.size() - 19) == "num_batches_tracked";
+        return (n.size() >= 19 && n.substr(n.size() - 19) == "num_batches_tracked") ||
+               isTrainingOnlyTensor(n);
       });
-  if (!allowMissing && !report.missing.empty() && !onlyCounter) {
+  if (!allowMissing && !report.missing.empty() && !onlyOptional) {
     std::string list;
     for (size_t i = 0; i < std::min<size_t>(report.missing.size(), 5); ++i) {
       list += (i ? ", " : "") + report.missing[i];
@@ -235,9 +236,16 @@ LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMi
   return report;
 }
 
-StateDict LocalizationModel::stateDict(DType storeAs) const {
+bool LocalizationModel::isTrainingOnlyTensor(const std::string& name) {
+  return startsWith(name, "sspl_projector.") || startsWith(name, "sspl_predictor.");
+}
+
+StateDict LocalizationModel::stateDict(DType storeAs, bool inferenceOnly) const {
   StateDict out;
   const auto add = [&](const std::string& name, const torch::Tensor& tensor) {
+    if (inferenceOnly && isTrainingOnlyTensor(name)) {
+      return;
+    }
     torch::Tensor t = tensor.detach().cpu().contiguous();
     TensorData data;
     if (t.is_floating_point()) {
@@ -260,9 +268,9 @@ StateDict LocalizationModel::stateDict(DType storeAs) const {
   return out;
 }
 
-void LocalizationModel::save(const std::string& path, DType storeAs) const {
+void LocalizationModel::save(const std::string& path, DType storeAs, bool inferenceOnly) const {
   SafetensorsFile file;
-  file.tensors = stateDict(storeAs);
+  file.tensors = stateDict(storeAs, inferenceOnly);
   file.metadata = impl_->info.toMetadata();
   saveSafetensors(path, file);
 }

@@ -55,9 +55,13 @@ class LocalizationModel {
   // Copies weights in. Shapes must match exactly (error names the tensor and both shapes).
   // allowMissing lets a partial dict (a pretrained backbone) leave the rest as initialised.
   LoadReport loadWeights(const StateDict& weights, bool allowMissing);
-  StateDict stateDict(DType storeAs = DType::F32) const;
+  // inferenceOnly leaves out the training-only tensors (isTrainingOnlyTensor).
+  StateDict stateDict(DType storeAs = DType::F32, bool inferenceOnly = false) const;
   // Writes a safetensors checkpoint with the metadata block (atomic).
-  void save(const std::string& path, DType storeAs = DType::F32) const;
+  void save(const std::string& path, DType storeAs = DType::F32, bool inferenceOnly = false) const;
+  // Tensors only a loss reads (SSPL's SimSiam projector and predictor): a checkpoint may leave
+  // them out, and loading one that does keeps them as initialised.
+  static bool isTrainingOnlyTensor(const std::string& name);
 
   // Heatmap (raw cosine map, e.g. 7x7) for frame and an audio window of
   // contract().windowSamples() samples at contract().sampleRateHz. Thread-compatible: one caller.

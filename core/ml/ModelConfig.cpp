@@ -1,5 +1,7 @@
 #include "ModelConfig.h"
 
+#include <stdexcept>
+
 namespace heardmap {
 
 ModelConfig ModelConfig::full() {
@@ -13,12 +15,35 @@ ModelConfig ModelConfig::compact() {
   return c;
 }
 
+ModelConfig ModelConfig::small() {
+  ModelConfig c;
+  c.baseWidth = 24;
+  c.embedDim = 128;
+  return c;
+}
+
+ModelConfig ModelConfig::named(const std::string& variant) {
+  if (variant == "full") {
+    return full();
+  }
+  if (variant == "compact") {
+    return compact();
+  }
+  if (variant == "small") {
+    return small();
+  }
+  throw std::invalid_argument("unknown model variant '" + variant + "' (full, compact or small)");
+}
+
 std::string ModelConfig::variantName() const {
   if (baseWidth == 64 && embedDim == 512) {
     return "full";
   }
   if (baseWidth == 32 && embedDim == 128) {
     return "compact";
+  }
+  if (baseWidth == 24 && embedDim == 128) {
+    return "small";
   }
   return "custom";
 }

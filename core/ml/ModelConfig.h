@@ -19,9 +19,14 @@ struct ModelConfig {
   static ModelConfig full();
   // Real-time CPU variant: half-width trunks (32..256), D = 128, 160 px images (~5.8 M parameters).
   static ModelConfig compact();
+  // The shipped models' variant: 3/8-width trunks (24..192), D = 128, 160 px (~3.3 M parameters,
+  // 6.5 MB in fp16), so that a model of every method fits the repository's 40 MB budget.
+  static ModelConfig small();
+  // "full", "compact" or "small"; throws std::invalid_argument otherwise.
+  static ModelConfig named(const std::string& variant);
   // Image side the variant is trained at (224 full, 160 compact).
   int defaultImageSize() const { return baseWidth < 64 ? 160 : 224; }
-  // "full", "compact" or "custom".
+  // "full", "compact", "small" or "custom".
   std::string variantName() const;
 
   Json toJson() const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "../TinyPack.h"
 #include "core/Safetensors.h"
@@ -228,6 +229,82 @@ class TestTrainer : public QObject {
     const auto visual = model->encodeVisual(frame);
     QVERIFY(model->localizeWith(*visual, std::vector<float>(48000, 0.0f)).scores !=
             model->localizeWith(*visual, tone).scores);
+  }
+
+  // The shipped form (--ship): the small variant in fp16 without SSPL's SimSiam heads, which only
+  // the loss reads: the map is unchanged without them, the file loses a quarter of its size, and a
+  // resumed run restarts the heads.
+  void shippedModelsLeaveOutTrainingHeads() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    const std::string full = dir.filePath("full.safetensors").toStdString();
+    train(TrainingConfig::fromArguments({"--pack", pack, "--out", full, "--method", "sspl",
+                                         "--variant", "small", "--steps", "2", "--batch", "4",
+                                         "--eval-per-condition", "1"}),
+          [](const std::string&) {});
+    auto model = LocalizationModel::load(full);
+    QCOMPARE(model->info().config.variantName(), std::string("small"));
+    const std::string trimmed = dir.filePath("trimmed.safetensors").toStdString();
+    model->save(trimmed, DType::F32, /*inferenceOnly=*/true);
+    const SafetensorsFile file = loadSafetensors(trimmed);
+    for (const auto& [name, tensor] : file.tensors) {
+      QVERIFY2(!LocalizationModel::isTrainingOnlyTensor(name), name.c_str());
+    }
+    QVERIFY(loadSafetensors(full).tensors.count("sspl_projector.0.weight") == 1);
+    qInfo("sspl small: %lld bytes with the heads, %lld without",
+          static_cast<long long>(std::filesystem::file_size(full)),
+          static_cast<long long>(std::filesystem::file_size(trimmed)));
+    QVERIFY(std::filesystem::file_size(trimmed) * 4 < std::filesystem::file_size(full) * 3);
+    auto reloaded = LocalizationModel::load(trimmed);
+    RgbImage frame;
+    frame.width = frame.height = 64;
+    for (int i = 0; i < 64 * 64; ++i) {
+      frame.pixels.insert(frame.pixels.end(), {uint8_t(i % 251), uint8_t(i / 64 * 3), 90});
+    }
+    std::vector<float> tone(48000);
+    for (size_t k = 0; k < tone.size(); ++k) {
+      tone[k] = 0.3f * static_cast<float>(std::sin(0.05 * static_cast<double>(k)));
+    }
+    QCOMPARE(reloaded->localize(frame, tone).scores, model->localize(frame, tone).scores);
+
+    // The trainer's --ship: fp16, no heads, recorded; --resume goes on from it.
+    const std::string shipped = dir.filePath("shipped.safetensors").toStdString();
+    const auto ship = [&](const std::string& steps, bool resume) {
+      TrainingConfig config = TrainingConfig::fromArguments(
+          {"--pack", pack, "--out", shipped, "--method", "sspl", "--variant", "small", "--steps",
+           steps, "--batch", "4", "--eval-per-condition", "1", "--ship"});
+      config.resume = resume;
+      return train(config, [](const std::string&) {});
+    };
+    ship("2", false);
+    QVERIFY(loadSafetensors(shipped).tensors.count("sspl_projector.0.weight") == 0);
+    QCOMPARE(loadSafetensors(shipped).tensors.at("pcm.a0_0").dtype, DType::F16);
+    QCOMPARE(LocalizationModel::load(shipped)->info().training.at("stored_as").asString(),
+             std::string("fp16, without training-only heads"));
+    QCOMPARE(ship("3", true).stepsDone, int64_t(3));
+  }
+
+  // The small variant (the shipped models'): 3/8-width trunks, D = 128, 160 px.
+  void smallVariantFitsTheShippingBudget() {
+    QTemporaryDir dir;
+    const std::string pack = dir.filePath("pack.safetensors").toStdString();
+    heardmap::test::tinyPack().save(pack);
+    const std::string out = dir.filePath("small.safetensors").toStdString();
+    train(TrainingConfig::fromArguments({"--pack", pack, "--out", out, "--variant", "small",
+                                         "--steps", "1", "--batch", "2", "--eval-per-condition",
+                                         "1", "--ship"}),
+          [](const std::string&) {});
+    auto model = LocalizationModel::load(out);
+    QCOMPARE(model->info().config.baseWidth, 24);
+    QCOMPARE(model->info().contract.imageSize, 160);
+    qInfo("small variant: %lld parameters, %lld bytes in fp16",
+          static_cast<long long>(model->parameterCount()),
+          static_cast<long long>(std::filesystem::file_size(out)));
+    // Six such models (one per method) stay under the repository's 40 MB budget.
+    QVERIFY(std::filesystem::file_size(out) * 6 < 40'000'000);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--variant", "tiny"}));
   }
 
   // Training on pairs from the user's videos (a clip pack); the test split is still synthetic.
