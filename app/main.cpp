@@ -94,8 +94,8 @@ int main(int argc, char** argv) {
         std::max(parser.value(views).toInt(), static_cast<int>(checkpoints.size())));
   }
   window.show();
-  // No trained model ships yet: views without a checkpoint run the untrained compact model,
-  // labelled as such.
+  // Views without a checkpoint get the shipped models (or, when none ship, the untrained compact
+  // model, labelled as such).
   for (int i = 0; i < checkpoints.size(); ++i) {
     if (checkpoints[i] != QLatin1String("untrained")) {
       window.loadModelIntoView(i, checkpoints[i]);

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """PyTorch (Python) training loop of Heardmap's models, for the speed comparison with
 `heardmap-train-bench --model-only`: the same architecture (ResNet-18 trunks with torchvision /
-EZ-VSL names; compact = half width, D = 128, 160 px; full = width 64, D = 512, 224 px; LVS with a
+EZ-VSL names; compact = half width, D = 128, 160 px; small = 3/8 width, D = 128, 160 px;
+full = width 64, D = 512, 224 px; LVS with a
 stride-1 layer4), the same losses (core of trainer/EzvslObjective.cpp), the same batch and
 precision (bf16 autocast on CUDA), random device-resident inputs and Adam. Prints one markdown row
 per method, like the C++ bench.
 
-Usage: python3 bench/pytorch_train_loop.py [--variant compact|full] [--batch N] [--steps N]
+Usage: python3 bench/pytorch_train_loop.py [--variant compact|small|full] [--batch N] [--steps N]
                                            [--runs N] [--precision bf16|fp32]
                                            [--methods "ezvsl lvs marginnce fnac sslsan"]
 """
 import argparse
+import contextlib
 import statistics
 import time
 
@@ -124,7 +126,8 @@ def lvs_loss(v, a, eps_p=0.65, eps_n=0.4, tau_trimap=0.03, tau=0.07):
 
 
 def model_step_rate(method, variant, batch, steps, precision, device, warmup=3):
-    width, dim, size = (32, 128, 160) if variant == "compact" else (64, 512, 224)
+    width, dim, size = {"compact": (32, 128, 160), "small": (24, 128, 160),
+                        "full": (64, 512, 224)}[variant]
     net = EzvslNet(width, dim, 1 if method == "lvs" else 2,
                    0.9 if method == "fnac" else 0.0).to(device)
     net.train()
@@ -136,7 +139,9 @@ def model_step_rate(method, variant, batch, steps, precision, device, warmup=3):
     tau = 0.03
 
     def step():
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=mixed):
+        autocast = (torch.autocast("cuda", dtype=torch.bfloat16) if mixed
+                    else contextlib.nullcontext())
+        with autocast:
             v = net.encode_image(images)
             a = net.encode_audio(spectrograms)
             if method == "lvs":
@@ -165,7 +170,7 @@ def model_step_rate(method, variant, batch, steps, precision, device, warmup=3):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variant", default="compact", choices=["compact", "full"])
+    parser.add_argument("--variant", default="compact", choices=["compact", "small", "full"])
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
@@ -174,6 +179,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch.backends.cudnn.benchmark = True  # as the C++ trainer
     torch.set_num_threads(args.threads)
     label = ("cuda, " + ("bf16 autocast" if args.precision == "bf16" else "fp32")
              if device.type == "cuda" else "cpu (%d threads), fp32" % args.threads)

@@ -42,6 +42,9 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
   const bool cuda = torch::cuda::is_available();
   const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   LocalizationModel::setThreadCount(config.threads);
+  if (cuda) {
+    at::globalContext().setBenchmarkCuDNN(true);  // as the trainer
+  }
   const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
   ModelConfig modelConfig = ModelConfig::named(config.variant);
   modelConfig.method = config.method;

@@ -90,6 +90,10 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   summary.device = cuda ? "cuda" : "cpu (" + std::to_string(config.threads) + " threads)";
   LocalizationModel::setThreadCount(config.threads);
   torch::manual_seed(config.seed);
+  if (cuda) {
+    // Fixed shapes all run long: let cuDNN pick its fastest convolution algorithms.
+    at::globalContext().setBenchmarkCuDNN(true);
+  }
   const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
   // Mixed precision: bf16 autocast on CUDA unless --precision fp32; the CPU always trains in fp32.
   const bool mixedPrecision = cuda && config.precision == "bf16";

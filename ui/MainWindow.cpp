@@ -51,6 +51,7 @@
 #include "ViewLabels.h"
 #include "app/cli/AnnotationEvaluator.h"
 #include "app/media/MicrophoneCapture.h"
+#include "core/ShippedModels.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -456,6 +457,12 @@ void MainWindow::createMenus() {
   recentCheckpointMenu_ = file->addMenu(tr("Recent chec&kpoints (into the selected view)"));
   file->addAction(tr("Load &checkpoint into the selected view..."), panel_,
                   &OverlayPanel::loadCheckpointClicked);
+  QMenu* shipped = file->addMenu(tr("S&hipped models (into the selected view)"));
+  for (const std::string& path : shippedModelPaths()) {
+    const QString file = QString::fromStdString(path);
+    shipped->addAction(QFileInfo(file).completeBaseName(), this, [this, file] { loadModel(file); });
+  }
+  shipped->setEnabled(!shipped->isEmpty());
   file->addAction(tr("Use the &untrained demo model"), this, [this] { loadModel(QString()); });
   file->addSeparator();
   file->addAction(tr("&Snapshot (PNG + audio)..."), this, &MainWindow::snapshotDialog);
@@ -592,9 +599,20 @@ bool MainWindow::loadModelIntoView(int view, const QString& path) {
   return true;
 }
 
+std::vector<std::string> MainWindow::shippedModelPaths() {
+  return shippedModels(shippedModelsFolder(QCoreApplication::applicationDirPath().toStdString()));
+}
+
 void MainWindow::ensureModels() {
+  // Views without a checkpoint get the shipped models in method order (view 1 the EZ-VSL
+  // baseline, then LVS, MarginNCE, ...), or the untrained demo model when none ship.
+  const std::vector<std::string> shipped = shippedModelPaths();
+  size_t next = 0;
   std::shared_ptr<LocalizationModel> untrained;
   for (int i = 0; i < controller_->viewCount(); ++i) {
+    if (!controller_->view(i).model && !shipped.empty()) {
+      loadModelIntoView(i, QString::fromStdString(shipped[next++ % shipped.size()]));
+    }
     if (!controller_->view(i).model) {
       if (!untrained) {
         untrained = LocalizationModel::open(std::string());

@@ -8,6 +8,8 @@
 #include <QTimer>
 #include <atomic>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/AudioCondition.h"
 
@@ -68,8 +70,11 @@ class MainWindow : public QMainWindow {
   // dialog (or the log when hidden) and keeps the previous model.
   bool loadModel(const QString& path);
   bool loadModelIntoView(int view, const QString& path);
-  // Gives every view without a model the (shared) untrained demo model.
+  // Gives every view without a model a shipped model (core/ShippedModels.h, in method order), or
+  // the (shared) untrained demo model when none ship.
   void ensureModels();
+  // The shipped checkpoints this app finds.
+  static std::vector<std::string> shippedModelPaths();
   void setViewCount(int count);
   void selectView(int view);
   void applyProbe(AudioCondition condition, bool allViews);

@@ -9,6 +9,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
@@ -90,6 +91,58 @@ class TestWorkflow : public QObject {
     QVERIFY(models_.isValid());
     modelA_ = saveCompact(models_, "a.safetensors", 1);
     modelB_ = saveCompact(models_, "b.safetensors", 2);
+  }
+
+  // The shipped models fill the views without a checkpoint in method order (EZ-VSL first), other
+  // checkpoints of the folder after them, and File > Shipped models lists them; no folder: the
+  // untrained demo model.
+  void shippedModelsFillTheViewsInMethodOrder() {
+    QTemporaryDir shippedDir;
+    const auto ship = [&](const QString& name, const std::string& method) {
+      ModelConfig config = ModelConfig::small();
+      config.method = method;
+      PreprocessingContract contract = PreprocessingContract::ezvsl();
+      contract.imageSize = config.defaultImageSize();
+      auto model = LocalizationModel::createUntrained(config, contract, 3);
+      model->info().trained = true;  // a fixture standing in for a trained model
+      model->save(shippedDir.filePath(name).toStdString(), DType::F16, /*inferenceOnly=*/true);
+    };
+    ship("aaa-other.safetensors", "ezvsl");
+    ship("marginnce-small.safetensors", "marginnce");
+    ship("ezvsl-small.safetensors", "ezvsl");
+    writeFileAtomically(shippedDir.filePath("README.txt").toStdString(), "not a model");
+    const QByteArray before = qgetenv("HEARDMAP_MODELS");
+    qputenv("HEARDMAP_MODELS", shippedDir.path().toUtf8());
+    {
+      MainWindow window;
+      window.setViewCount(4);
+      window.ensureModels();
+      PlayerController* player = window.controller();
+      const QStringList expected = {"ezvsl-small", "marginnce-small", "aaa-other", "ezvsl-small"};
+      for (int i = 0; i < 4; ++i) {
+        QCOMPARE(QFileInfo(player->view(i).checkpointPath).completeBaseName(), expected[i]);
+        QVERIFY(player->view(i).model->info().trained);
+        QCOMPARE(player->view(i).model->info().config.variantName(), std::string("small"));
+      }
+      QCOMPARE(player->view(1).model->info().config.method, std::string("marginnce"));
+      QMenu* shippedMenu = nullptr;
+      for (QMenu* menu : window.findChildren<QMenu*>()) {
+        if (menu->title().startsWith("S&hipped")) {
+          shippedMenu = menu;
+        }
+      }
+      QVERIFY(shippedMenu != nullptr);
+      QCOMPARE(shippedMenu->actions().size(), 3);
+      QCOMPARE(shippedMenu->actions().at(0)->text(), QString("ezvsl-small"));
+    }
+    qputenv("HEARDMAP_MODELS", shippedDir.filePath("missing").toUtf8());
+    {
+      MainWindow window;
+      window.ensureModels();
+      QVERIFY(!window.controller()->view(0).model->info().trained);
+      QVERIFY(window.controller()->view(0).checkpointPath.isEmpty());
+    }
+    qputenv("HEARDMAP_MODELS", before);
   }
 
   // Four views on the same frame; views sharing weights share the visual pass.
