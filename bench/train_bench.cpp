@@ -231,6 +231,7 @@ int main(int argc, char** argv) {
         "| scenes rendered by | threads | device | batch | scenes/s (median of %d runs of %s "
         "steps) |\n|---|---:|---|---:|---:|\n",
         runs, steps.c_str());
+    std::fflush(stdout);
     struct Row {
       std::string renderer;
       std::string dataThreads;
@@ -263,6 +264,7 @@ int main(int argc, char** argv) {
       "steps) |\n",
       modelOnly ? "model-step" : "training", runs, steps.c_str());
   std::printf("|---|---|---|---:|---:|\n");
+  std::fflush(stdout);
   std::istringstream list(methods);
   std::string method;
   while (list >> method) {

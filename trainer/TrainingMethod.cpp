@@ -150,26 +150,37 @@ class SsplMethod : public TrainingMethod {
   }
 
  private:
-  // Random crop of kCropFraction of the side, resized back (bilinear), flipped half the time.
+  // Random crop of kCropFraction of the side, resized back (bilinear, as interpolate with
+  // align_corners = false on the crop), flipped half the time: one grid_sample for the batch
+  // (offsets and flips drawn on the CPU, so no device round trip).
   static torch::Tensor augment(const torch::Tensor& images) {
     namespace F = torch::nn::functional;
+    const int64_t batch = images.size(0);
     const int64_t size = images.size(2);
     const int64_t crop = std::max<int64_t>(8, std::llround(size * kCropFraction));
-    std::vector<torch::Tensor> out;
-    for (int64_t i = 0; i < images.size(0); ++i) {
-      const int64_t y = torch::randint(0, size - crop + 1, {1}).item<int64_t>();
-      const int64_t x = torch::randint(0, size - crop + 1, {1}).item<int64_t>();
-      torch::Tensor view = images[i].unsqueeze(0).narrow(2, y, crop).narrow(3, x, crop);
-      view = F::interpolate(view, F::InterpolateFuncOptions()
-                                      .size(std::vector<int64_t>{size, size})
-                                      .mode(torch::kBilinear)
-                                      .align_corners(false));
-      if (torch::rand({1}).item<double>() < 0.5) {
-        view = view.flip({3});
-      }
-      out.push_back(view);
-    }
-    return torch::cat(out, 0);
+    const auto cpu = torch::TensorOptions().dtype(torch::kFloat);
+    const torch::Tensor left = torch::randint(0, size - crop + 1, {batch, 1}, cpu);
+    const torch::Tensor top = torch::randint(0, size - crop + 1, {batch, 1}, cpu);
+    const torch::Tensor flip = torch::rand({batch, 1}, cpu) < 0.5;
+    const double scale = static_cast<double>(crop) / static_cast<double>(size);
+    const torch::Tensor index = torch::arange(size, cpu).unsqueeze(0).expand({batch, size});
+    // Source pixel of output index j inside the crop at origin, clamped to the crop.
+    const auto source = [&](const torch::Tensor& origin, const torch::Tensor& j) {
+      return torch::minimum(torch::maximum(origin + (j + 0.5) * scale - 0.5, origin),
+                            origin + static_cast<double>(crop - 1));
+    };
+    const torch::Tensor columns = torch::where(flip, (size - 1) - index, index);
+    const auto normalised = [&](const torch::Tensor& pixels) {
+      return (pixels + 0.5) * (2.0 / static_cast<double>(size)) - 1.0;
+    };
+    const torch::Tensor gx = normalised(source(left, columns)).unsqueeze(1).expand({-1, size, -1});
+    const torch::Tensor gy = normalised(source(top, index)).unsqueeze(2).expand({-1, -1, size});
+    const torch::Tensor grid = torch::stack({gx, gy}, -1).to(images.options());
+    return F::grid_sample(images, grid,
+                          F::GridSampleFuncOptions()
+                              .mode(torch::kBilinear)
+                              .padding_mode(torch::kBorder)
+                              .align_corners(false));
   }
 
   // SSPL's resize 246 + random crop 224.

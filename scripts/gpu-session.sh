@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The whole GPU-machine session in one command. The device tool lends about 15 minutes of device
+# time per task and runs one command for at most 10, so this does everything in one call, against
+# a wall-clock budget: build the trainer against the machine's PyTorch LibTorch (no Qt, FFmpeg or
+# PortAudio there), measure training speed (scene rendering; the C++ model step against the same
+# model in PyTorch), then train the shipped model of every method, all six at once on the one GPU,
+# for the time that is left.
+#
+# From the session (the asset pack cannot be built there: no FFmpeg):
+#   run  command: scripts/gpu-session.sh   carry: ["build/data/asset-pack.safetensors"]
+#        timeout_s: 600
+# Everything comes back in $OUT (the tool returns at most 8 files of at most 16 MiB):
+#   <method>-small.safetensors  the six shipped checkpoints (fp16, --ship), for resources/models
+#   report.md                   machine, build time, speed tables, each run's end-of-run table
+#   logs.txt                    the tail of every log (the build log when the build fails)
+# Then, on the project machine: docs/models.md from `heardmap eval` of the six (see that file).
+#
+# env: BUDGET_S (wall seconds for the whole script, default 560), PACK, BATCH (default 128),
+#      LR (default 1e-4), METHODS (default all six), EVAL_PER_CONDITION (default 200),
+#      SKIP_BENCH=1 (train only), PYTHON (default python3), TORCH_PREFIX (default: the Python
+#      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+start=$(date +%s)
+budget=${BUDGET_S:-560}
+deadline=$((start + budget))
+pack=${PACK:-build/data/asset-pack.safetensors}
+batch=${BATCH:-128}
+lr=${LR:-1e-4}
+methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan sspl"}
+evalPerCondition=${EVAL_PER_CONDITION:-200}
+out=${OUT:-$root/gpu-session-out}
+python=${PYTHON:-python3}
+mkdir -p "$out"
+work=$(mktemp -d)
+report="$out/report.md"
+logs="$out/logs.txt"
+: > "$logs"
+elapsed() { echo $(($(date +%s) - start)); }
+left() { echo $((deadline - $(date +%s))); }
+note() { echo "[$(elapsed) s] $*" | tee -a "$logs"; }
+finish() {
+  # Only the checkpoints go back (their Adam moments stay: too large, and 8 files at most).
+  for f in "$work"/*-small.safetensors; do
+    [ -f "$f" ] && cp "$f" "$out/"
+  done
+  for f in "$work"/*.log; do
+    [ -f "$f" ] || continue
+    { echo "===== $(basename "$f") (last 60 lines)"; tail -n 60 "$f"; } >> "$logs"
+  done
+  note "done; $(ls "$out"/*.safetensors 2>/dev/null | wc -l) checkpoints in $out"
+  rm -rf "$work"
+}
+trap finish EXIT
+
+{
+  echo "# GPU session $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo '```'
+  command -v nvidia-smi > /dev/null &&
+    nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1
+  $python -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda)" 2>&1
+  echo "cores: $(nproc)"
+  echo '```'
+} > "$report"
+[ -f "$pack" ] || { note "no asset pack at $pack: carry build/data/asset-pack.safetensors"; exit 1; }
+
+# 1. Build heardmap-train and heardmap-train-bench against PyTorch's LibTorch.
+prefix=${TORCH_PREFIX-$($python -c "import torch; print(torch.utils.cmake_prefix_path)")}
+note "building against $prefix"
+buildLimit=$(($(left) - 200))  # leave at least 200 s for the speed tables and training
+[ "$buildLimit" -ge 60 ] || buildLimit=60
+if ! timeout "$buildLimit" bash -c "
+    cmake -S . -B build-gpu -G Ninja -DHEARDMAP_BUILD_APP=OFF -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_PREFIX_PATH='$prefix' &&
+    cmake --build build-gpu --target heardmap-train heardmap-train-bench -j$(nproc)" \
+    > "$work/build.log" 2>&1; then
+  note "build failed"
+  { echo; echo "**Build failed** after $(elapsed) s: see logs.txt."; } >> "$report"
+  exit 1
+fi
+note "built"
+{ echo; echo "Build: $(elapsed) s (configure + 2 targets, $(nproc) jobs)."; } >> "$report"
+trainer=build-gpu/bin/heardmap-train
+bench=build-gpu/bin/heardmap-train-bench
+
+# GPU memory in use, sampled while the runs train.
+(while sleep 15; do
+  command -v nvidia-smi > /dev/null &&
+    nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader >> "$work/gpu.log" 2>&1
+done) &
+sampler=$!
+
+# 2. Speed: scene rendering, then the model step in C++ and in PyTorch (same model, batch,
+#    precision, device), each bounded in time.
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+  {
+    echo
+    echo "## Speed"
+    echo
+    timeout 60 "$bench" --pack "$pack" --scenes --batch 256 --steps 4 --runs 3 \
+      --data-threads "$(nproc)" --threads 4 2>> "$work/bench.log"
+    echo
+    timeout 120 "$bench" --model-only --variant small --batch "$batch" --steps 20 --runs 3 \
+      --precision bf16 --methods "$methods" 2>> "$work/bench.log"
+    echo
+    timeout 100 $python bench/pytorch_train_loop.py --variant small --batch "$batch" --steps 20 \
+      --runs 3 --precision bf16 --methods "$methods" \
+      2>> "$work/bench.log"
+  } >> "$report"
+  note "bench done"
+fi
+
+# 3. Train every method at once until 70 s before the deadline (final evaluation and save).
+minutes=$(awk -v s="$(left)" 'BEGIN { m = (s - 70) / 60; printf "%.2f", m < 0.5 ? 0.5 : m }')
+note "training $methods for $minutes min each, batch $batch, lr $lr"
+pids=()
+for method in $methods; do
+  "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
+    --lr "$lr" --steps 100000000 --max-minutes "$minutes" --eval-per-condition "$evalPerCondition" \
+    --checkpoint-every 250 --threads 2 --out "$work/$method-small.safetensors" \
+    > "$work/$method.log" 2>&1 &
+  pids+=($!)
+done
+# A run that outlives the deadline is asked to stop (it saves its checkpoint on SIGTERM).
+grace=$(($(left) - 15))
+(sleep $((grace > 5 ? grace : 5)); kill -TERM "${pids[@]}" 2> /dev/null) &
+watchdog=$!
+status=0
+for pid in "${pids[@]}"; do
+  wait "$pid" || status=1
+done
+kill "$watchdog" "$sampler" 2> /dev/null
+note "training done (status $status)"
+
+{
+  echo
+  echo "## Training (all runs at once on one GPU, $minutes min each)"
+  echo
+  [ -f "$work/gpu.log" ] &&
+    echo "GPU memory used / utilisation, sampled every 15 s: $(tr '\n' ';' < "$work/gpu.log")"
+  for method in $methods; do
+    echo
+    echo "### $method"
+    echo
+    grep -E "^step |stopped" "$work/$method.log" | tail -n 2
+    echo
+    # The last test-split table of the run.
+    awk '/^eval at step/ {table = ""} {table = table $0 "\n"} END {printf "%s", table}' \
+      "$work/$method.log" | sed -n '/^eval at step/,$p'
+  done
+} >> "$report"
+exit $status
