@@ -31,6 +31,10 @@ using Clock = std::chrono::steady_clock;
 
 // Lines of text progress: one every this many steps.
 constexpr int64_t kProgressEvery = 10;
+// Steps between checks that every weight is finite (also checked before every save): each check
+// is a device synchronisation and two kernels per tensor, too dear for every GPU step; a blown-up
+// weight shows in the next loss anyway, which is checked every step.
+constexpr int64_t kWeightCheckEvery = 25;
 
 // True when every parameter is finite (one device synchronisation).
 bool parametersFinite(EzvslNet& net) {
@@ -262,12 +266,16 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
       break;
     }
     if (step > startStep && step % config.checkpointEvery == 0) {
+      if (!parametersFinite(net)) {
+        stop(step, "non-finite weights");
+        break;
+      }
       saveCheckpoint(step, pendingMetrics);
     }
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
-    if (!parametersFinite(net)) {
+    if ((step + 1) % kWeightCheckEvery == 0 && !parametersFinite(net)) {
       stop(step + 1, "non-finite weights");
       break;
     }
@@ -314,10 +322,10 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     net->eval();
     const double checkLoss = lossForStep(summary.stepsDone).item<double>();
     net->train();
-    if (std::isfinite(checkLoss)) {
+    if (std::isfinite(checkLoss) && parametersFinite(net)) {
       saveCheckpoint(summary.stepsDone, pendingMetrics);
     } else {
-      stop(summary.stepsDone, "non-finite loss after the last step");
+      stop(summary.stepsDone, "non-finite loss or weights after the last step");
     }
   }
   return summary;
