@@ -211,13 +211,16 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     const CudaAutocast autocast(mixedPrecision);
     return method->networkLoss(net, images, spectrograms, tau, step).to(torch::kFloat);
   };
-  const auto stop = [&](int64_t step, const std::string& reason) {
-    summary.stoppedOnNonFinite = true;
+  // One "stopped" progress record: {"event": "stopped", "reason": R, "step": N}, or a text line.
+  const auto reportStop = [&](int64_t step, const std::string& reason, const std::string& text) {
     progress(config.progress == ProgressFormat::JsonLines
                  ? "{\"event\": \"stopped\", \"reason\": \"" + reason +
                        "\", \"step\": " + std::to_string(step) + "}"
-                 : "stopped at step " + std::to_string(step) + ": " + reason +
-                       "; the last good checkpoint is kept");
+                 : "stopped at step " + std::to_string(step) + text);
+  };
+  const auto stop = [&](int64_t step, const std::string& reason) {
+    summary.stoppedOnNonFinite = true;
+    reportStop(step, reason, ": " + reason + "; the last good checkpoint is kept");
   };
 
   Json pendingMetrics;
@@ -245,18 +248,12 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     if (config.maxMinutes > 0 && step > startStep &&
         std::chrono::duration<double>(Clock::now() - start).count() >= 60.0 * config.maxMinutes) {
       summary.stoppedByBudget = true;
-      progress(config.progress == ProgressFormat::JsonLines
-                   ? "{\"event\": \"stopped\", \"reason\": \"time budget\", \"step\": " +
-                         std::to_string(step) + "}"
-                   : "stopped at step " + std::to_string(step) + ": --max-minutes reached");
+      reportStop(step, "time budget", ": --max-minutes reached");
       break;
     }
     if (stopRequested != nullptr && stopRequested->load()) {
       summary.stoppedByRequest = true;
-      progress(config.progress == ProgressFormat::JsonLines
-                   ? "{\"event\": \"stopped\", \"reason\": \"requested\", \"step\": " +
-                         std::to_string(step) + "}"
-                   : "stopped at step " + std::to_string(step) + " as requested");
+      reportStop(step, "requested", " as requested");
       break;
     }
     const torch::Tensor loss = lossForStep(step);

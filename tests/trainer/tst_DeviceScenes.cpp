@@ -81,6 +81,23 @@ std::vector<ScenePlan> plansOf(const SceneSynthesizer& synthesizer, SceneConditi
   return plans;
 }
 
+// The textured pack's train split rendered at imageSize, on the CPU and on the (CPU) device.
+struct Scenes {
+  explicit Scenes(int imageSize)
+      : pack(texturedPack()),
+        synthesizer(pack, optionsFor(imageSize)),
+        batcher(synthesizer, PreprocessingContract::ezvsl(), "cpu") {}
+  static SynthesisOptions optionsFor(int imageSize) {
+    SynthesisOptions options;
+    options.imageSize = imageSize;
+    options.split = Split::Train;
+    return options;
+  }
+  AssetPack pack;
+  SceneSynthesizer synthesizer;
+  DeviceSceneBatcher batcher;
+};
+
 }  // namespace
 
 class TestDeviceScenes : public QObject {
@@ -90,12 +107,9 @@ class TestDeviceScenes : public QObject {
   // Same plans, same pictures: the device's bilinear crops, flips, scaled and flipped objects
   // and 8-bit blending agree with the CPU renderer up to rounding.
   void picturesMatchTheCpuRenderer() {
-    const AssetPack pack = texturedPack();
-    SynthesisOptions options;
-    options.imageSize = 80;
-    options.split = Split::Train;
-    const SceneSynthesizer synthesizer(pack, options);
-    const DeviceSceneBatcher batcher(synthesizer, PreprocessingContract::ezvsl(), "cpu");
+    const Scenes scenes(80);
+    const SceneSynthesizer& synthesizer = scenes.synthesizer;
+    const DeviceSceneBatcher& batcher = scenes.batcher;
     for (SceneCondition condition : allConditions()) {
       const std::vector<ScenePlan> plans = plansOf(synthesizer, condition, 12, 1000);
       const std::vector<RgbImage> device = batcher.renderImages(plans);
@@ -127,12 +141,9 @@ class TestDeviceScenes : public QObject {
 
   // A wrong flip or offset would show: the check above is not blind to the picture's content.
   void picturesDifferWhenThePlanDiffers() {
-    const AssetPack pack = texturedPack();
-    SynthesisOptions options;
-    options.imageSize = 64;
-    options.split = Split::Train;
-    const SceneSynthesizer synthesizer(pack, options);
-    const DeviceSceneBatcher batcher(synthesizer, PreprocessingContract::ezvsl(), "cpu");
+    const Scenes scenes(64);
+    const SceneSynthesizer& synthesizer = scenes.synthesizer;
+    const DeviceSceneBatcher& batcher = scenes.batcher;
     ScenePlan plan = synthesizer.plan(7, SceneCondition::Positive);
     ScenePlan flipped = plan;
     flipped.objects.back().flip = !flipped.objects.back().flip;
@@ -148,12 +159,9 @@ class TestDeviceScenes : public QObject {
   // The sounds (repeats, gains, two sources at once) are the CPU renderer's to float precision;
   // the noise is the plan's sigma, seeded per batch.
   void audioMatchesTheCpuRendererAndNoiseIsSeeded() {
-    const AssetPack pack = texturedPack();
-    SynthesisOptions options;
-    options.imageSize = 32;
-    options.split = Split::Train;
-    const SceneSynthesizer synthesizer(pack, options);
-    const DeviceSceneBatcher batcher(synthesizer, PreprocessingContract::ezvsl(), "cpu");
+    const Scenes scenes(32);
+    const SceneSynthesizer& synthesizer = scenes.synthesizer;
+    const DeviceSceneBatcher& batcher = scenes.batcher;
     for (SceneCondition condition : allConditions()) {
       std::vector<ScenePlan> plans = plansOf(synthesizer, condition, 6, 500);
       std::vector<ScenePlan> quiet = plans;
@@ -197,13 +205,10 @@ class TestDeviceScenes : public QObject {
   // scipy's spectrogram (Tukey window, detrend, density, one-sided) on the device equals
   // core/Spectrogram (double precision) on scenes, silence and a full-scale tone.
   void spectrogramsMatchTheCpuFrontEnd() {
-    const AssetPack pack = texturedPack();
-    SynthesisOptions options;
-    options.imageSize = 32;
-    options.split = Split::Train;
-    const SceneSynthesizer synthesizer(pack, options);
+    const Scenes scenes(32);
+    const SceneSynthesizer& synthesizer = scenes.synthesizer;
+    const DeviceSceneBatcher& batcher = scenes.batcher;
     const PreprocessingContract contract = PreprocessingContract::ezvsl();
-    const DeviceSceneBatcher batcher(synthesizer, contract, "cpu");
     std::vector<std::vector<float>> windows = {
         synthesizer.make(3, SceneCondition::Positive).audio,
         synthesizer.make(4, SceneCondition::MultiSource).audio,
@@ -229,15 +234,10 @@ class TestDeviceScenes : public QObject {
   }
 
   void rejectsMixedSizesAndUnknownDevices() {
-    const AssetPack pack = texturedPack();
-    SynthesisOptions small;
-    small.imageSize = 32;
-    small.split = Split::Train;
-    SynthesisOptions large = small;
-    large.imageSize = 48;
-    const SceneSynthesizer a(pack, small);
-    const SceneSynthesizer b(pack, large);
-    const DeviceSceneBatcher batcher(a, PreprocessingContract::ezvsl(), "cpu");
+    const Scenes scenes(32);
+    const SceneSynthesizer& a = scenes.synthesizer;
+    const DeviceSceneBatcher& batcher = scenes.batcher;
+    const SceneSynthesizer b(scenes.pack, Scenes::optionsFor(48));
     QVERIFY(batcher.assetBytes() > 0);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              batcher.renderImages({a.plan(1, SceneCondition::Positive),

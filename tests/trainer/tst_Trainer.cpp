@@ -24,6 +24,30 @@ TrainingConfig smallRun(const QTemporaryDir& dir, const std::string& pack) {
   return c;
 }
 
+// The tiny pack saved in dir; returns its path.
+std::string savedTinyPack(const QTemporaryDir& dir) {
+  const std::string pack = dir.filePath("pack.safetensors").toStdString();
+  heardmap::test::tinyPack().save(pack);
+  return pack;
+}
+
+// A 64 x 64 picture with structure, and a 3 s tone at 16 kHz: inputs to look at a map with.
+RgbImage patternFrame() {
+  RgbImage frame;
+  frame.width = frame.height = 64;
+  for (int i = 0; i < 64 * 64; ++i) {
+    frame.pixels.insert(frame.pixels.end(), {uint8_t(i % 251), uint8_t(i / 64 * 3), 90});
+  }
+  return frame;
+}
+std::vector<float> toneWindow() {
+  std::vector<float> tone(48000);
+  for (size_t k = 0; k < tone.size(); ++k) {
+    tone[k] = 0.3f * static_cast<float>(std::sin(0.05 * static_cast<double>(k)));
+  }
+  return tone;
+}
+
 }  // namespace
 
 class TestTrainer : public QObject {
@@ -85,8 +109,7 @@ class TestTrainer : public QObject {
 
   void fnacTrainsWithWarmupAndDropout() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("f.safetensors").toStdString(), "--method", "fnac",
          "--warmup-steps", "1", "--steps", "3", "--batch", "4", "--eval-per-condition", "1"});
@@ -112,8 +135,7 @@ class TestTrainer : public QObject {
 
   void marginNceTrainsAndIsRecorded() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--method",
          "marginnce", "--margin", "-0.3", "--steps", "2", "--batch", "4", "--eval-per-condition",
@@ -130,8 +152,7 @@ class TestTrainer : public QObject {
 
   void sslSanTrainsWithSilenceAndNoiseNegatives() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("s.safetensors").toStdString(), "--method", "sslsan",
          "--negative-ratio", "0.5", "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
@@ -163,8 +184,7 @@ class TestTrainer : public QObject {
 
   void lvsTrainsWithStrideOneTrunks() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("l.safetensors").toStdString(), "--method", "lvs",
          "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
@@ -196,8 +216,7 @@ class TestTrainer : public QObject {
   // comes out of the saved checkpoint.
   void ssplTrainsAndLocalisesThroughThePcm() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("p.safetensors").toStdString(), "--method", "sspl",
          "--steps", "3", "--batch", "4", "--eval-per-condition", "1"});
@@ -211,15 +230,8 @@ class TestTrainer : public QObject {
     const std::vector<std::string> names = model->parameterNames();
     QVERIFY(std::find(names.begin(), names.end(), "pcm.a0_0") != names.end());
     QVERIFY(std::find(names.begin(), names.end(), "sspl_projector.0.weight") != names.end());
-    RgbImage frame;
-    frame.width = frame.height = 64;
-    for (int i = 0; i < 64 * 64; ++i) {
-      frame.pixels.insert(frame.pixels.end(), {uint8_t(i % 251), uint8_t(i / 64 * 3), 90});
-    }
-    std::vector<float> tone(48000);
-    for (size_t k = 0; k < tone.size(); ++k) {
-      tone[k] = 0.3f * static_cast<float>(std::sin(0.05 * static_cast<double>(k)));
-    }
+    const RgbImage frame = patternFrame();
+    const std::vector<float> tone = toneWindow();
     const Heatmap withTone = model->localize(frame, tone);
     QCOMPARE(withTone.width, 10);  // stride-1 layer4 at 160 px
     for (float v : withTone.scores) {
@@ -236,8 +248,7 @@ class TestTrainer : public QObject {
   // resumed run restarts the heads.
   void shippedModelsLeaveOutTrainingHeads() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     const std::string full = dir.filePath("full.safetensors").toStdString();
     train(TrainingConfig::fromArguments({"--pack", pack, "--out", full, "--method", "sspl",
                                          "--variant", "small", "--steps", "2", "--batch", "4",
@@ -257,15 +268,8 @@ class TestTrainer : public QObject {
           static_cast<long long>(std::filesystem::file_size(trimmed)));
     QVERIFY(std::filesystem::file_size(trimmed) * 4 < std::filesystem::file_size(full) * 3);
     auto reloaded = LocalizationModel::load(trimmed);
-    RgbImage frame;
-    frame.width = frame.height = 64;
-    for (int i = 0; i < 64 * 64; ++i) {
-      frame.pixels.insert(frame.pixels.end(), {uint8_t(i % 251), uint8_t(i / 64 * 3), 90});
-    }
-    std::vector<float> tone(48000);
-    for (size_t k = 0; k < tone.size(); ++k) {
-      tone[k] = 0.3f * static_cast<float>(std::sin(0.05 * static_cast<double>(k)));
-    }
+    const RgbImage frame = patternFrame();
+    const std::vector<float> tone = toneWindow();
     QCOMPARE(reloaded->localize(frame, tone).scores, model->localize(frame, tone).scores);
 
     // The trainer's --ship: fp16, no heads, recorded; --resume goes on from it.
@@ -288,8 +292,7 @@ class TestTrainer : public QObject {
   // The small variant (the shipped models'): 3/8-width trunks, D = 128, 160 px.
   void smallVariantFitsTheShippingBudget() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     const std::string out = dir.filePath("small.safetensors").toStdString();
     train(TrainingConfig::fromArguments({"--pack", pack, "--out", out, "--variant", "small",
                                          "--steps", "1", "--batch", "2", "--eval-per-condition",
@@ -310,8 +313,7 @@ class TestTrainer : public QObject {
   // Training on pairs from the user's videos (a clip pack); the test split is still synthetic.
   void trainsOnAClipPack() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     ClipPack clips;
     for (int i = 0; i < 5; ++i) {
       ClipSample s;
@@ -354,8 +356,7 @@ class TestTrainer : public QObject {
   // Scenes synthesised on 4 threads give the same batches, so the same weights, as on 1.
   void dataThreadsDoNotChangeTheRun() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     const auto run = [&](const std::string& out, const std::string& dataThreads) {
       train(TrainingConfig::fromArguments(
                 {"--pack", pack, "--out", out, "--steps", "2", "--batch", "6", "--threads", "1",
@@ -377,8 +378,7 @@ class TestTrainer : public QObject {
   // different scenes than another seed.
   void deviceSynthesisIsReproducible() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     std::vector<TrainingSummary> summaries;
     const auto run = [&](const std::string& out, const std::string& seed) {
       summaries.push_back(train(TrainingConfig::fromArguments(
@@ -411,8 +411,7 @@ class TestTrainer : public QObject {
   // every method for a fixed wall time).
   void timeBudgetEndsTheRunWithAnEvaluatedCheckpoint() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     const std::string out = dir.filePath("budget.safetensors").toStdString();
     QStringList lines;
     const TrainingSummary summary =
@@ -440,8 +439,7 @@ class TestTrainer : public QObject {
   // compared here do not depend on them.)
   void resumeContinuesTheOptimizerExactly() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     const auto run = [&](const std::string& out, int64_t steps, bool resume) {
       TrainingConfig config = TrainingConfig::fromArguments(
           {"--pack", pack, "--out", out, "--steps", std::to_string(steps), "--batch", "4",
@@ -474,8 +472,7 @@ class TestTrainer : public QObject {
 
   void trainsEvaluatesSavesAndResumes() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     TrainingConfig config = smallRun(dir, pack);
     config.progress = ProgressFormat::JsonLines;
     QStringList lines;
@@ -511,8 +508,7 @@ class TestTrainer : public QObject {
   // still the last good one.
   void stopsOnNonFiniteValuesAndKeepsTheLastGoodCheckpoint() {
     QTemporaryDir dir;
-    const std::string pack = dir.filePath("pack.safetensors").toStdString();
-    heardmap::test::tinyPack().save(pack);
+    const std::string pack = savedTinyPack(dir);
     TrainingConfig config = smallRun(dir, pack);
     config.steps = 2;
     train(config, [](const std::string&) {});
