@@ -9,7 +9,7 @@ precision (bf16 autocast on CUDA), random device-resident inputs and Adam. Print
 per method, like the C++ bench.
 
 Usage: python3 bench/pytorch_train_loop.py [--variant compact|small|full] [--batch N] [--steps N]
-                                           [--runs N] [--precision bf16|fp32]
+                                           [--runs N] [--precision bf16|fp32] [--channels-last]
                                            [--methods "ezvsl lvs marginnce fnac sslsan sspl"]
 """
 import argparse
@@ -240,16 +240,20 @@ def method_loss(method, net, images, spectrograms, tau):
     return ezvsl_loss(v, a, tau)
 
 
-def model_step_rate(method, variant, batch, steps, precision, device, warmup=3):
+def model_step_rate(method, variant, batch, steps, precision, device, channels_last, warmup=3):
     width, dim, size = {"compact": (32, 128, 160), "small": (24, 128, 160),
                         "full": (64, 512, 224)}[variant]
     net = EzvslNet(width, dim, 1 if method in ("lvs", "sspl") else 2,
                    0.9 if method == "fnac" else 0.0, sspl=method == "sspl").to(device)
+    layout = torch.channels_last if channels_last else torch.contiguous_format
+    if channels_last:
+        net = net.to(memory_format=torch.channels_last)
     net.train()
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
     extra = round(0.25 * batch) if method == "sslsan" else 0
-    images = torch.randn(batch, 3, size, size, device=device)
-    spectrograms = torch.randn(batch + extra, 1, 257, 200, device=device)
+    images = torch.randn(batch, 3, size, size, device=device).contiguous(memory_format=layout)
+    spectrograms = torch.randn(batch + extra, 1, 257, 200,
+                               device=device).contiguous(memory_format=layout)
     mixed = device.type == "cuda" and precision == "bf16"
     tau = 0.03
 
@@ -283,18 +287,20 @@ def main():
     parser.add_argument("--precision", default="bf16", choices=["bf16", "fp32"])
     parser.add_argument("--methods", default="ezvsl lvs marginnce fnac sslsan sspl")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--channels-last", action="store_true")
     args = parser.parse_args()
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.backends.cudnn.benchmark = True  # as the C++ trainer
     torch.set_num_threads(args.threads)
     label = ("cuda, " + ("bf16 autocast" if args.precision == "bf16" else "fp32")
              if device.type == "cuda" else "cpu (%d threads), fp32" % args.threads)
+    label += ", channels-last" if args.channels_last else ""
     print("| method | variant | device | batch | PyTorch model-step samples/s "
           "(median of %d runs of %d steps) |" % (args.runs, args.steps))
     print("|---|---|---|---:|---:|")
     for method in args.methods.split():
         rates = [model_step_rate(method, args.variant, args.batch, args.steps, args.precision,
-                                 device) for _ in range(args.runs)]
+                                 device, args.channels_last) for _ in range(args.runs)]
         print("| %s | %s | %s | %d | %.1f |" % (method, args.variant, label, args.batch,
                                                 statistics.median(rates)), flush=True)
 

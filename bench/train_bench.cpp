@@ -7,7 +7,8 @@
 // --data-threads threads against the device renderer.
 // Usage: heardmap-train-bench (--pack PACK [--scenes] | --model-only) [--batch N] [--steps N]
 //        [--runs N] [--threads N] [--data-threads N] [--precision bf16|fp32]
-//        [--variant compact|full] [--synthesis auto|device|cpu] [--methods "..."]
+//        [--variant compact|small|full] [--synthesis auto|device|cpu] [--channels-last]
+//        [--methods "..."]
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -54,15 +55,21 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
   EzvslNet& net = networkOf(*model);
   net->imageDropout = method->imageDropout();
   net->to(device);
+  if (config.channelsLast) {
+    useChannelsLast(*net);
+  }
   net->train();
   torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(config.learningRate));
   const int64_t batch = config.batchSize;
+  const auto layout =
+      config.channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
   const torch::Tensor images =
-      torch::randn({batch, 3, contract.imageSize, contract.imageSize}, device);
+      torch::randn({batch, 3, contract.imageSize, contract.imageSize}, device).contiguous(layout);
   const torch::Tensor spectrograms =
       torch::randn({batch + method->extraNegativeAudio(config.batchSize), 1,
                     contract.frequencyBins(), contract.timeFrames()},
-                   device);
+                   device)
+          .contiguous(layout);
   const bool mixed = cuda && config.precision == "bf16";
   const auto step = [&](int64_t k) {
     torch::Tensor loss;
@@ -143,6 +150,7 @@ int main(int argc, char** argv) {
   std::string synthesis = "auto";
   bool modelOnly = false;
   bool scenesOnly = false;
+  bool channelsLast = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--model-only") {
@@ -151,6 +159,10 @@ int main(int argc, char** argv) {
     }
     if (arg == "--scenes") {
       scenesOnly = true;
+      continue;
+    }
+    if (arg == "--channels-last") {
+      channelsLast = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -184,12 +196,14 @@ int main(int argc, char** argv) {
     }
   }
   if (pack.empty() && !modelOnly) {
-    std::fprintf(stderr,
-                 "usage: heardmap-train-bench (--pack PACK [--scenes] | --model-only) "
-                 "[--batch N] [--steps N]\n"
-                 "                            [--runs N] [--threads N] [--data-threads N]\n"
-                 "                            [--precision bf16|fp32] [--variant compact|full]\n"
-                 "                            [--synthesis auto|device|cpu] [--methods \"...\"]\n");
+    std::fprintf(
+        stderr,
+        "usage: heardmap-train-bench (--pack PACK [--scenes] | --model-only) "
+        "[--batch N] [--steps N]\n"
+        "                            [--runs N] [--threads N] [--data-threads N]\n"
+        "                            [--precision bf16|fp32] [--variant compact|small|full]\n"
+        "                            [--synthesis auto|device|cpu] [--channels-last]\n"
+        "                            [--methods \"...\"]\n");
     return 2;
   }
   const std::string out =
@@ -198,7 +212,7 @@ int main(int argc, char** argv) {
   const auto configWith = [&](const std::string& method, const std::string& threadsForData,
                               const std::string& synthesisMode) {
     // The pack is only read by full runs; model-only runs give the flag a placeholder.
-    return TrainingConfig::fromArguments({"--pack",
+    std::vector<std::string> arguments = {"--pack",
                                           pack.empty() ? std::string("-") : pack,
                                           "--method",
                                           method,
@@ -223,7 +237,11 @@ int main(int argc, char** argv) {
                                           "--warmup-steps",
                                           "0",
                                           "--out",
-                                          out});
+                                          out};
+    if (channelsLast) {
+      arguments.push_back("--channels-last");
+    }
+    return TrainingConfig::fromArguments(arguments);
   };
   if (scenesOnly) {
     const AssetPack assets = AssetPack::load(pack);
@@ -259,6 +277,7 @@ int main(int argc, char** argv) {
   const std::string device =
       cuda ? "cuda, " + (precision == "bf16" ? std::string("bf16 autocast") : std::string("fp32"))
            : "cpu (" + threads + " threads), fp32";
+  const std::string layout = channelsLast ? ", channels-last" : "";
   std::printf(
       "| method | variant | device | batch | %s samples/s (median of %d runs of %s "
       "steps) |\n",
@@ -277,8 +296,8 @@ int main(int argc, char** argv) {
         rates.push_back(train(config, [](const std::string&) {}).samplesPerSecond);
       }
     }
-    std::printf("| %s | %s | %s | %s | %.1f |\n", method.c_str(), variant.c_str(), device.c_str(),
-                batch.c_str(), median(rates));
+    std::printf("| %s | %s | %s%s | %s | %.1f |\n", method.c_str(), variant.c_str(), device.c_str(),
+                layout.c_str(), batch.c_str(), median(rates));
     std::fflush(stdout);
   }
   std::filesystem::remove(out);

@@ -16,7 +16,8 @@
 # Then, on the project machine: docs/models.md from `heardmap eval` of the six (see that file).
 #
 # env: BUDGET_S (wall seconds for the whole script, default 560), PACK, BATCH (default 128),
-#      LR (default 1e-4), METHODS (default all six), EVAL_PER_CONDITION (default 200),
+#      LR (default 5e-4: on the CPU, 1e-4 was still at chance after 700 steps of batch 32 where
+#      5e-4 had started to learn), METHODS (default all six), EVAL_PER_CONDITION (default 200),
 #      SKIP_BENCH=1 (train only), PYTHON (default python3), TORCH_PREFIX (default: the Python
 #      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's)
 set -uo pipefail
@@ -27,7 +28,7 @@ budget=${BUDGET_S:-560}
 deadline=$((start + budget))
 pack=${PACK:-build/data/asset-pack.safetensors}
 batch=${BATCH:-128}
-lr=${LR:-1e-4}
+lr=${LR:-5e-4}
 methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan sspl"}
 evalPerCondition=${EVAL_PER_CONDITION:-200}
 out=${OUT:-$root/gpu-session-out}
@@ -93,7 +94,9 @@ done) &
 sampler=$!
 
 # 2. Speed: scene rendering, then the model step in C++ and in PyTorch (same model, batch,
-#    precision, device), each bounded in time.
+#    precision, device), in both memory layouts, each bounded in time. The layout whose C++
+#    EZ-VSL step is faster trains the models.
+layout=()
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   {
     echo
@@ -101,14 +104,22 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
     echo
     timeout 60 "$bench" --pack "$pack" --scenes --batch 256 --steps 4 --runs 3 \
       --data-threads "$(nproc)" --threads 4 2>> "$work/bench.log"
-    echo
-    timeout 120 "$bench" --model-only --variant small --batch "$batch" --steps 20 --runs 3 \
-      --precision bf16 --methods "$methods" 2>> "$work/bench.log"
-    echo
-    timeout 100 $python bench/pytorch_train_loop.py --variant small --batch "$batch" --steps 20 \
-      --runs 3 --precision bf16 --methods "$methods" \
-      2>> "$work/bench.log"
   } >> "$report"
+  for format in "" --channels-last; do
+    timeout 90 "$bench" --model-only --variant small --batch "$batch" --steps 15 --runs 2 \
+      --precision bf16 --methods "$methods" $format > "$work/cpp$format.md" 2>> "$work/bench.log"
+    timeout 90 $python bench/pytorch_train_loop.py --variant small --batch "$batch" --steps 15 \
+      --runs 2 --precision bf16 --methods "$methods" $format > "$work/py$format.md" \
+      2>> "$work/bench.log"
+    { echo; cat "$work/cpp$format.md"; echo; cat "$work/py$format.md"; } >> "$report"
+  done
+  rate() { awk -F'|' '$2 ~ /^ ezvsl / {gsub(/ /, "", $6); print $6}' "$1"; }
+  plain=$(rate "$work/cpp.md")
+  nhwc=$(rate "$work/cpp--channels-last.md")
+  if awk -v a="${plain:-0}" -v b="${nhwc:-0}" 'BEGIN { exit !(b > 1.05 * a) }'; then
+    layout=(--channels-last)
+  fi
+  { echo; echo "Training layout: ${layout[*]:-contiguous} (C++ EZ-VSL step ${plain:-?} vs ${nhwc:-?} samples/s channels-last)."; } >> "$report"
   note "bench done"
 fi
 
@@ -119,7 +130,7 @@ pids=()
 for method in $methods; do
   "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
     --lr "$lr" --steps 100000000 --max-minutes "$minutes" --eval-per-condition "$evalPerCondition" \
-    --checkpoint-every 250 --threads 2 --out "$work/$method-small.safetensors" \
+    --checkpoint-every 250 --threads 2 --out "$work/$method-small.safetensors" "${layout[@]}" \
     > "$work/$method.log" 2>&1 &
   pids+=($!)
 done

@@ -165,6 +165,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   EzvslNet& net = networkOf(*model);
   net->imageDropout = method->imageDropout();
   net->to(device);
+  if (config.channelsLast) {
+    useChannelsLast(*net);
+  }
   net->train();
   torch::optim::Adam optimizer(
       net->parameters(),

@@ -61,6 +61,15 @@ TrainingBatches::TrainingBatches(const TrainingConfig& config, const SceneSynthe
   }
 }
 
+void useChannelsLast(torch::nn::Module& module) {
+  torch::NoGradGuard noGrad;
+  for (torch::Tensor& p : module.parameters()) {
+    if (p.dim() == 4) {
+      p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+  }
+}
+
 uint64_t TrainingBatches::seedOf(uint64_t runSeed, int64_t step, int index) {
   uint64_t x = runSeed * 0x9E3779B97F4A7C15ull +
                static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + static_cast<uint64_t>(index);
@@ -69,6 +78,15 @@ uint64_t TrainingBatches::seedOf(uint64_t runSeed, int64_t step, int index) {
 }
 
 std::pair<torch::Tensor, torch::Tensor> TrainingBatches::forStep(int64_t step) const {
+  auto [images, spectrograms] = inputsFor(step);
+  if (config_.channelsLast) {
+    images = images.contiguous(torch::MemoryFormat::ChannelsLast);
+    spectrograms = spectrograms.contiguous(torch::MemoryFormat::ChannelsLast);
+  }
+  return {images, spectrograms};
+}
+
+std::pair<torch::Tensor, torch::Tensor> TrainingBatches::inputsFor(int64_t step) const {
   const uint64_t seed = config_.seed;
   const int batch = config_.batchSize;
   if (deviceScenes_) {

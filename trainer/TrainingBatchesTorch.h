@@ -19,6 +19,10 @@
 
 namespace heardmap {
 
+// Stores every 4-D weight of module (the convolutions) channels-last (NHWC); the trainer then
+// feeds channels-last inputs too (TrainingBatches with config.channelsLast).
+void useChannelsLast(torch::nn::Module& module);
+
 class TrainingBatches {
  public:
   // clips: the user's pairs instead of synthetic positives (nullptr: scenes). renderOnDevice:
@@ -36,6 +40,8 @@ class TrainingBatches {
   static uint64_t seedOf(uint64_t runSeed, int64_t step, int index);
 
  private:
+  std::pair<torch::Tensor, torch::Tensor> inputsFor(int64_t step) const;
+
   const TrainingConfig& config_;
   const SceneSynthesizer& scenes_;
   const ClipPack* clips_;

@@ -51,6 +51,7 @@ Json TrainingConfig::toJson() const {
   j["precision_on_cuda"] = Json(precision);
   j["optimizer"] = Json("adam");
   j["synthesis"] = Json(synthesis);
+  j["memory_format"] = Json(channelsLast ? "channels-last" : "contiguous");
   if (maxMinutes > 0) {
     j["max_minutes"] = Json(maxMinutes);
   }
@@ -71,7 +72,7 @@ std::string TrainingConfig::usage() {
          "[--ship]\n"
          "                      [--precision bf16|fp32] [--synthesis auto|device|cpu] "
          "[--data-threads N]\n"
-         "                      [--max-minutes X]\n"
+         "                      [--max-minutes X] [--channels-last]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
@@ -143,6 +144,8 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arg
       if (c.synthesis != "auto" && c.synthesis != "device" && c.synthesis != "cpu") {
         throw std::invalid_argument("--synthesis must be auto, device or cpu");
       }
+    } else if (arg == "--channels-last") {
+      c.channelsLast = true;
     } else if (arg == "--max-minutes") {
       c.maxMinutes = number(arg, value());
     } else if (arg == "--data-threads") {

@@ -42,6 +42,7 @@ struct TrainingConfig {
   std::string synthesis = "auto";
   int dataThreads = 1;        // threads synthesising each batch's scenes with --synthesis cpu
   double maxMinutes = 0.0;    // wall-time budget: stop (with a checkpoint) after it; 0 = none
+  bool channelsLast = false;  // NHWC weights and inputs (faster convolutions on some GPUs)
   int checkpointEvery = 100;  // steps
   int evalEvery = 0;          // steps; 0 = only at the end
   int evalPerCondition = 100;

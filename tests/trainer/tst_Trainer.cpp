@@ -407,6 +407,57 @@ class TestTrainer : public QObject {
                              TrainingConfig::fromArguments({"--pack", "p", "--synthesis", "gpu"}));
   }
 
+  // --channels-last stores the convolutions NHWC and feeds NHWC inputs: the same model, so the
+  // same first loss and (after one Adam step of size lr) the same weights to within 2 lr.
+  void channelsLastIsTheSameModel() {
+    QTemporaryDir dir;
+    const std::string pack = savedTinyPack(dir);
+    const auto run = [&](const std::string& out, bool channelsLast) {
+      std::vector<std::string> arguments = {"--pack",
+                                            pack,
+                                            "--out",
+                                            out,
+                                            "--steps",
+                                            "1",
+                                            "--batch",
+                                            "4",
+                                            "--threads",
+                                            "1",
+                                            "--eval-per-condition",
+                                            "1",
+                                            "--method",
+                                            "lvs",
+                                            "--synthesis",
+                                            "device"};
+      if (channelsLast) {
+        arguments.push_back("--channels-last");
+      }
+      return train(TrainingConfig::fromArguments(arguments), [](const std::string&) {});
+    };
+    const std::string plain = dir.filePath("plain.safetensors").toStdString();
+    const std::string nhwc = dir.filePath("nhwc.safetensors").toStdString();
+    const double plainLoss = run(plain, false).finalLoss;
+    const double nhwcLoss = run(nhwc, true).finalLoss;
+    QVERIFY2(std::fabs(plainLoss - nhwcLoss) < 1e-4,
+             qPrintable(QString("%1 vs %2").arg(plainLoss).arg(nhwcLoss)));
+    const StateDict a = LocalizationModel::load(plain)->stateDict();
+    const StateDict b = LocalizationModel::load(nhwc)->stateDict();
+    double worst = 0.0;
+    for (const auto& [name, tensor] : a) {
+      if (name.find("running_") != std::string::npos) {
+        continue;
+      }
+      const std::vector<float> x = tensor.toFloat();
+      const std::vector<float> y = b.at(name).toFloat();
+      for (size_t i = 0; i < x.size(); ++i) {
+        worst = std::max(worst, static_cast<double>(std::fabs(x[i] - y[i])));
+      }
+    }
+    QVERIFY2(worst <= 2.0e-4 + 1e-6, qPrintable(QString::number(worst)));
+    QCOMPARE(LocalizationModel::load(nhwc)->info().training.at("memory_format").asString(),
+             std::string("channels-last"));
+  }
+
   // --max-minutes ends a long run early with an evaluated checkpoint (the GPU session trains
   // every method for a fixed wall time).
   void timeBudgetEndsTheRunWithAnEvaluatedCheckpoint() {
