@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "core/AtomicFile.h"
+
 namespace heardmap {
 namespace {
 
@@ -21,11 +23,60 @@ double number(const std::string& flag, const std::string& text) {
   return value;
 }
 
+// --config FILE: a JSON object of flags without their dashes ({"method": "fnac", "lr": 5e-4,
+// "ship": true, "progress": "json"}) read in place of the flag, so that later flags override it.
+std::vector<std::string> expandConfigFiles(const std::vector<std::string>& arguments,
+                                           std::string& configPath) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    if (arguments[i] != "--config") {
+      out.push_back(arguments[i]);
+      continue;
+    }
+    if (i + 1 >= arguments.size()) {
+      throw std::invalid_argument("--config needs a value");
+    }
+    configPath = arguments[++i];
+    Json json;
+    try {
+      json = Json::parse(readFile(configPath));
+    } catch (const std::exception& e) {
+      throw std::invalid_argument("--config " + configPath + ": " + e.what());
+    }
+    if (!json.isObject()) {
+      throw std::invalid_argument("--config " + configPath +
+                                  ": not a JSON object of flags, e.g. {\"method\": \"fnac\"}");
+    }
+    for (const auto& [key, value] : json.asObject()) {
+      if (key == "config") {
+        throw std::invalid_argument("--config " + configPath + ": config files do not nest");
+      }
+      if (value.type() == Json::Type::Bool) {
+        if (value.asBool()) {
+          out.push_back("--" + key);
+        }
+        continue;
+      }
+      const std::string text = value.isString() ? value.asString() : value.dump();
+      if (key == "progress") {
+        out.push_back("--progress=" + text);
+      } else {
+        out.push_back("--" + key);
+        out.push_back(text);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Json TrainingConfig::toJson() const {
   Json j(Json::Object{});
   j["method"] = Json(method);
+  if (!configPath.empty()) {
+    j["config_file"] = Json(configPath);
+  }
   j["variant"] = Json(variant);
   j["pack"] = Json(packPath);
   j["init"] = Json(initPath);
@@ -62,7 +113,8 @@ Json TrainingConfig::toJson() const {
 }
 
 std::string TrainingConfig::usage() {
-  return "usage: heardmap-train --pack PACK [--method ezvsl|lvs|marginnce|fnac|sslsan|sspl]\n"
+  return "usage: heardmap-train [--config FILE] --pack PACK\n"
+         "                      [--method ezvsl|lvs|marginnce|fnac|sslsan|sspl]\n"
          "                      [--margin M]\n"
          "                      [--negative-ratio R] [--fnac-lambda L] [--warmup-steps N]\n"
          "                      [--image-dropout P] [--variant compact|small|full]\n"
@@ -75,12 +127,15 @@ std::string TrainingConfig::usage() {
          "                      [--max-minutes X] [--channels-last]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
+         "  --config: a JSON object of these flags without dashes, e.g. {\"method\": \"fnac\",\n"
+         "            \"lr\": 5e-4, \"ship\": true}; flags after it override it\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
          "           --pack still gives the synthetic test split and SSL-SaN's negatives\n";
 }
 
-TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& arguments) {
+TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& givenArguments) {
   TrainingConfig c;
+  const std::vector<std::string> arguments = expandConfigFiles(givenArguments, c.configPath);
   bool weightDecayGiven = false;
   for (size_t i = 0; i < arguments.size(); ++i) {
     const std::string& arg = arguments[i];

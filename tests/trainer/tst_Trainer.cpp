@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "../TinyPack.h"
+#include "core/AtomicFile.h"
 #include "core/Safetensors.h"
 #include "core/data/AssetPack.h"
 #include "core/data/ClipPack.h"
@@ -131,6 +132,37 @@ class TestTrainer : public QObject {
                              TrainingConfig::fromArguments({"--pack", "p", "--method", "magic"}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              TrainingConfig::fromArguments({"--pack", "p", "--batch", "1"}));
+  }
+
+  // --config FILE: the flags as a JSON object, read in place; later flags override it; bad files
+  // are refused with the file's name.
+  void configFileGivesTheFlags() {
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("run.json").toStdString();
+    writeFileAtomically(file, R"({"method": "marginnce", "margin": -0.3, "steps": 40,
+                                  "lr": 5e-4, "ship": true, "progress": "json", "pack": "p"})");
+    const TrainingConfig c = TrainingConfig::fromArguments({"--config", file, "--steps", "7"});
+    QCOMPARE(c.method, std::string("marginnce"));
+    QCOMPARE(c.margin, -0.3);
+    QCOMPARE(c.learningRate, 5e-4);
+    QCOMPARE(c.steps, int64_t(7));  // the later flag wins
+    QVERIFY(c.inferenceOnly && c.halfPrecision);
+    QCOMPARE(c.progress, ProgressFormat::JsonLines);
+    QCOMPARE(c.toJson().at("config_file").asString(), file);
+    const std::string broken = dir.filePath("broken.json").toStdString();
+    writeFileAtomically(broken, "{\"method\": ");
+    const std::string unknown = dir.filePath("unknown.json").toStdString();
+    writeFileAtomically(unknown, R"({"pack": "p", "colour": "blue"})");
+    for (const std::string& bad : {broken, unknown, dir.filePath("missing.json").toStdString()}) {
+      try {
+        TrainingConfig::fromArguments({"--config", bad});
+        QFAIL(bad.c_str());
+      } catch (const std::invalid_argument& e) {
+        QVERIFY2(std::string(e.what()).find(bad) != std::string::npos ||
+                     std::string(e.what()).find("--colour") != std::string::npos,
+                 e.what());
+      }
+    }
   }
 
   void marginNceTrainsAndIsRecorded() {
