@@ -56,7 +56,7 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
   net->imageDropout = method->imageDropout();
   net->to(device);
   if (config.channelsLast) {
-    useChannelsLast(*net);
+    setConvolutionLayout(*net, torch::MemoryFormat::ChannelsLast);
   }
   net->train();
   torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(config.learningRate));

@@ -46,11 +46,14 @@ bool parametersFinite(EzvslNet& net) {
   return torch::stack(flags).all().item<bool>();
 }
 
+// The test-split table of the model, on the CPU in the standard layout; the network goes back to
+// the device (and to channels-last) afterwards.
 BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test, int perCondition,
-                         torch::Device device) {
+                         torch::Device device, bool channelsLast) {
   EzvslNet& net = networkOf(model);
   net->eval();
   net->to(torch::kCPU);
+  setConvolutionLayout(*net, torch::MemoryFormat::Contiguous);
   BenchmarkAccumulator accumulator(model.info().displayName(), 0.5);
   for (SceneCondition condition : allConditions()) {
     for (int i = 0; i < perCondition; ++i) {
@@ -59,6 +62,9 @@ BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test,
     }
   }
   net->to(device);
+  if (channelsLast) {
+    setConvolutionLayout(*net, torch::MemoryFormat::ChannelsLast);
+  }
   net->train();
   return accumulator.finish();
 }
@@ -166,7 +172,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   net->imageDropout = method->imageDropout();
   net->to(device);
   if (config.channelsLast) {
-    useChannelsLast(*net);
+    setConvolutionLayout(*net, torch::MemoryFormat::ChannelsLast);
   }
   net->train();
   torch::optim::Adam optimizer(
@@ -229,7 +235,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   Json pendingMetrics;
   // The test-split table of the current weights, reported and kept for the next checkpoint.
   const auto evaluateAt = [&](int64_t stepsDone) {
-    const BenchmarkResult result = evaluate(*model, testScenes, config.evalPerCondition, device);
+    const BenchmarkResult result =
+        evaluate(*model, testScenes, config.evalPerCondition, device, config.channelsLast);
     pendingMetrics = compactMetrics(result);
     summary.metrics = pendingMetrics;
     progress(config.progress == ProgressFormat::JsonLines

@@ -61,11 +61,11 @@ TrainingBatches::TrainingBatches(const TrainingConfig& config, const SceneSynthe
   }
 }
 
-void useChannelsLast(torch::nn::Module& module) {
+void setConvolutionLayout(torch::nn::Module& module, torch::MemoryFormat layout) {
   torch::NoGradGuard noGrad;
   for (torch::Tensor& p : module.parameters()) {
     if (p.dim() == 4) {
-      p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+      p.set_data(p.data().contiguous(layout));
     }
   }
 }

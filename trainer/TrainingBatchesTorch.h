@@ -19,9 +19,10 @@
 
 namespace heardmap {
 
-// Stores every 4-D weight of module (the convolutions) channels-last (NHWC); the trainer then
-// feeds channels-last inputs too (TrainingBatches with config.channelsLast).
-void useChannelsLast(torch::nn::Module& module);
+// Stores every 4-D weight of module (the convolutions) in a memory layout: ChannelsLast (NHWC)
+// for --channels-last training, whose inputs TrainingBatches makes NHWC too, and Contiguous
+// again for inference on the CPU (where NHWC transposed convolutions are very slow).
+void setConvolutionLayout(torch::nn::Module& module, torch::MemoryFormat layout);
 
 class TrainingBatches {
  public:
