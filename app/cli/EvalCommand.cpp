@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ContactSheet.h"
 #include "DatasetReader.h"
 #include "ProgressBar.h"
 #include "app/media/AudioTrack.h"
@@ -18,10 +19,13 @@
 #include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
 #include "core/AudioWindow.h"
+#include "core/HeatmapCompositor.h"
+#include "core/HeatmapProcessor.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/plots/ChartRenderer.h"
+#include "ui/plots/GalleryRenderer.h"
 
 namespace heardmap {
 namespace {
@@ -30,16 +34,24 @@ namespace {
 constexpr int kDefaultPerCondition = 2000;
 // Intra-op threads for evaluation.
 constexpr int kEvalThreads = 2;
+// Positive test scenes in the gallery (plus one multi-source, one silence and one noise scene).
+constexpr int kDefaultGalleryPositives = 6;
+// Ground-truth box outline in the gallery: green, 2 px.
+constexpr uint8_t kGalleryBoxRgb[3] = {40, 230, 60};
+constexpr int kGalleryBoxPx = 2;
 
 void printUsage() {
   std::fprintf(
       stderr,
       "usage: heardmap eval [--checkpoint FILE|untrained]... [--data synthetic|DIR]\n"
       "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
-      "                     [--per-condition N] [--threshold T] [--out DIR]\n"
+      "                     [--per-condition N] [--threshold T] [--gallery N] [--out DIR]\n"
       "Evaluates each model on the synthetic benchmark's fixed test split, or on a dataset\n"
       "folder in one of the standard layouts (detected when --format is not given); writes\n"
-      "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png.\n");
+      "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png and,\n"
+      "for the synthetic split, gallery.png: every model's heatmaps (per-frame min-max) on the\n"
+      "first N positive scenes (default 6) and a multi-source, a silence and a noise scene,\n"
+      "ground-truth boxes in green, max (cos+1)/2 under each; --gallery 0 leaves it out.\n");
 }
 
 struct LoadedSample {
@@ -76,6 +88,48 @@ LoadedSample loadSample(const EvalSample& sample, int rateHz) {
   loaded.audioCentreSeconds =
       sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds : track.durationSeconds() / 2;
   return loaded;
+}
+
+// A test scene in the gallery, with every model's heatmap of it.
+struct GalleryScene {
+  Scene scene;
+  std::vector<Heatmap> heatmaps;  // per model
+};
+
+bool inGallery(SceneCondition condition, int index, int positives) {
+  if (condition == SceneCondition::Positive) {
+    return index < positives;
+  }
+  return positives > 0 && index == 0 && condition != SceneCondition::Offscreen;
+}
+
+void writeGallery(const std::vector<GalleryScene>& scenes,
+                  const std::vector<std::string>& modelNames, const std::string& path) {
+  QStringList titles;
+  for (const GalleryScene& g : scenes) {
+    titles << QString::fromStdString(conditionName(g.scene.condition));
+  }
+  QVector<GalleryRow> rows;
+  for (size_t m = 0; m < modelNames.size(); ++m) {
+    GalleryRow row;
+    row.label = QString::fromStdString(modelNames[m]);
+    const HeatmapCompositor compositor;
+    for (const GalleryScene& g : scenes) {
+      HeatmapProcessor processor;  // default settings: per-frame min-max, as in the papers
+      RgbImage picture = compositor.compose(g.scene.image, processor.process(g.heatmaps[m]));
+      for (const PixelBox& box : g.scene.sourceBoxes()) {
+        drawBox(picture, box, kGalleryBoxRgb, kGalleryBoxPx);
+      }
+      row.tiles.push_back(QImage(picture.pixels.data(), picture.width, picture.height,
+                                 picture.width * 3, QImage::Format_RGB888)
+                              .copy());
+      row.captions << QString("max %1").arg((g.heatmaps[m].rawMax + 1.0) / 2.0, 0, 'f', 3);
+    }
+    rows.push_back(row);
+  }
+  if (!GalleryRenderer::write(QString::fromStdString(path), titles, rows)) {
+    std::fprintf(stderr, "could not write %s\n", path.c_str());
+  }
 }
 
 void writePlots(const std::vector<BenchmarkResult>& results, const std::string& out) {
@@ -137,6 +191,7 @@ int runEvalCommand(int argc, char** argv) {
   std::string out = "heardmap-eval";
   int perCondition = kDefaultPerCondition;
   double threshold = 0.5;
+  int galleryPositives = kDefaultGalleryPositives;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool hasValue = i + 1 < argc;
@@ -157,6 +212,8 @@ int runEvalCommand(int argc, char** argv) {
       perCondition = std::atoi(argv[++i]);
     } else if (arg == "--threshold" && hasValue) {
       threshold = std::atof(argv[++i]);
+    } else if (arg == "--gallery" && hasValue) {
+      galleryPositives = std::atoi(argv[++i]);
     } else if (arg == "--out" && hasValue) {
       out = argv[++i];
     } else {
@@ -175,6 +232,8 @@ int runEvalCommand(int argc, char** argv) {
     LocalizationModel::setThreadCount(kEvalThreads);
     std::vector<std::unique_ptr<LocalizationModel>> models;
     std::vector<BenchmarkAccumulator> accumulators;
+    std::vector<std::string> modelNames;
+    std::vector<GalleryScene> gallery;
     for (const std::string& checkpoint : checkpoints) {
       models.push_back(
           LocalizationModel::open(checkpoint == "untrained" ? std::string() : checkpoint));
@@ -186,6 +245,7 @@ int runEvalCommand(int argc, char** argv) {
       std::fprintf(stderr, "model: %s (%s)\n", name.c_str(),
                    models.back()->info().contract.summary().c_str());
       accumulators.emplace_back(name, threshold);
+      modelNames.push_back(name);
     }
     const auto start = std::chrono::steady_clock::now();
     int64_t done = 0;
@@ -199,8 +259,13 @@ int runEvalCommand(int argc, char** argv) {
       for (SceneCondition condition : allConditions()) {
         for (int i = 0; i < perCondition; ++i) {
           const Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
+          std::vector<Heatmap> heatmaps;
           for (size_t m = 0; m < models.size(); ++m) {
-            accumulators[m].add(scene, models[m]->localize(scene.image, scene.audio));
+            heatmaps.push_back(models[m]->localize(scene.image, scene.audio));
+            accumulators[m].add(scene, heatmaps.back());
+          }
+          if (inGallery(condition, i, galleryPositives)) {
+            gallery.push_back(GalleryScene{scene, std::move(heatmaps)});
           }
           bar.update(++done);
         }
@@ -267,7 +332,11 @@ int runEvalCommand(int argc, char** argv) {
     char* qtArgv[] = {argv[0], nullptr};
     QGuiApplication app(qtArgc, qtArgv);
     writePlots(results, out);
-    std::fprintf(stderr, "wrote %s/results.{md,csv,json} and plots\n", out.c_str());
+    if (!gallery.empty()) {
+      writeGallery(gallery, modelNames, out + "/gallery.png");
+    }
+    std::fprintf(stderr, "wrote %s/results.{md,csv,json} and plots%s\n", out.c_str(),
+                 gallery.empty() ? "" : " and gallery.png");
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heardmap eval: %s\n", e.what());
