@@ -128,6 +128,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     modelConfig.method = config.method;
     modelConfig.temperature = config.temperature;
     method->configureModel(modelConfig);
+    if (config.layer4Stride > 0) {
+      modelConfig.layer4Stride = config.layer4Stride;
+    }
     model = LocalizationModel::createUntrained(
         modelConfig, method->contract(modelConfig.defaultImageSize()), config.seed);
   }

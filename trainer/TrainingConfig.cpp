@@ -102,6 +102,9 @@ Json TrainingConfig::toJson() const {
   j["precision_on_cuda"] = Json(precision);
   j["optimizer"] = Json("adam");
   j["synthesis"] = Json(synthesis);
+  if (layer4Stride > 0) {
+    j["layer4_stride"] = Json(layer4Stride);
+  }
   j["memory_format"] = Json(channelsLast ? "channels-last" : "contiguous");
   if (maxMinutes > 0) {
     j["max_minutes"] = Json(maxMinutes);
@@ -124,7 +127,7 @@ std::string TrainingConfig::usage() {
          "[--ship]\n"
          "                      [--precision bf16|fp32] [--synthesis auto|device|cpu] "
          "[--data-threads N]\n"
-         "                      [--max-minutes X] [--channels-last]\n"
+         "                      [--max-minutes X] [--channels-last] [--layer4-stride 1|2]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
          "  --config: a JSON object of these flags without dashes, e.g. {\"method\": \"fnac\",\n"
@@ -198,6 +201,11 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
       c.synthesis = value();
       if (c.synthesis != "auto" && c.synthesis != "device" && c.synthesis != "cpu") {
         throw std::invalid_argument("--synthesis must be auto, device or cpu");
+      }
+    } else if (arg == "--layer4-stride") {
+      c.layer4Stride = static_cast<int>(number(arg, value()));
+      if (c.layer4Stride != 1 && c.layer4Stride != 2) {
+        throw std::invalid_argument("--layer4-stride must be 1 or 2");
       }
     } else if (arg == "--channels-last") {
       c.channelsLast = true;

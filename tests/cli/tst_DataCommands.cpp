@@ -1,6 +1,8 @@
 // `heardmap data pack` on a miniature stamp tree, and `heardmap data export` of its scenes.
 #include <QtTest>
 
+#include <QImage>
+
 #include "../TestFixtures.h"
 #include "app/cli/AssetPackBuilder.h"
 #include "core/data/AssetPack.h"
@@ -96,6 +98,20 @@ class TestDataCommands : public QObject {
     }
     QVERIFY(!lines.join(',').contains("nan"));
     QVERIFY(QFileInfo(dir.filePath("eval/success_curves.png")).size() > 1000);
+    // The gallery: one row (one model) of the 3 positive scenes there are, a multi-source, a
+    // silence and a noise scene, each 224 px with the ground-truth boxes in green.
+    const QImage gallery(dir.filePath("eval/gallery.png"));
+    QVERIFY(!gallery.isNull());
+    QCOMPARE(gallery.width(), 190 + 6 * (224 + 6) + 6);
+    QCOMPARE(gallery.height(), 18 + 6 + (224 + 18 + 6) + 6);
+    int green = 0;
+    for (int y = 0; y < gallery.height(); ++y) {
+      for (int x = 190; x < 190 + 4 * 230; ++x) {  // positives and the multi-source scene
+        const QColor c = gallery.pixelColor(x, y);
+        green += c.red() == 40 && c.green() == 230 && c.blue() == 60;
+      }
+    }
+    QVERIFY2(green > 4 * 2 * 4 * 40, qPrintable(QString::number(green)));  // 4+ boxes, 2 px
   }
 
   // Training pairs from a folder of videos: frames spread over each clip with the 3 s window
