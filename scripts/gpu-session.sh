@@ -18,6 +18,7 @@
 # env: BUDGET_S (wall seconds for the whole script, default 560), PACK, BATCH (default 128),
 #      LR (default 5e-4: on the CPU, 1e-4 was still at chance after 700 steps of batch 32 where
 #      5e-4 had started to learn), METHODS (default all six), EVAL_PER_CONDITION (default 200),
+#      EXTRA (more heardmap-train flags for every run, e.g. "--layer4-stride 1"),
 #      SKIP_BENCH=1 (train only), PYTHON (default python3), TORCH_PREFIX (default: the Python
 #      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's)
 set -uo pipefail
@@ -131,6 +132,7 @@ for method in $methods; do
   "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
     --lr "$lr" --steps 100000000 --max-minutes "$minutes" --eval-per-condition "$evalPerCondition" \
     --checkpoint-every 250 --threads 2 --out "$work/$method-small.safetensors" "${layout[@]}" \
+    ${EXTRA:-} \
     > "$work/$method.log" 2>&1 &
   pids+=($!)
 done
