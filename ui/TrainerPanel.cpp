@@ -39,6 +39,13 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   method_->addItem(tr("SSL-SaN (provisional recipe)"), "sslsan");
   method_->addItem(tr("SSPL (negative-free, provisional)"), "sspl");
   form->addRow(tr("Method"), method_);
+  variant_ = new QComboBox(this);
+  variant_->setObjectName("trainerVariant");
+  variant_->addItem(tr("compact (5.8 M parameters)"), "compact");
+  variant_->addItem(tr("small (3.2 M, as the shipped models)"), "small");
+  variant_->addItem(tr("full (ResNet-18 pair at 224, 22.9 M)"), "full");
+  variant_->setToolTip(tr("Model size of a run from scratch (a base checkpoint keeps its own)"));
+  form->addRow(tr("Model size"), variant_);
   margin_ = new QDoubleSpinBox(this);
   margin_->setRange(-1.0, 1.0);
   margin_->setSingleStep(0.05);
@@ -184,6 +191,7 @@ QString TrainerPanel::selectedCheckpoint() const {
 TrainerRequest TrainerPanel::request() const {
   TrainerRequest r;
   r.method = method_->currentData().toString();
+  r.variant = variant_->currentData().toString();
   r.basePath = base_->text().trimmed();
   r.packPath = pack_->text().trimmed();
   r.steps = steps_->value();

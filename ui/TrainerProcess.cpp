@@ -114,6 +114,8 @@ QStringList TrainerProcess::arguments(const TrainerRequest& r) {
                    "--progress=json"};
   if (!r.basePath.isEmpty()) {
     args << "--init" << r.basePath;
+  } else {
+    args << "--variant" << r.variant;
   }
   if (!r.videoFolder.isEmpty()) {
     args << "--clips" << r.clipsPath;

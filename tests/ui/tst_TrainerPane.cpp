@@ -54,11 +54,14 @@ class TestTrainerPane : public QObject {
     panel->setPackPath(pack_);
     auto* method = panel->findChild<QComboBox*>("trainerMethod");
     method->setCurrentIndex(method->findData("marginnce"));
+    auto* variant = panel->findChild<QComboBox*>("trainerVariant");
+    variant->setCurrentIndex(variant->findData("small"));
     panel->findChild<QSpinBox*>("trainerSteps")->setValue(20);
     panel->findChild<QSpinBox*>("trainerBatch")->setValue(4);
     panel->findChild<QSpinBox*>("trainerEvalEvery")->setValue(10);
     const QStringList args = TrainerProcess::arguments(panel->request());
     QVERIFY(args.contains("--margin") && args.contains("--progress=json"));
+    QCOMPARE(args.at(args.indexOf("--variant") + 1), QString("small"));
 
     QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
     QVERIFY(window.startTraining());
@@ -72,6 +75,8 @@ class TestTrainerPane : public QObject {
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
     const QString path = finished.first().at(1).toString();
     QVERIFY(QFileInfo::exists(path));
+    QCOMPARE(LocalizationModel::load(path.toStdString())->info().config.variantName(),
+             std::string("small"));
     // Live curves: a loss point every step (short run), a test-split evaluation at 10 and 20.
     QCOMPARE(panel->lossChart()->series().value(0).points.size(), 20);
     QCOMPARE(panel->metricChart()->series().size(), 3);
