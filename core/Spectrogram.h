@@ -24,6 +24,8 @@ class Spectrogram {
   // Frames produced for a signal of sampleCount samples.
   int framesFor(size_t sampleCount) const;
   const std::vector<double>& window() const { return window_; }
+  // scipy's "density" scaling of |FFT|^2: 1 / (fs * sum(w^2)).
+  double densityScale() const { return densityScale_; }
 
   // scipy.signal.windows.tukey(length, alpha, sym=False).
   static std::vector<double> periodicTukey(int length, double alpha);

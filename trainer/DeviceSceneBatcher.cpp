@@ -2,6 +2,7 @@
 #include "DeviceSceneBatcherTorch.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -156,14 +157,21 @@ DeviceSceneBatcher::Impl::Impl(const SceneSynthesizer& synthesizerIn,
                   .clone()
                   .to(device);
 
-  const std::vector<double> w =
-      Spectrogram::periodicTukey(contract.segmentSamples, contract.tukeyAlpha);
-  double sumSquares = 0.0;
-  for (double v : w) {
-    sumSquares += v * v;
+  // The CPU front-end's window and density scaling, and the one-sided fold: every bin but DC
+  // (and Nyquist for an even FFT) counts twice.
+  const Spectrogram cpu(contract);
+  window = torch::tensor(cpu.window()).to(torch::kFloat).to(device);
+  std::vector<double> fold(static_cast<size_t>(contract.frequencyBins()), 2.0 * cpu.densityScale());
+  fold.front() = cpu.densityScale();
+  if (contract.fftSize % 2 == 0) {
+    fold.back() = cpu.densityScale();
   }
-  densityScale = 1.0 / (contract.sampleRateHz * sumSquares);
-  window = torch::tensor(w).to(torch::kFloat).to(device);
+  powerScale = torch::tensor(fold).to(torch::kFloat).to(device);
+  const auto rgb = [&](const std::array<float, 3>& v) {
+    return torch::tensor({v[0], v[1], v[2]}).to(device).view({1, 3, 1, 1});
+  };
+  imageMean = rgb(contract.imageMean);
+  imageStd = rgb(contract.imageStd);
 }
 
 torch::Tensor DeviceSceneBatcher::Impl::images(const std::vector<ScenePlan>& plans) const {
@@ -234,16 +242,7 @@ torch::Tensor DeviceSceneBatcher::Impl::images(const std::vector<ScenePlan>& pla
 
 torch::Tensor DeviceSceneBatcher::Impl::normalisedImages(
     const std::vector<ScenePlan>& plans) const {
-  const auto options = torch::TensorOptions(device).dtype(torch::kFloat);
-  const torch::Tensor mean =
-      torch::tensor({contract.imageMean[0], contract.imageMean[1], contract.imageMean[2]})
-          .to(options)
-          .view({1, 3, 1, 1});
-  const torch::Tensor std =
-      torch::tensor({contract.imageStd[0], contract.imageStd[1], contract.imageStd[2]})
-          .to(options)
-          .view({1, 3, 1, 1});
-  return (images(plans) / 255.0f - mean) / std;
+  return (images(plans) / 255.0f - imageMean) / imageStd;
 }
 
 torch::Tensor DeviceSceneBatcher::Impl::audio(const std::vector<ScenePlan>& plans,
@@ -325,18 +324,11 @@ torch::Tensor DeviceSceneBatcher::Impl::audio(const std::vector<ScenePlan>& plan
 
 torch::Tensor DeviceSceneBatcher::Impl::spectrograms(const torch::Tensor& windows) const {
   torch::NoGradGuard noGrad;
-  const int bins = contract.frequencyBins();
   torch::Tensor frames = windows.to(device).unfold(1, contract.segmentSamples,
                                                    contract.hopSamples());  // B x T x segment
   frames = (frames - frames.mean({-1}, /*keepdim=*/true)) * window;
   const torch::Tensor spectrum = torch::fft::rfft(frames, contract.fftSize, -1);
-  // One-sided density: every bin but DC (and Nyquist for an even FFT) counts twice.
-  torch::Tensor fold = torch::full({bins}, 2.0 * densityScale, torch::TensorOptions(device));
-  fold.index_put_({0}, densityScale);
-  if (contract.fftSize % 2 == 0) {
-    fold.index_put_({bins - 1}, densityScale);
-  }
-  const torch::Tensor power = torch::view_as_real(spectrum).square().sum(-1) * fold;
+  const torch::Tensor power = torch::view_as_real(spectrum).square().sum(-1) * powerScale;
   return ((power + contract.logOffset).log() / contract.spectrogramStd)
       .permute({0, 2, 1})
       .unsqueeze(1)

@@ -42,7 +42,9 @@ struct DeviceSceneBatcher::Impl {
   torch::Tensor soundBank;                 // every sound of the split, end to end
   std::vector<int64_t> soundOffsets;       // per pack object: start in soundBank
   torch::Tensor window;                    // the contract's periodic Tukey window
-  double densityScale = 0.0;               // 1 / (fs * sum(w^2))
+  torch::Tensor powerScale;  // per bin: density scaling, doubled for the one-sided spectrum
+  torch::Tensor imageMean;   // 1 x 3 x 1 x 1, the contract's normalisation
+  torch::Tensor imageStd;
 };
 
 }  // namespace heardmap
