@@ -5,22 +5,22 @@
 #include <filesystem>
 #include <system_error>
 
+#include "MethodNames.h"
+
 namespace heardmap {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Methods in the order the views get them (the shared baseline first).
-const std::vector<std::string> kMethodOrder = {"ezvsl", "lvs",    "marginnce",
-                                               "fnac",  "sslsan", "sspl"};
-
+// Position of the file's method in methodNames() (the order the views get them).
 size_t rank(const std::string& fileName) {
-  for (size_t i = 0; i < kMethodOrder.size(); ++i) {
-    if (fileName.rfind(kMethodOrder[i] + "-", 0) == 0) {
+  const std::vector<std::string>& methods = methodNames();
+  for (size_t i = 0; i < methods.size(); ++i) {
+    if (fileName.rfind(methods[i] + "-", 0) == 0) {
       return i;
     }
   }
-  return kMethodOrder.size();
+  return methods.size();
 }
 
 }  // namespace

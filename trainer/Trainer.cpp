@@ -131,6 +131,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     if (config.layer4Stride > 0) {
       modelConfig.layer4Stride = config.layer4Stride;
     }
+    if (!config.imagePadding.empty()) {
+      modelConfig.imagePadding = config.imagePadding;
+    }
     model = LocalizationModel::createUntrained(
         modelConfig, method->contract(modelConfig.defaultImageSize()), config.seed);
   }

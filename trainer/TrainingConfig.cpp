@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/AtomicFile.h"
+#include "core/MethodNames.h"
 
 namespace heardmap {
 namespace {
@@ -105,6 +106,9 @@ Json TrainingConfig::toJson() const {
   if (layer4Stride > 0) {
     j["layer4_stride"] = Json(layer4Stride);
   }
+  if (!imagePadding.empty()) {
+    j["image_padding"] = Json(imagePadding);
+  }
   j["memory_format"] = Json(channelsLast ? "channels-last" : "contiguous");
   if (maxMinutes > 0) {
     j["max_minutes"] = Json(maxMinutes);
@@ -128,6 +132,7 @@ std::string TrainingConfig::usage() {
          "                      [--precision bf16|fp32] [--synthesis auto|device|cpu] "
          "[--data-threads N]\n"
          "                      [--max-minutes X] [--channels-last] [--layer4-stride 1|2]\n"
+         "                      [--image-padding zeros|circular]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
          "  --config: a JSON object of these flags without dashes, e.g. {\"method\": \"fnac\",\n"
@@ -207,6 +212,11 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
       if (c.layer4Stride != 1 && c.layer4Stride != 2) {
         throw std::invalid_argument("--layer4-stride must be 1 or 2");
       }
+    } else if (arg == "--image-padding") {
+      c.imagePadding = value();
+      if (c.imagePadding != "zeros" && c.imagePadding != "circular") {
+        throw std::invalid_argument("--image-padding must be zeros or circular");
+      }
     } else if (arg == "--channels-last") {
       c.channelsLast = true;
     } else if (arg == "--max-minutes") {
@@ -227,8 +237,7 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
       throw std::invalid_argument("unknown option " + arg);
     }
   }
-  const std::vector<std::string> methods = {"ezvsl", "lvs", "marginnce", "fnac", "sslsan", "sspl"};
-  if (std::find(methods.begin(), methods.end(), c.method) == methods.end()) {
+  if (!isMethodName(c.method)) {
     throw std::invalid_argument("--method must be ezvsl, lvs, marginnce, fnac, sslsan or sspl");
   }
   if (c.method == "fnac" && !weightDecayGiven) {

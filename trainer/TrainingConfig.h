@@ -44,6 +44,7 @@ struct TrainingConfig {
   int dataThreads = 1;      // threads synthesising each batch's scenes with --synthesis cpu
   double maxMinutes = 0.0;  // wall-time budget: stop (with a checkpoint) after it; 0 = none
   int layer4Stride = 0;  // 1 or 2 overrides the method's trunk (LVS / SSPL: 1, others 2); 0 = keep
+  std::string imagePadding;   // "zeros" or "circular" visual trunk padding from scratch; "" = zeros
   bool channelsLast = false;  // NHWC weights and inputs (faster convolutions on some GPUs)
   int checkpointEvery = 100;  // steps
   int evalEvery = 0;          // steps; 0 = only at the end

@@ -195,10 +195,6 @@ PreprocessingContract TrainingMethod::contract(int imageSize) const {
   return contract;
 }
 
-std::vector<std::string> trainingMethodNames() {
-  return {"ezvsl", "lvs", "marginnce", "fnac", "sslsan", "sspl"};
-}
-
 std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config) {
   if (config.method == "ezvsl") {
     return std::make_unique<EzvslMethod>();

@@ -20,7 +20,7 @@ namespace heardmap {
 class TrainingMethod {
  public:
   virtual ~TrainingMethod() = default;
-  // "ezvsl", "lvs", "marginnce", "fnac", "sslsan", "sspl".
+  // One of methodNames() (core/MethodNames.h).
   virtual std::string name() const = 0;
   // One line for logs and the checkpoint: the paper, and what this implementation does.
   virtual std::string recipe() const = 0;
@@ -52,6 +52,5 @@ class TrainingMethod {
 
 // The method named by config.method, with its hyper-parameters; std::invalid_argument if unknown.
 std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config);
-std::vector<std::string> trainingMethodNames();
 
 }  // namespace heardmap

@@ -10,12 +10,24 @@
 namespace heardmap {
 namespace nn = torch::nn;
 
+// Zero padding (torchvision) or circular padding (ModelConfig::imagePadding); no parameters.
+inline nn::Conv2dOptions withPadding(nn::Conv2dOptions options, bool circular) {
+  if (circular) {
+    options.padding_mode(torch::kCircular);
+  }
+  return options;
+}
+
 // torchvision BasicBlock: conv3x3-bn-relu-conv3x3-bn (+ downsample) + relu.
 struct BasicBlockImpl : nn::Module {
-  BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride)
-      : conv1(nn::Conv2dOptions(inChannels, outChannels, 3).stride(stride).padding(1).bias(false)),
+  BasicBlockImpl(int64_t inChannels, int64_t outChannels, int64_t stride, bool circular = false)
+      : conv1(withPadding(
+            nn::Conv2dOptions(inChannels, outChannels, 3).stride(stride).padding(1).bias(false),
+            circular)),
         bn1(outChannels),
-        conv2(nn::Conv2dOptions(outChannels, outChannels, 3).stride(1).padding(1).bias(false)),
+        conv2(withPadding(
+            nn::Conv2dOptions(outChannels, outChannels, 3).stride(1).padding(1).bias(false),
+            circular)),
         bn2(outChannels) {
     register_module("conv1", conv1);
     register_module("bn1", bn1);
@@ -44,32 +56,43 @@ struct BasicBlockImpl : nn::Module {
 };
 TORCH_MODULE(BasicBlock);
 
-// torchvision ResNet-18 without avgpool/fc: returns the layer4 feature map.
+// torchvision ResNet-18 without avgpool/fc: returns the layer4 feature map. `circular` pads
+// every convolution and the max-pool by wrapping around instead of with zeros (same parameters).
 struct ResNetTrunkImpl : nn::Module {
-  ResNetTrunkImpl(int64_t inChannels, int64_t width, int64_t layer4Stride = 2)
-      : conv1(nn::Conv2dOptions(inChannels, width, 7).stride(2).padding(3).bias(false)),
-        bn1(width) {
+  ResNetTrunkImpl(int64_t inChannels, int64_t width, int64_t layer4Stride = 2,
+                  bool circular = false)
+      : conv1(withPadding(nn::Conv2dOptions(inChannels, width, 7).stride(2).padding(3).bias(false),
+                          circular)),
+        bn1(width),
+        circular(circular) {
     register_module("conv1", conv1);
     register_module("bn1", bn1);
-    layer1 = register_module("layer1", makeLayer(width, width, 1));
-    layer2 = register_module("layer2", makeLayer(width, 2 * width, 2));
-    layer3 = register_module("layer3", makeLayer(2 * width, 4 * width, 2));
-    layer4 = register_module("layer4", makeLayer(4 * width, 8 * width, layer4Stride));
+    layer1 = register_module("layer1", makeLayer(width, width, 1, circular));
+    layer2 = register_module("layer2", makeLayer(width, 2 * width, 2, circular));
+    layer3 = register_module("layer3", makeLayer(2 * width, 4 * width, 2, circular));
+    layer4 = register_module("layer4", makeLayer(4 * width, 8 * width, layer4Stride, circular));
   }
 
-  static nn::Sequential makeLayer(int64_t in, int64_t out, int64_t stride) {
-    return nn::Sequential(BasicBlock(in, out, stride), BasicBlock(out, out, 1));
+  static nn::Sequential makeLayer(int64_t in, int64_t out, int64_t stride, bool circular) {
+    return nn::Sequential(BasicBlock(in, out, stride, circular), BasicBlock(out, out, 1, circular));
   }
 
   torch::Tensor forward(torch::Tensor x) {
     x = torch::relu(bn1(conv1(x)));
-    x = torch::max_pool2d(x, /*kernel_size=*/3, /*stride=*/2, /*padding=*/1);
+    if (circular) {
+      x = torch::nn::functional::pad(
+          x, torch::nn::functional::PadFuncOptions({1, 1, 1, 1}).mode(torch::kCircular));
+      x = torch::max_pool2d(x, /*kernel_size=*/3, /*stride=*/2, /*padding=*/0);
+    } else {
+      x = torch::max_pool2d(x, /*kernel_size=*/3, /*stride=*/2, /*padding=*/1);
+    }
     return layer4->forward(layer3->forward(layer2->forward(layer1->forward(x))));
   }
 
   nn::Conv2d conv1;
   nn::BatchNorm2d bn1;
   nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
+  bool circular;
 };
 TORCH_MODULE(ResNetTrunk);
 
@@ -167,7 +190,7 @@ constexpr int64_t kSsplCycles = 4;
 // EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj.
 struct EzvslNetImpl : nn::Module {
   explicit EzvslNetImpl(const ModelConfig& config)
-      : imgnet(3, config.baseWidth, config.layer4Stride),
+      : imgnet(3, config.baseWidth, config.layer4Stride, config.imagePadding == "circular"),
         img_proj(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1)),
         audnet(1, config.baseWidth, config.layer4Stride),
         aud_proj(8 * config.baseWidth, config.embedDim),

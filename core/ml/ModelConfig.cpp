@@ -56,6 +56,7 @@ Json ModelConfig::toJson() const {
   j["temperature"] = Json(temperature);
   j["variant"] = Json(variantName());
   j["layer4_stride"] = Json(layer4Stride);
+  j["image_padding"] = Json(imagePadding);
   return j;
 }
 
@@ -66,6 +67,11 @@ ModelConfig ModelConfig::fromJson(const Json& j) {
   c.embedDim = static_cast<int>(j.at("embed_dim").asInt());
   c.temperature = j.numberOr("temperature", c.temperature);
   c.layer4Stride = static_cast<int>(j.numberOr("layer4_stride", 2.0));
+  c.imagePadding = j.stringOr("image_padding", c.imagePadding);
+  if (c.imagePadding != "zeros" && c.imagePadding != "circular") {
+    throw JsonError("model config: image_padding must be zeros or circular, not '" +
+                    c.imagePadding + "'");
+  }
   if (c.baseWidth < 4 || c.baseWidth > 256 || c.embedDim < 1 || c.embedDim > 4096 ||
       c.temperature <= 0 || (c.layer4Stride != 1 && c.layer4Stride != 2)) {
     throw JsonError("model config out of range: " + j.dump());

@@ -14,6 +14,10 @@ struct ModelConfig {
   int embedDim = 512;         // projection dimension D
   double temperature = 0.03;  // tau in S = <v, a> / tau (training and SLAVC-style scores)
   int layer4Stride = 2;       // 1 = LVS's dilated-resolution trunks (14 x 14 maps at 224)
+  // Padding of the visual trunk's convolutions and max-pool: "zeros" (torchvision, every
+  // published checkpoint) or "circular" (wraps around the picture, so no map location can tell
+  // where the picture's border is: a from-scratch trunk cannot place its match at a fixed spot).
+  std::string imagePadding = "zeros";
 
   // The papers' model: ResNet-18 at 224, D = 512 (~23 M parameters, ~3.7 GFLOPs per clip).
   static ModelConfig full();

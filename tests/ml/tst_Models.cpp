@@ -1,5 +1,6 @@
 #include <QtTest>
 #include <cmath>
+#include <random>
 
 #include "../TestFixtures.h"
 #include "core/AtomicFile.h"
@@ -108,6 +109,59 @@ class TestModels : public QObject {
     QVERIFY(c->localize(testFrame(64, 48), audio).scores != ha.scores);
     QVERIFY(!a->info().trained);
     QVERIFY(QString::fromStdString(a->info().displayName()).contains("untrained"));
+  }
+
+  // With circular padding the trunk cannot see the picture's border: rolling the picture by one
+  // map cell (32 px) rolls the map by one cell, exactly; with zero padding it does not.
+  void circularPaddingRollsTheMapWithThePicture() {
+    const int size = 160;
+    const int cellPx = 32;  // layer-4 stride of the compact trunk
+    RgbImage frame = testFrame(size, size);
+    std::mt19937 rng(7);
+    for (uint8_t& v : frame.pixels) {
+      v = static_cast<uint8_t>(rng() % 256);
+    }
+    RgbImage rolled = frame;
+    for (int y = 0; y < size; ++y) {
+      for (int x = 0; x < size; ++x) {
+        for (int c = 0; c < 3; ++c) {
+          rolled.pixels[static_cast<size_t>((y * size + (x + cellPx) % size) * 3 + c)] =
+              frame.pixels[static_cast<size_t>((y * size + x) * 3 + c)];
+        }
+      }
+    }
+    const auto worstRollError = [&](LocalizationModel& model) {
+      const std::vector<float> audio = testAudio(model.contract());
+      const Heatmap a = model.localize(frame, audio);
+      const Heatmap b = model.localize(rolled, audio);
+      float worst = 0.0f;
+      for (int y = 0; y < a.height; ++y) {
+        for (int x = 0; x < a.width; ++x) {
+          const float expected = a.scores[static_cast<size_t>(y * a.width + x)];
+          const float got = b.scores[static_cast<size_t>(y * a.width + (x + 1) % a.width)];
+          worst = std::max(worst, std::fabs(expected - got));
+        }
+      }
+      return worst;
+    };
+    PreprocessingContract contract = PreprocessingContract::ezvsl();
+    contract.imageSize = size;
+    ModelConfig config = ModelConfig::compact();
+    config.imagePadding = "circular";
+    auto circular = LocalizationModel::createUntrained(config, contract, 4);
+    QCOMPARE(circular->mapSize(), 5);
+    QVERIFY2(worstRollError(*circular) < 1e-4f, "circular map does not roll with the picture");
+    auto zeros = compactModel(4);
+    QVERIFY(worstRollError(*zeros) > 1e-3f);  // the border is visible to a zero-padded trunk
+
+    // The padding is part of the architecture a checkpoint records.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("c.safetensors").toStdString();
+    circular->save(path);
+    auto loaded = LocalizationModel::load(path);
+    QCOMPARE(loaded->info().config.imagePadding, std::string("circular"));
+    const std::vector<float> audio = testAudio(contract);
+    QCOMPARE(loaded->localize(frame, audio).scores, circular->localize(frame, audio).scores);
   }
 
   void safetensorsRoundTrip() {

@@ -132,6 +132,9 @@ class TestTrainer : public QObject {
                              TrainingConfig::fromArguments({"--pack", "p", "--method", "magic"}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              TrainingConfig::fromArguments({"--pack", "p", "--batch", "1"}));
+    QVERIFY_THROWS_EXCEPTION(
+        std::invalid_argument,
+        TrainingConfig::fromArguments({"--pack", "p", "--image-padding", "reflect"}));
   }
 
   // --config FILE: the flags as a JSON object, read in place; later flags override it; bad files
@@ -231,6 +234,19 @@ class TestTrainer : public QObject {
     frame.width = frame.height = 64;
     frame.pixels.assign(64 * 64 * 3, 100);
     QCOMPARE(model->localize(frame, std::vector<float>(48000, 0.1f)).width, 10);
+  }
+
+  void circularPaddingIsRecordedInTheCheckpoint() {
+    QTemporaryDir dir;
+    const std::string pack = savedTinyPack(dir);
+    TrainingConfig config = TrainingConfig::fromArguments(
+        {"--pack", pack, "--out", dir.filePath("c.safetensors").toStdString(), "--steps", "2",
+         "--batch", "4", "--eval-per-condition", "1", "--image-padding", "circular"});
+    const TrainingSummary summary = train(config, [](const std::string&) {});
+    QVERIFY(std::isfinite(summary.finalLoss));
+    auto model = LocalizationModel::load(config.outputPath);
+    QCOMPARE(model->info().config.imagePadding, std::string("circular"));
+    QCOMPARE(model->info().training.at("image_padding").asString(), std::string("circular"));
   }
 
   // SimSiam's loss by hand: p1 = z2 (cos 1) and p2 orthogonal to z1 (cos 0) in both rows:
