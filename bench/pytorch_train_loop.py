@@ -10,6 +10,7 @@ per method, like the C++ bench.
 
 Usage: python3 bench/pytorch_train_loop.py [--variant compact|small|full] [--batch N] [--steps N]
                                            [--runs N] [--precision bf16|fp32] [--channels-last]
+                                           [--image-padding zeros|circular]
                                            [--methods "ezvsl lvs marginnce fnac sslsan sspl"]
 """
 import argparse
@@ -23,11 +24,11 @@ import torch.nn.functional as F
 
 
 class BasicBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
+    def __init__(self, cin, cout, stride, padding_mode="zeros"):
         super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False, padding_mode=padding_mode)
         self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False, padding_mode=padding_mode)
         self.bn2 = nn.BatchNorm2d(cout)
         self.downsample = None
         if stride != 1 or cin != cout:
@@ -42,19 +43,25 @@ class BasicBlock(nn.Module):
 
 
 class Trunk(nn.Module):
-    def __init__(self, cin, width, layer4_stride):
+    def __init__(self, cin, width, layer4_stride, padding_mode="zeros"):
         super().__init__()
-        self.conv1 = nn.Conv2d(cin, width, 7, 2, 3, bias=False)
+        self.circular = padding_mode == "circular"
+        self.conv1 = nn.Conv2d(cin, width, 7, 2, 3, bias=False, padding_mode=padding_mode)
         self.bn1 = nn.BatchNorm2d(width)
         widths = [width, width, 2 * width, 4 * width, 8 * width]
         strides = [1, 2, 2, layer4_stride]
         for i in range(4):
-            layer = nn.Sequential(BasicBlock(widths[i], widths[i + 1], strides[i]),
-                                  BasicBlock(widths[i + 1], widths[i + 1], 1))
+            layer = nn.Sequential(
+                BasicBlock(widths[i], widths[i + 1], strides[i], padding_mode),
+                BasicBlock(widths[i + 1], widths[i + 1], 1, padding_mode))
             setattr(self, "layer%d" % (i + 1), layer)
 
     def forward(self, x):
-        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 3, 2, 1)
+        x = F.relu(self.bn1(self.conv1(x)))
+        if self.circular:
+            x = F.max_pool2d(F.pad(x, (1, 1, 1, 1), mode="circular"), 3, 2, 0)
+        else:
+            x = F.max_pool2d(x, 3, 2, 1)
         return self.layer4(self.layer3(self.layer2(self.layer1(x))))
 
 
@@ -102,9 +109,10 @@ class PredictiveCoding(nn.Module):
 
 
 class EzvslNet(nn.Module):
-    def __init__(self, width, dim, layer4_stride, image_dropout, sspl=False):
+    def __init__(self, width, dim, layer4_stride, image_dropout, sspl=False,
+                 image_padding="zeros"):
         super().__init__()
-        self.imgnet = Trunk(3, width, layer4_stride)
+        self.imgnet = Trunk(3, width, layer4_stride, image_padding)
         self.img_proj = nn.Conv2d(8 * width, dim, 1)
         self.audnet = Trunk(1, width, layer4_stride)
         self.aud_proj = nn.Linear(8 * width, dim)
@@ -240,11 +248,13 @@ def method_loss(method, net, images, spectrograms, tau):
     return ezvsl_loss(v, a, tau)
 
 
-def model_step_rate(method, variant, batch, steps, precision, device, channels_last, warmup=3):
+def model_step_rate(method, variant, batch, steps, precision, device, channels_last,
+                    image_padding, warmup=3):
     width, dim, size = {"compact": (32, 128, 160), "small": (24, 128, 160),
                         "full": (64, 512, 224)}[variant]
     net = EzvslNet(width, dim, 1 if method in ("lvs", "sspl") else 2,
-                   0.9 if method == "fnac" else 0.0, sspl=method == "sspl").to(device)
+                   0.9 if method == "fnac" else 0.0, sspl=method == "sspl",
+                   image_padding=image_padding).to(device)
     layout = torch.channels_last if channels_last else torch.contiguous_format
     if channels_last:
         net = net.to(memory_format=torch.channels_last)
@@ -288,6 +298,7 @@ def main():
     parser.add_argument("--methods", default="ezvsl lvs marginnce fnac sslsan sspl")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--channels-last", action="store_true")
+    parser.add_argument("--image-padding", default="zeros", choices=["zeros", "circular"])
     args = parser.parse_args()
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.backends.cudnn.benchmark = True  # as the C++ trainer
@@ -295,12 +306,14 @@ def main():
     label = ("cuda, " + ("bf16 autocast" if args.precision == "bf16" else "fp32")
              if device.type == "cuda" else "cpu (%d threads), fp32" % args.threads)
     label += ", channels-last" if args.channels_last else ""
+    label += ", circular padding" if args.image_padding == "circular" else ""
     print("| method | variant | device | batch | PyTorch model-step samples/s "
           "(median of %d runs of %d steps) |" % (args.runs, args.steps))
     print("|---|---|---|---:|---:|")
     for method in args.methods.split():
         rates = [model_step_rate(method, args.variant, args.batch, args.steps, args.precision,
-                                 device, args.channels_last) for _ in range(args.runs)]
+                                 device, args.channels_last, args.image_padding)
+                 for _ in range(args.runs)]
         print("| %s | %s | %s | %d | %.1f |" % (method, args.variant, label, args.batch,
                                                 statistics.median(rates)), flush=True)
 

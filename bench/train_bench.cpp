@@ -8,6 +8,7 @@
 // Usage: heardmap-train-bench (--pack PACK [--scenes] | --model-only) [--batch N] [--steps N]
 //        [--runs N] [--threads N] [--data-threads N] [--precision bf16|fp32]
 //        [--variant compact|small|full] [--synthesis auto|device|cpu] [--channels-last]
+//        [--image-padding zeros|circular]
 //        [--methods "..."]
 #include <algorithm>
 #include <cstdio>
@@ -47,11 +48,9 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
     at::globalContext().setBenchmarkCuDNN(true);  // as the trainer
   }
   const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
-  ModelConfig modelConfig = ModelConfig::named(config.variant);
-  modelConfig.method = config.method;
-  method->configureModel(modelConfig);
-  const PreprocessingContract contract = method->contract(modelConfig.defaultImageSize());
-  auto model = LocalizationModel::createUntrained(modelConfig, contract, config.seed);
+  auto model = createModelFromScratch(config, *method);
+  const PreprocessingContract contract = model->contract();
+  const ModelConfig& modelConfig = model->info().config;
   EzvslNet& net = networkOf(*model);
   net->imageDropout = method->imageDropout();
   net->to(device);
@@ -148,6 +147,7 @@ int main(int argc, char** argv) {
   std::string methods = "ezvsl lvs marginnce fnac sslsan sspl";
   std::string variant = "compact";
   std::string synthesis = "auto";
+  std::string imagePadding = "zeros";
   bool modelOnly = false;
   bool scenesOnly = false;
   bool channelsLast = false;
@@ -190,6 +190,8 @@ int main(int argc, char** argv) {
       variant = value;
     } else if (arg == "--synthesis") {
       synthesis = value;
+    } else if (arg == "--image-padding") {
+      imagePadding = value;
     } else {
       std::fprintf(stderr, "unknown option %s\n", arg.c_str());
       return 2;
@@ -203,6 +205,7 @@ int main(int argc, char** argv) {
         "                            [--runs N] [--threads N] [--data-threads N]\n"
         "                            [--precision bf16|fp32] [--variant compact|small|full]\n"
         "                            [--synthesis auto|device|cpu] [--channels-last]\n"
+        "                            [--image-padding zeros|circular]\n"
         "                            [--methods \"...\"]\n");
     return 2;
   }
@@ -236,6 +239,8 @@ int main(int argc, char** argv) {
                                           "1000000",
                                           "--warmup-steps",
                                           "0",
+                                          "--image-padding",
+                                          imagePadding,
                                           "--out",
                                           out};
     if (channelsLast) {
@@ -277,7 +282,8 @@ int main(int argc, char** argv) {
   const std::string device =
       cuda ? "cuda, " + (precision == "bf16" ? std::string("bf16 autocast") : std::string("fp32"))
            : "cpu (" + threads + " threads), fp32";
-  const std::string layout = channelsLast ? ", channels-last" : "";
+  const std::string layout = std::string(channelsLast ? ", channels-last" : "") +
+                             (imagePadding == "circular" ? ", circular padding" : "");
   std::printf(
       "| method | variant | device | batch | %s samples/s (median of %d runs of %s "
       "steps) |\n",

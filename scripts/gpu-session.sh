@@ -18,6 +18,8 @@
 # env: BUDGET_S (wall seconds for the whole script, default 560), PACK, BATCH (default 128),
 #      LR (default 5e-4: on the CPU, 1e-4 was still at chance after 700 steps of batch 32 where
 #      5e-4 had started to learn), METHODS (default all six), EVAL_PER_CONDITION (default 200),
+#      PADDING (visual trunk padding, default circular: see docs/models.md, "What the CPU
+#      experiments say"; the speed tables use it too),
 #      EXTRA (more heardmap-train flags for every run, e.g. "--layer4-stride 1"),
 #      SKIP_BENCH=1 (train only), PYTHON (default python3), TORCH_PREFIX (default: the Python
 #      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's)
@@ -32,6 +34,7 @@ batch=${BATCH:-128}
 lr=${LR:-5e-4}
 methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan sspl"}
 evalPerCondition=${EVAL_PER_CONDITION:-200}
+padding=${PADDING:-circular}
 out=${OUT:-$root/gpu-session-out}
 python=${PYTHON:-python3}
 mkdir -p "$out"
@@ -108,9 +111,11 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   } >> "$report"
   for format in "" --channels-last; do
     timeout 90 "$bench" --model-only --variant small --batch "$batch" --steps 15 --runs 2 \
-      --precision bf16 --methods "$methods" $format > "$work/cpp$format.md" 2>> "$work/bench.log"
+      --precision bf16 --methods "$methods" --image-padding "$padding" $format \
+      > "$work/cpp$format.md" 2>> "$work/bench.log"
     timeout 90 $python bench/pytorch_train_loop.py --variant small --batch "$batch" --steps 15 \
-      --runs 2 --precision bf16 --methods "$methods" $format > "$work/py$format.md" \
+      --runs 2 --precision bf16 --methods "$methods" --image-padding "$padding" $format \
+      > "$work/py$format.md" \
       2>> "$work/bench.log"
     { echo; cat "$work/cpp$format.md"; echo; cat "$work/py$format.md"; } >> "$report"
   done
@@ -126,12 +131,13 @@ fi
 
 # 3. Train every method at once until 70 s before the deadline (final evaluation and save).
 minutes=$(awk -v s="$(left)" 'BEGIN { m = (s - 70) / 60; printf "%.2f", m < 0.5 ? 0.5 : m }')
-note "training $methods for $minutes min each, batch $batch, lr $lr"
+note "training $methods for $minutes min each, batch $batch, lr $lr, $padding padding"
 pids=()
 for method in $methods; do
   "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
     --lr "$lr" --steps 100000000 --max-minutes "$minutes" --eval-per-condition "$evalPerCondition" \
     --checkpoint-every 250 --threads 2 --out "$work/$method-small.safetensors" "${layout[@]}" \
+    --image-padding "$padding" \
     ${EXTRA:-} \
     > "$work/$method.log" 2>&1 &
   pids+=($!)

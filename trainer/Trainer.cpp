@@ -124,18 +124,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     model = LocalizationModel::load(config.initPath);
     model->info().config.method = config.method;  // fine-tuned with this method from now on
   } else {
-    ModelConfig modelConfig = ModelConfig::named(config.variant);
-    modelConfig.method = config.method;
-    modelConfig.temperature = config.temperature;
-    method->configureModel(modelConfig);
-    if (config.layer4Stride > 0) {
-      modelConfig.layer4Stride = config.layer4Stride;
-    }
-    if (!config.imagePadding.empty()) {
-      modelConfig.imagePadding = config.imagePadding;
-    }
-    model = LocalizationModel::createUntrained(
-        modelConfig, method->contract(modelConfig.defaultImageSize()), config.seed);
+    model = createModelFromScratch(config, *method);
   }
   model->info().trained = true;
   model->info().source = config.outputPath;

@@ -195,6 +195,22 @@ PreprocessingContract TrainingMethod::contract(int imageSize) const {
   return contract;
 }
 
+std::unique_ptr<LocalizationModel> createModelFromScratch(const TrainingConfig& config,
+                                                          const TrainingMethod& method) {
+  ModelConfig modelConfig = ModelConfig::named(config.variant);
+  modelConfig.method = config.method;
+  modelConfig.temperature = config.temperature;
+  method.configureModel(modelConfig);
+  if (config.layer4Stride > 0) {
+    modelConfig.layer4Stride = config.layer4Stride;
+  }
+  if (!config.imagePadding.empty()) {
+    modelConfig.imagePadding = config.imagePadding;
+  }
+  return LocalizationModel::createUntrained(
+      modelConfig, method.contract(modelConfig.defaultImageSize()), config.seed);
+}
+
 std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config) {
   if (config.method == "ezvsl") {
     return std::make_unique<EzvslMethod>();

@@ -53,4 +53,10 @@ class TrainingMethod {
 // The method named by config.method, with its hyper-parameters; std::invalid_argument if unknown.
 std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config);
 
+// The untrained model a run from scratch starts with: config's variant, method, temperature and
+// trunk flags (--layer4-stride, --image-padding) over the method's own architecture, the method's
+// contract at the variant's image size, weights seeded by config.seed.
+std::unique_ptr<LocalizationModel> createModelFromScratch(const TrainingConfig& config,
+                                                          const TrainingMethod& method);
+
 }  // namespace heardmap
