@@ -46,6 +46,15 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   variant_->addItem(tr("full (ResNet-18 pair at 224, 22.9 M)"), "full");
   variant_->setToolTip(tr("Model size of a run from scratch (a base checkpoint keeps its own)"));
   form->addRow(tr("Model size"), variant_);
+  padding_ = new QComboBox(this);
+  padding_->setObjectName("trainerPadding");
+  padding_->addItem(tr("circular (localises from scratch)"), "circular");
+  padding_->addItem(tr("zeros (torchvision)"), "zeros");
+  padding_->setToolTip(
+      tr("Visual trunk padding of a run from scratch (a base checkpoint keeps its own). With zero "
+         "padding a trunk trained from scratch tends to match the sound at fixed places near the "
+         "border; see docs/models.md"));
+  form->addRow(tr("Padding"), padding_);
   margin_ = new QDoubleSpinBox(this);
   margin_->setRange(-1.0, 1.0);
   margin_->setSingleStep(0.05);
@@ -192,6 +201,7 @@ TrainerRequest TrainerPanel::request() const {
   TrainerRequest r;
   r.method = method_->currentData().toString();
   r.variant = variant_->currentData().toString();
+  r.imagePadding = padding_->currentData().toString();
   r.basePath = base_->text().trimmed();
   r.packPath = pack_->text().trimmed();
   r.steps = steps_->value();

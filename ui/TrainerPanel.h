@@ -60,6 +60,7 @@ class TrainerPanel : public QWidget {
   QLineEdit* base_ = nullptr;
   QComboBox* method_ = nullptr;
   QComboBox* variant_ = nullptr;
+  QComboBox* padding_ = nullptr;
   QDoubleSpinBox* margin_ = nullptr;
   QDoubleSpinBox* fnacLambda_ = nullptr;
   QSpinBox* warmup_ = nullptr;

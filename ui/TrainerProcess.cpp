@@ -115,7 +115,7 @@ QStringList TrainerProcess::arguments(const TrainerRequest& r) {
   if (!r.basePath.isEmpty()) {
     args << "--init" << r.basePath;
   } else {
-    args << "--variant" << r.variant;
+    args << "--variant" << r.variant << "--image-padding" << r.imagePadding;
   }
   if (!r.videoFolder.isEmpty()) {
     args << "--clips" << r.clipsPath;

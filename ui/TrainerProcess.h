@@ -12,10 +12,13 @@ namespace heardmap {
 struct TrainerRequest {
   QString method = "ezvsl";
   QString variant = "compact";  // model size of a run from scratch (compact, small, full)
-  QString basePath;             // checkpoint to start from; empty = from scratch
-  QString packPath;             // synthetic scenes (and always the test split)
-  QString videoFolder;          // train on these videos instead (made into a clip pack first)
-  QString clipsPath;            // where that clip pack goes
+  // Visual trunk padding of a run from scratch: "circular" (localises from scratch, as the
+  // shipped models) or "zeros" (torchvision's).
+  QString imagePadding = "circular";
+  QString basePath;     // checkpoint to start from; empty = from scratch
+  QString packPath;     // synthetic scenes (and always the test split)
+  QString videoFolder;  // train on these videos instead (made into a clip pack first)
+  QString clipsPath;    // where that clip pack goes
   QString outputPath;
   int steps = 200;
   int batch = 16;

@@ -62,6 +62,7 @@ class TestTrainerPane : public QObject {
     const QStringList args = TrainerProcess::arguments(panel->request());
     QVERIFY(args.contains("--margin") && args.contains("--progress=json"));
     QCOMPARE(args.at(args.indexOf("--variant") + 1), QString("small"));
+    QCOMPARE(args.at(args.indexOf("--image-padding") + 1), QString("circular"));  // the default
 
     QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
     QVERIFY(window.startTraining());
@@ -75,8 +76,9 @@ class TestTrainerPane : public QObject {
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
     const QString path = finished.first().at(1).toString();
     QVERIFY(QFileInfo::exists(path));
-    QCOMPARE(LocalizationModel::load(path.toStdString())->info().config.variantName(),
-             std::string("small"));
+    const ModelConfig trained = LocalizationModel::load(path.toStdString())->info().config;
+    QCOMPARE(trained.variantName(), std::string("small"));
+    QCOMPARE(trained.imagePadding, std::string("circular"));
     // Live curves: a loss point every step (short run), a test-split evaluation at 10 and 20.
     QCOMPARE(panel->lossChart()->series().value(0).points.size(), 20);
     QCOMPARE(panel->metricChart()->series().size(), 3);
