@@ -217,12 +217,14 @@ class TestTrainer : public QObject {
     QVERIFY(std::isfinite(flat));
   }
 
+  // LVS's stride-1 trunks, here with circular padding: both are recorded in the checkpoint.
   void lvsTrainsWithStrideOneTrunks() {
     QTemporaryDir dir;
     const std::string pack = savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("l.safetensors").toStdString(), "--method", "lvs",
-         "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
+         "--steps", "2", "--batch", "4", "--eval-per-condition", "1", "--image-padding",
+         "circular"});
     const TrainingSummary summary = train(config, [](const std::string&) {});
     QCOMPARE(summary.stepsDone, int64_t(2));
     QVERIFY(std::isfinite(summary.finalLoss));
@@ -230,23 +232,12 @@ class TestTrainer : public QObject {
     QCOMPARE(model->info().config.method, std::string("lvs"));
     QCOMPARE(model->info().config.layer4Stride, 1);
     QCOMPARE(model->mapSize(), 10);  // 160 px compact: 160 / 16
+    QCOMPARE(model->info().config.imagePadding, std::string("circular"));
+    QCOMPARE(model->info().training.at("image_padding").asString(), std::string("circular"));
     RgbImage frame;
     frame.width = frame.height = 64;
     frame.pixels.assign(64 * 64 * 3, 100);
     QCOMPARE(model->localize(frame, std::vector<float>(48000, 0.1f)).width, 10);
-  }
-
-  void circularPaddingIsRecordedInTheCheckpoint() {
-    QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
-    TrainingConfig config = TrainingConfig::fromArguments(
-        {"--pack", pack, "--out", dir.filePath("c.safetensors").toStdString(), "--steps", "2",
-         "--batch", "4", "--eval-per-condition", "1", "--image-padding", "circular"});
-    const TrainingSummary summary = train(config, [](const std::string&) {});
-    QVERIFY(std::isfinite(summary.finalLoss));
-    auto model = LocalizationModel::load(config.outputPath);
-    QCOMPARE(model->info().config.imagePadding, std::string("circular"));
-    QCOMPARE(model->info().training.at("image_padding").asString(), std::string("circular"));
   }
 
   // SimSiam's loss by hand: p1 = z2 (cos 1) and p2 orthogonal to z1 (cos 0) in both rows:
