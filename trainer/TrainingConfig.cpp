@@ -6,6 +6,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/MethodNames.h"
+#include "core/ml/ModelConfig.h"
 
 namespace heardmap {
 namespace {
@@ -214,7 +215,7 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
       }
     } else if (arg == "--image-padding") {
       c.imagePadding = value();
-      if (c.imagePadding != "zeros" && c.imagePadding != "circular") {
+      if (!ModelConfig::isImagePadding(c.imagePadding)) {
         throw std::invalid_argument("--image-padding must be zeros or circular");
       }
     } else if (arg == "--channels-last") {

@@ -68,7 +68,7 @@ ModelConfig ModelConfig::fromJson(const Json& j) {
   c.temperature = j.numberOr("temperature", c.temperature);
   c.layer4Stride = static_cast<int>(j.numberOr("layer4_stride", 2.0));
   c.imagePadding = j.stringOr("image_padding", c.imagePadding);
-  if (c.imagePadding != "zeros" && c.imagePadding != "circular") {
+  if (!isImagePadding(c.imagePadding)) {
     throw JsonError("model config: image_padding must be zeros or circular, not '" +
                     c.imagePadding + "'");
   }

@@ -18,6 +18,10 @@ struct ModelConfig {
   // published checkpoint) or "circular" (wraps around the picture, so no map location can tell
   // where the picture's border is: a from-scratch trunk cannot place its match at a fixed spot).
   std::string imagePadding = "zeros";
+  // Whether name is an imagePadding value ("zeros" or "circular").
+  static bool isImagePadding(const std::string& name) {
+    return name == "zeros" || name == "circular";
+  }
 
   // The papers' model: ResNet-18 at 224, D = 512 (~23 M parameters, ~3.7 GFLOPs per clip).
   static ModelConfig full();
