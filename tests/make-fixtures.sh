@@ -20,8 +20,10 @@ ff -f lavfi -i "$video" -c:v libx264 -pix_fmt yuv420p silent-video.mkv
 ff -f lavfi -i "testsrc2=size=640x360:rate=25:duration=3" \
    -f lavfi -i "sine=frequency=660:sample_rate=48000:duration=2,adelay=1000" \
    -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest player.mp4
-# Damaged files: random bytes, an mp4 cut before its index, an mkv cut mid-stream.
-head -c 20000 /dev/urandom > garbage.mp4
+# Damaged files: noise bytes, an mp4 cut before its index, an mkv cut mid-stream. The noise is
+# seeded (20,000 bytes of raw white noise, no header): /dev/urandom bytes are now and then taken
+# for a real format by FFmpeg's probe (once for an LRC subtitle file), which failed the tests.
+ff -f lavfi -i "anoisesrc=d=0.625:c=white:seed=1234:sample_rate=16000" -f s16le garbage.mp4
 ff -f lavfi -i "$video" -f lavfi -i "$tone" -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest whole.mp4
 head -c "$(( $(stat -c %s whole.mp4) / 2 ))" whole.mp4 > truncated.mp4
 ff -f lavfi -i "$video" -f lavfi -i "$tone" -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest whole.mkv
