@@ -139,7 +139,10 @@ std::string TrainingConfig::usage() {
          "  --config: a JSON object of these flags without dashes, e.g. {\"method\": \"fnac\",\n"
          "            \"lr\": 5e-4, \"ship\": true}; flags after it override it\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
-         "           --pack still gives the synthetic test split and SSL-SaN's negatives\n";
+         "           --pack still gives the synthetic test split and SSL-SaN's negatives\n"
+         "       heardmap-train ship CHECKPOINT --out FILE\n"
+         "  ship: rewrite a trained checkpoint in the shipped form (what --ship writes: fp16,\n"
+         "        without training-only heads), its metadata kept\n";
 }
 
 TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& givenArguments) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ShipCheckpoint.h"
 #include "Trainer.h"
 
 namespace {
@@ -17,6 +18,23 @@ void requestStop(int) {
   stopRequested = true;
 }
 
+// heardmap-train ship CHECKPOINT --out FILE
+int shipCommand(const std::vector<std::string>& arguments) {
+  if (arguments.size() != 4 || arguments[2] != "--out") {
+    std::fprintf(stderr, "heardmap-train: usage: heardmap-train ship CHECKPOINT --out FILE\n");
+    return 2;
+  }
+  try {
+    const uintmax_t bytes = heardmap::shipCheckpoint(arguments[1], arguments[3]);
+    std::fprintf(stderr, "wrote %s (%.2f MB, fp16, without training-only heads)\n",
+                 arguments[3].c_str(), static_cast<double>(bytes) / 1e6);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "heardmap-train: %s\n", e.what());
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -26,6 +44,9 @@ int main(int argc, char** argv) {
   if (!arguments.empty() && (arguments[0] == "--help" || arguments[0] == "-h")) {
     std::fputs(heardmap::TrainingConfig::usage().c_str(), stdout);
     return 0;
+  }
+  if (!arguments.empty() && arguments[0] == "ship") {
+    return shipCommand(arguments);
   }
   heardmap::TrainingConfig config;
   try {

@@ -643,7 +643,8 @@ void MainWindow::showSelectedModel() {
   }
   const CheckpointInfo& info = slot.model->info();
   panel_->setModel(QString::fromStdString(info.config.method + " " + info.config.variantName()),
-                   info.trained, QString::fromStdString(info.source),
+                   info.trained, QString::fromStdString(info.provenance()),
+                   QString::fromStdString(info.source),
                    QString::fromStdString(info.contract.summary()), info.contract.placement);
   if (!slot.display.empty()) {
     panel_->setScores(slot.display);

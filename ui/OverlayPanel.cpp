@@ -142,8 +142,9 @@ void OverlayPanel::emitSettings() {
   Q_EMIT settingsChanged(s);
 }
 
-void OverlayPanel::setModel(const QString& name, bool trained, const QString& source,
-                            const QString& contract, WindowPlacement contractPlacement) {
+void OverlayPanel::setModel(const QString& name, bool trained, const QString& provenance,
+                            const QString& source, const QString& contract,
+                            WindowPlacement contractPlacement) {
   {
     const QSignalBlocker blocker(placement_);
     placement_->setCurrentIndex(placement_->findData(static_cast<int>(contractPlacement)));
@@ -151,7 +152,7 @@ void OverlayPanel::setModel(const QString& name, bool trained, const QString& so
   modelName_->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
   modelName_->setToolTip(source);
   if (trained) {
-    trainedState_->setText(tr("trained"));
+    trainedState_->setText(provenance);
     trainedState_->setStyleSheet({});
   } else {
     trainedState_->setText(tr("UNTRAINED: random weights, the heatmap means nothing yet"));

@@ -28,9 +28,10 @@ class OverlayPanel : public QWidget {
   // True when the settings apply to every view (else to the selected one).
   bool sharedSettings() const;
   void setSettings(const OverlaySettings& settings);
-  // name e.g. "ezvsl compact"; trained=false shows a plain UNTRAINED warning.
-  void setModel(const QString& name, bool trained, const QString& source, const QString& contract,
-                WindowPlacement contractPlacement);
+  // name e.g. "ezvsl compact"; provenance: steps, device and test scores of a trained model
+  // (CheckpointInfo::provenance); trained=false shows a plain UNTRAINED warning instead.
+  void setModel(const QString& name, bool trained, const QString& provenance, const QString& source,
+                const QString& contract, WindowPlacement contractPlacement);
   // Raw score range of the latest heatmap and whether anything passes the threshold.
   void setScores(const DisplayHeatmap& heatmap);
   void clearScores();

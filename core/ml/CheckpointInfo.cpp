@@ -1,5 +1,9 @@
 #include "CheckpointInfo.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
 namespace heardmap {
 
 // Value of the "format" metadata key in checkpoints this program writes.
@@ -41,6 +45,34 @@ CheckpointInfo CheckpointInfo::fromMetadata(const std::map<std::string, std::str
 
 std::string CheckpointInfo::displayName() const {
   return config.method + " " + config.variantName() + (trained ? "" : " (untrained)");
+}
+
+std::string CheckpointInfo::provenance() const {
+  if (!trained) {
+    return "untrained";
+  }
+  std::string text = "trained";
+  if (training.isObject() && training.contains("steps_done")) {
+    text += " " + std::to_string(std::llround(training.numberOr("steps_done", 0))) + " steps";
+    const std::string device = training.stringOr("device", "");
+    if (!device.empty()) {
+      text += " on " + device.substr(0, device.find(','));  // "cpu (2 threads)", "cuda"
+    }
+    const double wallSeconds = training.numberOr("wall_seconds", 0.0);
+    if (wallSeconds > 0.0) {
+      text += " in " + std::to_string(std::max(1LL, std::llround(wallSeconds / 60.0))) + " min";
+    }
+  }
+  if (metrics.isObject() && metrics.contains("positive") && metrics.at("positive").isObject()) {
+    const Json& positive = metrics.at("positive");
+    char scores[160];
+    std::snprintf(
+        scores, sizeof scores, "; test split (%lld scenes per condition): cIoU@0.5 %.1f, AUC %.1f",
+        std::llround(metrics.numberOr("samples_per_condition", 0)),
+        positive.numberOr("ciou50_relative", NAN), positive.numberOr("auc_relative", NAN));
+    text += scores;
+  }
+  return text;
 }
 
 }  // namespace heardmap

@@ -189,6 +189,26 @@ class TestModels : public QObject {
             QFileInfo(QString::fromStdString(path)).size() * 0.6);
   }
 
+  // The line the panel shows about a checkpoint's weights, from its training and metrics records.
+  void provenanceSummarisesTheRecords() {
+    CheckpointInfo info;
+    QCOMPARE(info.provenance(), std::string("untrained"));
+    info.trained = true;
+    QCOMPARE(info.provenance(), std::string("trained"));  // e.g. an imported .pth
+    info.training = Json::parse(
+        R"({"steps_done": 2400, "device": "cpu (2 threads), fp32, scenes rendered on the CPU",
+            "wall_seconds": 1449.6})");
+    QCOMPARE(info.provenance(), std::string("trained 2400 steps on cpu (2 threads) in 24 min"));
+    info.metrics = Json::parse(
+        R"({"samples_per_condition": 50, "positive": {"ciou50_relative": 8, "auc_relative": 22.14}})");
+    QCOMPARE(info.provenance(),
+             std::string("trained 2400 steps on cpu (2 threads) in 24 min; test split (50 scenes "
+                         "per condition): cIoU@0.5 8.0, AUC 22.1"));
+    info.training = Json::parse(R"({"steps_done": 3, "device": "cuda, bf16 autocast",
+                                    "wall_seconds": 2})");
+    QCOMPARE(info.provenance().substr(0, 30), std::string("trained 3 steps on cuda in 1 m"));
+  }
+
   void badCheckpointsGiveClearErrors() {
     QTemporaryDir dir;
     auto model = compactModel(3);

@@ -11,6 +11,7 @@
 #include "core/data/ClipPack.h"
 #include "core/ml/LocalizationModel.h"
 #include "trainer/EzvslObjective.h"
+#include "trainer/ShipCheckpoint.h"
 #include "trainer/Trainer.h"
 
 using namespace heardmap;
@@ -326,6 +327,45 @@ class TestTrainer : public QObject {
     QCOMPARE(LocalizationModel::load(shipped)->info().training.at("stored_as").asString(),
              std::string("fp16, without training-only heads"));
     QCOMPARE(ship("3", true).stepsDone, int64_t(3));
+
+    // heardmap-train ship: a finished fp32 run rewritten in the same form, its record kept.
+    const std::string converted = dir.filePath("converted.safetensors").toStdString();
+    QVERIFY(shipCheckpoint(full, converted) * 4 < std::filesystem::file_size(full) * 3);
+    const SafetensorsFile convertedFile = loadSafetensors(converted);
+    QVERIFY(convertedFile.tensors.count("sspl_projector.0.weight") == 0);
+    QCOMPARE(convertedFile.tensors.at("pcm.a0_0").dtype, DType::F16);
+    auto convertedModel = LocalizationModel::load(converted);
+    QCOMPARE(convertedModel->info().training.at("stored_as").asString(),
+             std::string("fp16, without training-only heads"));
+    QCOMPARE(convertedModel->info().training.at("shipped_from").asString(),
+             std::string("full.safetensors"));
+    QCOMPARE(convertedModel->info().training.at("steps_done").asInt(), int64_t(2));
+    QCOMPARE(convertedModel->info().metrics.dump(), model->info().metrics.dump());
+    const std::vector<float> before = model->localize(frame, tone).scores;
+    const std::vector<float> after = convertedModel->localize(frame, tone).scores;
+    QCOMPARE(after.size(), before.size());
+    for (size_t k = 0; k < before.size(); ++k) {
+      QVERIFY2(std::abs(after[k] - before[k]) < 2e-2f, std::to_string(k).c_str());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                             shipCheckpoint(dir.filePath("absent.safetensors").toStdString(),
+                                            dir.filePath("x.safetensors").toStdString()));
+    QVERIFY(!std::filesystem::exists(dir.filePath("x.safetensors").toStdString()));
+    // The same from the command line.
+    const QString trainer = qEnvironmentVariable("HEARDMAP_TRAINER");
+    QVERIFY(!trainer.isEmpty());
+    QProcess cli;
+    cli.start(trainer,
+              {"ship", QString::fromStdString(full), "--out", dir.filePath("cli.safetensors")});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 0);
+    QCOMPARE(
+        loadSafetensors(dir.filePath("cli.safetensors").toStdString()).tensors.at("pcm.a0_0").dtype,
+        DType::F16);
+    cli.start(trainer, {"ship", QString::fromStdString(full)});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 2);
+    QVERIFY(cli.readAllStandardError().contains("usage"));
   }
 
   // The small variant (the shipped models'): 3/8-width trunks, D = 128, 160 px.

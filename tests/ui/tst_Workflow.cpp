@@ -105,6 +105,8 @@ class TestWorkflow : public QObject {
       contract.imageSize = config.defaultImageSize();
       auto model = LocalizationModel::createUntrained(config, contract, 3);
       model->info().trained = true;  // a fixture standing in for a trained model
+      model->info().training =
+          Json::parse(R"json({"steps_done": 7, "device": "cpu (1 threads)"})json");
       model->save(shippedDir.filePath(name).toStdString(), DType::F16, /*inferenceOnly=*/true);
     };
     ship("aaa-other.safetensors", "ezvsl");
@@ -125,6 +127,10 @@ class TestWorkflow : public QObject {
         QCOMPARE(player->view(i).model->info().config.variantName(), std::string("small"));
       }
       QCOMPARE(player->view(1).model->info().config.method, std::string("marginnce"));
+      // The panel says where the selected view's weights come from.
+      window.selectView(1);
+      QCOMPARE(window.findChild<QLabel*>("trainedState")->text(),
+               QString("trained 7 steps on cpu (1 threads)"));
       QMenu* shippedMenu = nullptr;
       for (QMenu* menu : window.findChildren<QMenu*>()) {
         if (menu->title().startsWith("S&hipped")) {
