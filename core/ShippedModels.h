@@ -1,5 +1,5 @@
 // The trained models that ship with Heardmap: one fp16 checkpoint per method in resources/models
-// (trained on the GPU machine by scripts/gpu-session.sh), installed to share/heardmap/models. The
+// (docs/models.md says how each was trained), installed to share/heardmap/models. The
 // app's views start with them; HEARDMAP_MODELS names another folder (an empty or missing folder
 // means none, and the views start with the untrained demo model).
 #pragma once

@@ -10,6 +10,7 @@
 
 #include "CudaAutocastTorch.h"
 #include "EzvslObjectiveTorch.h"
+#include "TestSplitMetrics.h"
 #include "TrainingBatchesTorch.h"
 #include "TrainingMethodTorch.h"
 #include "core/AtomicFile.h"
@@ -54,40 +55,13 @@ BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test,
   net->eval();
   net->to(torch::kCPU);
   setConvolutionLayout(*net, torch::MemoryFormat::Contiguous);
-  BenchmarkAccumulator accumulator(model.info().displayName(), 0.5);
-  for (SceneCondition condition : allConditions()) {
-    for (int i = 0; i < perCondition; ++i) {
-      const Scene scene = test.make(SceneSynthesizer::testSeed(condition, i), condition);
-      accumulator.add(scene, model.localize(scene.image, scene.audio));
-    }
-  }
+  const BenchmarkResult result = evaluateTestSplit(model, test, perCondition);
   net->to(device);
   if (channelsLast) {
     setConvolutionLayout(*net, torch::MemoryFormat::ChannelsLast);
   }
   net->train();
-  return accumulator.finish();
-}
-
-Json compactMetrics(const BenchmarkResult& result) {
-  Json j(Json::Object{});
-  for (const ConditionResult& c : result.conditions) {
-    Json row(Json::Object{});
-    if (hasVisibleSource(c.condition)) {
-      row["ciou50_relative"] = Json(c.relative.successAt50);
-      row["auc_relative"] = Json(c.relative.auc);
-      row["ciou50_adaptive"] = Json(c.adaptive.successAt50);
-    }
-    row["mean_max_unit"] = Json(c.meanMaxScore);
-    row["mean_pia"] = Json(c.meanAreaAbove);
-    j[conditionName(c.condition)] = row;
-  }
-  j["slavc_ap"] = Json(result.detection.averagePrecision);
-  j["slavc_max_f1"] = Json(result.detection.maxF1);
-  j["samples_per_condition"] =
-      Json(result.conditions.empty() ? 0 : result.conditions.front().samples);
-  j["split"] = Json("synthetic test split (fixed seeds)");
-  return j;
+  return result;
 }
 
 }  // namespace
@@ -135,10 +109,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   trainOptions.windowSeconds = contract.windowSeconds;
   trainOptions.split = Split::Train;
   const SceneSynthesizer trainScenes(pack, trainOptions);
-  SynthesisOptions testOptions = trainOptions;
-  testOptions.imageSize = kEvalGridSize;
-  testOptions.split = Split::Test;
-  const SceneSynthesizer testScenes(pack, testOptions);
+  const SceneSynthesizer testScenes = testSplitScenes(pack, contract);
   // The user's own videos (pairs made by `heardmap data clips`) instead of synthetic positives.
   std::unique_ptr<ClipPack> clips;
   if (!config.clipsPath.empty()) {

@@ -140,9 +140,10 @@ std::string TrainingConfig::usage() {
          "            \"lr\": 5e-4, \"ship\": true}; flags after it override it\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
          "           --pack still gives the synthetic test split and SSL-SaN's negatives\n"
-         "       heardmap-train ship CHECKPOINT --out FILE\n"
+         "       heardmap-train ship CHECKPOINT --out FILE [--pack PACK --eval-per-condition N]\n"
          "  ship: rewrite a trained checkpoint in the shipped form (what --ship writes: fp16,\n"
-         "        without training-only heads), its metadata kept\n";
+         "        without training-only heads), its metadata kept; with --eval-per-condition\n"
+         "        its test table replaced by one of the fp16 weights on N scenes per condition\n";
 }
 
 TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& givenArguments) {

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -18,16 +19,37 @@ void requestStop(int) {
   stopRequested = true;
 }
 
-// heardmap-train ship CHECKPOINT --out FILE
+// heardmap-train ship CHECKPOINT --out FILE [--pack PACK --eval-per-condition N]
 int shipCommand(const std::vector<std::string>& arguments) {
-  if (arguments.size() != 4 || arguments[2] != "--out") {
-    std::fprintf(stderr, "heardmap-train: usage: heardmap-train ship CHECKPOINT --out FILE\n");
+  const char* usage =
+      "heardmap-train: usage: heardmap-train ship CHECKPOINT --out FILE "
+      "[--pack PACK --eval-per-condition N]\n";
+  std::string output;
+  heardmap::ShipOptions options;
+  try {
+    for (size_t i = 2; i + 1 < arguments.size(); i += 2) {
+      if (arguments[i] == "--out") {
+        output = arguments[i + 1];
+      } else if (arguments[i] == "--pack") {
+        options.packPath = arguments[i + 1];
+      } else if (arguments[i] == "--eval-per-condition") {
+        options.evalPerCondition = std::stoi(arguments[i + 1]);
+      } else {
+        throw std::invalid_argument(arguments[i]);
+      }
+    }
+  } catch (const std::exception&) {
+    output.clear();
+  }
+  if (arguments.size() < 4 || arguments.size() % 2 != 0 || output.empty()) {
+    std::fputs(usage, stderr);
     return 2;
   }
   try {
-    const uintmax_t bytes = heardmap::shipCheckpoint(arguments[1], arguments[3]);
-    std::fprintf(stderr, "wrote %s (%.2f MB, fp16, without training-only heads)\n",
-                 arguments[3].c_str(), static_cast<double>(bytes) / 1e6);
+    const uintmax_t bytes = heardmap::shipCheckpoint(arguments[1], output, options);
+    std::fprintf(stderr, "wrote %s (%.2f MB, fp16, without training-only heads%s)\n",
+                 output.c_str(), static_cast<double>(bytes) / 1e6,
+                 options.evalPerCondition > 0 ? ", test table re-evaluated" : "");
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heardmap-train: %s\n", e.what());

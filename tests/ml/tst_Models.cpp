@@ -1,10 +1,13 @@
 #include <QtTest>
 #include <cmath>
+#include <filesystem>
 #include <random>
 
 #include "../TestFixtures.h"
 #include "core/AtomicFile.h"
+#include "core/MethodNames.h"
 #include "core/Safetensors.h"
+#include "core/ShippedModels.h"
 #include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
 #include "core/ml/PthFile.h"
@@ -12,6 +15,9 @@
 using namespace heardmap;
 
 namespace {
+
+// The six shipped checkpoints' size budget: 40 MiB (issue 4: "target <= 40 MB").
+constexpr uintmax_t kShippedBudgetBytes = 40ull * 1024 * 1024;
 
 RgbImage testFrame(int width, int height, double time = 0.0) {
   RgbImage f;
@@ -187,6 +193,41 @@ class TestModels : public QObject {
     }
     QVERIFY(QFileInfo(QString::fromStdString(half)).size() <
             QFileInfo(QString::fromStdString(path)).size() * 0.6);
+  }
+
+  // The models committed to resources/models (what the app's views start with): one per method,
+  // each a trained small fp16 checkpoint without training-only heads, with its training record
+  // and test table; the six stay within the repository's budget.
+  void shippedModelsAreTrainedAndSmall() {
+    const std::string folder =
+        qEnvironmentVariable("HEARDMAP_TEST_SOURCES").toStdString() + "/../resources/models";
+    const std::vector<std::string> files = shippedModels(folder);
+    std::vector<std::string> methods;
+    uintmax_t totalBytes = 0;
+    for (const std::string& file : files) {
+      auto model = LocalizationModel::load(file);
+      const CheckpointInfo& info = model->info();
+      QVERIFY2(info.trained, file.c_str());
+      QCOMPARE(info.config.variantName(), std::string("small"));
+      QCOMPARE(std::filesystem::path(file).filename().string(),
+               info.config.method + "-small.safetensors");
+      QVERIFY(info.training.at("steps_done").asInt() > 0);
+      QVERIFY(!info.training.at("device").asString().empty());
+      QVERIFY(info.training.at("wall_seconds").asNumber() > 0.0);
+      QVERIFY(info.metrics.at("positive").contains("ciou50_relative"));
+      QVERIFY(info.metrics.contains("slavc_max_f1"));
+      for (const auto& [name, tensor] : loadSafetensors(file).tensors) {
+        QVERIFY2(tensor.dtype != DType::F32, name.c_str());  // fp16 (counters stay int64)
+        QVERIFY2(!LocalizationModel::isTrainingOnlyTensor(name), name.c_str());
+      }
+      methods.push_back(info.config.method);
+      totalBytes += std::filesystem::file_size(file);
+      qInfo("%s: %s", info.config.method.c_str(), info.provenance().c_str());
+    }
+    QCOMPARE(methods, methodNames());
+    qInfo("the six: %.2f MB (%.2f MiB)", static_cast<double>(totalBytes) / 1e6,
+          static_cast<double>(totalBytes) / (1024.0 * 1024.0));
+    QVERIFY(totalBytes <= kShippedBudgetBytes);
   }
 
   // The line the panel shows about a checkpoint's weights, from its training and metrics records.

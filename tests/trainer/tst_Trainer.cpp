@@ -347,6 +347,18 @@ class TestTrainer : public QObject {
     for (size_t k = 0; k < before.size(); ++k) {
       QVERIFY2(std::abs(after[k] - before[k]) < 2e-2f, std::to_string(k).c_str());
     }
+    // With a fresh test table of the fp16 weights, on more scenes.
+    const std::string evaluated = dir.filePath("evaluated.safetensors").toStdString();
+    ShipOptions reevaluate;
+    reevaluate.packPath = pack;
+    reevaluate.evalPerCondition = 3;
+    shipCheckpoint(full, evaluated, reevaluate);
+    const Json table = LocalizationModel::load(evaluated)->info().metrics;
+    QCOMPARE(table.at("samples_per_condition").asInt(), int64_t(3));
+    QCOMPARE(model->info().metrics.at("samples_per_condition").asInt(), int64_t(1));
+    QVERIFY(table.at("positive").contains("ciou50_relative"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             shipCheckpoint(full, evaluated, ShipOptions{"", 3}));
     QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                              shipCheckpoint(dir.filePath("absent.safetensors").toStdString(),
                                             dir.filePath("x.safetensors").toStdString()));
