@@ -20,15 +20,13 @@ uintmax_t shipCheckpoint(const std::string& inputPath, const std::string& output
   }
   info.training["stored_as"] = Json("fp16, without training-only heads");
   info.training["shipped_from"] = Json(std::filesystem::path(inputPath).filename().string());
-  if (options.evalPerCondition <= 0) {
-    model->save(outputPath, DType::F16, /*inferenceOnly=*/true);
-    return std::filesystem::file_size(outputPath);
+  if (options.evalPerCondition > 0) {
+    // The table of the weights as shipped: rounded to fp16 before the evaluation.
+    const AssetPack pack = AssetPack::load(options.packPath);
+    model->loadWeights(model->stateDict(DType::F16, /*inferenceOnly=*/true), /*allowMissing=*/true);
+    const SceneSynthesizer test = testSplitScenes(pack, model->contract());
+    info.metrics = compactMetrics(evaluateTestSplit(*model, test, options.evalPerCondition));
   }
-  // The table of the weights as shipped: rounded to fp16 before the evaluation.
-  const AssetPack pack = AssetPack::load(options.packPath);
-  model->loadWeights(model->stateDict(DType::F16, /*inferenceOnly=*/true), /*allowMissing=*/true);
-  const SceneSynthesizer test = testSplitScenes(pack, model->contract());
-  info.metrics = compactMetrics(evaluateTestSplit(*model, test, options.evalPerCondition));
   model->save(outputPath, DType::F16, /*inferenceOnly=*/true);
   return std::filesystem::file_size(outputPath);
 }

@@ -2,8 +2,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -26,22 +26,22 @@ int shipCommand(const std::vector<std::string>& arguments) {
       "[--pack PACK --eval-per-condition N]\n";
   std::string output;
   heardmap::ShipOptions options;
-  try {
-    for (size_t i = 2; i + 1 < arguments.size(); i += 2) {
-      if (arguments[i] == "--out") {
-        output = arguments[i + 1];
-      } else if (arguments[i] == "--pack") {
-        options.packPath = arguments[i + 1];
-      } else if (arguments[i] == "--eval-per-condition") {
-        options.evalPerCondition = std::stoi(arguments[i + 1]);
-      } else {
-        throw std::invalid_argument(arguments[i]);
-      }
+  bool valid = arguments.size() >= 4 && arguments.size() % 2 == 0;
+  for (size_t i = 2; valid && i + 1 < arguments.size(); i += 2) {
+    const std::string& value = arguments[i + 1];
+    if (arguments[i] == "--out") {
+      output = value;
+    } else if (arguments[i] == "--pack") {
+      options.packPath = value;
+    } else if (arguments[i] == "--eval-per-condition") {
+      char* end = nullptr;
+      options.evalPerCondition = static_cast<int>(std::strtol(value.c_str(), &end, 10));
+      valid = !value.empty() && *end == '\0';
+    } else {
+      valid = false;
     }
-  } catch (const std::exception&) {
-    output.clear();
   }
-  if (arguments.size() < 4 || arguments.size() % 2 != 0 || output.empty()) {
+  if (!valid || output.empty()) {
     std::fputs(usage, stderr);
     return 2;
   }
