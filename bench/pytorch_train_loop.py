@@ -242,7 +242,8 @@ def method_loss(method, net, images, spectrograms, tau):
     if method == "lvs":
         return lvs_loss(v, a)
     if method == "fnac":
-        return fnac_loss(v, a, tau, 100.0)
+        # heardmap-train's default: the paper's 100 at its batch 256, scaled to this batch.
+        return fnac_loss(v, a, tau, 100.0 * images.shape[0] / 256)
     if method == "marginnce":
         return ezvsl_loss(v, a, tau, -0.2)
     return ezvsl_loss(v, a, tau)

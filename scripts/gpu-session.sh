@@ -21,6 +21,9 @@
 #      PADDING (visual trunk padding, default circular: see docs/models.md, "What the CPU
 #      experiments say"; the speed tables use it too),
 #      EXTRA (more heardmap-train flags for every run, e.g. "--layer4-stride 1"),
+#      FNAC_INIT (the checkpoint FNAC fine-tunes, default the repository's EZ-VSL model: from
+#      scratch FNAC's 0.9 image dropout kept its base loss at chance and it collapsed, see
+#      docs/models.md; FNAC_INIT= trains it from scratch too),
 #      SKIP_BENCH=1 (train only), PYTHON (default python3), TORCH_PREFIX (default: the Python
 #      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's)
 set -uo pipefail
@@ -35,6 +38,7 @@ lr=${LR:-5e-4}
 methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan sspl"}
 evalPerCondition=${EVAL_PER_CONDITION:-200}
 padding=${PADDING:-circular}
+fnacInit=${FNAC_INIT-resources/models/ezvsl-small.safetensors}
 out=${OUT:-$root/gpu-session-out}
 python=${PYTHON:-python3}
 mkdir -p "$out"
@@ -134,10 +138,15 @@ minutes=$(awk -v s="$(left)" 'BEGIN { m = (s - 70) / 60; printf "%.2f", m < 0.5 
 note "training $methods for $minutes min each, batch $batch, lr $lr, $padding padding"
 pids=()
 for method in $methods; do
+  init=()
+  if [ "$method" = fnac ] && [ -n "$fnacInit" ]; then
+    init=(--init "$fnacInit" --warmup-steps 0)
+    note "fnac fine-tunes $fnacInit"
+  fi
   "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
     --lr "$lr" --steps 100000000 --max-minutes "$minutes" --eval-per-condition "$evalPerCondition" \
     --checkpoint-every 250 --threads 2 --out "$work/$method-small.safetensors" "${layout[@]}" \
-    --image-padding "$padding" \
+    --image-padding "$padding" "${init[@]}" \
     ${EXTRA:-} \
     > "$work/$method.log" 2>&1 &
   pids+=($!)

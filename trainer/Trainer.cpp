@@ -160,6 +160,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   const auto saveCheckpoint = [&](int64_t stepsDone, const Json& metrics) {
     CheckpointInfo& info = model->info();
     Json training = config.toJson();
+    // The size and padding of the model trained, which a run from --init or --resume keeps.
+    training["variant"] = Json(model->info().config.variantName());
+    training["image_padding"] = Json(model->info().config.imagePadding);
     training["steps_done"] = Json(static_cast<double>(stepsDone));
     training["device"] = Json(summary.device);
     training["wall_seconds"] = Json(summary.wallSeconds);

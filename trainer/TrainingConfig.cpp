@@ -11,6 +11,9 @@
 namespace heardmap {
 namespace {
 
+constexpr double kFnacPaperLambda = 100.0;  // FNAC's lambda_1 = lambda_2 = lambda_3 (train_*.sh)
+constexpr double kFnacPaperBatch = 256.0;   // the batch FNAC's lambda was set at
+
 double number(const std::string& flag, const std::string& text) {
   size_t used = 0;
   double value = 0.0;
@@ -92,6 +95,10 @@ Json TrainingConfig::toJson() const {
   }
   if (method == "fnac") {
     j["fnac_lambda"] = Json(fnacLambda);
+    j["fnac_lambda_rule"] =
+        Json(fnacLambdaGiven ? std::string("given")
+                             : "the paper's 100 at its batch 256, scaled to batch " +
+                                   std::to_string(batchSize) + " (100 x batch / 256)");
     j["warmup_steps"] = Json(static_cast<double>(warmupSteps));
     j["image_dropout"] = Json(imageDropout);
   }
@@ -197,6 +204,7 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
       c.margin = number(arg, value());
     } else if (arg == "--fnac-lambda") {
       c.fnacLambda = number(arg, value());
+      c.fnacLambdaGiven = true;
     } else if (arg == "--warmup-steps") {
       c.warmupSteps = static_cast<int64_t>(number(arg, value()));
     } else if (arg == "--image-dropout") {
@@ -247,6 +255,12 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
   }
   if (c.method == "fnac" && !weightDecayGiven) {
     c.weightDecay = 1e-4;  // FNAC's recipe
+  }
+  if (!c.fnacLambdaGiven) {
+    c.fnacLambda = kFnacPaperLambda * c.batchSize / kFnacPaperBatch;
+  }
+  if (c.fnacLambda < 0) {
+    throw std::invalid_argument("--fnac-lambda must be >= 0");
   }
   if (c.imageDropout < 0 || c.imageDropout >= 1) {
     throw std::invalid_argument("--image-dropout must be in [0, 1)");

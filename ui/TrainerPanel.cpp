@@ -61,8 +61,14 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   margin_->setValue(-0.2);
   form->addRow(tr("Margin (cosine)"), margin_);
   fnacLambda_ = new QDoubleSpinBox(this);
-  fnacLambda_->setRange(0.0, 1000.0);
-  fnacLambda_->setValue(100.0);
+  fnacLambda_->setObjectName("trainerFnacLambda");
+  fnacLambda_->setRange(-1.0, 1000.0);  // the minimum shows as "auto"
+  fnacLambda_->setSpecialValueText(tr("auto: 100 x batch / 256"));
+  fnacLambda_->setValue(-1.0);
+  fnacLambda_->setToolTip(
+      tr("Weight of each of FNAC's three L1 terms. Auto keeps the paper's balance (100 at its "
+         "batch 256) at this batch; 100 at a small batch outweighs the contrastive loss and "
+         "collapses a model trained from scratch (docs/models.md)"));
   form->addRow(tr("FNAC weight"), fnacLambda_);
   warmup_ = new QSpinBox(this);
   warmup_->setRange(0, 100000);

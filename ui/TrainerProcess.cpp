@@ -123,8 +123,10 @@ QStringList TrainerProcess::arguments(const TrainerRequest& r) {
   if (r.method == "marginnce") {
     args << "--margin" << QString::number(r.margin);
   } else if (r.method == "fnac") {
-    args << "--fnac-lambda" << QString::number(r.fnacLambda) << "--warmup-steps"
-         << QString::number(r.warmupSteps);
+    if (r.fnacLambda >= 0) {
+      args << "--fnac-lambda" << QString::number(r.fnacLambda);
+    }
+    args << "--warmup-steps" << QString::number(r.warmupSteps);
   } else if (r.method == "sslsan") {
     args << "--negative-ratio" << QString::number(r.sanRatio);
   }

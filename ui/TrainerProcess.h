@@ -23,10 +23,10 @@ struct TrainerRequest {
   int steps = 200;
   int batch = 16;
   double learningRate = 1e-4;
-  double margin = -0.2;       // MarginNCE
-  double fnacLambda = 100.0;  // FNAC
-  int warmupSteps = 50;       // FNAC
-  double sanRatio = 0.25;     // SSL-SaN
+  double margin = -0.2;      // MarginNCE
+  double fnacLambda = -1.0;  // FNAC; < 0: the trainer's default, 100 x batch / 256
+  int warmupSteps = 50;      // FNAC
+  double sanRatio = 0.25;    // SSL-SaN
   int evalEvery = 50;
   int evalPerCondition = 20;
   int threads = 1;  // the app keeps the other cores for playback

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 namespace heardmap {
 
@@ -54,6 +55,10 @@ std::string CheckpointInfo::provenance() const {
   std::string text = "trained";
   if (training.isObject() && training.contains("steps_done")) {
     text += " " + std::to_string(std::llround(training.numberOr("steps_done", 0))) + " steps";
+    const std::string init = training.stringOr("init", "");
+    if (!init.empty()) {  // fine-tuned: name the checkpoint it started from
+      text += " from " + std::filesystem::path(init).filename().string();
+    }
     const std::string device = training.stringOr("device", "");
     if (!device.empty()) {
       text += " on " + device.substr(0, device.find(','));  // "cpu (2 threads)", "cuda"

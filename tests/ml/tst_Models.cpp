@@ -248,6 +248,11 @@ class TestModels : public QObject {
     info.training = Json::parse(R"({"steps_done": 3, "device": "cuda, bf16 autocast",
                                     "wall_seconds": 2})");
     QCOMPARE(info.provenance().substr(0, 30), std::string("trained 3 steps on cuda in 1 m"));
+    info.training = Json::parse(R"({"steps_done": 1200, "init": "/x/models/ezvsl-small.safetensors",
+                                    "device": "cpu (1 threads), fp32", "wall_seconds": 1306})");
+    QCOMPARE(info.provenance().substr(0, 78),
+             std::string("trained 1200 steps from ezvsl-small.safetensors on cpu (1 threads) in 22 "
+                         "min; "));
   }
 
   void badCheckpointsGiveClearErrors() {

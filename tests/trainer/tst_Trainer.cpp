@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <random>
 
 #include "../TinyPack.h"
 #include "core/AtomicFile.h"
@@ -122,6 +123,71 @@ class TestTrainer : public QObject {
     auto model = LocalizationModel::load(config.outputPath);
     QCOMPARE(model->info().config.method, std::string("fnac"));
     QCOMPARE(model->info().training.at("image_dropout").asNumber(), 0.9);
+  }
+
+  // Fine-tuning another method from a checkpoint: the new method, the base's size and padding,
+  // and the base named in the record and the panel's provenance line.
+  void fineTunesFromACheckpointAndRecordsIt() {
+    QTemporaryDir dir;
+    const std::string pack = savedTinyPack(dir);
+    const std::string base = dir.filePath("base.safetensors").toStdString();
+    train(TrainingConfig::fromArguments({"--pack", pack, "--out", base, "--variant", "small",
+                                         "--image-padding", "circular", "--steps", "1", "--batch",
+                                         "2", "--eval-per-condition", "1"}),
+          [](const std::string&) {});
+    const std::string tuned = dir.filePath("tuned.safetensors").toStdString();
+    train(TrainingConfig::fromArguments({"--pack", pack, "--out", tuned, "--method", "fnac",
+                                         "--init", base, "--warmup-steps", "0", "--steps", "1",
+                                         "--batch", "2", "--eval-per-condition", "1"}),
+          [](const std::string&) {});
+    const auto model = LocalizationModel::load(tuned);
+    QCOMPARE(model->info().config.method, std::string("fnac"));
+    QCOMPARE(model->info().config.variantName(), std::string("small"));
+    QCOMPARE(model->info().training.at("variant").asString(), std::string("small"));
+    QCOMPARE(model->info().training.at("image_padding").asString(), std::string("circular"));
+    QCOMPARE(model->info().training.at("init").asString(), base);
+    QVERIFY(QString::fromStdString(model->info().provenance())
+                .startsWith("trained 1 steps from base.safetensors on cpu"));
+  }
+
+  // FNAC's lambda: the paper's 100 at its batch 256, scaled to the run's batch unless given, and
+  // the checkpoint says which.
+  void fnacLambdaScalesWithTheBatchUnlessGiven() {
+    const auto fnac = [](std::vector<std::string> extra) {
+      std::vector<std::string> args = {"--pack", "p", "--method", "fnac"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      return TrainingConfig::fromArguments(args);
+    };
+    QCOMPARE(fnac({"--batch", "32"}).fnacLambda, 12.5);
+    QCOMPARE(fnac({"--batch", "256"}).fnacLambda, 100.0);
+    QCOMPARE(fnac({"--batch", "128"}).fnacLambda, 50.0);
+    const TrainingConfig scaled = fnac({"--batch", "64"});
+    QVERIFY(QString::fromStdString(scaled.toJson().at("fnac_lambda_rule").asString())
+                .contains("scaled to batch 64"));
+    const TrainingConfig given = fnac({"--batch", "32", "--fnac-lambda", "100"});
+    QCOMPARE(given.fnacLambda, 100.0);
+    QCOMPARE(given.toJson().at("fnac_lambda_rule").asString(), std::string("given"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, fnac({"--fnac-lambda", "-1"}));
+  }
+
+  // Each FNAC term is a mean over B x B entries of differences of row softmaxes, so the three
+  // together add at most 6 lambda / B to the base loss, whatever the features.
+  void fnacTermsAreBoundedBySixLambdaOverTheBatch() {
+    std::mt19937 rng(7);
+    std::normal_distribution<float> normal;
+    const int batch = 8, dim = 4, cells = 9;
+    for (int trial = 0; trial < 5; ++trial) {
+      std::vector<float> v(batch * dim * cells), a(batch * dim);
+      for (float& x : v)
+        x = normal(rng);
+      for (float& x : a)
+        x = normal(rng);
+      const double base = fnacLossValue(v, a, batch, dim, 3, 3, 0.03, 0.0);
+      const double full = fnacLossValue(v, a, batch, dim, 3, 3, 0.03, 1.0);
+      QVERIFY2(full >= base && full - base <= 6.0 / batch + 1e-6,
+               qPrintable(QString("%1 - %2").arg(full).arg(base)));
+      QVERIFY(full - base > 0.01);  // the terms are not zero on random features
+    }
   }
 
   void configRejectsBadFlags() {

@@ -5,6 +5,7 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QListWidget>
 #include <QScreen>
 #include <QSpinBox>
@@ -63,6 +64,17 @@ class TestTrainerPane : public QObject {
     QVERIFY(args.contains("--margin") && args.contains("--progress=json"));
     QCOMPARE(args.at(args.indexOf("--variant") + 1), QString("small"));
     QCOMPARE(args.at(args.indexOf("--image-padding") + 1), QString("circular"));  // the default
+    // FNAC's weight: "auto" leaves it to the trainer (100 x batch / 256); a number is passed on.
+    method->setCurrentIndex(method->findData("fnac"));
+    auto* fnacLambda = panel->findChild<QDoubleSpinBox*>("trainerFnacLambda");
+    QVERIFY(fnacLambda->isEnabled());
+    QCOMPARE(fnacLambda->text(), QString("auto: 100 x batch / 256"));
+    QVERIFY(!TrainerProcess::arguments(panel->request()).contains("--fnac-lambda"));
+    fnacLambda->setValue(50.0);
+    const QStringList fnacArgs = TrainerProcess::arguments(panel->request());
+    QCOMPARE(fnacArgs.at(fnacArgs.indexOf("--fnac-lambda") + 1), QString("50"));
+    fnacLambda->setValue(-1.0);
+    method->setCurrentIndex(method->findData("marginnce"));
 
     QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
     QVERIFY(window.startTraining());
