@@ -161,8 +161,8 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     CheckpointInfo& info = model->info();
     Json training = config.toJson();
     // The size and padding of the model trained, which a run from --init or --resume keeps.
-    training["variant"] = Json(model->info().config.variantName());
-    training["image_padding"] = Json(model->info().config.imagePadding);
+    training["variant"] = Json(info.config.variantName());
+    training["image_padding"] = Json(info.config.imagePadding);
     training["steps_done"] = Json(static_cast<double>(stepsDone));
     training["device"] = Json(summary.device);
     training["wall_seconds"] = Json(summary.wallSeconds);

@@ -36,10 +36,10 @@ struct TrainingConfig {
   // at its batch 256 scaled to this batch (12.5 at batch 32): each term is a mean over batch x
   // batch entries of differences of row softmaxes, at most 2 / batch, so at batch 256 the three
   // add at most 2.3 to a base loss of 11.1 at chance; 100 at batch 32 could add 18.8 to 6.9.
-  double fnacLambda = 0.0;
-  bool fnacLambdaGiven = false;
-  int64_t warmupSteps = 500;  // FNAC: EZ-VSL loss only before this step
-  double imageDropout = 0.9;  // FNAC: dropout on the visual backbone map while training
+  double fnacLambda = 12.5;      // fromArguments sets it from the batch unless given
+  bool fnacLambdaGiven = false;  // --fnac-lambda was on the command line
+  int64_t warmupSteps = 500;     // FNAC: EZ-VSL loss only before this step
+  double imageDropout = 0.9;     // FNAC: dropout on the visual backbone map while training
   uint64_t seed = 12345;
   int threads = 2;
   // Where training scenes are rendered: "device" (DeviceSceneBatcher, on the training device),
