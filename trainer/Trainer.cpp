@@ -160,7 +160,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   const auto saveCheckpoint = [&](int64_t stepsDone, const Json& metrics) {
     CheckpointInfo& info = model->info();
     Json training = config.toJson();
-    // The size and padding of the model trained, which a run from --init or --resume keeps.
+    // The size and padding of the model trained (from the flags, or kept from --init / --resume).
     training["variant"] = Json(info.config.variantName());
     training["image_padding"] = Json(info.config.imagePadding);
     training["steps_done"] = Json(static_cast<double>(stepsDone));

@@ -1,6 +1,7 @@
 #include "TrainingConfig.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <stdexcept>
 
@@ -82,7 +83,6 @@ Json TrainingConfig::toJson() const {
   if (!configPath.empty()) {
     j["config_file"] = Json(configPath);
   }
-  j["variant"] = Json(variant);
   j["pack"] = Json(packPath);
   j["init"] = Json(initPath);
   j["steps"] = Json(static_cast<double>(steps));
@@ -95,10 +95,11 @@ Json TrainingConfig::toJson() const {
   }
   if (method == "fnac") {
     j["fnac_lambda"] = Json(fnacLambda);
-    j["fnac_lambda_rule"] =
-        Json(fnacLambdaGiven ? std::string("given")
-                             : "the paper's 100 at its batch 256, scaled to batch " +
-                                   std::to_string(batchSize) + " (100 x batch / 256)");
+    char rule[128];
+    std::snprintf(rule, sizeof rule,
+                  "the paper's %g at its batch %g, scaled to batch %d (%g x batch / %g)",
+                  kFnacPaperLambda, kFnacPaperBatch, batchSize, kFnacPaperLambda, kFnacPaperBatch);
+    j["fnac_lambda_rule"] = Json(fnacLambdaGiven ? std::string("given") : std::string(rule));
     j["warmup_steps"] = Json(static_cast<double>(warmupSteps));
     j["image_dropout"] = Json(imageDropout);
   }
@@ -113,9 +114,6 @@ Json TrainingConfig::toJson() const {
   j["synthesis"] = Json(synthesis);
   if (layer4Stride > 0) {
     j["layer4_stride"] = Json(layer4Stride);
-  }
-  if (!imagePadding.empty()) {
-    j["image_padding"] = Json(imagePadding);
   }
   j["memory_format"] = Json(channelsLast ? "channels-last" : "contiguous");
   if (maxMinutes > 0) {

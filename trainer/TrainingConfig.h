@@ -56,6 +56,8 @@ struct TrainingConfig {
   int evalPerCondition = 100;
   ProgressFormat progress = ProgressFormat::Text;
 
+  // The run's settings for the checkpoint's training record (the model's size and padding are
+  // the trainer's to add: a run from --init or --resume keeps the checkpoint's own).
   Json toJson() const;
   // Parses heardmap-train's flags; throws std::invalid_argument naming the bad flag.
   static TrainingConfig fromArguments(const std::vector<std::string>& arguments);
