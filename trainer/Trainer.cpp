@@ -95,8 +95,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
                                ": resume with the same method or write to a new --out");
     }
   } else if (!config.initPath.empty()) {
-    model = LocalizationModel::load(config.initPath);
-    model->info().config.method = config.method;  // fine-tuned with this method from now on
+    InitialModel initial = createModelFromInit(config);
+    model = std::move(initial.model);
+    progress(initial.description);
   } else {
     model = createModelFromScratch(config, *method);
   }

@@ -211,6 +211,60 @@ std::unique_ptr<LocalizationModel> createModelFromScratch(const TrainingConfig& 
       modelConfig, method.contract(modelConfig.defaultImageSize()), config.seed);
 }
 
+namespace {
+
+// "pcm (60), aud_fc (4)": tensor names grouped by their top-level module, with counts.
+std::string modulesOf(const std::vector<std::string>& names) {
+  std::vector<std::pair<std::string, int>> groups;
+  for (const std::string& name : names) {
+    const std::string module = name.substr(0, name.find('.'));
+    if (groups.empty() || groups.back().first != module) {
+      groups.emplace_back(module, 0);
+    }
+    ++groups.back().second;
+  }
+  std::string text;
+  for (const auto& [module, count] : groups) {
+    text += (text.empty() ? "" : ", ") + module + " (" + std::to_string(count) + ")";
+  }
+  return text;
+}
+
+}  // namespace
+
+InitialModel createModelFromInit(const TrainingConfig& config) {
+  InitialModel initial;
+  std::unique_ptr<LocalizationModel> base = LocalizationModel::load(config.initPath);
+  const std::string baseMethod = base->info().config.method;
+  const std::string from = "--init " + config.initPath + " (" + baseMethod + ")";
+  // SSPL's network differs from the others' (its PCM and heads); the other five share one.
+  if ((baseMethod == "sspl") == (config.method == "sspl")) {
+    base->info().config.method = config.method;  // fine-tuned with this method from now on
+    initial.description = from + ": every tensor";
+    initial.model = std::move(base);
+    return initial;
+  }
+  ModelConfig modelConfig = base->info().config;
+  modelConfig.method = config.method;
+  initial.model = LocalizationModel::createUntrained(modelConfig, base->contract(), config.seed);
+  const LoadReport report = initial.model->loadWeights(
+      base->stateDict(DType::F32, /*inferenceOnly=*/true), /*allowMissing=*/true);
+  if (report.loaded == 0) {
+    throw CheckpointError(config.initPath + " shares no tensor with a " + config.method + " model");
+  }
+  CheckpointInfo info = base->info();
+  info.config = modelConfig;
+  initial.model->info() = info;
+  initial.description = from + ": " + std::to_string(report.loaded) + " tensors";
+  if (!report.missing.empty()) {
+    initial.description += "; new for " + config.method + ": " + modulesOf(report.missing);
+  }
+  if (!report.unexpected.empty()) {
+    initial.description += "; left out: " + modulesOf(report.unexpected);
+  }
+  return initial;
+}
+
 std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config) {
   if (config.method == "ezvsl") {
     return std::make_unique<EzvslMethod>();

@@ -59,4 +59,19 @@ std::unique_ptr<TrainingMethod> makeTrainingMethod(const TrainingConfig& config)
 std::unique_ptr<LocalizationModel> createModelFromScratch(const TrainingConfig& config,
                                                           const TrainingMethod& method);
 
+// The model a run from --init starts with, and one line that says what it took from the base.
+struct InitialModel {
+  std::unique_ptr<LocalizationModel> model;
+  std::string description;
+};
+
+// The model a fine-tuning run starts with: the base checkpoint's architecture (size, padding,
+// strides, temperature) and preprocessing contract, for config.method. Where the method needs
+// modules the base lacks (SSPL's PCM, audio head and SimSiam head, from any other method's
+// base) or has no use for the base's (those of an SSPL base), the model is built for the method
+// and takes every base tensor whose name and shape it has; the rest start as initialised
+// (seeded by config.seed), and the description names both. Throws CheckpointError for a base
+// that shares no tensor with the method's model.
+InitialModel createModelFromInit(const TrainingConfig& config);
+
 }  // namespace heardmap

@@ -150,6 +150,76 @@ class TestTrainer : public QObject {
                 .startsWith("trained 1 steps from base.safetensors on cpu"));
   }
 
+  // Any method fine-tunes from any method's checkpoint (the pane offers every pair). SSPL's
+  // network has modules the other five lack (PCM, audio head, SimSiam head): from an EZ-VSL base
+  // it takes the shared trunks and heads and starts those fresh; an EZ-VSL run from an SSPL base
+  // leaves them out. The run says which, and the shared weights are the base's (one Adam step
+  // moves each by about lr, where a fresh initialisation would differ by far more).
+  void fineTunesAcrossTheSsplNetwork() {
+    QTemporaryDir dir;
+    const std::string pack = savedTinyPack(dir);
+    const auto run = [&](const std::string& method, const std::string& init,
+                         const std::string& out) {
+      std::vector<std::string> args = {
+          "--pack",  pack,        "--out", out,       "--method",
+          method,    "--variant", "small", "--steps", "1",
+          "--batch", "2",         "--lr",  "1e-4",    "--eval-per-condition",
+          "1"};
+      if (!init.empty()) {
+        args.insert(args.end(), {"--init", init});
+      }
+      std::vector<std::string> lines;
+      train(TrainingConfig::fromArguments(args),
+            [&](const std::string& line) { lines.push_back(line); });
+      const auto said = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+        return line.rfind("--init ", 0) == 0;
+      });
+      return said == lines.end() ? std::string() : *said;
+    };
+    const auto tensor = [](const std::string& path, const std::string& name) {
+      return LocalizationModel::load(path)->stateDict().at(name).toFloat();
+    };
+    const auto maxDifference = [](const std::vector<float>& a, const std::vector<float>& b) {
+      float most = 0.0f;
+      for (size_t i = 0; i < a.size(); ++i) {
+        most = std::max(most, std::abs(a[i] - b[i]));
+      }
+      return most;
+    };
+    const std::string base = dir.filePath("ezvsl.safetensors").toStdString();
+    const std::string sspl = dir.filePath("sspl.safetensors").toStdString();
+    const std::string back = dir.filePath("back.safetensors").toStdString();
+    QCOMPARE(run("ezvsl", "", base), std::string());
+
+    const std::string toSspl = run("sspl", base, sspl);
+    QVERIFY2(
+        toSspl.find("(ezvsl): 244 tensors; new for sspl: aud_fc (4), pcm (") != std::string::npos,
+        toSspl.c_str());
+    const auto model = LocalizationModel::load(sspl);
+    QCOMPARE(model->info().config.method, std::string("sspl"));
+    QCOMPARE(model->info().config.layer4Stride, 2);  // the base's trunk, not SSPL's stride 1
+    const std::vector<std::string> names = model->parameterNames();
+    QVERIFY(std::find(names.begin(), names.end(), "pcm.a0_0") != names.end());
+    const std::vector<float> before = tensor(base, "audnet.conv1.weight");
+    QVERIFY(maxDifference(before, tensor(sspl, "audnet.conv1.weight")) < 2e-3f);
+    const auto fresh =
+        LocalizationModel::createUntrained(model->info().config, model->contract(), 5);
+    QVERIFY(maxDifference(before, fresh->stateDict().at("audnet.conv1.weight").toFloat()) > 0.05f);
+    QCOMPARE(model->localize(patternFrame(), toneWindow()).width, 5);
+
+    const std::string fromSspl = run("ezvsl", sspl, back);
+    QVERIFY2(fromSspl.find("(sspl): 244 tensors; left out: aud_fc (4), pcm (") != std::string::npos,
+             fromSspl.c_str());
+    const std::vector<std::string> backNames = LocalizationModel::load(back)->parameterNames();
+    QVERIFY(std::none_of(backNames.begin(), backNames.end(),
+                         [](const std::string& n) { return n.rfind("pcm.", 0) == 0; }));
+    QVERIFY(maxDifference(tensor(sspl, "imgnet.conv1.weight"),
+                          tensor(back, "imgnet.conv1.weight")) < 2e-3f);
+    // Within one network family the base is taken whole.
+    QVERIFY(run("lvs", base, dir.filePath("lvs.safetensors").toStdString())
+                .find("(ezvsl): every tensor") != std::string::npos);
+  }
+
   // FNAC's lambda: the paper's 100 at its batch 256, scaled to the run's batch unless given, and
   // the checkpoint says which.
   void fnacLambdaScalesWithTheBatchUnlessGiven() {
