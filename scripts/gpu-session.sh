@@ -21,9 +21,12 @@
 #      PADDING (visual trunk padding, default circular: see docs/models.md, "What the CPU
 #      experiments say"; the speed tables use it too),
 #      EXTRA (more heardmap-train flags for every run, e.g. "--layer4-stride 1"),
-#      FNAC_INIT (the checkpoint FNAC fine-tunes, default the repository's EZ-VSL model: from
-#      scratch FNAC's 0.9 image dropout kept its base loss at chance and it collapsed, see
-#      docs/models.md; FNAC_INIT= trains it from scratch too),
+#      INIT (the checkpoint that the methods in INIT_METHODS fine-tune, default the repository's
+#      EZ-VSL model) and INIT_METHODS (default "fnac marginnce": from scratch FNAC's 0.9 image
+#      dropout kept its base loss at chance and it collapsed, and MarginNCE's margin left a
+#      from-scratch model little gradient, while both learned from the EZ-VSL model, see
+#      docs/models.md; INIT_METHODS= trains every method from scratch, "lvs marginnce fnac sslsan
+#      sspl" all five from the base),
 #      SKIP_BENCH=1 (train only), PYTHON (default python3), TORCH_PREFIX (default: the Python
 #      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's)
 set -uo pipefail
@@ -38,7 +41,8 @@ lr=${LR:-5e-4}
 methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan sspl"}
 evalPerCondition=${EVAL_PER_CONDITION:-200}
 padding=${PADDING:-circular}
-fnacInit=${FNAC_INIT-resources/models/ezvsl-small.safetensors}
+initBase=${INIT-resources/models/ezvsl-small.safetensors}
+initMethods=${INIT_METHODS-"fnac marginnce"}
 out=${OUT:-$root/gpu-session-out}
 python=${PYTHON:-python3}
 mkdir -p "$out"
@@ -139,9 +143,10 @@ note "training $methods for $minutes min each, batch $batch, lr $lr, $padding pa
 pids=()
 for method in $methods; do
   init=()
-  if [ "$method" = fnac ] && [ -n "$fnacInit" ]; then
-    init=(--init "$fnacInit" --warmup-steps 0)
-    note "fnac fine-tunes $fnacInit"
+  if [ -n "$initBase" ] && [[ " $initMethods " == *" $method "* ]]; then
+    init=(--init "$initBase")
+    [ "$method" = fnac ] && init+=(--warmup-steps 0)
+    note "$method fine-tunes $initBase"
   fi
   "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
     --lr "$lr" --steps 100000000 --max-minutes "$minutes" --eval-per-condition "$evalPerCondition" \
