@@ -14,7 +14,7 @@ enum class ProgressFormat { Invalid = 0, Text, JsonLines };
 struct TrainingConfig {
   std::string method = "ezvsl";
   std::string configPath;           // --config FILE the flags came from (if any)
-  std::string variant = "compact";  // compact | full
+  std::string variant = "compact";  // compact | small | full; --init keeps the base's
   std::string packPath;             // asset pack (synthetic scenes; the test split always)
   std::string clipsPath;            // pairs from the user's videos (`heardmap data clips`)
   std::string outputPath = "model.safetensors";

@@ -230,6 +230,21 @@ std::string modulesOf(const std::vector<std::string>& names) {
   return text;
 }
 
+// The trunk flags a fine-tuning run cannot apply (the base's trunk is kept), as notes for its
+// description; empty when none was given or each matches the base.
+std::string trunkFlagsNotApplied(const TrainingConfig& config, const ModelConfig& base) {
+  std::string notes;
+  if (config.layer4Stride > 0 && config.layer4Stride != base.layer4Stride) {
+    notes += "; --layer4-stride " + std::to_string(config.layer4Stride) +
+             " does not apply: the base's stride " + std::to_string(base.layer4Stride) + " is kept";
+  }
+  if (!config.imagePadding.empty() && config.imagePadding != base.imagePadding) {
+    notes += "; --image-padding " + config.imagePadding + " does not apply: the base's " +
+             base.imagePadding + " padding is kept";
+  }
+  return notes;
+}
+
 }  // namespace
 
 InitialModel createModelFromInit(const TrainingConfig& config) {
@@ -237,10 +252,11 @@ InitialModel createModelFromInit(const TrainingConfig& config) {
   std::unique_ptr<LocalizationModel> base = LocalizationModel::load(config.initPath);
   const std::string baseMethod = base->info().config.method;
   const std::string from = "--init " + config.initPath + " (" + baseMethod + ")";
+  const std::string notApplied = trunkFlagsNotApplied(config, base->info().config);
   // SSPL's network differs from the others' (its PCM and heads); the other five share one.
   if ((baseMethod == "sspl") == (config.method == "sspl")) {
     base->info().config.method = config.method;  // fine-tuned with this method from now on
-    initial.description = from + ": every tensor";
+    initial.description = from + ": every tensor" + notApplied;
     initial.model = std::move(base);
     return initial;
   }
@@ -262,6 +278,7 @@ InitialModel createModelFromInit(const TrainingConfig& config) {
   if (!report.unexpected.empty()) {
     initial.description += "; left out: " + modulesOf(report.unexpected);
   }
+  initial.description += notApplied;
   return initial;
 }
 

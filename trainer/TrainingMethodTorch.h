@@ -70,7 +70,8 @@ struct InitialModel {
 // modules the base lacks (SSPL's PCM, audio head and SimSiam head, from any other method's
 // base) or has no use for the base's (those of an SSPL base), the model is built for the method
 // and takes every base tensor whose name and shape it has; the rest start as initialised
-// (seeded by config.seed), and the description names both. Throws CheckpointError for a base
+// (seeded by config.seed), and the description names both, and any --layer4-stride or
+// --image-padding that differs from the base's (not applied). Throws CheckpointError for a base
 // that shares no tensor with the method's model.
 InitialModel createModelFromInit(const TrainingConfig& config);
 

@@ -158,13 +158,11 @@ class TestTrainer : public QObject {
   void fineTunesAcrossTheSsplNetwork() {
     QTemporaryDir dir;
     const std::string pack = savedTinyPack(dir);
-    const auto run = [&](const std::string& method, const std::string& init,
-                         const std::string& out) {
-      std::vector<std::string> args = {
-          "--pack",  pack,        "--out", out,       "--method",
-          method,    "--variant", "small", "--steps", "1",
-          "--batch", "2",         "--lr",  "1e-4",    "--eval-per-condition",
-          "1"};
+    const auto run = [&](const std::string& method, const std::string& init, const std::string& out,
+                         std::vector<std::string> args = {}) {
+      args.insert(args.end(),
+                  {"--pack", pack, "--out", out, "--method", method, "--variant", "small",
+                   "--steps", "1", "--batch", "2", "--lr", "1e-4", "--eval-per-condition", "1"});
       if (!init.empty()) {
         args.insert(args.end(), {"--init", init});
       }
@@ -215,9 +213,17 @@ class TestTrainer : public QObject {
                          [](const std::string& n) { return n.rfind("pcm.", 0) == 0; }));
     QVERIFY(maxDifference(tensor(sspl, "imgnet.conv1.weight"),
                           tensor(back, "imgnet.conv1.weight")) < 2e-3f);
-    // Within one network family the base is taken whole.
-    QVERIFY(run("lvs", base, dir.filePath("lvs.safetensors").toStdString())
-                .find("(ezvsl): every tensor") != std::string::npos);
+    // Within one network family the base is taken whole. Trunk flags cannot change the base's
+    // trunk, and the run says so rather than dropping them silently.
+    const std::string lvs = dir.filePath("lvs.safetensors").toStdString();
+    const std::string toLvs =
+        run("lvs", base, lvs, {"--layer4-stride", "1", "--image-padding", "circular"});
+    QCOMPARE(toLvs, "--init " + base +
+                        " (ezvsl): every tensor; --layer4-stride 1 does not apply: the base's "
+                        "stride 2 is kept; --image-padding circular does not apply: the base's "
+                        "zeros padding is kept");
+    QCOMPARE(LocalizationModel::load(lvs)->info().config.layer4Stride, 2);
+    QVERIFY(run("lvs", base, lvs, {"--image-padding", "zeros"}).find("apply") == std::string::npos);
   }
 
   // FNAC's lambda: the paper's 100 at its batch 256, scaled to the run's batch unless given, and
