@@ -2,6 +2,7 @@
 #include "Trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -45,6 +46,26 @@ bool parametersFinite(EzvslNet& net) {
     flags.push_back(torch::isfinite(p).all());
   }
   return torch::stack(flags).all().item<bool>();
+}
+
+// The trunks --freeze-trunks holds still: top-level modules of EzvslNet.
+constexpr std::array<const char*, 2> kTrunkModules = {"imgnet", "audnet"};
+
+// Freezes the visual and audio trunks (no gradients, and batch norm in eval mode so that its
+// running statistics stay as they are), or lets them train again.
+void setTrunksFrozen(EzvslNet& net, bool frozen) {
+  for (const auto& child : net->named_children()) {
+    if (std::find(kTrunkModules.begin(), kTrunkModules.end(), child.key()) == kTrunkModules.end()) {
+      continue;
+    }
+    for (torch::Tensor& p : child.value()->parameters()) {
+      p.requires_grad_(!frozen);
+      if (frozen) {
+        p.mutable_grad() = torch::Tensor();  // Adam skips a parameter without a gradient
+      }
+    }
+    child.value()->train(!frozen);
+  }
 }
 
 // The test-split table of the model, on the CPU in the standard layout; the network goes back to
@@ -222,6 +243,11 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   // Short runs report every step (smooth curves in the trainer pane), long ones every 10.
   const int64_t progressEvery = std::clamp<int64_t>(config.steps / 50, 1, kProgressEvery);
   int64_t samples = 0;
+  bool trunksFrozen = false;
+  if (startStep < config.freezeTrunkSteps) {
+    progress("--freeze-trunks " + std::to_string(config.freezeTrunkSteps) +
+             ": imgnet and audnet frozen until step " + std::to_string(config.freezeTrunkSteps));
+  }
   double lossSum = 0.0;
   int lossCount = 0;
   for (int64_t step = startStep; step < config.steps; ++step) {
@@ -235,6 +261,15 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
       summary.stoppedByRequest = true;
       reportStop(step, "requested", " as requested");
       break;
+    }
+    // Every frozen step, since an evaluation puts the whole network back in training mode.
+    const bool freezeNow = step < config.freezeTrunkSteps;
+    if (freezeNow || trunksFrozen) {
+      setTrunksFrozen(net, freezeNow);
+      if (trunksFrozen && !freezeNow) {
+        progress("step " + std::to_string(step) + ": imgnet and audnet train from here");
+      }
+      trunksFrozen = freezeNow;
     }
     const torch::Tensor loss = lossForStep(step);
     const double lossValue = loss.item<double>();

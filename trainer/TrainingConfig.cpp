@@ -115,6 +115,9 @@ Json TrainingConfig::toJson() const {
   if (layer4Stride > 0) {
     j["layer4_stride"] = Json(layer4Stride);
   }
+  if (freezeTrunkSteps > 0) {
+    j["freeze_trunk_steps"] = Json(static_cast<double>(freezeTrunkSteps));
+  }
   j["memory_format"] = Json(channelsLast ? "channels-last" : "contiguous");
   if (maxMinutes > 0) {
     j["max_minutes"] = Json(maxMinutes);
@@ -138,13 +141,15 @@ std::string TrainingConfig::usage() {
          "                      [--precision bf16|fp32] [--synthesis auto|device|cpu] "
          "[--data-threads N]\n"
          "                      [--max-minutes X] [--channels-last] [--layer4-stride 1|2]\n"
-         "                      [--image-padding zeros|circular]\n"
+         "                      [--image-padding zeros|circular] [--freeze-trunks N]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
          "  --config: a JSON object of these flags without dashes, e.g. {\"method\": \"fnac\",\n"
          "            \"lr\": 5e-4, \"ship\": true}; flags after it override it\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
          "           --pack still gives the synthetic test split and SSL-SaN's negatives\n"
+         "  --freeze-trunks: the visual and audio trunks (imgnet, audnet) stay as they are,\n"
+         "           batch-norm statistics included, for the first N steps (new heads train)\n"
          "       heardmap-train ship CHECKPOINT --out FILE [--pack PACK --eval-per-condition N]\n"
          "  ship: rewrite a trained checkpoint in the shipped form (what --ship writes: fp16,\n"
          "        without training-only heads), its metadata kept; with --eval-per-condition\n"
@@ -227,6 +232,11 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
       c.imagePadding = value();
       if (!ModelConfig::isImagePadding(c.imagePadding)) {
         throw std::invalid_argument("--image-padding must be zeros or circular");
+      }
+    } else if (arg == "--freeze-trunks") {
+      c.freezeTrunkSteps = static_cast<int64_t>(number(arg, value()));
+      if (c.freezeTrunkSteps < 0) {
+        throw std::invalid_argument("--freeze-trunks must be a step count >= 0");
       }
     } else if (arg == "--channels-last") {
       c.channelsLast = true;

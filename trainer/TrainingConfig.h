@@ -49,7 +49,11 @@ struct TrainingConfig {
   int dataThreads = 1;      // threads synthesising each batch's scenes with --synthesis cpu
   double maxMinutes = 0.0;  // wall-time budget: stop (with a checkpoint) after it; 0 = none
   int layer4Stride = 0;  // 1 or 2 overrides the method's trunk (LVS / SSPL: 1, others 2); 0 = keep
-  std::string imagePadding;   // "zeros" or "circular" visual trunk padding from scratch; "" = zeros
+  std::string imagePadding;  // "zeros" or "circular" visual trunk padding from scratch; "" = zeros
+  // Steps at the start of the run for which the visual and audio trunks (imgnet, audnet) are
+  // frozen, weights and batch-norm statistics: new heads (SSPL's PCM from another method's base)
+  // learn on the base's features before the trunks move. 0 = none.
+  int64_t freezeTrunkSteps = 0;
   bool channelsLast = false;  // NHWC weights and inputs (faster convolutions on some GPUs)
   int checkpointEvery = 100;  // steps
   int evalEvery = 0;          // steps; 0 = only at the end

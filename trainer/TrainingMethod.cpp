@@ -230,17 +230,19 @@ std::string modulesOf(const std::vector<std::string>& names) {
   return text;
 }
 
-// The trunk flags a fine-tuning run cannot apply (the base's trunk is kept), as notes for its
-// description; empty when none was given or each matches the base.
-std::string trunkFlagsNotApplied(const TrainingConfig& config, const ModelConfig& base) {
+// The trunk flags (--layer4-stride, --image-padding) that change the base's trunk, applied to
+// modelConfig, as notes for the run's description ("" when none was given or each matches).
+std::string applyTrunkFlags(const TrainingConfig& config, ModelConfig& modelConfig) {
   std::string notes;
-  if (config.layer4Stride > 0 && config.layer4Stride != base.layer4Stride) {
-    notes += "; --layer4-stride " + std::to_string(config.layer4Stride) +
-             " does not apply: the base's stride " + std::to_string(base.layer4Stride) + " is kept";
+  if (config.layer4Stride > 0 && config.layer4Stride != modelConfig.layer4Stride) {
+    notes += "; layer4 stride " + std::to_string(config.layer4Stride) + " (the base's " +
+             std::to_string(modelConfig.layer4Stride) + ")";
+    modelConfig.layer4Stride = config.layer4Stride;
   }
-  if (!config.imagePadding.empty() && config.imagePadding != base.imagePadding) {
-    notes += "; --image-padding " + config.imagePadding + " does not apply: the base's " +
-             base.imagePadding + " padding is kept";
+  if (!config.imagePadding.empty() && config.imagePadding != modelConfig.imagePadding) {
+    notes +=
+        "; " + config.imagePadding + " image padding (the base's " + modelConfig.imagePadding + ")";
+    modelConfig.imagePadding = config.imagePadding;
   }
   return notes;
 }
@@ -252,33 +254,40 @@ InitialModel createModelFromInit(const TrainingConfig& config) {
   std::unique_ptr<LocalizationModel> base = LocalizationModel::load(config.initPath);
   const std::string baseMethod = base->info().config.method;
   const std::string from = "--init " + config.initPath + " (" + baseMethod + ")";
-  const std::string notApplied = trunkFlagsNotApplied(config, base->info().config);
+  ModelConfig modelConfig = base->info().config;
+  modelConfig.method = config.method;
+  const std::string trunkNotes = applyTrunkFlags(config, modelConfig);
   // SSPL's network differs from the others' (its PCM and heads); the other five share one.
-  if ((baseMethod == "sspl") == (config.method == "sspl")) {
+  const bool sameNetwork = (baseMethod == "sspl") == (config.method == "sspl");
+  if (sameNetwork && trunkNotes.empty()) {
     base->info().config.method = config.method;  // fine-tuned with this method from now on
-    initial.description = from + ": every tensor" + notApplied;
+    initial.description = from + ": every tensor";
     initial.model = std::move(base);
     return initial;
   }
-  ModelConfig modelConfig = base->info().config;
-  modelConfig.method = config.method;
+  // A new network for the method (or the new trunk): strides and padding leave every weight's
+  // name and shape as they were, so only the modules one network has and the other lacks differ.
+  // Within one network the base's training-only heads come along too.
   initial.model = LocalizationModel::createUntrained(modelConfig, base->contract(), config.seed);
   const LoadReport report = initial.model->loadWeights(
-      base->stateDict(DType::F32, /*inferenceOnly=*/true), /*allowMissing=*/true);
+      base->stateDict(DType::F32, /*inferenceOnly=*/!sameNetwork), /*allowMissing=*/true);
   if (report.loaded == 0) {
     throw CheckpointError(config.initPath + " shares no tensor with a " + config.method + " model");
   }
   CheckpointInfo info = base->info();
   info.config = modelConfig;
   initial.model->info() = info;
-  initial.description = from + ": " + std::to_string(report.loaded) + " tensors";
+  initial.description =
+      from + ": " +
+      (sameNetwork && report.missing.empty() ? std::string("every tensor")
+                                             : std::to_string(report.loaded) + " tensors");
   if (!report.missing.empty()) {
     initial.description += "; new for " + config.method + ": " + modulesOf(report.missing);
   }
   if (!report.unexpected.empty()) {
     initial.description += "; left out: " + modulesOf(report.unexpected);
   }
-  initial.description += notApplied;
+  initial.description += trunkNotes;
   return initial;
 }
 

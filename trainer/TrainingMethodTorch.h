@@ -66,13 +66,14 @@ struct InitialModel {
 };
 
 // The model a fine-tuning run starts with: the base checkpoint's architecture (size, padding,
-// strides, temperature) and preprocessing contract, for config.method. Where the method needs
-// modules the base lacks (SSPL's PCM, audio head and SimSiam head, from any other method's
-// base) or has no use for the base's (those of an SSPL base), the model is built for the method
-// and takes every base tensor whose name and shape it has; the rest start as initialised
-// (seeded by config.seed), and the description names both, and any --layer4-stride or
-// --image-padding that differs from the base's (not applied). Throws CheckpointError for a base
-// that shares no tensor with the method's model.
+// strides, temperature) and preprocessing contract, for config.method. --layer4-stride and
+// --image-padding, where given, replace the base's stride and padding (the weights keep their
+// names and shapes). Where the method needs modules the base lacks (SSPL's PCM, audio head and
+// SimSiam head, from any other method's base) or has no use for the base's (those of an SSPL
+// base), or the trunk changes, the model is built anew and takes every base tensor whose name
+// and shape it has; the rest start as initialised (seeded by config.seed). The description
+// names what was taken, what is new, what was left out and the trunk changed. Throws
+// CheckpointError for a base that shares no tensor with the method's model.
 InitialModel createModelFromInit(const TrainingConfig& config);
 
 }  // namespace heardmap

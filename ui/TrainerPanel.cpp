@@ -55,6 +55,14 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
          "padding a trunk trained from scratch tends to match the sound at fixed places near the "
          "border; see docs/models.md"));
   form->addRow(tr("Padding"), padding_);
+  freezeTrunks_ = new QSpinBox(this);
+  freezeTrunks_->setObjectName("trainerFreezeTrunks");
+  freezeTrunks_->setRange(0, 10000000);
+  freezeTrunks_->setSpecialValueText(tr("no"));
+  freezeTrunks_->setToolTip(
+      tr("Steps at the start for which the base's visual and audio trunks stay as they are (new "
+         "heads, such as SSPL's PCM from another method's base, learn first)"));
+  form->addRow(tr("Freeze trunks (steps)"), freezeTrunks_);
   margin_ = new QDoubleSpinBox(this);
   margin_->setRange(-1.0, 1.0);
   margin_->setSingleStep(0.05);
@@ -171,6 +179,7 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   layout->addLayout(use);
 
   connect(method_, &QComboBox::currentIndexChanged, this, [this] { updateVariantFields(); });
+  connect(base_, &QLineEdit::textChanged, this, [this] { updateVariantFields(); });
   connect(chooseBase, &QPushButton::clicked, this, &TrainerPanel::chooseBaseClicked);
   connect(start_, &QPushButton::clicked, this, &TrainerPanel::startClicked);
   connect(stop_, &QPushButton::clicked, this, &TrainerPanel::stopClicked);
@@ -196,6 +205,11 @@ void TrainerPanel::updateVariantFields() {
   fnacLambda_->setEnabled(method == "fnac");
   warmup_->setEnabled(method == "fnac");
   sanRatio_->setEnabled(method == "sslsan");
+  // A base keeps its own size and padding; only a base has trunks to freeze.
+  const bool fromBase = !base_->text().trimmed().isEmpty();
+  variant_->setEnabled(!fromBase);
+  padding_->setEnabled(!fromBase);
+  freezeTrunks_->setEnabled(fromBase);
 }
 
 QString TrainerPanel::selectedCheckpoint() const {
@@ -218,6 +232,7 @@ TrainerRequest TrainerPanel::request() const {
   r.warmupSteps = warmup_->value();
   r.sanRatio = sanRatio_->value();
   r.evalEvery = evalEvery_->value();
+  r.freezeTrunkSteps = freezeTrunks_->value();
   if (data_->currentData().toString() == "videos") {
     r.videoFolder = videos_->text().trimmed();
   }

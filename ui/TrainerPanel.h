@@ -1,7 +1,7 @@
 // The trainer pane: base checkpoint, method variant (method, margin, FNAC weight and warm-up,
-// SaN ratio, learning rate, steps, batch), data, start / stop, live loss and metric curves, the
-// trainer's log and the list of finished checkpoints ready to compare. Dumb: shows what it is
-// given and emits intents.
+// SaN ratio, learning rate, steps, batch, trunks frozen for the first steps), data, start /
+// stop, live loss and metric curves, the trainer's log and the list of finished checkpoints
+// ready to compare. Dumb: shows what it is given and emits intents.
 #pragma once
 
 #include <QWidget>
@@ -61,6 +61,7 @@ class TrainerPanel : public QWidget {
   QComboBox* method_ = nullptr;
   QComboBox* variant_ = nullptr;
   QComboBox* padding_ = nullptr;
+  QSpinBox* freezeTrunks_ = nullptr;
   QDoubleSpinBox* margin_ = nullptr;
   QDoubleSpinBox* fnacLambda_ = nullptr;
   QSpinBox* warmup_ = nullptr;

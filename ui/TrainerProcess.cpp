@@ -114,6 +114,9 @@ QStringList TrainerProcess::arguments(const TrainerRequest& r) {
                    "--progress=json"};
   if (!r.basePath.isEmpty()) {
     args << "--init" << r.basePath;
+    if (r.freezeTrunkSteps > 0) {
+      args << "--freeze-trunks" << QString::number(r.freezeTrunkSteps);
+    }
   } else {
     args << "--variant" << r.variant << "--image-padding" << r.imagePadding;
   }

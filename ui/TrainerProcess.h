@@ -28,6 +28,7 @@ struct TrainerRequest {
   int warmupSteps = 50;      // FNAC
   double sanRatio = 0.25;    // SSL-SaN
   int evalEvery = 50;
+  int freezeTrunkSteps = 0;  // from a base: its trunks stay as they are for these first steps
   int evalPerCondition = 20;
   int threads = 1;  // the app keeps the other cores for playback
 };

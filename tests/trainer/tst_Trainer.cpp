@@ -158,15 +158,19 @@ class TestTrainer : public QObject {
   void fineTunesAcrossTheSsplNetwork() {
     QTemporaryDir dir;
     const std::string pack = savedTinyPack(dir);
+    std::vector<std::string> lines;  // the last run's progress
     const auto run = [&](const std::string& method, const std::string& init, const std::string& out,
-                         std::vector<std::string> args = {}) {
-      args.insert(args.end(),
-                  {"--pack", pack, "--out", out, "--method", method, "--variant", "small",
-                   "--steps", "1", "--batch", "2", "--lr", "1e-4", "--eval-per-condition", "1"});
+                         const std::vector<std::string>& extra = {}) {
+      std::vector<std::string> args = {
+          "--pack",  pack,        "--out", out,       "--method",
+          method,    "--variant", "small", "--steps", "1",
+          "--batch", "2",         "--lr",  "1e-4",    "--eval-per-condition",
+          "1"};
+      args.insert(args.end(), extra.begin(), extra.end());  // flags given later win
       if (!init.empty()) {
         args.insert(args.end(), {"--init", init});
       }
-      std::vector<std::string> lines;
+      lines.clear();
       train(TrainingConfig::fromArguments(args),
             [&](const std::string& line) { lines.push_back(line); });
       const auto said = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
@@ -213,17 +217,41 @@ class TestTrainer : public QObject {
                          [](const std::string& n) { return n.rfind("pcm.", 0) == 0; }));
     QVERIFY(maxDifference(tensor(sspl, "imgnet.conv1.weight"),
                           tensor(back, "imgnet.conv1.weight")) < 2e-3f);
-    // Within one network family the base is taken whole. Trunk flags cannot change the base's
-    // trunk, and the run says so rather than dropping them silently.
+    // Within one network family the base is taken whole. Trunk flags change the base's trunk
+    // (the weights keep their shapes) and the run names the change.
     const std::string lvs = dir.filePath("lvs.safetensors").toStdString();
     const std::string toLvs =
         run("lvs", base, lvs, {"--layer4-stride", "1", "--image-padding", "circular"});
     QCOMPARE(toLvs, "--init " + base +
-                        " (ezvsl): every tensor; --layer4-stride 1 does not apply: the base's "
-                        "stride 2 is kept; --image-padding circular does not apply: the base's "
-                        "zeros padding is kept");
-    QCOMPARE(LocalizationModel::load(lvs)->info().config.layer4Stride, 2);
-    QVERIFY(run("lvs", base, lvs, {"--image-padding", "zeros"}).find("apply") == std::string::npos);
+                        " (ezvsl): every tensor; layer4 stride 1 (the base's 2); circular image "
+                        "padding (the base's zeros)");
+    const auto strided = LocalizationModel::load(lvs);
+    QCOMPARE(strided->info().config.layer4Stride, 1);
+    QCOMPARE(strided->info().config.imagePadding, std::string("circular"));
+    QCOMPARE(strided->mapSize(), 2 * model->mapSize());
+    QVERIFY(maxDifference(before, tensor(lvs, "audnet.conv1.weight")) < 2e-3f);
+    QCOMPARE(strided->localize(patternFrame(), toneWindow()).width, strided->mapSize());
+    QCOMPARE(run("lvs", base, lvs, {"--image-padding", "zeros", "--layer4-stride", "2"}),
+             "--init " + base + " (ezvsl): every tensor");
+
+    // --freeze-trunks: SSPL's fresh PCM learns on the base's trunks first. While frozen the trunks
+    // keep the base's weights and batch-norm statistics exactly; the projections train.
+    const auto said = [&](const std::string& text) {
+      return std::find(lines.begin(), lines.end(), text) != lines.end();
+    };
+    run("sspl", base, sspl, {"--freeze-trunks", "2", "--steps", "2"});
+    QVERIFY(said("--freeze-trunks 2: imgnet and audnet frozen until step 2"));
+    for (const char* name : {"imgnet.layer4.1.conv2.weight", "imgnet.bn1.running_mean",
+                             "audnet.conv1.weight", "audnet.layer2.0.bn1.running_var"}) {
+      QVERIFY2(tensor(sspl, name) == tensor(base, name), name);
+    }
+    QVERIFY(maxDifference(tensor(base, "aud_proj.weight"), tensor(sspl, "aud_proj.weight")) > 0);
+    QCOMPARE(LocalizationModel::load(sspl)->info().training.numberOr("freeze_trunk_steps", 0), 2.0);
+    run("sspl", base, sspl, {"--freeze-trunks", "1", "--steps", "2"});
+    QVERIFY(said("step 1: imgnet and audnet train from here"));
+    QVERIFY(maxDifference(tensor(base, "imgnet.layer4.1.conv2.weight"),
+                          tensor(sspl, "imgnet.layer4.1.conv2.weight")) > 0);
+    QVERIFY(tensor(base, "imgnet.bn1.running_mean") != tensor(sspl, "imgnet.bn1.running_mean"));
   }
 
   // FNAC's lambda: the paper's 100 at its batch 256, scaled to the run's batch unless given, and

@@ -64,6 +64,18 @@ class TestTrainerPane : public QObject {
     QVERIFY(args.contains("--margin") && args.contains("--progress=json"));
     QCOMPARE(args.at(args.indexOf("--variant") + 1), QString("small"));
     QCOMPARE(args.at(args.indexOf("--image-padding") + 1), QString("circular"));  // the default
+    // From a base: its own size and padding, and its trunks can be frozen for the first steps.
+    auto* freeze = panel->findChild<QSpinBox*>("trainerFreezeTrunks");
+    QVERIFY(!freeze->isEnabled() && variant->isEnabled());
+    panel->setBasePath(dir_.filePath("base.safetensors"));
+    QVERIFY(freeze->isEnabled() && !variant->isEnabled());
+    freeze->setValue(30);
+    const QStringList baseArgs = TrainerProcess::arguments(panel->request());
+    QCOMPARE(baseArgs.at(baseArgs.indexOf("--freeze-trunks") + 1), QString("30"));
+    QVERIFY(!baseArgs.contains("--variant") && !baseArgs.contains("--image-padding"));
+    freeze->setValue(0);
+    QVERIFY(!TrainerProcess::arguments(panel->request()).contains("--freeze-trunks"));
+    panel->setBasePath(QString());
     // FNAC's weight: "auto" leaves it to the trainer (100 x batch / 256); a number is passed on.
     method->setCurrentIndex(method->findData("fnac"));
     auto* fnacLambda = panel->findChild<QDoubleSpinBox*>("trainerFnacLambda");
