@@ -107,9 +107,11 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   const AssetPack pack = AssetPack::load(config.packPath);
   std::unique_ptr<LocalizationModel> model;
   int64_t startStep = 0;
+  std::string initReport;  // what a run from --init took from its base, for the training record
   if (config.resume && std::filesystem::exists(config.outputPath)) {
     model = LocalizationModel::load(config.outputPath);
     startStep = static_cast<int64_t>(model->info().training.numberOr("steps_done", 0));
+    initReport = model->info().training.stringOr("init_report", "");
     if (model->info().config.method != config.method) {
       throw std::runtime_error(config.outputPath + " was trained with --method " +
                                model->info().config.method + ", not " + config.method +
@@ -119,6 +121,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     InitialModel initial = createModelFromInit(config);
     model = std::move(initial.model);
     progress(initial.description);
+    initReport = initial.description;
   } else {
     model = createModelFromScratch(config, *method);
   }
@@ -185,6 +188,9 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     // The size and padding of the model trained (from the flags, or kept from --init / --resume).
     training["variant"] = Json(info.config.variantName());
     training["image_padding"] = Json(info.config.imagePadding);
+    if (!initReport.empty()) {
+      training["init_report"] = Json(initReport);
+    }
     training["steps_done"] = Json(static_cast<double>(stepsDone));
     training["device"] = Json(summary.device);
     training["wall_seconds"] = Json(summary.wallSeconds);

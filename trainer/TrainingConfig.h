@@ -48,8 +48,10 @@ struct TrainingConfig {
   std::string synthesis = "auto";
   int dataThreads = 1;      // threads synthesising each batch's scenes with --synthesis cpu
   double maxMinutes = 0.0;  // wall-time budget: stop (with a checkpoint) after it; 0 = none
-  int layer4Stride = 0;  // 1 or 2 overrides the method's trunk (LVS / SSPL: 1, others 2); 0 = keep
-  std::string imagePadding;  // "zeros" or "circular" visual trunk padding from scratch; "" = zeros
+  // 1 or 2 overrides the trunk's (from scratch the method's: LVS / SSPL 1, others 2; with --init
+  // the base's); 0 = keep it.
+  int layer4Stride = 0;
+  std::string imagePadding;  // "zeros" or "circular" visual trunk padding; "" = zeros / the base's
   // Steps at the start of the run for which the visual and audio trunks (imgnet, audnet) are
   // frozen, weights and batch-norm statistics: new heads (SSPL's PCM from another method's base)
   // learn on the base's features before the trunks move. 0 = none.

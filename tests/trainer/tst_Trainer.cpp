@@ -246,7 +246,13 @@ class TestTrainer : public QObject {
       QVERIFY2(tensor(sspl, name) == tensor(base, name), name);
     }
     QVERIFY(maxDifference(tensor(base, "aud_proj.weight"), tensor(sspl, "aud_proj.weight")) > 0);
-    QCOMPARE(LocalizationModel::load(sspl)->info().training.numberOr("freeze_trunk_steps", 0), 2.0);
+    const Json record = LocalizationModel::load(sspl)->info().training;
+    QCOMPARE(record.numberOr("freeze_trunk_steps", 0), 2.0);
+    QVERIFY(record.stringOr("init_report", "").find("new for sspl: aud_fc (4)") !=
+            std::string::npos);
+    run("sspl", base, sspl, {"--resume", "--steps", "3"});  // the record keeps what --init took
+    QCOMPARE(LocalizationModel::load(sspl)->info().training.stringOr("init_report", ""),
+             record.stringOr("init_report", ""));
     run("sspl", base, sspl, {"--freeze-trunks", "1", "--steps", "2"});
     QVERIFY(said("step 1: imgnet and audnet train from here"));
     QVERIFY(maxDifference(tensor(base, "imgnet.layer4.1.conv2.weight"),
