@@ -22,11 +22,12 @@
 #      experiments say"; the speed tables use it too),
 #      EXTRA (more heardmap-train flags for every run, e.g. "--layer4-stride 1"),
 #      INIT (the checkpoint that the methods in INIT_METHODS fine-tune, default the repository's
-#      EZ-VSL model) and INIT_METHODS (default "fnac marginnce": from scratch FNAC's 0.9 image
-#      dropout kept its base loss at chance and it collapsed, and MarginNCE's margin left a
-#      from-scratch model little gradient, while both learned from the EZ-VSL model, see
-#      docs/models.md; INIT_METHODS= trains every method from scratch, "lvs marginnce fnac sslsan
-#      sspl" all five from the base),
+#      EZ-VSL model) and INIT_METHODS (default "lvs marginnce fnac": from scratch FNAC's 0.9
+#      image dropout kept its base loss at chance and it collapsed, MarginNCE's margin left a
+#      from-scratch model little gradient and LVS learned slowest, while all three learned from
+#      the EZ-VSL model, see docs/models.md; LVS fine-tunes on its own stride-1 trunk;
+#      INIT_METHODS= trains every method from scratch, "lvs marginnce fnac sslsan sspl" all five
+#      from the base),
 #      SKIP_BENCH=1 (train only), PYTHON (default python3), TORCH_PREFIX (default: the Python
 #      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's)
 set -uo pipefail
@@ -42,7 +43,7 @@ methods=${METHODS:-"ezvsl lvs marginnce fnac sslsan sspl"}
 evalPerCondition=${EVAL_PER_CONDITION:-200}
 padding=${PADDING:-circular}
 initBase=${INIT-resources/models/ezvsl-small.safetensors}
-initMethods=${INIT_METHODS-"fnac marginnce"}
+initMethods=${INIT_METHODS-"lvs marginnce fnac"}
 out=${OUT:-$root/gpu-session-out}
 python=${PYTHON:-python3}
 mkdir -p "$out"
@@ -146,6 +147,7 @@ for method in $methods; do
   if [ -n "$initBase" ] && [[ " $initMethods " == *" $method "* ]]; then
     init=(--init "$initBase")
     [ "$method" = fnac ] && init+=(--warmup-steps 0)
+    [ "$method" = lvs ] && init+=(--layer4-stride 1)  # its own trunk (the base's is stride 2)
     note "$method fine-tunes $initBase"
   fi
   "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
