@@ -108,10 +108,12 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
   std::unique_ptr<LocalizationModel> model;
   int64_t startStep = 0;
   std::string initReport;  // what a run from --init took from its base, for the training record
+  double earlierWallSeconds = 0.0;  // a resumed run's time before this one (the record's total)
   if (config.resume && std::filesystem::exists(config.outputPath)) {
     model = LocalizationModel::load(config.outputPath);
     startStep = static_cast<int64_t>(model->info().training.numberOr("steps_done", 0));
     initReport = model->info().training.stringOr("init_report", "");
+    earlierWallSeconds = model->info().training.numberOr("wall_seconds", 0.0);
     if (model->info().config.method != config.method) {
       throw std::runtime_error(config.outputPath + " was trained with --method " +
                                model->info().config.method + ", not " + config.method +
@@ -193,7 +195,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     }
     training["steps_done"] = Json(static_cast<double>(stepsDone));
     training["device"] = Json(summary.device);
-    training["wall_seconds"] = Json(summary.wallSeconds);
+    training["wall_seconds"] = Json(earlierWallSeconds + summary.wallSeconds);
     training["samples_per_second"] = Json(summary.samplesPerSecond);
     training["final_loss"] = Json(summary.finalLoss);
     training["recipe"] = Json(method->recipe());

@@ -818,8 +818,10 @@ class TestTrainer : public QObject {
     config.steps = 5;
     const TrainingSummary resumed = train(config, [](const std::string&) {});
     QCOMPARE(resumed.stepsDone, int64_t(5));
-    QCOMPARE(LocalizationModel::load(config.outputPath)->info().training.at("steps_done").asInt(),
-             int64_t(5));
+    const Json record = LocalizationModel::load(config.outputPath)->info().training;
+    QCOMPARE(record.at("steps_done").asInt(), int64_t(5));
+    // The record's wall time is the whole run's, both parts.
+    QCOMPARE(record.numberOr("wall_seconds", 0), summary.wallSeconds + resumed.wallSeconds);
   }
 
   // An absurd learning rate blows the weights up: training stops and the checkpoint on disk is
