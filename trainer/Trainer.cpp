@@ -2,7 +2,6 @@
 #include "Trainer.h"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -48,23 +47,18 @@ bool parametersFinite(EzvslNet& net) {
   return torch::stack(flags).all().item<bool>();
 }
 
-// The trunks --freeze-trunks holds still: top-level modules of EzvslNet.
-constexpr std::array<const char*, 2> kTrunkModules = {"imgnet", "audnet"};
-
-// Freezes the visual and audio trunks (no gradients, and batch norm in eval mode so that its
-// running statistics stay as they are), or lets them train again.
+// Freezes the visual and audio trunks (imgnet, audnet: no gradients, and batch norm in eval mode
+// so that its running statistics stay as they are), or lets them train again.
 void setTrunksFrozen(EzvslNet& net, bool frozen) {
-  for (const auto& child : net->named_children()) {
-    if (std::find(kTrunkModules.begin(), kTrunkModules.end(), child.key()) == kTrunkModules.end()) {
-      continue;
-    }
-    for (torch::Tensor& p : child.value()->parameters()) {
+  for (torch::nn::Module* trunk : {static_cast<torch::nn::Module*>(net->imgnet.get()),
+                                   static_cast<torch::nn::Module*>(net->audnet.get())}) {
+    for (torch::Tensor& p : trunk->parameters()) {
       p.requires_grad_(!frozen);
       if (frozen) {
         p.mutable_grad() = torch::Tensor();  // Adam skips a parameter without a gradient
       }
     }
-    child.value()->train(!frozen);
+    trunk->train(!frozen);
   }
 }
 
