@@ -25,6 +25,7 @@
 #include "core/data/SceneSynthesizer.h"
 #include "core/ml/EzvslNet.h"
 #include "trainer/CudaAutocastTorch.h"
+#include "trainer/ForeachAdamTorch.h"
 #include "trainer/Trainer.h"
 #include "trainer/TrainingBatchesTorch.h"
 #include "trainer/TrainingMethodTorch.h"
@@ -58,7 +59,7 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
     setConvolutionLayout(*net, torch::MemoryFormat::ChannelsLast);
   }
   net->train();
-  torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(config.learningRate));
+  ForeachAdam optimizer(net->parameters(), torch::optim::AdamOptions(config.learningRate));
   const int64_t batch = config.batchSize;
   const auto layout =
       config.channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
@@ -77,7 +78,7 @@ double modelOnlyRate(const TrainingConfig& config, int64_t warmup) {
       loss = method->networkLoss(net, images, spectrograms, modelConfig.temperature, k)
                  .to(torch::kFloat);
     }
-    optimizer.zero_grad();
+    optimizer.clearGradients();
     loss.backward();
     optimizer.step();
   };

@@ -10,6 +10,7 @@
 
 #include "CudaAutocastTorch.h"
 #include "EzvslObjectiveTorch.h"
+#include "ForeachAdamTorch.h"
 #include "TestSplitMetrics.h"
 #include "TrainingBatchesTorch.h"
 #include "TrainingMethodTorch.h"
@@ -162,7 +163,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     setConvolutionLayout(*net, torch::MemoryFormat::ChannelsLast);
   }
   net->train();
-  torch::optim::Adam optimizer(
+  ForeachAdam optimizer(
       net->parameters(),
       torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
   if (startStep > 0) {
@@ -286,7 +287,7 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
       }
       saveCheckpoint(step, pendingMetrics);
     }
-    optimizer.zero_grad();
+    optimizer.clearGradients();
     loss.backward();
     optimizer.step();
     if ((step + 1) % kWeightCheckEvery == 0 && !parametersFinite(net)) {

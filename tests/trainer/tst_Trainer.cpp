@@ -12,6 +12,7 @@
 #include "core/data/ClipPack.h"
 #include "core/ml/LocalizationModel.h"
 #include "trainer/EzvslObjective.h"
+#include "trainer/ForeachAdam.h"
 #include "trainer/ShipCheckpoint.h"
 #include "trainer/Trainer.h"
 
@@ -426,6 +427,39 @@ class TestTrainer : public QObject {
     QVERIFY(std::fabs(simSiamLossValue(z2, z1, p2, z2, 2, 2) - -0.5) < 1e-6);
     const std::vector<float> opposite = {0, -1, -1, 0};
     QVERIFY(std::fabs(simSiamLossValue(opposite, z1, p2, z2, 2, 2) - 0.5) < 1e-6);
+  }
+
+  // Adam by hand, lr 0.1, betas (0.9, 0.999). Step 1, g = (0.5, -3, 0): m^ = g and v^ = g^2, so
+  // every weight with a gradient moves by 0.1 against its sign, (1, -2) -> (0.9, -1.9); the zero
+  // gradient moves nothing. Step 2, g = (-0.5, -3, 0): weight 0 has m = 0.9 * 0.05 - 0.05 =
+  // -0.005, m^ = -0.005 / 0.19, v^ = 0.00049975 / 0.001999 = 0.25, so it moves by
+  // 0.1 * (0.005 / 0.19) / 0.5 = 0.0052632 to 0.9052632; weight 1 (m^ = -3, v^ = 9) to -1.8.
+  // Weight decay is Adam's L2 term on the gradient: 1 with g = 0 and decay 0.1 sees g = 0.1 and
+  // goes to 0.9 (AdamW's decoupled decay would give 0.99).
+  void foreachAdamOnAHandCase() {
+    const std::vector<float> one = foreachAdamWeights({1, -2, 0.5}, {{0.5, -3, 0}}, 0.1, 0.0);
+    QVERIFY(std::fabs(one[0] - 0.9f) < 1e-6 && std::fabs(one[1] - -1.9f) < 1e-6);
+    QCOMPARE(one[2], 0.5f);
+    const std::vector<float> two =
+        foreachAdamWeights({1, -2, 0.5}, {{0.5, -3, 0}, {-0.5, -3, 0}}, 0.1, 0.0);
+    QVERIFY2(std::fabs(two[0] - 0.9052632f) < 1e-6, qPrintable(QString::number(two[0], 'g', 9)));
+    QVERIFY2(std::fabs(two[1] - -1.8f) < 1e-6, qPrintable(QString::number(two[1], 'g', 9)));
+    const std::vector<float> decayed = foreachAdamWeights({1}, {{0}}, 0.1, 0.1);
+    QVERIFY2(std::fabs(decayed[0] - 0.9f) < 1e-6, qPrintable(QString::number(decayed[0])));
+  }
+
+  // The trainer's multi-tensor Adam is torch::optim::Adam to the bit on the CPU, with and without
+  // FNAC's weight decay, when one parameter starts later than the others (step counts 6 and 8),
+  // and across a save/load: torch's Adam resumed from ForeachAdam's archive goes on identically.
+  void foreachAdamIsTorchAdam() {
+    for (const double decay : {0.0, 1e-4}) {
+      const AdamAgreement agreement = compareForeachAdamWithAdam(8, decay);
+      QCOMPARE(agreement.maxWeightDifference, 0.0);
+      QCOMPARE(agreement.maxMomentDifference, 0.0);
+      QCOMPARE(agreement.maxResumedDifference, 0.0);
+      QCOMPARE(agreement.matrixSteps, 8LL);
+      QCOMPARE(agreement.vectorSteps, 6LL);
+    }
   }
 
   // SSPL trains negative-free through the PCM and its map, audio-conditioned before the cosine,
