@@ -239,18 +239,25 @@ int main(int argc, char** argv) {
     row("synthetic scene generation (224 px, 3 s audio)",
         format("%.0f scenes/s", scenes / (millisecondsSince(start) / 1000.0)),
         "1 thread, plain C++");
-    BenchmarkAccumulator accumulator("compact", 0.5);
-    start = Clock::now();
-    for (int i = 0; i < scenes; ++i) {
-      const SceneCondition condition =
-          allConditions()[static_cast<size_t>(i) % allConditions().size()];
-      const Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
-      accumulator.add(scene, compact->localize(scene.image, scene.audio));
+    // Serial (localize on 2 intra-op threads) against the inference worker's 2 lanes of one
+    // thread each, as `heardmap eval` and the trainer's test split run it.
+    for (const bool lanes : {false, true}) {
+      BenchmarkAccumulator accumulator("compact", 0.5);
+      start = Clock::now();
+      for (int i = 0; i < scenes; ++i) {
+        const SceneCondition condition =
+            allConditions()[static_cast<size_t>(i) % allConditions().size()];
+        const Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
+        accumulator.add(scene,
+                        lanes ? renderWorker.infer({scene.image, {scene.audio}, 0}).heatmaps.front()
+                              : compact->localize(scene.image, scene.audio));
+      }
+      accumulator.finish();
+      row(lanes ? "evaluation throughput, compact, 2 lanes"
+                : "evaluation throughput, compact, serial",
+          format("%.1f samples/s", scenes / (millisecondsSince(start) / 1000.0)),
+          lanes ? "the same, on the worker's lanes" : "generate + infer + metrics, serial");
     }
-    accumulator.finish();
-    row("evaluation throughput, compact, 2 threads",
-        format("%.1f samples/s", scenes / (millisecondsSince(start) / 1000.0)),
-        "generate + infer + all metrics");
   } catch (const std::exception& e) {
     std::printf("(no asset pack at %s: %s)\n", packPath.c_str(), e.what());
   }

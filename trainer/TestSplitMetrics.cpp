@@ -1,5 +1,10 @@
 #include "TestSplitMetrics.h"
 
+#include <memory>
+#include <stdexcept>
+
+#include "core/ml/InferenceWorker.h"
+
 namespace heardmap {
 
 SceneSynthesizer testSplitScenes(const AssetPack& pack, const PreprocessingContract& contract) {
@@ -14,10 +19,18 @@ SceneSynthesizer testSplitScenes(const AssetPack& pack, const PreprocessingContr
 BenchmarkResult evaluateTestSplit(LocalizationModel& model, const SceneSynthesizer& test,
                                   int perCondition) {
   BenchmarkAccumulator accumulator(model.info().displayName(), 0.5);
+  // The visual and the audio pass of each scene on parallel lanes of one torch thread each (as
+  // the app's views run): the same maps as one pass after the other on one thread.
+  InferenceWorker worker;
+  worker.setModels({std::shared_ptr<LocalizationModel>(&model, [](LocalizationModel*) {})});
   for (SceneCondition condition : allConditions()) {
     for (int i = 0; i < perCondition; ++i) {
       const Scene scene = test.make(SceneSynthesizer::testSeed(condition, i), condition);
-      accumulator.add(scene, model.localize(scene.image, scene.audio));
+      const InferenceResult result = worker.infer({scene.image, {scene.audio}, 0});
+      if (!result.errors.front().empty()) {
+        throw std::runtime_error("test split: " + result.errors.front());
+      }
+      accumulator.add(scene, result.heatmaps.front());
     }
   }
   return accumulator.finish();

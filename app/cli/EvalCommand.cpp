@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ContactSheet.h"
@@ -23,6 +25,7 @@
 #include "core/HeatmapProcessor.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
+#include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/plots/ChartRenderer.h"
 #include "ui/plots/GalleryRenderer.h"
@@ -32,7 +35,7 @@ namespace {
 
 // Scenes per condition of the fixed synthetic test split.
 constexpr int kDefaultPerCondition = 2000;
-// Intra-op threads for evaluation.
+// Torch threads for evaluation: the parallel lanes of the inference worker, one thread each.
 constexpr int kEvalThreads = 2;
 // Positive test scenes in the gallery (plus one multi-source, one silence and one noise scene).
 constexpr int kDefaultGalleryPositives = 6;
@@ -52,6 +55,19 @@ void printUsage() {
       "for the synthetic split, gallery.png: every model's heatmaps (per-frame min-max) on the\n"
       "first N positive scenes (default 6) and a multi-source, a silence and a noise scene,\n"
       "ground-truth boxes in green, max (cos+1)/2 under each; --gallery 0 leaves it out.\n");
+}
+
+// Every model's map for one request, from the worker's parallel lanes; throws naming the first
+// model that failed.
+std::vector<Heatmap> inferAll(InferenceWorker& worker, const std::vector<std::string>& names,
+                              InferenceRequest request) {
+  InferenceResult result = worker.infer(std::move(request));
+  for (size_t m = 0; m < result.errors.size(); ++m) {
+    if (!result.errors[m].empty()) {
+      throw std::runtime_error(names[m] + ": " + result.errors[m]);
+    }
+  }
+  return std::move(result.heatmaps);
 }
 
 struct LoadedSample {
@@ -230,7 +246,7 @@ int runEvalCommand(int argc, char** argv) {
   }
   try {
     LocalizationModel::setThreadCount(kEvalThreads);
-    std::vector<std::unique_ptr<LocalizationModel>> models;
+    std::vector<std::shared_ptr<LocalizationModel>> models;
     std::vector<BenchmarkAccumulator> accumulators;
     std::vector<std::string> modelNames;
     std::vector<GalleryScene> gallery;
@@ -247,6 +263,8 @@ int runEvalCommand(int argc, char** argv) {
       accumulators.emplace_back(name, threshold);
       modelNames.push_back(name);
     }
+    InferenceWorker worker;
+    worker.setModels(models);
     const auto start = std::chrono::steady_clock::now();
     int64_t done = 0;
     if (data == "synthetic") {
@@ -259,10 +277,11 @@ int runEvalCommand(int argc, char** argv) {
       for (SceneCondition condition : allConditions()) {
         for (int i = 0; i < perCondition; ++i) {
           const Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
-          std::vector<Heatmap> heatmaps;
+          std::vector<Heatmap> heatmaps = inferAll(
+              worker, modelNames,
+              {scene.image, std::vector<std::vector<float>>(models.size(), scene.audio), 0});
           for (size_t m = 0; m < models.size(); ++m) {
-            heatmaps.push_back(models[m]->localize(scene.image, scene.audio));
-            accumulators[m].add(scene, heatmaps.back());
+            accumulators[m].add(scene, heatmaps[m]);
           }
           if (inGallery(condition, i, galleryPositives)) {
             gallery.push_back(GalleryScene{scene, std::move(heatmaps)});
@@ -286,11 +305,15 @@ int runEvalCommand(int argc, char** argv) {
       for (const EvalSample& sample : scan.samples) {
         try {
           const LoadedSample loaded = loadSample(sample, models.front()->contract().sampleRateHz);
+          InferenceRequest request{loaded.frame, {}, 0};
+          for (const std::shared_ptr<LocalizationModel>& model : models) {
+            request.audioWindows.push_back(
+                cutAudioWindow(loaded.audio, loaded.audioCentreSeconds, model->contract()));
+          }
+          // Every model's map, or the sample is skipped for all of them.
+          const std::vector<Heatmap> heatmaps = inferAll(worker, modelNames, std::move(request));
           for (size_t m = 0; m < models.size(); ++m) {
-            PreprocessingContract contract = models[m]->contract();
-            const std::vector<float> window =
-                cutAudioWindow(loaded.audio, loaded.audioCentreSeconds, contract);
-            accumulators[m].add(sample.target, models[m]->localize(loaded.frame, window));
+            accumulators[m].add(sample.target, heatmaps[m]);
           }
         } catch (const std::exception& e) {
           ++failed;

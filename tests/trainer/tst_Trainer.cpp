@@ -14,6 +14,7 @@
 #include "trainer/EzvslObjective.h"
 #include "trainer/ForeachAdam.h"
 #include "trainer/ShipCheckpoint.h"
+#include "trainer/TestSplitMetrics.h"
 #include "trainer/Trainer.h"
 
 using namespace heardmap;
@@ -460,6 +461,25 @@ class TestTrainer : public QObject {
       QCOMPARE(agreement.matrixSteps, 8LL);
       QCOMPARE(agreement.vectorSteps, 6LL);
     }
+  }
+
+  // The test split runs each scene's visual and audio pass on parallel lanes of one torch thread
+  // each; the table is the one of the passes run one after the other on one thread.
+  void testSplitOnLanesIsTheSerialTable() {
+    QTemporaryDir dir;
+    const AssetPack pack = AssetPack::load(savedTinyPack(dir));
+    const std::unique_ptr<LocalizationModel> model = LocalizationModel::open("");
+    const SceneSynthesizer test = testSplitScenes(pack, model->contract());
+    LocalizationModel::setThreadCount(1);
+    const std::string serial = compactMetrics(evaluateTestSplit(*model, test, 4)).dump();
+    LocalizationModel::setThreadCount(2);
+    const std::string lanes = compactMetrics(evaluateTestSplit(*model, test, 4)).dump();
+    QCOMPARE(lanes, serial);
+    QVERIFY2(serial.find("\"positive\"") != std::string::npos, serial.c_str());
+    // The table tells models apart: another seed's weights give another one.
+    const auto other =
+        LocalizationModel::createUntrained(model->info().config, model->contract(), 2);
+    QVERIFY(compactMetrics(evaluateTestSplit(*other, test, 4)).dump() != serial);
   }
 
   // SSPL trains negative-free through the PCM and its map, audio-conditioned before the cosine,
