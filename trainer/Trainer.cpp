@@ -38,6 +38,31 @@ constexpr int64_t kProgressEvery = 10;
 // weight shows in the next loss anyway, which is checked every step.
 constexpr int64_t kWeightCheckEvery = 25;
 
+// Seconds the run has left: its remaining steps at this run's mean pace so far (periodic
+// evaluations included), or what is left of --max-minutes when that ends it sooner.
+double remainingSeconds(const TrainingConfig& config, double elapsedSeconds, int64_t stepsDone,
+                        int64_t stepsLeft) {
+  double seconds = elapsedSeconds / static_cast<double>(std::max<int64_t>(stepsDone, 1)) *
+                   static_cast<double>(stepsLeft);
+  if (config.maxMinutes > 0) {
+    seconds = std::min(seconds, std::max(0.0, 60.0 * config.maxMinutes - elapsedSeconds));
+  }
+  return seconds;
+}
+
+// "about 40 s left", "about 12 min left", "about 2.5 h left".
+std::string remainingText(double seconds) {
+  char text[48];
+  if (seconds < 90.0) {
+    std::snprintf(text, sizeof(text), "about %.0f s left", seconds);
+  } else if (seconds < 90.0 * 60.0) {
+    std::snprintf(text, sizeof(text), "about %.0f min left", seconds / 60.0);
+  } else {
+    std::snprintf(text, sizeof(text), "about %.1f h left", seconds / 3600.0);
+  }
+  return text;
+}
+
 // True when every parameter is finite (one device synchronisation).
 bool parametersFinite(EzvslNet& net) {
   torch::NoGradGuard noGrad;
@@ -304,18 +329,22 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
 
     const bool last = step + 1 == config.steps;
     if ((step + 1) % progressEvery == 0 || last) {
+      const double remaining = remainingSeconds(config, summary.wallSeconds, step + 1 - startStep,
+                                                config.steps - step - 1);
       char line[256];
       if (config.progress == ProgressFormat::JsonLines) {
         std::snprintf(line, sizeof(line),
                       "{\"event\": \"step\", \"step\": %lld, \"steps\": %lld, \"loss\": %.5f, "
                       "\"samples_per_s\": %.2f, "
-                      "\"elapsed_s\": %.1f}",
+                      "\"elapsed_s\": %.1f, \"remaining_s\": %.0f}",
                       static_cast<long long>(step + 1), static_cast<long long>(config.steps),
-                      lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds);
+                      lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds,
+                      remaining);
       } else {
-        std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s",
+        std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s%s",
                       static_cast<long long>(step + 1), static_cast<long long>(config.steps),
-                      lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds);
+                      lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds,
+                      last ? "" : ("  " + remainingText(remaining)).c_str());
       }
       progress(line);
       lossSum = 0.0;

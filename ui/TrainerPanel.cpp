@@ -18,6 +18,21 @@
 
 namespace heardmap {
 
+namespace {
+
+// "40 s", "12 min", "2.5 h".
+QString durationText(double seconds) {
+  if (seconds < 90.0) {
+    return QStringLiteral("%1 s").arg(qRound(seconds));
+  }
+  if (seconds < 90.0 * 60.0) {
+    return QStringLiteral("%1 min").arg(qRound(seconds / 60.0));
+  }
+  return QStringLiteral("%1 h").arg(seconds / 3600.0, 0, 'f', 1);
+}
+
+}  // namespace
+
 TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   auto* form = new QFormLayout;
@@ -267,16 +282,21 @@ void TrainerPanel::clearCurves() {
   progress_->setValue(0);
 }
 
-void TrainerPanel::addStep(int step, int steps, double loss, double samplesPerSecond) {
+void TrainerPanel::addStep(int step, int steps, double loss, double samplesPerSecond,
+                           double remainingSeconds) {
   loss_.push_back(QPointF(step, loss));
   lossChart_->setSeries({{tr("loss"), QColor(31, 119, 180), loss_, false}});
   progress_->setRange(0, std::max(1, steps));
   progress_->setValue(step);
-  status_->setText(tr("step %1 / %2, loss %3, %4 samples/s")
+  // The trainer's estimate of the time left, while the run goes on.
+  const QString left =
+      step < steps ? tr(", about %1 left").arg(durationText(remainingSeconds)) : "";
+  status_->setText(tr("step %1 / %2, loss %3, %4 samples/s%5")
                        .arg(step)
                        .arg(steps)
                        .arg(loss, 0, 'f', 4)
-                       .arg(samplesPerSecond, 0, 'f', 1));
+                       .arg(samplesPerSecond, 0, 'f', 1)
+                       .arg(left));
 }
 
 void TrainerPanel::addEval(int step, double ciou50, double auc, double silenceMaxScore) {

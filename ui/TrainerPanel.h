@@ -36,7 +36,7 @@ class TrainerPanel : public QWidget {
   void setVideoFolder(const QString& folder);
   void setRunning(bool running);
   void clearCurves();
-  void addStep(int step, int steps, double loss, double samplesPerSecond);
+  void addStep(int step, int steps, double loss, double samplesPerSecond, double remainingSeconds);
   void addEval(int step, double ciou50, double auc, double silenceMaxScore);
   void appendLog(const QString& line);
   void setStatus(const QString& text);

@@ -192,7 +192,8 @@ void TrainerProcess::readOutput() {
     const QString kind = event.value("event").toString();
     if (kind == "step") {
       Q_EMIT stepReported(event.value("step").toInt(), event.value("steps").toInt(),
-                          event.value("loss").toDouble(), event.value("samples_per_s").toDouble());
+                          event.value("loss").toDouble(), event.value("samples_per_s").toDouble(),
+                          event.value("remaining_s").toDouble());
     } else if (kind == "eval") {
       const QJsonObject metrics = event.value("metrics").toObject();
       const QJsonObject positive = metrics.value("positive").toObject();

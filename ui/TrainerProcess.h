@@ -54,7 +54,9 @@ class TrainerProcess : public QObject {
   QString outputPath() const { return request_.outputPath; }
 
  Q_SIGNALS:
-  void stepReported(int step, int steps, double loss, double samplesPerSecond);
+  // remainingSeconds: the trainer's estimate of the time the run has left.
+  void stepReported(int step, int steps, double loss, double samplesPerSecond,
+                    double remainingSeconds);
   // Positive-scene cIoU@0.5 / AUC (relative) and the mean max score under silence, x100 / 0..1.
   void evalReported(int step, double ciou50, double auc, double silenceMaxScore);
   void logLine(const QString& line);

@@ -796,6 +796,13 @@ class TestTrainer : public QObject {
     QVERIFY(summary.stepsDone >= 1 && summary.stepsDone < 100000);
     QVERIFY(summary.wallSeconds < 30.0);
     QVERIFY(lines.join('\n').contains("\"reason\": \"time budget\""));
+    // The time left is what the budget leaves (0.12 s), not 100,000 steps at the run's pace.
+    for (const QString& line : lines) {
+      const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
+      if (event.value("event").toString() == "step") {
+        QVERIFY2(event.value("remaining_s").toDouble() <= 1.0, qPrintable(line));
+      }
+    }
     QVERIFY(lines.last().contains("\"event\": \"eval\""));
     auto model = LocalizationModel::load(out);
     QCOMPARE(model->info().training.at("steps_done").asInt(), summary.stepsDone);
@@ -860,6 +867,18 @@ class TestTrainer : public QObject {
       QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
     }
     QVERIFY(lines.last().contains("\"event\": \"eval\""));
+    // Every step record estimates the time left; none is left after the last step.
+    QJsonObject lastStep;
+    for (const QString& line : lines) {
+      const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
+      if (event.value("event").toString() == "step") {
+        QVERIFY2(event.contains("remaining_s") && event.value("remaining_s").toDouble() >= 0.0,
+                 qPrintable(line));
+        lastStep = event;
+      }
+    }
+    QCOMPARE(lastStep.value("step").toInt(), 3);
+    QCOMPARE(lastStep.value("remaining_s").toDouble(), 0.0);
 
     auto model = LocalizationModel::load(config.outputPath);
     QVERIFY(model->info().trained);

@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QLabel>
 #include <QListWidget>
 #include <QScreen>
 #include <QSpinBox>
@@ -164,6 +165,10 @@ class TestTrainerPane : public QObject {
     QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
     QVERIFY(window.startTraining());
     QVERIFY(steps.wait(120000));
+    // The trainer's estimate of the time left (100,000 steps: well over a minute) in the status.
+    QVERIFY(steps.first().at(4).toDouble() > 60.0);
+    const QString status = window.trainerPanel()->findChild<QLabel*>("trainerStatus")->text();
+    QVERIFY2(status.contains(" left") && status.contains("about "), qPrintable(status));
     window.trainer()->stop();
     QVERIFY(finished.wait(60000));
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
