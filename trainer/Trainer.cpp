@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 
 #include "CudaAutocastTorch.h"
 #include "EzvslObjectiveTorch.h"
@@ -105,10 +106,9 @@ BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test,
   return result;
 }
 
-}  // namespace
-
-TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress,
-                      const std::atomic<bool>* stopRequested) {
+// The training run (train() below turns torch's errors into plain messages).
+TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& progress,
+                            const std::atomic<bool>* stopRequested) {
   TrainingSummary summary;
   const bool cuda = torch::cuda::is_available();
   const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
@@ -197,7 +197,15 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     const std::string statePath = optimizerStatePath(config.outputPath);
     if (std::filesystem::exists(statePath)) {
       std::istringstream moments(readFile(statePath));
-      torch::load(optimizer, moments, device);
+      try {
+        torch::load(optimizer, moments, device);
+      } catch (const c10::Error& e) {
+        const std::string reason = e.what_without_backtrace();
+        throw std::runtime_error("cannot read the Adam moments in " + statePath + " (" +
+                                 reason.substr(0, reason.find('\n')) +
+                                 "); nothing was written: move that file away to resume with "
+                                 "fresh moments, or train to a new --out");
+      }
     } else {
       progress("note: no optimizer state beside " + config.outputPath +
                "; the Adam moments restart");
@@ -373,6 +381,18 @@ TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress
     }
   }
   return summary;
+}
+
+}  // namespace
+
+TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress,
+                      const std::atomic<bool>* stopRequested) {
+  try {
+    return runTraining(config, progress, stopRequested);
+  } catch (const c10::Error& e) {
+    // Torch's messages carry a C++ backtrace, noise to whoever reads them: the message alone.
+    throw std::runtime_error(e.what_without_backtrace());
+  }
 }
 
 }  // namespace heardmap

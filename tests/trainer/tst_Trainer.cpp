@@ -849,6 +849,32 @@ class TestTrainer : public QObject {
     QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
   }
 
+  // A truncated optimizer state beside a checkpoint: --resume stops with a plain message (no
+  // torch backtrace) that names the file and the way out, and the checkpoint stays as it was.
+  void truncatedAdamMomentsStopTheResumeCleanly() {
+    QTemporaryDir dir;
+    const std::string pack = savedTinyPack(dir);
+    TrainingConfig config = smallRun(dir, pack);
+    config.steps = 2;
+    train(config, [](const std::string&) {});
+    const std::string moments = config.outputPath + ".optimizer.pt";
+    std::filesystem::resize_file(moments, 1000);
+    const std::string before = readFile(config.outputPath);
+    config.resume = true;
+    config.steps = 4;
+    std::string message;
+    try {
+      train(config, [](const std::string&) {});
+    } catch (const std::runtime_error& e) {
+      message = e.what();
+    }
+    QVERIFY2(message.find("cannot read the Adam moments in " + moments) != std::string::npos,
+             message.c_str());
+    QVERIFY2(message.find("move that file away") != std::string::npos, message.c_str());
+    QVERIFY2(message.find("frame #") == std::string::npos, message.c_str());
+    QVERIFY(readFile(config.outputPath) == before);
+  }
+
   void trainsEvaluatesSavesAndResumes() {
     QTemporaryDir dir;
     const std::string pack = savedTinyPack(dir);
