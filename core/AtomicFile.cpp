@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -66,6 +67,22 @@ void writeFileAtomically(const std::string& path, const std::string& data) {
     ::fsync(dirFd);
     ::close(dirFd);
   }
+}
+
+void ensureWritableDirectory(const std::string& directory) {
+  const std::string folder = directory.empty() ? std::string(".") : directory;
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error) {
+    throw FileError("cannot create the folder '" + folder + "': " + error.message());
+  }
+  const std::string probe = folder + "/.heardmap-probe-" + std::to_string(::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw FileError(osError("cannot write into", folder));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 std::string readFile(const std::string& path) {

@@ -18,6 +18,11 @@ class FileError : public std::runtime_error {
 // Writes data to path atomically. Throws FileError; the target is untouched on failure.
 void writeFileAtomically(const std::string& path, const std::string& data);
 
+// Creates directory (and its parents) if missing and checks that a file can be created in it (a
+// probe file, removed at once), so that long work fails at its start rather than at its first
+// save. An empty directory is the current one. Throws FileError.
+void ensureWritableDirectory(const std::string& directory);
+
 // Reads a whole file. Throws FileError.
 std::string readFile(const std::string& path);
 

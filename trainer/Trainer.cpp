@@ -124,6 +124,8 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
   const bool mixedPrecision = cuda && config.precision == "bf16";
   summary.device += mixedPrecision ? ", bf16 autocast" : ", fp32";
 
+  // The checkpoint's folder must take files now, not at the first checkpoint of a long run.
+  ensureWritableDirectory(std::filesystem::path(config.outputPath).parent_path().string());
   const AssetPack pack = AssetPack::load(config.packPath);
   std::unique_ptr<LocalizationModel> model;
   int64_t startStep = 0;

@@ -103,7 +103,7 @@ int exportCommand(int argc, char** argv) {
   }
   const AssetPack pack = AssetPack::load(packPath);
   const SceneSynthesizer synthesizer(pack, options);
-  std::filesystem::create_directories(out);
+  ensureWritableDirectory(out);
   std::vector<Scene> scenes;
   ProgressBar bar("export", static_cast<int64_t>(perCondition * allConditions().size()));
   for (SceneCondition condition : allConditions()) {
@@ -211,6 +211,8 @@ int clipsCommand(int argc, char** argv) {
     std::fprintf(stderr, "heardmap data clips: no videos in %s\n", videos.c_str());
     return 1;
   }
+  // The pack's folder must take files before every video is decoded, not after.
+  ensureWritableDirectory(std::filesystem::path(out).parent_path().string());
   const PreprocessingContract contract = PreprocessingContract::ezvsl();
   ClipPack pack;
   pack.sampleRateHz = contract.sampleRateHz;

@@ -245,6 +245,7 @@ int runEvalCommand(int argc, char** argv) {
     return 2;
   }
   try {
+    ensureWritableDirectory(out);  // before the evaluation, not after it
     LocalizationModel::setThreadCount(kEvalThreads);
     std::vector<std::shared_ptr<LocalizationModel>> models;
     std::vector<BenchmarkAccumulator> accumulators;

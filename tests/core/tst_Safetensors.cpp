@@ -181,6 +181,29 @@ class TestSafetensors : public QObject {
     QCOMPARE(readFile(path), before);
   }
 
+  // Long work checks its output folder first: a missing one is created (parents too) and left
+  // without a trace of the probe; one that cannot take files is an error naming it.
+  void writableFolderIsCheckedUpFront() {
+    QTemporaryDir dir;
+    const std::string nested = dir.filePath("runs/today").toStdString();
+    ensureWritableDirectory(nested);
+    QVERIFY(QDir(QString::fromStdString(nested)).exists());
+    QVERIFY(QDir(QString::fromStdString(nested)).entryList(QDir::Files | QDir::Hidden).isEmpty());
+    ensureWritableDirectory(nested);  // again: it exists now
+    bool threw = false;
+    try {
+      ensureWritableDirectory("/proc/heardmap-no-such-folder");  // /proc takes no new folders
+    } catch (const FileError& e) {
+      threw = true;
+      QVERIFY2(QString(e.what()).contains("/proc/heardmap-no-such-folder"), e.what());
+    }
+    QVERIFY(threw);
+    // A folder that exists but takes no files (even as root): a plain file in the way.
+    writeFileAtomically(dir.filePath("plain").toStdString(), "x");
+    QVERIFY_THROWS_EXCEPTION(FileError,
+                             ensureWritableDirectory(dir.filePath("plain").toStdString()));
+  }
+
   // A full disk (simulated with a file-size limit) fails the save and keeps the old file intact.
   void diskFullKeepsTheOldFile() {
     QTemporaryDir dir;

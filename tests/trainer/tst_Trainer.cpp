@@ -849,6 +849,24 @@ class TestTrainer : public QObject {
     QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
   }
 
+  // A checkpoint folder that cannot take files stops the run before its first step, not at its
+  // first checkpoint; a missing one is created.
+  void unwritableOutputFolderStopsTheRunAtOnce() {
+    QTemporaryDir dir;
+    const std::string pack = savedTinyPack(dir);
+    TrainingConfig config = smallRun(dir, pack);
+    config.outputPath = "/proc/heardmap-no-such-folder/m.safetensors";
+    int steps = 0;
+    QVERIFY_THROWS_EXCEPTION(FileError, train(config, [&](const std::string& line) {
+                               steps += line.rfind("step ", 0) == 0 ? 1 : 0;
+                             }));
+    QCOMPARE(steps, 0);
+    config.outputPath = dir.filePath("runs/new/m.safetensors").toStdString();
+    config.steps = 1;
+    train(config, [](const std::string&) {});
+    QVERIFY(QFile::exists(QString::fromStdString(config.outputPath)));
+  }
+
   // A truncated optimizer state beside a checkpoint: --resume stops with a plain message (no
   // torch backtrace) that names the file and the way out, and the checkpoint stays as it was.
   void truncatedAdamMomentsStopTheResumeCleanly() {
