@@ -3,8 +3,9 @@
 # time per task and runs one command for at most 10, so this does everything in one call, against
 # a wall-clock budget: build the trainer against the machine's PyTorch LibTorch (no Qt, FFmpeg or
 # PortAudio there), measure training speed (scene rendering; the C++ model step against the same
-# model in PyTorch), then train the shipped model of every method, all six at once on the one GPU,
-# for the time that is left.
+# model in PyTorch), try every method for 2 steps (falling back to fp32, then to CPU-rendered
+# scenes, for a method that fails), then train the shipped model of every method, all six at once
+# on the one GPU, for the time that is left.
 #
 # From the session (the asset pack cannot be built there: no FFmpeg):
 #   run  command: scripts/gpu-session.sh   carry: ["build/data/asset-pack.safetensors"]
@@ -100,7 +101,8 @@ trainer=build-gpu/bin/heardmap-train
 bench=build-gpu/bin/heardmap-train-bench
 
 # GPU memory in use, sampled while the runs train.
-(while sleep 15; do
+(trap - EXIT  # a subshell runs the EXIT trap too: only the script may finish
+  while sleep 15; do
   command -v nvidia-smi > /dev/null &&
     nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader >> "$work/gpu.log" 2>&1
 done) &
@@ -138,29 +140,79 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   note "bench done"
 fi
 
-# 3. Train every method at once until 70 s before the deadline (final evaluation and save).
-minutes=$(awk -v s="$(left)" 'BEGIN { m = (s - 70) / 60; printf "%.2f", m < 0.5 ? 0.5 : m }')
-note "training $methods for $minutes min each, batch $batch, lr $lr, $padding padding"
-pids=()
-for method in $methods; do
+# The --init flags of a method (into the array init).
+initFlagsFor() {
   init=()
-  if [ -n "$initBase" ] && [[ " $initMethods " == *" $method "* ]]; then
+  if [ -n "$initBase" ] && [[ " $initMethods " == *" $1 "* ]]; then
     init=(--init "$initBase")
-    [ "$method" = fnac ] && init+=(--warmup-steps 0)
-    [ "$method" = lvs ] && init+=(--layer4-stride 1)  # its own trunk (the base's is stride 2)
-    note "$method fine-tunes $initBase"
+    [ "$1" = fnac ] && init+=(--warmup-steps 0)
+    [ "$1" = lvs ] && init+=(--layer4-stride 1)  # its own trunk (the base's is stride 2)
   fi
+}
+
+# 3. Preflight: 2 steps of every method with its training flags, all at once. A method that fails
+#    tries again in fp32, then with its scenes rendered on the CPU; one that still fails is left
+#    out of the training (its preflight log, in logs.txt, says why). A few seconds each.
+declare -A fallbackFor
+pending=($methods)
+for fallback in "" "--precision fp32" "--precision fp32 --synthesis cpu"; do
+  [ ${#pending[@]} -gt 0 ] && [ "$(left)" -gt 240 ] || break  # else no time to train after it
+  declare -A preflightPid=()
+  for method in "${pending[@]}"; do
+    initFlagsFor "$method"
+    timeout 90 "$trainer" --pack "$pack" --method "$method" --variant small --batch "$batch" \
+      --lr "$lr" --steps 2 --eval-per-condition 1 --threads 2 \
+      --out "$work/preflight-$method.safetensors" "${layout[@]}" --image-padding "$padding" \
+      "${init[@]}" ${EXTRA:-} $fallback > "$work/preflight-$method.log" 2>&1 &
+    preflightPid[$method]=$!
+  done
+  failed=()
+  for method in "${pending[@]}"; do
+    if wait "${preflightPid[$method]}"; then
+      fallbackFor[$method]=$fallback
+      [ -n "$fallback" ] && note "$method passes its preflight with $fallback"
+      rm -f "$work/preflight-$method.log"
+    else
+      failed+=("$method")
+      note "$method failed its preflight${fallback:+ with $fallback}"
+    fi
+  done
+  pending=("${failed[@]}")
+done
+rm -f "$work"/preflight-*.safetensors*
+trained=""
+for method in $methods; do
+  [[ -v fallbackFor[$method] ]] && trained+="${trained:+ }$method"
+done
+{
+  echo
+  echo "Preflight (2 steps each): training ${trained:-nothing}${pending[*]:+; left out: ${pending[*]}}."
+  for method in $trained; do
+    [ -n "${fallbackFor[$method]}" ] && echo "- $method trains with ${fallbackFor[$method]}"
+  done
+} >> "$report"
+note "preflight done: ${trained:-nothing} to train"
+
+[ -n "$trained" ] || exit 1
+
+# 4. Train every method at once until 70 s before the deadline (final evaluation and save).
+minutes=$(awk -v s="$(left)" 'BEGIN { m = (s - 70) / 60; printf "%.2f", m < 0.5 ? 0.5 : m }')
+note "training $trained for $minutes min each, batch $batch, lr $lr, $padding padding"
+pids=()
+for method in $trained; do
+  initFlagsFor "$method"
+  [ ${#init[@]} -gt 0 ] && note "$method fine-tunes $initBase"
   "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
     --lr "$lr" --steps 100000000 --max-minutes "$minutes" --eval-per-condition "$evalPerCondition" \
     --checkpoint-every 250 --threads 2 --out "$work/$method-small.safetensors" "${layout[@]}" \
     --image-padding "$padding" "${init[@]}" \
-    ${EXTRA:-} \
+    ${EXTRA:-} ${fallbackFor[$method]} \
     > "$work/$method.log" 2>&1 &
   pids+=($!)
 done
 # A run that outlives the deadline is asked to stop (it saves its checkpoint on SIGTERM).
 grace=$(($(left) - 15))
-(sleep $((grace > 5 ? grace : 5)); kill -TERM "${pids[@]}" 2> /dev/null) &
+(trap - EXIT; sleep $((grace > 5 ? grace : 5)); kill -TERM "${pids[@]}" 2> /dev/null) &
 watchdog=$!
 status=0
 for pid in "${pids[@]}"; do
@@ -175,7 +227,7 @@ note "training done (status $status)"
   echo
   [ -f "$work/gpu.log" ] &&
     echo "GPU memory used / utilisation, sampled every 15 s: $(tr '\n' ';' < "$work/gpu.log")"
-  for method in $methods; do
+  for method in $trained; do
     echo
     echo "### $method"
     echo
