@@ -124,9 +124,9 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
   const bool mixedPrecision = cuda && config.precision == "bf16";
   summary.device += mixedPrecision ? ", bf16 autocast" : ", fp32";
 
+  const AssetPack pack = AssetPack::load(config.packPath);
   // The checkpoint's folder must take files now, not at the first checkpoint of a long run.
   ensureWritableDirectory(std::filesystem::path(config.outputPath).parent_path().string());
-  const AssetPack pack = AssetPack::load(config.packPath);
   std::unique_ptr<LocalizationModel> model;
   int64_t startStep = 0;
   std::string initReport;  // what a run from --init took from its base, for the training record

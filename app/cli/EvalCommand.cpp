@@ -324,7 +324,8 @@ int runEvalCommand(int argc, char** argv) {
       }
       bar.finish();
       if (failed > 0) {
-        std::fprintf(stderr, "%d samples could not be decoded and were skipped\n", failed);
+        std::fprintf(stderr, "%d samples could not be read or evaluated and were skipped\n",
+                     failed);
       }
     }
     const double seconds =
