@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "app/cli/CurvesCommand.h"
 #include "app/cli/DataCommand.h"
 #include "app/cli/EvalCommand.h"
 #include "app/cli/RenderCommand.h"
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
   }
   if (argc >= 2 && std::strcmp(argv[1], "data") == 0) {
     return heardmap::runDataCommand(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "curves") == 0) {
+    return heardmap::runCurvesCommand(argc - 1, argv + 1);
   }
   // Must precede QApplication: the overlay shader is GLSL 3.30 core.
   QSurfaceFormat format;

@@ -161,6 +161,68 @@ class TestDataCommands : public QObject {
     QVERIFY(std::abs(player[1]->frame.timeSeconds - 1.5) < 0.05);
     QVERIFY(energy(player[2]->audio) > energy(player[0]->audio));
   }
+
+  // `heardmap curves`: a text log and a JSON log of two runs become two charts, one colour per
+  // run (the palette's first two: blue and red) inside the plot frame; a file without trainer
+  // progress is an error.
+  void curvesOfTrainingLogs() {
+    QTemporaryDir dir;
+    const auto write = [&](const QString& name, const QByteArray& text) {
+      QFile f(dir.filePath(name));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(text);
+    };
+    write("a.log",
+          "step 10/30  loss 3.0000  20.0 samples/s  1 s  about 2 s left\n"
+          "step 20/30  loss 2.0000  20.0 samples/s  2 s  about 1 s left\n"
+          "step 30/30  loss 1.5000  20.0 samples/s  3 s\n");
+    write("b.jsonl",
+          "{\"event\": \"step\", \"step\": 10, \"steps\": 30, \"loss\": 4.0}\n"
+          "{\"event\": \"eval\", \"step\": 10, \"metrics\": {\"positive\": "
+          "{\"ciou50_relative\": 20, \"auc_relative\": 40}, \"silence\": "
+          "{\"mean_max_unit\": 0.6}}}\n"
+          "{\"event\": \"step\", \"step\": 30, \"steps\": 30, \"loss\": 2.5}\n"
+          "{\"event\": \"eval\", \"step\": 30, \"metrics\": {\"positive\": "
+          "{\"ciou50_relative\": 30, \"auc_relative\": 45}, \"silence\": "
+          "{\"mean_max_unit\": 0.5}}}\n");
+    write("empty.log", "nothing to see\n");
+    QProcess curves;
+    curves.setProcessChannelMode(QProcess::MergedChannels);
+    curves.start(qEnvironmentVariable("HEARDMAP_BINARY"),
+                 {"curves", dir.filePath("a.log"), dir.filePath("b.jsonl"), "--out",
+                  dir.filePath("charts")});
+    QVERIFY(curves.waitForFinished(60000));
+    const QString output = QString::fromUtf8(curves.readAll());
+    QVERIFY2(curves.exitCode() == 0, qPrintable(output));
+    QVERIFY2(output.contains("a.log: 3 loss points, 0 evaluations"), qPrintable(output));
+    QVERIFY2(output.contains("b.jsonl: 2 loss points, 2 evaluations"), qPrintable(output));
+    for (const char* chart : {"charts/loss.png", "charts/test_split.png"}) {
+      const QImage image(dir.filePath(chart));
+      QVERIFY2(!image.isNull(), chart);
+      int blue = 0;
+      int red = 0;
+      for (int y = 50; y < image.height() - 60; ++y) {
+        for (int x = 80; x < image.width() - 340; ++x) {  // the plot frame, legend left out
+          const QColor c = image.pixelColor(x, y);
+          blue += c.red() == 31 && c.green() == 119 && c.blue() == 180;
+          red += c.red() == 214 && c.green() == 39 && c.blue() == 40;
+        }
+      }
+      // The loss chart has both runs; the test split only run b (a has no evaluation).
+      QVERIFY2(red > 50, qPrintable(QString("%1: red %2").arg(chart).arg(red)));
+      if (QString(chart).contains("loss")) {
+        QVERIFY2(blue > 50, qPrintable(QString("%1: blue %2").arg(chart).arg(blue)));
+      }
+    }
+    QProcess empty;
+    empty.setProcessChannelMode(QProcess::MergedChannels);
+    empty.start(qEnvironmentVariable("HEARDMAP_BINARY"),
+                {"curves", dir.filePath("empty.log"), "--out", dir.filePath("charts2")});
+    QVERIFY(empty.waitForFinished(60000));
+    QCOMPARE(empty.exitCode(), 1);
+    QVERIFY(QString::fromUtf8(empty.readAll()).contains("holds no heardmap-train progress"));
+    QVERIFY(!QFileInfo::exists(dir.filePath("charts2")));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestDataCommands)

@@ -1,9 +1,11 @@
 // Every expected value below was worked out by hand (see the comments).
 #include <QtTest>
 
+#include "core/eval/BenchmarkAccumulator.h"
 #include "core/eval/GroundTruth.h"
 #include "core/eval/Localization.h"
 #include "core/eval/NegativeAudio.h"
+#include "core/eval/TrainingLog.h"
 
 using namespace heardmap;
 
@@ -113,6 +115,59 @@ class TestMetrics : public QObject {
     // pIA 0 and 0.5: fraction <= t is 0.5 below t = 0.5 and 1 from there:
     // 9 * 0.5 + 0.75 + 10 * 1 = 15.25 trapezoids x 0.05 -> 76.25.
     QVERIFY(std::fabs(areaOverCurve({0.0, 0.5}) - 76.25) < 1e-9);
+  }
+
+  // A trainer log read back: text progress lines and the evaluation table the trainer prints
+  // (benchmarkMarkdown itself, so that the reader follows the table's format), other lines
+  // skipped; JSON progress alike.
+  void trainingLogReadsTextAndJsonProgress() {
+    BenchmarkResult result;
+    result.method = "ezvsl small";
+    ConditionResult positive;
+    positive.condition = SceneCondition::Positive;
+    positive.samples = 4;
+    positive.relative.successAt50 = 37.5;
+    positive.relative.auc = 41.5;
+    positive.meanMaxScore = 0.7;
+    ConditionResult silence;
+    silence.condition = SceneCondition::Silence;
+    silence.samples = 4;
+    silence.meanMaxScore = 0.612;
+    result.conditions = {positive, silence};
+    const std::string text =
+        "--init base.safetensors (ezvsl): every tensor\n"
+        "step 10/20  loss 2.5000  30.0 samples/s  3 s  about 3 s left\n"
+        "eval at step 10:\n" +
+        benchmarkMarkdown({result}) +
+        "step 20: imgnet and audnet train from here\n"
+        "step 20/20  loss 1.7500  31.0 samples/s  6 s\r\n";
+    const TrainingLog log = TrainingLog::parse(text);
+    QCOMPARE(log.loss.size(), size_t(2));
+    QCOMPARE(log.loss[0].step, int64_t(10));
+    QCOMPARE(log.loss[0].value, 2.5);
+    QCOMPARE(log.loss[1].step, int64_t(20));
+    QCOMPARE(log.loss[1].value, 1.75);
+    QCOMPARE(log.evals.size(), size_t(1));
+    QCOMPARE(log.evals[0].step, int64_t(10));
+    QCOMPARE(log.evals[0].ciou50, 37.5);
+    QCOMPARE(log.evals[0].auc, 41.5);
+    QCOMPARE(log.evals[0].silenceMaxScore, 0.612);
+
+    const TrainingLog json = TrainingLog::parse(
+        "{\"event\": \"step\", \"step\": 5, \"steps\": 10, \"loss\": 3.25000, "
+        "\"samples_per_s\": 9.00, \"elapsed_s\": 1.0, \"remaining_s\": 1}\n"
+        "{\"event\": \"eval\", \"step\": 10, \"metrics\": {\"positive\": "
+        "{\"ciou50_relative\": 12.5, \"auc_relative\": 30}, \"silence\": "
+        "{\"mean_max_unit\": 0.8}}}\n"
+        "{\"event\": \"stopped\", \"reason\": \"requested\", \"step\": 10}\n"
+        "{not json\n");
+    QCOMPARE(json.loss.size(), size_t(1));
+    QCOMPARE(json.loss[0].value, 3.25);
+    QCOMPARE(json.evals.size(), size_t(1));
+    QCOMPARE(json.evals[0].ciou50, 12.5);
+    QCOMPARE(json.evals[0].auc, 30.0);
+    QCOMPARE(json.evals[0].silenceMaxScore, 0.8);
+    QVERIFY(TrainingLog::parse("cmake -S . -B build\n[35 s] built\n").loss.empty());
   }
 };
 

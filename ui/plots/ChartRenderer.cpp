@@ -18,6 +18,9 @@ constexpr int kTop = 50;
 constexpr int kBottom = 60;
 // Tick count per axis.
 constexpr int kTicks = 5;
+// Curves of at most this many points get a dot at each point (a few evaluations); radius in px.
+constexpr int kMarkedPointsMax = 40;
+constexpr double kMarkerRadiusPx = 3.5;
 
 struct Frame {
   QRectF rect{kLeft, kTop, kWidth - kLeft - kRight, kHeight - kTop - kBottom};
@@ -49,7 +52,7 @@ void drawFrame(QPainter& p, const Frame& f) {
     const double y = f.axes.yMin + (f.axes.yMax - f.axes.yMin) * i / kTicks;
     const QPointF px = f.map(x, f.axes.yMin);
     p.drawText(QRectF(px.x() - 40, px.y() + 6, 80, 18), Qt::AlignCenter,
-               QString::number(x, 'g', 3));
+               QString::number(x, 'g', 6));
     const QPointF py = f.map(f.axes.xMin, y);
     p.drawText(QRectF(py.x() - 70, py.y() - 9, 62, 18), Qt::AlignRight | Qt::AlignVCenter,
                QString::number(y, 'g', 3));
@@ -68,6 +71,10 @@ void drawFrame(QPainter& p, const Frame& f) {
   p.drawText(QRectF(10, 10, kWidth - 20, 28), Qt::AlignLeft | Qt::AlignVCenter, f.axes.title);
 }
 
+QColor colorOf(const QVector<ChartSeries>& series, int i) {
+  return ChartRenderer::seriesColor(series[i].colorIndex >= 0 ? series[i].colorIndex : i);
+}
+
 void drawLegend(QPainter& p, const QVector<ChartSeries>& series) {
   QFont font = p.font();
   font.setPixelSize(13);
@@ -75,7 +82,7 @@ void drawLegend(QPainter& p, const QVector<ChartSeries>& series) {
   p.setFont(font);
   for (int i = 0; i < series.size(); ++i) {
     const double y = kTop + 12 + i * 22;
-    p.setPen(QPen(ChartRenderer::seriesColor(i), 3));
+    p.setPen(QPen(colorOf(series, i), 3, series[i].style));
     p.drawLine(QPointF(kWidth - kRight + 14, y), QPointF(kWidth - kRight + 38, y));
     p.setPen(Qt::black);
     p.drawText(QRectF(kWidth - kRight + 44, y - 9, kRight - 48, 18),
@@ -101,15 +108,25 @@ bool ChartRenderer::writeLineChart(const QString& path, const ChartAxes& axes,
   Frame f;
   f.axes = axes;
   drawFrame(p, f);
-  p.setClipRect(f.rect.adjusted(-2, -2, 2, 2));
+  // Room for a whole dot on the frame (a last evaluation at the axis' end).
+  const int clipPx = static_cast<int>(kMarkerRadiusPx) + 2;
+  p.setClipRect(f.rect.adjusted(-clipPx, -clipPx, clipPx, clipPx));
   for (int i = 0; i < series.size(); ++i) {
     QPainterPath line;
     for (int k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {
       const QPointF pt = f.map(series[i].x[k], series[i].y[k]);
       k == 0 ? line.moveTo(pt) : line.lineTo(pt);
     }
-    p.setPen(QPen(seriesColor(i), 2.5));
+    p.setPen(QPen(colorOf(series, i), 2.5, series[i].style));
     p.drawPath(line);
+    if (series[i].x.size() <= kMarkedPointsMax) {  // sparse curves (evaluations): dots too
+      p.setPen(QPen(colorOf(series, i), 1.0));
+      p.setBrush(colorOf(series, i));
+      for (int k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {
+        p.drawEllipse(f.map(series[i].x[k], series[i].y[k]), kMarkerRadiusPx, kMarkerRadiusPx);
+      }
+      p.setBrush(Qt::NoBrush);
+    }
   }
   p.setClipping(false);
   drawLegend(p, series);
@@ -151,10 +168,10 @@ bool ChartRenderer::writeHistogram(const QString& path, ChartAxes axes,
       steps.lineTo(f.map(axes.xMin + (b + 1) * width, fractions[i][b]));
     }
     steps.lineTo(f.map(axes.xMax, 0));
-    QColor fill = seriesColor(i);
+    QColor fill = colorOf(series, i);
     fill.setAlpha(50);
     p.fillPath(steps, fill);
-    p.setPen(QPen(seriesColor(i), 2));
+    p.setPen(QPen(colorOf(series, i), 2));
     p.drawPath(steps);
   }
   drawLegend(p, series);

@@ -10,8 +10,10 @@ namespace heardmap {
 
 struct ChartSeries {
   QString label;
-  QVector<double> x;  // line charts: x positions; histograms: unused
-  QVector<double> y;  // line charts: y values; histograms: the samples
+  QVector<double> x;                   // line charts: x positions; histograms: unused
+  QVector<double> y;                   // line charts: y values; histograms: the samples
+  int colorIndex = -1;                 // palette entry; -1: the series' own index
+  Qt::PenStyle style = Qt::SolidLine;  // line charts: dashes tell apart series of one colour
 };
 
 struct ChartAxes {

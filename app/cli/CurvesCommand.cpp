@@ -1,0 +1,173 @@
+#include "CurvesCommand.h"
+
+#include <QGuiApplication>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/AtomicFile.h"
+#include "core/eval/TrainingLog.h"
+#include "ui/plots/ChartRenderer.h"
+
+namespace heardmap {
+namespace {
+
+// Margin around the loss curve's range, as a fraction of it.
+constexpr double kLossMargin = 0.05;
+
+void printUsage() {
+  std::fprintf(stderr,
+               "usage: heardmap curves LOG [LOG ...] [--out DIR]\n"
+               "Reads heardmap-train logs (text progress or --progress=json) and draws their\n"
+               "curves: DIR/loss.png (the loss at each progress line) and DIR/test_split.png\n"
+               "(positive-scene cIoU@0.5 and AUC, and the silence max score x100, at each\n"
+               "evaluation), one colour per run. DIR defaults to the current folder.\n");
+}
+
+struct Run {
+  std::string name;
+  TrainingLog log;
+};
+
+// The round number at or above v (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten), so
+// that the step ticks are round.
+double roundUp(double v) {
+  const double scale = std::pow(10.0, std::floor(std::log10(v)));
+  for (const double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
+    if (m * scale >= v) {
+      return m * scale;
+    }
+  }
+  return 10.0 * scale;
+}
+
+// The largest step of any curve, rounded up (the x range of both charts).
+double lastStep(const std::vector<Run>& runs) {
+  double last = 1.0;
+  for (const Run& run : runs) {
+    for (const TrainingLogPoint& p : run.log.loss) {
+      last = std::max(last, static_cast<double>(p.step));
+    }
+    for (const TrainingLogEval& e : run.log.evals) {
+      last = std::max(last, static_cast<double>(e.step));
+    }
+  }
+  return roundUp(last);
+}
+
+bool writeLossChart(const std::vector<Run>& runs, const std::string& path) {
+  QVector<ChartSeries> series;
+  double low = 1e300;
+  double high = -1e300;
+  for (const Run& run : runs) {
+    ChartSeries s;
+    s.label = QString::fromStdString(run.name);
+    for (const TrainingLogPoint& p : run.log.loss) {
+      s.x.push_back(static_cast<double>(p.step));
+      s.y.push_back(p.value);
+      low = std::min(low, p.value);
+      high = std::max(high, p.value);
+    }
+    series.push_back(s);
+  }
+  if (low > high) {
+    low = 0.0;
+    high = 1.0;
+  }
+  const double margin = std::max(kLossMargin * (high - low), 1e-3);
+  ChartAxes axes;
+  axes.title = "Training loss (mean over each progress interval)";
+  axes.xLabel = "step";
+  axes.yLabel = "loss";
+  axes.xMax = lastStep(runs);
+  axes.yMin = low - margin;
+  axes.yMax = high + margin;
+  return ChartRenderer::writeLineChart(QString::fromStdString(path), axes, series);
+}
+
+bool writeTestSplitChart(const std::vector<Run>& runs, const std::string& path) {
+  QVector<ChartSeries> series;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const Run& run = runs[r];
+    const QString name = QString::fromStdString(run.name);
+    // One colour per run; the line style tells the scores apart.
+    ChartSeries ciou{name + ": cIoU@0.5", {}, {}, static_cast<int>(r), Qt::SolidLine};
+    ChartSeries auc{name + ": AUC", {}, {}, static_cast<int>(r), Qt::DashLine};
+    ChartSeries silence{name + ": silence max x100", {}, {}, static_cast<int>(r), Qt::DotLine};
+    for (const TrainingLogEval& e : run.log.evals) {
+      const auto step = static_cast<double>(e.step);
+      ciou.x.push_back(step);
+      ciou.y.push_back(e.ciou50);
+      auc.x.push_back(step);
+      auc.y.push_back(e.auc);
+      silence.x.push_back(step);
+      silence.y.push_back(100.0 * e.silenceMaxScore);
+    }
+    series << ciou << auc << silence;
+  }
+  ChartAxes axes;
+  axes.title = "Test split at each evaluation (positive scenes; silence: lower is better)";
+  axes.xLabel = "step";
+  axes.yLabel = "score x100";
+  axes.xMax = lastStep(runs);
+  axes.yMax = 100.0;
+  return ChartRenderer::writeLineChart(QString::fromStdString(path), axes, series);
+}
+
+}  // namespace
+
+int runCurvesCommand(int argc, char** argv) {
+  std::vector<std::string> logs;
+  std::string out = ".";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--out" && i + 1 < argc) {
+      out = argv[++i];
+    } else if (arg == "--help" || arg == "-h" || arg.rfind("--", 0) == 0) {
+      printUsage();
+      return arg == "--help" || arg == "-h" ? 0 : 2;
+    } else {
+      logs.push_back(arg);
+    }
+  }
+  if (logs.empty()) {
+    printUsage();
+    return 2;
+  }
+  std::vector<Run> runs;
+  try {
+    for (const std::string& path : logs) {
+      Run run{std::filesystem::path(path).filename().string(), TrainingLog::parse(readFile(path))};
+      std::fprintf(stderr, "%s: %zu loss points, %zu evaluations\n", path.c_str(),
+                   run.log.loss.size(), run.log.evals.size());
+      if (run.log.loss.empty() && run.log.evals.empty()) {
+        std::fprintf(stderr, "heardmap curves: %s holds no heardmap-train progress\n",
+                     path.c_str());
+        return 1;
+      }
+      runs.push_back(std::move(run));
+    }
+    ensureWritableDirectory(out);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "heardmap curves: %s\n", e.what());
+    return 1;
+  }
+  // Fonts need a QGuiApplication; a headless one is enough for QPainter on QImage.
+  qputenv("QT_QPA_PLATFORM", "offscreen");
+  int qtArgc = 1;
+  char* qtArgv[] = {argv[0], nullptr};
+  QGuiApplication app(qtArgc, qtArgv);
+  const std::string lossPath = out + "/loss.png";
+  const std::string testPath = out + "/test_split.png";
+  if (!writeLossChart(runs, lossPath) || !writeTestSplitChart(runs, testPath)) {
+    std::fprintf(stderr, "heardmap curves: cannot write the charts into %s\n", out.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "wrote %s and %s\n", lossPath.c_str(), testPath.c_str());
+  return 0;
+}
+
+}  // namespace heardmap

@@ -1,0 +1,119 @@
+#include "TrainingLog.h"
+
+#include <cstdlib>
+#include <sstream>
+
+#include "core/Json.h"
+
+namespace heardmap {
+namespace {
+
+// The cells of a markdown table row "| a | b | c |" (trimmed), empty for another line.
+std::vector<std::string> tableCells(const std::string& line) {
+  std::vector<std::string> cells;
+  if (line.size() < 2 || line.front() != '|') {
+    return cells;
+  }
+  std::string cell;
+  for (size_t i = 1; i < line.size(); ++i) {
+    if (line[i] == '|') {
+      const size_t first = cell.find_first_not_of(' ');
+      const size_t last = cell.find_last_not_of(' ');
+      cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
+      cell.clear();
+    } else {
+      cell += line[i];
+    }
+  }
+  return cells;
+}
+
+// A number cell ("12.5"); false for "-" or text.
+bool numberCell(const std::string& cell, double* value) {
+  char* end = nullptr;
+  *value = std::strtod(cell.c_str(), &end);
+  return !cell.empty() && end != nullptr && *end == '\0';
+}
+
+// Column indices of the evaluation table (core/eval/BenchmarkAccumulator's markdown):
+// method | condition | n | cIoU@0.5 rel | AUC rel | ... | max (cos+1)/2 mean | ...
+constexpr size_t kConditionColumn = 1;
+constexpr size_t kCiouColumn = 3;
+constexpr size_t kAucColumn = 4;
+constexpr size_t kMaxScoreColumn = 8;
+
+void parseJsonLine(const std::string& line, TrainingLog& log) {
+  Json event;
+  try {
+    event = Json::parse(line);
+  } catch (const JsonError&) {
+    return;
+  }
+  if (!event.isObject() || !event.contains("event") || !event.contains("step")) {
+    return;
+  }
+  const std::string kind = event.at("event").asString();
+  const auto step = static_cast<int64_t>(event.at("step").asNumber());
+  if (kind == "step" && event.contains("loss")) {
+    log.loss.push_back({step, event.at("loss").asNumber()});
+  } else if (kind == "eval" && event.contains("metrics")) {
+    const Json& metrics = event.at("metrics");
+    TrainingLogEval eval;
+    eval.step = step;
+    if (metrics.contains("positive")) {
+      eval.ciou50 = metrics.at("positive").numberOr("ciou50_relative", 0.0);
+      eval.auc = metrics.at("positive").numberOr("auc_relative", 0.0);
+    }
+    if (metrics.contains("silence")) {
+      eval.silenceMaxScore = metrics.at("silence").numberOr("mean_max_unit", 0.0);
+    }
+    log.evals.push_back(eval);
+  }
+}
+
+}  // namespace
+
+TrainingLog TrainingLog::parse(const std::string& text) {
+  TrainingLog log;
+  std::istringstream lines(text);
+  std::string line;
+  TrainingLogEval* openEval = nullptr;  // the text evaluation whose table is being read
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+    }
+    long long step = 0;
+    long long steps = 0;
+    double loss = 0.0;
+    if (!line.empty() && line.front() == '{') {
+      openEval = nullptr;
+      parseJsonLine(line, log);
+    } else if (std::sscanf(line.c_str(), "step %lld/%lld loss %lf", &step, &steps, &loss) == 3) {
+      openEval = nullptr;
+      log.loss.push_back({step, loss});
+    } else if (std::sscanf(line.c_str(), "eval at step %lld:", &step) == 1) {
+      log.evals.push_back(TrainingLogEval{step, 0.0, 0.0, 0.0});
+      openEval = &log.evals.back();
+    } else if (openEval != nullptr) {
+      const std::vector<std::string> cells = tableCells(line);
+      if (cells.size() <= kMaxScoreColumn) {
+        continue;  // the header, the rule, the second table, the note
+      }
+      double value = 0.0;
+      if (cells[kConditionColumn] == "positive") {
+        if (numberCell(cells[kCiouColumn], &value)) {
+          openEval->ciou50 = value;
+        }
+        if (numberCell(cells[kAucColumn], &value)) {
+          openEval->auc = value;
+        }
+      } else if (cells[kConditionColumn] == "silence" &&
+                 numberCell(cells[kMaxScoreColumn], &value)) {
+        openEval->silenceMaxScore = value;
+      }
+    }
+  }
+  return log;
+}
+
+}  // namespace heardmap
