@@ -138,9 +138,18 @@ int runCurvesCommand(int argc, char** argv) {
     return 2;
   }
   std::vector<Run> runs;
+  // Each run is named by its file name, or by the path as given where two names are the same
+  // (run1/train.log, run2/train.log).
+  const auto nameOf = [&](const std::string& path) {
+    const std::string name = std::filesystem::path(path).filename().string();
+    const auto same = std::count_if(logs.begin(), logs.end(), [&](const std::string& other) {
+      return std::filesystem::path(other).filename().string() == name;
+    });
+    return same > 1 ? path : name;
+  };
   try {
     for (const std::string& path : logs) {
-      Run run{std::filesystem::path(path).filename().string(), TrainingLog::parse(readFile(path))};
+      Run run{nameOf(path), TrainingLog::parse(readFile(path))};
       std::fprintf(stderr, "%s: %zu loss points, %zu evaluations\n", path.c_str(),
                    run.log.loss.size(), run.log.evals.size());
       if (run.log.loss.empty() && run.log.evals.empty()) {
