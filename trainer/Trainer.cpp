@@ -16,6 +16,7 @@
 #include "TrainingBatchesTorch.h"
 #include "TrainingMethodTorch.h"
 #include "core/AtomicFile.h"
+#include "core/RoughDuration.h"
 
 #include "core/data/ClipPack.h"
 #include "core/data/SceneSynthesizer.h"
@@ -49,19 +50,6 @@ double remainingSeconds(const TrainingConfig& config, double elapsedSeconds, int
     seconds = std::min(seconds, std::max(0.0, 60.0 * config.maxMinutes - elapsedSeconds));
   }
   return seconds;
-}
-
-// "about 40 s left", "about 12 min left", "about 2.5 h left".
-std::string remainingText(double seconds) {
-  char text[48];
-  if (seconds < 90.0) {
-    std::snprintf(text, sizeof(text), "about %.0f s left", seconds);
-  } else if (seconds < 90.0 * 60.0) {
-    std::snprintf(text, sizeof(text), "about %.0f min left", seconds / 60.0);
-  } else {
-    std::snprintf(text, sizeof(text), "about %.1f h left", seconds / 3600.0);
-  }
-  return text;
 }
 
 // True when every parameter is finite (one device synchronisation).
@@ -354,7 +342,7 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
         std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s%s",
                       static_cast<long long>(step + 1), static_cast<long long>(config.steps),
                       lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds,
-                      last ? "" : ("  " + remainingText(remaining)).c_str());
+                      last ? "" : ("  about " + roughDuration(remaining) + " left").c_str());
       }
       progress(line);
       lossSum = 0.0;

@@ -15,23 +15,9 @@
 #include <QVBoxLayout>
 
 #include "CurveChart.h"
+#include "core/RoughDuration.h"
 
 namespace heardmap {
-
-namespace {
-
-// "40 s", "12 min", "2.5 h".
-QString durationText(double seconds) {
-  if (seconds < 90.0) {
-    return QStringLiteral("%1 s").arg(qRound(seconds));
-  }
-  if (seconds < 90.0 * 60.0) {
-    return QStringLiteral("%1 min").arg(qRound(seconds / 60.0));
-  }
-  return QStringLiteral("%1 h").arg(seconds / 3600.0, 0, 'f', 1);
-}
-
-}  // namespace
 
 TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
@@ -290,7 +276,9 @@ void TrainerPanel::addStep(int step, int steps, double loss, double samplesPerSe
   progress_->setValue(step);
   // The trainer's estimate of the time left, while the run goes on.
   const QString left =
-      step < steps ? tr(", about %1 left").arg(durationText(remainingSeconds)) : "";
+      step < steps
+          ? tr(", about %1 left").arg(QString::fromStdString(roughDuration(remainingSeconds)))
+          : "";
   status_->setText(tr("step %1 / %2, loss %3, %4 samples/s%5")
                        .arg(step)
                        .arg(steps)

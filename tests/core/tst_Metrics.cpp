@@ -1,6 +1,7 @@
 // Every expected value below was worked out by hand (see the comments).
 #include <QtTest>
 
+#include "core/RoughDuration.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/eval/GroundTruth.h"
 #include "core/eval/Localization.h"
@@ -168,6 +169,16 @@ class TestMetrics : public QObject {
     QCOMPARE(json.evals[0].auc, 30.0);
     QCOMPARE(json.evals[0].silenceMaxScore, 0.8);
     QVERIFY(TrainingLog::parse("cmake -S . -B build\n[35 s] built\n").loss.empty());
+  }
+
+  // The time-left estimate of the trainer and its pane: seconds, then minutes, then hours.
+  void roughDurations() {
+    QCOMPARE(roughDuration(0.4), std::string("0 s"));
+    QCOMPARE(roughDuration(89.0), std::string("89 s"));
+    QCOMPARE(roughDuration(90.0), std::string("2 min"));  // 1.5 min, rounded to even
+    QCOMPARE(roughDuration(725.0), std::string("12 min"));
+    QCOMPARE(roughDuration(5399.0), std::string("90 min"));
+    QCOMPARE(roughDuration(9000.0), std::string("2.5 h"));
   }
 };
 
