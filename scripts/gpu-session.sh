@@ -60,9 +60,15 @@ finish() {
   for f in "$work"/*-small.safetensors; do
     [ -f "$f" ] && cp "$f" "$out/"
   done
+  # The training runs' logs whole (heardmap curves logs.txt draws them, a run per section), the
+  # others' tails.
   for f in "$work"/*.log; do
     [ -f "$f" ] || continue
-    { echo "===== $(basename "$f") (last 60 lines)"; tail -n 60 "$f"; } >> "$logs"
+    if [ -f "${f%.log}-small.safetensors" ]; then
+      { echo "===== $(basename "$f")"; cat "$f"; } >> "$logs"
+    else
+      { echo "===== $(basename "$f") (last 60 lines)"; tail -n 60 "$f"; } >> "$logs"
+    fi
   done
   note "done; $(ls "$out"/*.safetensors 2>/dev/null | wc -l) checkpoints in $out"
   rm -rf "$work"
@@ -156,7 +162,9 @@ initFlagsFor() {
 declare -A fallbackFor
 pending=($methods)
 for fallback in "" "--precision fp32" "--precision fp32 --synthesis cpu"; do
-  [ ${#pending[@]} -gt 0 ] && [ "$(left)" -gt 240 ] || break  # else no time to train after it
+  [ ${#pending[@]} -gt 0 ] || break
+  # A retry only where there is time to train after it.
+  [ -z "$fallback" ] || [ "$(left)" -gt 240 ] || break
   declare -A preflightPid=()
   for method in "${pending[@]}"; do
     initFlagsFor "$method"

@@ -21,10 +21,12 @@ constexpr double kLossMargin = 0.05;
 void printUsage() {
   std::fprintf(stderr,
                "usage: heardmap curves LOG [LOG ...] [--out DIR]\n"
-               "Reads heardmap-train logs (text progress or --progress=json) and draws their\n"
-               "curves: DIR/loss.png (the loss at each progress line) and DIR/test_split.png\n"
-               "(positive-scene cIoU@0.5 and AUC, and the silence max score x100, at each\n"
-               "evaluation), one colour per run. DIR defaults to the current folder.\n");
+               "Reads heardmap-train logs (text progress or --progress=json; a file of\n"
+               "'===== NAME' sections, such as the GPU session's logs.txt, is a run per\n"
+               "section) and draws their curves: DIR/loss.png (the loss at each progress\n"
+               "line) and DIR/test_split.png (positive-scene cIoU@0.5 and AUC, and the\n"
+               "silence max score x100, at each evaluation), one colour per run. DIR\n"
+               "defaults to the current folder.\n");
 }
 
 struct Run {
@@ -149,15 +151,27 @@ int runCurvesCommand(int argc, char** argv) {
   };
   try {
     for (const std::string& path : logs) {
-      Run run{nameOf(path), TrainingLog::parse(readFile(path))};
-      std::fprintf(stderr, "%s: %zu loss points, %zu evaluations\n", path.c_str(),
-                   run.log.loss.size(), run.log.evals.size());
-      if (run.log.loss.empty() && run.log.evals.empty()) {
+      // A plain log is one run; the GPU session's logs.txt holds one per "===== NAME" section
+      // (sections without progress, such as the build's, are passed over).
+      bool anyProgress = false;
+      for (TrainingLogSection& section : parseTrainingLogSections(readFile(path))) {
+        if (section.log.loss.empty() && section.log.evals.empty()) {
+          continue;
+        }
+        anyProgress = true;
+        const std::string name =
+            section.name.empty()
+                ? nameOf(path)
+                : (logs.size() > 1 ? nameOf(path) + ": " : std::string()) + section.name;
+        std::fprintf(stderr, "%s: %zu loss points, %zu evaluations\n", name.c_str(),
+                     section.log.loss.size(), section.log.evals.size());
+        runs.push_back(Run{name, std::move(section.log)});
+      }
+      if (!anyProgress) {
         std::fprintf(stderr, "heardmap curves: %s holds no heardmap-train progress\n",
                      path.c_str());
         return 1;
       }
-      runs.push_back(std::move(run));
     }
     ensureWritableDirectory(out);
   } catch (const std::exception& e) {

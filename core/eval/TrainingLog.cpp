@@ -116,4 +116,28 @@ TrainingLog TrainingLog::parse(const std::string& text) {
   return log;
 }
 
+std::vector<TrainingLogSection> parseTrainingLogSections(const std::string& text) {
+  constexpr const char* kHeader = "===== ";  // scripts/gpu-session.sh's section header
+  std::vector<std::pair<std::string, std::string>> sections = {{"", ""}};
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(kHeader, 0) == 0) {
+      std::string name = line.substr(std::string(kHeader).size());
+      name = name.substr(0, name.find(" ("));  // "ezvsl.log (last 60 lines)" -> "ezvsl.log"
+      sections.emplace_back(name, "");
+    } else {
+      sections.back().second += line + "\n";
+    }
+  }
+  std::vector<TrainingLogSection> parsed;
+  for (const auto& [name, body] : sections) {
+    if (name.empty() && sections.size() > 1) {
+      continue;  // the lines before the first header (the script's notes)
+    }
+    parsed.push_back({name, TrainingLog::parse(body)});
+  }
+  return parsed;
+}
+
 }  // namespace heardmap

@@ -29,4 +29,13 @@ struct TrainingLog {
   static TrainingLog parse(const std::string& text);
 };
 
+// A file of several logs, each after a header line "===== NAME" (what scripts/gpu-session.sh
+// returns as logs.txt): each named section parsed; a file without headers is one section with
+// an empty name.
+struct TrainingLogSection {
+  std::string name;
+  TrainingLog log;
+};
+std::vector<TrainingLogSection> parseTrainingLogSections(const std::string& text);
+
 }  // namespace heardmap

@@ -169,6 +169,26 @@ class TestMetrics : public QObject {
     QCOMPARE(json.evals[0].auc, 30.0);
     QCOMPARE(json.evals[0].silenceMaxScore, 0.8);
     QVERIFY(TrainingLog::parse("cmake -S . -B build\n[35 s] built\n").loss.empty());
+
+    // The GPU session's logs.txt: the script's notes, then one "===== NAME" section per log.
+    const std::vector<TrainingLogSection> sections = parseTrainingLogSections(
+        "[35 s] built\n"
+        "===== build.log (last 60 lines)\nstep 1/2  loss 9.0  1.0 samples/s  1 s\n"
+        "===== ezvsl.log\nstep 10/20  loss 2.5000  30.0 samples/s  3 s\n"
+        "step 20/20  loss 1.7500  31.0 samples/s  6 s\n"
+        "===== sspl.log\n{\"event\": \"step\", \"step\": 4, \"steps\": 8, \"loss\": -0.5}\n");
+    QCOMPARE(sections.size(), size_t(3));
+    QCOMPARE(sections[0].name, std::string("build.log"));
+    QCOMPARE(sections[1].name, std::string("ezvsl.log"));
+    QCOMPARE(sections[1].log.loss.size(), size_t(2));
+    QCOMPARE(sections[2].name, std::string("sspl.log"));
+    QCOMPARE(sections[2].log.loss.front().value, -0.5);
+    // Without headers: one section, unnamed.
+    const std::vector<TrainingLogSection> plain =
+        parseTrainingLogSections("step 10/20  loss 2.5000  30.0 samples/s  3 s\n");
+    QCOMPARE(plain.size(), size_t(1));
+    QVERIFY(plain[0].name.empty());
+    QCOMPARE(plain[0].log.loss.size(), size_t(1));
   }
 
   // The time-left estimate of the trainer and its pane: seconds, then minutes, then hours.
