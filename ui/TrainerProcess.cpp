@@ -1,6 +1,7 @@
 #include "TrainerProcess.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -46,6 +47,7 @@ TrainerProcess::TrainerProcess(QObject* parent) : QObject(parent) {
       startTrainer();
       return;
     }
+    progressLog_.close();
     const bool saved = QFileInfo::exists(request_.outputPath);
     if (status == QProcess::CrashExit && !stopping_) {
       Q_EMIT finished(false, saved ? request_.outputPath : QString(),
@@ -163,7 +165,18 @@ bool TrainerProcess::start(const TrainerRequest& request) {
 
 void TrainerProcess::startTrainer() {
   Q_EMIT logLine(trainerBinary() + " " + arguments(request_).join(' '));
+  // The run's progress beside its checkpoint (appended: a resumed run continues it), for
+  // `heardmap curves` to draw or compare later.
+  progressLog_.setFileName(progressLogPath(request_.outputPath));
+  if (!progressLog_.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
+    Q_EMIT logLine(tr("cannot keep the progress log %1: %2")
+                       .arg(progressLog_.fileName(), progressLog_.errorString()));
+  }
   process_.start(trainerBinary(), arguments(request_));
+}
+
+QString TrainerProcess::progressLogPath(const QString& checkpointPath) {
+  return checkpointPath + ".log";
 }
 
 void TrainerProcess::stop() {
@@ -187,6 +200,10 @@ void TrainerProcess::readOutput() {
     pending_.remove(0, newline + 1);
     if (line.isEmpty()) {
       continue;
+    }
+    if (progressLog_.isOpen()) {
+      progressLog_.write(line + '\n');
+      progressLog_.flush();
     }
     const QJsonObject event = QJsonDocument::fromJson(line).object();
     const QString kind = event.value("event").toString();

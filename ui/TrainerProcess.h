@@ -3,6 +3,7 @@
 // steps, evaluations and the end of the run. Stop asks the trainer to finish its step and save.
 #pragma once
 
+#include <QFile>
 #include <QObject>
 #include <QProcess>
 #include <QStringList>
@@ -52,6 +53,8 @@ class TrainerProcess : public QObject {
   void stop();
   bool isRunning() const { return process_.state() != QProcess::NotRunning; }
   QString outputPath() const { return request_.outputPath; }
+  // Where a run keeps its progress lines (JSON, as the trainer prints them): beside its checkpoint.
+  static QString progressLogPath(const QString& checkpointPath);
 
  Q_SIGNALS:
   // remainingSeconds: the trainer's estimate of the time the run has left.
@@ -70,6 +73,7 @@ class TrainerProcess : public QObject {
   QProcess process_;
   TrainerRequest request_;
   QByteArray pending_;
+  QFile progressLog_;  // the trainer's stdout, kept beside the checkpoint
   QString lastError_;
   bool stopping_ = false;
   bool preparing_ = false;  // running `heardmap data clips` before the trainer

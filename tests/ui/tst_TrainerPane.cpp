@@ -14,6 +14,8 @@
 
 #include "../TestFixtures.h"
 #include "../TinyPack.h"
+#include "core/AtomicFile.h"
+#include "core/eval/TrainingLog.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/CurveChart.h"
 #include "ui/MainWindow.h"
@@ -113,6 +115,12 @@ class TestTrainerPane : public QObject {
     QCOMPARE(model->info().config.method, std::string("marginnce"));
     QVERIFY(model->info().trained);
     QCOMPARE(model->info().training.at("steps_done").asInt(), int64_t{20});
+    // The run's progress is kept beside its checkpoint, in the form `heardmap curves` draws.
+    const TrainingLog kept =
+        TrainingLog::parse(readFile(TrainerProcess::progressLogPath(path).toStdString()));
+    QCOMPARE(kept.loss.size(), size_t(20));
+    QCOMPARE(kept.evals.size(), size_t(2));
+    QCOMPARE(kept.evals.back().step, int64_t(20));
 
     // The finished checkpoint is in the list; one click compares it side by side.
     auto* list = panel->findChild<QListWidget*>("trainerFinished");
