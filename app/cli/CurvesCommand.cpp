@@ -96,9 +96,10 @@ bool writeTestSplitChart(const std::vector<Run>& runs, const std::string& path) 
     const Run& run = runs[r];
     const QString name = QString::fromStdString(run.name);
     // One colour per run; the line style tells the scores apart.
-    ChartSeries ciou{name + ": cIoU@0.5", {}, {}, static_cast<int>(r), Qt::SolidLine};
-    ChartSeries auc{name + ": AUC", {}, {}, static_cast<int>(r), Qt::DashLine};
-    ChartSeries silence{name + ": silence max x100", {}, {}, static_cast<int>(r), Qt::DotLine};
+    ChartSeries ciou{name + ": cIoU@0.5", {}, {}, static_cast<int>(r), Qt::SolidLine, true};
+    ChartSeries auc{name + ": AUC", {}, {}, static_cast<int>(r), Qt::DashLine, true};
+    ChartSeries silence{name + ": silence max x100", {},          {},
+                        static_cast<int>(r),         Qt::DotLine, true};
     for (const TrainingLogEval& e : run.log.evals) {
       const auto step = static_cast<double>(e.step);
       ciou.x.push_back(step);

@@ -18,8 +18,7 @@ constexpr int kTop = 50;
 constexpr int kBottom = 60;
 // Tick count per axis.
 constexpr int kTicks = 5;
-// Curves of at most this many points get a dot at each point (a few evaluations); radius in px.
-constexpr int kMarkedPointsMax = 40;
+// Radius of the dots of a series drawn with dots, px.
 constexpr double kMarkerRadiusPx = 3.5;
 
 struct Frame {
@@ -119,7 +118,7 @@ bool ChartRenderer::writeLineChart(const QString& path, const ChartAxes& axes,
     }
     p.setPen(QPen(colorOf(series, i), 2.5, series[i].style));
     p.drawPath(line);
-    if (series[i].x.size() <= kMarkedPointsMax) {  // sparse curves (evaluations): dots too
+    if (series[i].dots) {
       p.setPen(QPen(colorOf(series, i), 1.0));
       p.setBrush(colorOf(series, i));
       for (int k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {

@@ -14,6 +14,7 @@ struct ChartSeries {
   QVector<double> y;                   // line charts: y values; histograms: the samples
   int colorIndex = -1;                 // palette entry; -1: the series' own index
   Qt::PenStyle style = Qt::SolidLine;  // line charts: dashes tell apart series of one colour
+  bool dots = false;                   // line charts: a dot at each point (a few evaluations)
 };
 
 struct ChartAxes {
