@@ -146,13 +146,15 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   note "bench done"
 fi
 
-# The --init flags of a method (into the array init).
-initFlagsFor() {
-  init=()
+# The heardmap-train flags a method's preflight and its training run share (into the array
+# runFlags): data, size, batch, lr, layout, padding and its --init flags.
+runFlagsFor() {
+  runFlags=(--pack "$pack" --method "$1" --variant small --batch "$batch" --lr "$lr" --threads 2
+    "${layout[@]}" --image-padding "$padding")
   if [ -n "$initBase" ] && [[ " $initMethods " == *" $1 "* ]]; then
-    init=(--init "$initBase")
-    [ "$1" = fnac ] && init+=(--warmup-steps 0)
-    [ "$1" = lvs ] && init+=(--layer4-stride 1)  # its own trunk (the base's is stride 2)
+    runFlags+=(--init "$initBase")
+    [ "$1" = fnac ] && runFlags+=(--warmup-steps 0)
+    [ "$1" = lvs ] && runFlags+=(--layer4-stride 1)  # its own trunk (the base's is stride 2)
   fi
 }
 
@@ -167,11 +169,10 @@ for fallback in "" "--precision fp32" "--precision fp32 --synthesis cpu"; do
   [ -z "$fallback" ] || [ "$(left)" -gt 240 ] || break
   declare -A preflightPid=()
   for method in "${pending[@]}"; do
-    initFlagsFor "$method"
-    timeout 90 "$trainer" --pack "$pack" --method "$method" --variant small --batch "$batch" \
-      --lr "$lr" --steps 2 --eval-per-condition 1 --threads 2 \
-      --out "$work/preflight-$method.safetensors" "${layout[@]}" --image-padding "$padding" \
-      "${init[@]}" ${EXTRA:-} $fallback > "$work/preflight-$method.log" 2>&1 &
+    runFlagsFor "$method"
+    timeout 90 "$trainer" "${runFlags[@]}" --steps 2 --eval-per-condition 1 \
+      --out "$work/preflight-$method.safetensors" ${EXTRA:-} $fallback \
+      > "$work/preflight-$method.log" 2>&1 &
     preflightPid[$method]=$!
   done
   failed=()
@@ -208,13 +209,11 @@ minutes=$(awk -v s="$(left)" 'BEGIN { m = (s - 70) / 60; printf "%.2f", m < 0.5 
 note "training $trained for $minutes min each, batch $batch, lr $lr, $padding padding"
 pids=()
 for method in $trained; do
-  initFlagsFor "$method"
-  [ ${#init[@]} -gt 0 ] && note "$method fine-tunes $initBase"
-  "$trainer" --pack "$pack" --method "$method" --variant small --ship --batch "$batch" \
-    --lr "$lr" --steps 100000000 --max-minutes "$minutes" --eval-per-condition "$evalPerCondition" \
-    --checkpoint-every 250 --threads 2 --out "$work/$method-small.safetensors" "${layout[@]}" \
-    --image-padding "$padding" "${init[@]}" \
-    ${EXTRA:-} ${fallbackFor[$method]} \
+  runFlagsFor "$method"
+  [[ " ${runFlags[*]} " == *" --init "* ]] && note "$method fine-tunes $initBase"
+  "$trainer" "${runFlags[@]}" --ship --steps 100000000 --max-minutes "$minutes" \
+    --eval-per-condition "$evalPerCondition" --checkpoint-every 250 \
+    --out "$work/$method-small.safetensors" ${EXTRA:-} ${fallbackFor[$method]} \
     > "$work/$method.log" 2>&1 &
   pids+=($!)
 done

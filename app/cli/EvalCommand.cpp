@@ -336,7 +336,6 @@ int runEvalCommand(int argc, char** argv) {
     for (const BenchmarkAccumulator& a : accumulators) {
       results.push_back(a.finish());
     }
-    std::filesystem::create_directories(out);
     const std::string markdown = benchmarkMarkdown(results);
     std::printf("%s", markdown.c_str());
     writeFileAtomically(out + "/results.md", markdown);
