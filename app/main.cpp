@@ -9,11 +9,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
-#include "app/cli/CurvesCommand.h"
-#include "app/cli/DataCommand.h"
-#include "app/cli/EvalCommand.h"
-#include "app/cli/RenderCommand.h"
+#include "app/cli/Subcommands.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/MainWindow.h"
 #include "ui/PlayerController.h"
@@ -44,17 +42,8 @@ void reexecWithThreadingEnvironment(char** argv) {
 
 int main(int argc, char** argv) {
   reexecWithThreadingEnvironment(argv);
-  if (argc >= 2 && std::strcmp(argv[1], "render") == 0) {
-    return heardmap::runRenderCommand(argc - 1, argv + 1);
-  }
-  if (argc >= 2 && std::strcmp(argv[1], "eval") == 0) {
-    return heardmap::runEvalCommand(argc - 1, argv + 1);
-  }
-  if (argc >= 2 && std::strcmp(argv[1], "data") == 0) {
-    return heardmap::runDataCommand(argc - 1, argv + 1);
-  }
-  if (argc >= 2 && std::strcmp(argv[1], "curves") == 0) {
-    return heardmap::runCurvesCommand(argc - 1, argv + 1);
+  if (const std::optional<int> code = heardmap::runSubcommand(argc, argv)) {
+    return *code;
   }
   // Must precede QApplication: the overlay shader is GLSL 3.30 core.
   QSurfaceFormat format;

@@ -1,9 +1,13 @@
 #include "AtomicFile.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +31,10 @@ std::string directoryOf(const std::string& path) {
 }  // namespace
 
 void writeFileAtomically(const std::string& path, const std::string& data) {
+  struct stat target {};
+  if (::stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode)) {
+    throw FileError("cannot write '" + path + "': it exists and is not a regular file");
+  }
   const std::string tempPath = path + ".tmp-" + std::to_string(::getpid());
   const int fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
@@ -85,7 +93,18 @@ void ensureWritableDirectory(const std::string& directory) {
   ::unlink(probe.c_str());
 }
 
-std::string readFile(const std::string& path) {
+std::string readFile(const std::string& path, size_t maxBytes) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    throw FileError(osError("cannot open", path));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    throw FileError("cannot read '" + path + "': not a regular file");
+  }
+  if (static_cast<uint64_t>(info.st_size) > maxBytes) {
+    throw FileError("cannot read '" + path + "': " + std::to_string(info.st_size) +
+                    " bytes is over the limit of " + std::to_string(maxBytes));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw FileError(osError("cannot open", path));
@@ -96,6 +115,57 @@ std::string readFile(const std::string& path) {
     throw FileError(osError("cannot read", path));
   }
   return buffer.str();
+}
+
+void checkOutputFile(const std::string& path, const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  if (path.empty()) {
+    throw FileError("the output path is empty");
+  }
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (fs::is_directory(status)) {
+    throw FileError("the output '" + path + "' is a folder; give a file name");
+  }
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    throw FileError("the output '" + path + "' exists and is not a regular file");
+  }
+  for (const std::string& input : inputs) {
+    if (!input.empty() && fs::exists(path, error) && fs::equivalent(path, input, error)) {
+      throw FileError("the output '" + path + "' is the input '" + input +
+                      "'; writing it would destroy the input");
+    }
+  }
+  ensureWritableDirectory(directoryOf(path));
+  removeStaleTemporaries(path);
+}
+
+int removeStaleTemporaries(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string name = target.filename().string();
+  int removed = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string candidate = entry.path().filename().string();
+    if (candidate.compare(0, name.size(), name) != 0) {
+      continue;
+    }
+    for (const std::string marker : {".tmp-", ".partial-"}) {
+      const size_t at = candidate.rfind(marker);
+      if (at == std::string::npos || at < name.size()) {
+        continue;
+      }
+      const long pid = std::strtol(candidate.c_str() + at + marker.size(), nullptr, 10);
+      const bool alive = pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+      if (!alive && fs::remove(entry.path(), error)) {
+        ++removed;
+      }
+      break;
+    }
+  }
+  return removed;
 }
 
 }  // namespace heardmap

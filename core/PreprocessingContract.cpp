@@ -61,31 +61,106 @@ Json PreprocessingContract::toJson() const {
   return j;
 }
 
+namespace {
+
+// Upper bounds of the contract's fields: far beyond any published method, low enough that a
+// corrupt value cannot ask for gigabytes of spectrogram or picture.
+constexpr int kMaxSampleRateHz = 384000;    // highest common audio interface rate
+constexpr double kMaxWindowSeconds = 60.0;  // a minute of audio per map
+constexpr int kMaxFftSize = 1 << 16;        // 65,536-point FFT
+constexpr int kMaxImageSizePx = 1024;       // model input side
+constexpr int kMinImageSizePx = 32;         // ResNet-18 needs 32 px for a 1x1 map
+
+[[noreturn]] void badField(const std::string& field, const std::string& why) {
+  throw JsonError("preprocessing contract: '" + field + "' " + why);
+}
+
+double finiteNumber(const Json& j, const std::string& field) {
+  const double value = j.at(field).asNumber();
+  if (!std::isfinite(value)) {
+    badField(field, "is not a finite number");
+  }
+  return value;
+}
+
+int boundedInt(const Json& j, const std::string& field, int low, int high) {
+  const double value = finiteNumber(j, field);
+  if (value != std::floor(value) || value < low || value > high) {
+    badField(field, "must be an integer in [" + std::to_string(low) + ", " + std::to_string(high) +
+                        "], not " + j.at(field).dump());
+  }
+  return static_cast<int>(value);
+}
+
+}  // namespace
+
+bool PreprocessingContract::isImageResize(const std::string& name) {
+  return name == "bicubic";  // the only resize the inference path implements
+}
+
 PreprocessingContract PreprocessingContract::fromJson(const Json& j) {
   PreprocessingContract c;
-  c.sampleRateHz = static_cast<int>(j.at("sample_rate_hz").asInt());
-  c.windowSeconds = j.at("window_seconds").asNumber();
-  c.placement = placementFromName(j.at("placement").asString());
-  c.segmentSamples = static_cast<int>(j.at("segment_samples").asInt());
-  c.overlapSamples = static_cast<int>(j.at("overlap_samples").asInt());
-  c.fftSize = static_cast<int>(j.at("fft_size").asInt());
-  c.tukeyAlpha = j.at("tukey_alpha").asNumber();
-  c.logOffset = j.at("log_offset").asNumber();
-  c.spectrogramStd = j.at("spectrogram_std").asNumber();
-  c.imageSize = static_cast<int>(j.at("image_size").asInt());
-  c.imageResize = j.stringOr("image_resize", "bicubic");
-  for (int i = 0; i < 3; ++i) {
-    c.imageMean[static_cast<size_t>(i)] =
-        static_cast<float>(j.at("image_mean").asArray().at(static_cast<size_t>(i)).asNumber());
-    c.imageStd[static_cast<size_t>(i)] =
-        static_cast<float>(j.at("image_std").asArray().at(static_cast<size_t>(i)).asNumber());
+  c.sampleRateHz = boundedInt(j, "sample_rate_hz", 1000, kMaxSampleRateHz);
+  c.windowSeconds = finiteNumber(j, "window_seconds");
+  if (c.windowSeconds <= 0 || c.windowSeconds > kMaxWindowSeconds) {
+    badField("window_seconds", "must be in (0, " + std::to_string(kMaxWindowSeconds).substr(0, 4) +
+                                   "] s, not " + j.at("window_seconds").dump());
   }
-  const bool fftIsPowerOfTwo = c.fftSize > 0 && (c.fftSize & (c.fftSize - 1)) == 0;
-  if (c.sampleRateHz < 1000 || c.windowSeconds <= 0 || c.placement == WindowPlacement::Invalid ||
-      c.segmentSamples <= c.overlapSamples || c.overlapSamples < 0 || !fftIsPowerOfTwo ||
-      c.fftSize < c.segmentSamples || c.imageSize < 32 || c.spectrogramStd <= 0 ||
-      c.timeFrames() < 1) {
-    throw JsonError("preprocessing contract has out-of-range values: " + j.dump());
+  c.placement = placementFromName(j.at("placement").asString());
+  if (c.placement == WindowPlacement::Invalid) {
+    badField("placement", "must be centred or causal, not " + j.at("placement").dump());
+  }
+  c.fftSize = boundedInt(j, "fft_size", 2, kMaxFftSize);
+  if ((c.fftSize & (c.fftSize - 1)) != 0) {
+    badField("fft_size", "must be a power of two, not " + std::to_string(c.fftSize));
+  }
+  c.segmentSamples = boundedInt(j, "segment_samples", 2, c.fftSize);
+  c.overlapSamples = boundedInt(j, "overlap_samples", 0, c.segmentSamples - 1);
+  if (j.contains("window") && j.at("window").asString() != "tukey") {
+    badField("window", "must be tukey, not " + j.at("window").dump());
+  }
+  c.tukeyAlpha = finiteNumber(j, "tukey_alpha");
+  if (c.tukeyAlpha < 0.0 || c.tukeyAlpha > 1.0) {
+    badField("tukey_alpha", "must be in [0, 1], not " + j.at("tukey_alpha").dump());
+  }
+  if (j.contains("scaling") && j.at("scaling").asString() != "density") {
+    badField("scaling", "must be density, not " + j.at("scaling").dump());
+  }
+  if (j.contains("detrend") && j.at("detrend").asString() != "constant") {
+    badField("detrend", "must be constant, not " + j.at("detrend").dump());
+  }
+  c.logOffset = finiteNumber(j, "log_offset");
+  if (c.logOffset <= 0.0) {
+    badField("log_offset", "must be > 0 (log(P + offset)), not " + j.at("log_offset").dump());
+  }
+  c.spectrogramStd = finiteNumber(j, "spectrogram_std");
+  if (c.spectrogramStd <= 0.0) {
+    badField("spectrogram_std", "must be > 0, not " + j.at("spectrogram_std").dump());
+  }
+  c.imageSize = boundedInt(j, "image_size", kMinImageSizePx, kMaxImageSizePx);
+  c.imageResize = j.stringOr("image_resize", "bicubic");
+  if (!isImageResize(c.imageResize)) {
+    badField("image_resize",
+             "must be bicubic (the only resize implemented), not " + j.at("image_resize").dump());
+  }
+  for (const char* field : {"image_mean", "image_std"}) {
+    const Json::Array& values = j.at(field).asArray();
+    if (values.size() != 3) {
+      badField(field, "must hold 3 numbers (R, G, B), not " + std::to_string(values.size()));
+    }
+    for (size_t i = 0; i < 3; ++i) {
+      const double v = values[i].asNumber();
+      const bool isStd = std::string(field) == "image_std";
+      if (!std::isfinite(v) || std::fabs(v) > 1e6 || (isStd && v <= 0.0)) {
+        badField(field, std::string("[") + std::to_string(i) + "] must be a finite number" +
+                            (isStd ? " > 0" : "") + ", not " + values[i].dump());
+      }
+      (isStd ? c.imageStd : c.imageMean)[i] = static_cast<float>(v);
+    }
+  }
+  if (c.timeFrames() < 1) {
+    badField("window_seconds", "gives no spectrogram frame at " + std::to_string(c.sampleRateHz) +
+                                   " Hz with segment_samples " + std::to_string(c.segmentSamples));
   }
   return c;
 }

@@ -43,7 +43,10 @@ struct PreprocessingContract {
   static PreprocessingContract ezvsl();
 
   Json toJson() const;
-  // Throws JsonError on missing or out-of-range fields.
+  // Whether name is an imageResize value the inference path implements ("bicubic").
+  static bool isImageResize(const std::string& name);
+
+  // Throws JsonError on missing or out-of-range fields; the message names the field.
   static PreprocessingContract fromJson(const Json& json);
   // One line for the UI and logs.
   std::string summary() const;

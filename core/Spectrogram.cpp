@@ -1,5 +1,6 @@
 #include "Spectrogram.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -7,6 +8,10 @@ namespace heardmap {
 
 std::vector<double> Spectrogram::periodicTukey(int length, double alpha) {
   // The periodic window is the symmetric window of length + 1 without its last sample.
+  if (length < 1 || !std::isfinite(alpha)) {
+    throw std::invalid_argument("Tukey window: length must be >= 1 and alpha finite");
+  }
+  alpha = std::min(alpha, 1.0);  // scipy: alpha >= 1 is the Hann window
   const int m = length + 1;
   std::vector<double> w(static_cast<size_t>(m), 1.0);
   if (alpha <= 0.0) {

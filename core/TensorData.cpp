@@ -36,6 +36,10 @@ DType dtypeFromName(const std::string& name) {
   return it == kNames.end() ? DType::Invalid : it->second;
 }
 
+bool isFloatingDType(DType dtype) {
+  return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16 || dtype == DType::F64;
+}
+
 std::string dtypeName(DType dtype) {
   switch (dtype) {
     case DType::F32:

@@ -16,6 +16,8 @@ size_t dtypeSize(DType dtype);
 // safetensors spelling ("F32", "F16", ...); Invalid for unknown names.
 DType dtypeFromName(const std::string& name);
 std::string dtypeName(DType dtype);
+// Whether dtype holds floating-point values (F32, F16, BF16, F64).
+bool isFloatingDType(DType dtype);
 
 struct TensorData {
   DType dtype = DType::Invalid;

@@ -3,6 +3,7 @@
 # Usage: make-fixtures.sh OUTDIR
 set -euo pipefail
 out=${1:?usage: make-fixtures.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 cd "$out"
 ff() { ffmpeg -nostdin -v error -y "$@"; }
@@ -29,6 +30,8 @@ head -c "$(( $(stat -c %s whole.mp4) / 2 ))" whole.mp4 > truncated.mp4
 ff -f lavfi -i "$video" -f lavfi -i "$tone" -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest whole.mkv
 head -c "$(( $(stat -c %s whole.mkv) * 6 / 10 ))" whole.mkv > truncated.mkv
 rm -f whole.mp4 whole.mkv
+# The media matrix: odd sizes, pixel formats, containers, audio layouts, damaged files.
+"$here/make-media-matrix.sh" matrix
 # A miniature Tux Paint stamp tree and background folder for the asset-pack builder.
 mkdir -p stamps/animals/cats stamps/animals/dogs stamps/things stamps/symbols/math stamps/cartoon backgrounds
 disc() {  # disc COLOUR OUT.png: an opaque disc on a transparent 64x48 canvas

@@ -6,12 +6,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include "CudaAutocastTorch.h"
 #include "EzvslObjectiveTorch.h"
 #include "ForeachAdamTorch.h"
+#include "OptimizerState.h"
 #include "TestSplitMetrics.h"
 #include "TrainingBatchesTorch.h"
 #include "TrainingMethodTorch.h"
@@ -25,11 +27,6 @@
 
 namespace heardmap {
 namespace {
-
-// The Adam moments beside a checkpoint (torch's archive format).
-std::string optimizerStatePath(const std::string& checkpointPath) {
-  return checkpointPath + ".optimizer.pt";
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -113,15 +110,23 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
   summary.device += mixedPrecision ? ", bf16 autocast" : ", fp32";
 
   const AssetPack pack = AssetPack::load(config.packPath);
-  // The checkpoint's folder must take files now, not at the first checkpoint of a long run.
-  ensureWritableDirectory(std::filesystem::path(config.outputPath).parent_path().string());
+  // The checkpoint's path must take files now, not at the first checkpoint of a long run (and
+  // temporaries of killed saves go).
+  checkOutputFile(config.outputPath, {config.packPath, config.initPath, config.clipsPath});
   std::unique_ptr<LocalizationModel> model;
   int64_t startStep = 0;
   std::string initReport;  // what a run from --init took from its base, for the training record
   double earlierWallSeconds = 0.0;  // a resumed run's time before this one (the record's total)
   if (config.resume && std::filesystem::exists(config.outputPath)) {
     model = LocalizationModel::load(config.outputPath);
-    startStep = static_cast<int64_t>(model->info().training.numberOr("steps_done", 0));
+    const double recordedSteps = model->info().training.numberOr("steps_done", 0);
+    if (!std::isfinite(recordedSteps) || recordedSteps < 0 || recordedSteps > 1e9 ||
+        recordedSteps != std::floor(recordedSteps)) {
+      throw std::runtime_error(config.outputPath + ": training record 'steps_done' " +
+                               model->info().training.at("steps_done").dump() +
+                               " is not a step count in [0, 1e9]; nothing was written");
+    }
+    startStep = static_cast<int64_t>(recordedSteps);
     initReport = model->info().training.stringOr("init_report", "");
     earlierWallSeconds = model->info().training.numberOr("wall_seconds", 0.0);
     if (model->info().config.method != config.method) {
@@ -184,21 +189,20 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
   if (startStep > 0) {
     // Resume: the Adam moments saved with the weights (a run from before they were saved restarts
     // them, and says so).
-    const std::string statePath = optimizerStatePath(config.outputPath);
-    if (std::filesystem::exists(statePath)) {
-      std::istringstream moments(readFile(statePath));
+    const std::optional<std::string> saved =
+        readMomentsFor(config.outputPath, model->info().training, progress);
+    if (saved) {
+      std::istringstream moments(*saved);
       try {
         torch::load(optimizer, moments, device);
       } catch (const c10::Error& e) {
         const std::string reason = e.what_without_backtrace();
-        throw std::runtime_error("cannot read the Adam moments in " + statePath + " (" +
-                                 reason.substr(0, reason.find('\n')) +
+        throw std::runtime_error("cannot read the Adam moments in " +
+                                 recordedMomentsPath(config.outputPath, model->info().training) +
+                                 " (" + reason.substr(0, reason.find('\n')) +
                                  "); nothing was written: move that file away to resume with "
                                  "fresh moments, or train to a new --out");
       }
-    } else {
-      progress("note: no optimizer state beside " + config.outputPath +
-               "; the Adam moments restart");
     }
   }
 
@@ -218,17 +222,18 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
     training["final_loss"] = Json(summary.finalLoss);
     training["recipe"] = Json(method->recipe());
     training["provisional"] = Json(method->provisional());
-    training["optimizer_state"] = Json(optimizerStatePath(config.outputPath));
+    // The moments first, under this step's name; the checkpoint that records them is the commit.
+    std::ostringstream moments;
+    torch::save(optimizer, moments);
+    writeMomentsFor(config.outputPath, stepsDone, moments.str(), training);
     info.training = training;
     if (!metrics.isNull()) {
       info.metrics = metrics;
     }
-    // Optimizer first: a checkpoint never points at moments older than its weights.
-    std::ostringstream moments;
-    torch::save(optimizer, moments);
-    writeFileAtomically(optimizerStatePath(config.outputPath), moments.str());
     model->save(config.outputPath, config.halfPrecision ? DType::F16 : DType::F32,
                 config.inferenceOnly);
+    removeOtherMoments(config.outputPath, training);
+    summary.savedStep = stepsDone;
   };
 
   const auto lossForStep = [&](int64_t step) {

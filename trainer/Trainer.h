@@ -14,6 +14,7 @@ namespace heardmap {
 
 struct TrainingSummary {
   int64_t stepsDone = 0;
+  int64_t savedStep = -1;  // step of the last checkpoint written by this run; -1 = none written
   double finalLoss = 0.0;
   double wallSeconds = 0.0;
   double samplesPerSecond = 0.0;

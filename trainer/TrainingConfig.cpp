@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/AtomicFile.h"
+#include "core/FlagValue.h"
 #include "core/MethodNames.h"
 #include "core/ml/ModelConfig.h"
 
@@ -15,19 +16,14 @@ namespace {
 constexpr double kFnacPaperLambda = 100.0;  // FNAC's lambda_1 = lambda_2 = lambda_3 (train_*.sh)
 constexpr double kFnacPaperBatch = 256.0;   // the batch FNAC's lambda was set at
 
-double number(const std::string& flag, const std::string& text) {
-  size_t used = 0;
-  double value = 0.0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size()) {
-    throw std::invalid_argument(flag + " needs a number, got '" + text + "'");
-  }
-  return value;
-}
+// Upper bounds of the numeric flags: far above any real run, low enough to catch a typo.
+constexpr long long kMaxSteps = 1000000000;         // a billion steps
+constexpr long long kMaxBatch = 4096;               // scenes per step (memory grows with it)
+constexpr long long kMaxThreads = 256;              // torch intra-op threads
+constexpr long long kMaxSeed = (1LL << 53);         // seeds stay exact in the JSON record
+constexpr long long kMaxEvalPerCondition = 100000;  // test scenes per condition
+constexpr double kMaxMinutes = 1e7;                 // about 19 years of wall time
+constexpr double kMinPositive = 1e-12;              // "> 0" for learning rate and tau
 
 // --config FILE: a JSON object of flags without their dashes ({"method": "fnac", "lr": 5e-4,
 // "ship": true, "progress": "json"}) read in place of the flag, so that later flags override it.
@@ -193,38 +189,38 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
         throw std::invalid_argument("--precision must be bf16 or fp32");
       }
     } else if (arg == "--steps") {
-      c.steps = static_cast<int64_t>(number(arg, value()));
+      c.steps = integerInRange(arg, value(), 1, kMaxSteps);
     } else if (arg == "--batch") {
-      c.batchSize = static_cast<int>(number(arg, value()));
+      c.batchSize = static_cast<int>(integerInRange(arg, value(), 2, kMaxBatch));
     } else if (arg == "--lr") {
-      c.learningRate = number(arg, value());
+      c.learningRate = numberInRange(arg, value(), kMinPositive, 10.0);
     } else if (arg == "--weight-decay") {
-      c.weightDecay = number(arg, value());
+      c.weightDecay = numberInRange(arg, value(), 0.0, 1.0);
       weightDecayGiven = true;
     } else if (arg == "--tau") {
-      c.temperature = number(arg, value());
+      c.temperature = numberInRange(arg, value(), kMinPositive, 10.0);
     } else if (arg == "--margin") {
-      c.margin = number(arg, value());
+      c.margin = numberInRange(arg, value(), -10.0, 10.0);
     } else if (arg == "--fnac-lambda") {
-      c.fnacLambda = number(arg, value());
+      c.fnacLambda = numberInRange(arg, value(), 0.0, 1e6);
       c.fnacLambdaGiven = true;
     } else if (arg == "--warmup-steps") {
-      c.warmupSteps = static_cast<int64_t>(number(arg, value()));
+      c.warmupSteps = integerInRange(arg, value(), 0, kMaxSteps);
     } else if (arg == "--image-dropout") {
-      c.imageDropout = number(arg, value());
+      c.imageDropout = numberInRange(arg, value(), 0.0, 0.999);
     } else if (arg == "--negative-ratio") {
-      c.negativeRatio = number(arg, value());
+      c.negativeRatio = numberInRange(arg, value(), 0.0, 4.0);
     } else if (arg == "--seed") {
-      c.seed = static_cast<uint64_t>(number(arg, value()));
+      c.seed = static_cast<uint64_t>(integerInRange(arg, value(), 0, kMaxSeed));
     } else if (arg == "--threads") {
-      c.threads = static_cast<int>(number(arg, value()));
+      c.threads = static_cast<int>(integerInRange(arg, value(), 1, kMaxThreads));
     } else if (arg == "--synthesis") {
       c.synthesis = value();
       if (c.synthesis != "auto" && c.synthesis != "device" && c.synthesis != "cpu") {
         throw std::invalid_argument("--synthesis must be auto, device or cpu");
       }
     } else if (arg == "--layer4-stride") {
-      c.layer4Stride = static_cast<int>(number(arg, value()));
+      c.layer4Stride = static_cast<int>(integerInRange(arg, value(), 1, 2));
       if (c.layer4Stride != 1 && c.layer4Stride != 2) {
         throw std::invalid_argument("--layer4-stride must be 1 or 2");
       }
@@ -234,22 +230,22 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
         throw std::invalid_argument("--image-padding must be zeros or circular");
       }
     } else if (arg == "--freeze-trunks") {
-      c.freezeTrunkSteps = static_cast<int64_t>(number(arg, value()));
+      c.freezeTrunkSteps = integerInRange(arg, value(), 0, kMaxSteps);
       if (c.freezeTrunkSteps < 0) {
         throw std::invalid_argument("--freeze-trunks must be a step count >= 0");
       }
     } else if (arg == "--channels-last") {
       c.channelsLast = true;
     } else if (arg == "--max-minutes") {
-      c.maxMinutes = number(arg, value());
+      c.maxMinutes = numberInRange(arg, value(), 0.0, kMaxMinutes);
     } else if (arg == "--data-threads") {
-      c.dataThreads = static_cast<int>(number(arg, value()));
+      c.dataThreads = static_cast<int>(integerInRange(arg, value(), 1, 64));
     } else if (arg == "--checkpoint-every") {
-      c.checkpointEvery = static_cast<int>(number(arg, value()));
+      c.checkpointEvery = static_cast<int>(integerInRange(arg, value(), 1, kMaxSteps));
     } else if (arg == "--eval-every") {
-      c.evalEvery = static_cast<int>(number(arg, value()));
+      c.evalEvery = static_cast<int>(integerInRange(arg, value(), 0, kMaxSteps));
     } else if (arg == "--eval-per-condition") {
-      c.evalPerCondition = static_cast<int>(number(arg, value()));
+      c.evalPerCondition = static_cast<int>(integerInRange(arg, value(), 0, kMaxEvalPerCondition));
     } else if (arg == "--progress=json") {
       c.progress = ProgressFormat::JsonLines;
     } else if (arg == "--progress=text") {

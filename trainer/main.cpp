@@ -86,9 +86,15 @@ int main(int argc, char** argv) {
           std::fflush(stdout);
         },
         &stopRequested);
-    std::fprintf(stderr, "trained %lld steps on %s in %.0f s (%.1f samples/s); wrote %s\n",
+    std::fprintf(stderr, "trained %lld steps on %s in %.0f s (%.1f samples/s); ",
                  static_cast<long long>(summary.stepsDone), summary.device.c_str(),
-                 summary.wallSeconds, summary.samplesPerSecond, config.outputPath.c_str());
+                 summary.wallSeconds, summary.samplesPerSecond);
+    if (summary.savedStep >= 0) {
+      std::fprintf(stderr, "wrote %s (step %lld)\n", config.outputPath.c_str(),
+                   static_cast<long long>(summary.savedStep));
+    } else {
+      std::fprintf(stderr, "nothing written (%s unchanged)\n", config.outputPath.c_str());
+    }
     return summary.stoppedOnNonFinite ? 3 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heardmap-train: %s\n", e.what());

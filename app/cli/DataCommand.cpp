@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 #include "AssetPackBuilder.h"
@@ -15,6 +16,7 @@
 #include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
 #include "core/AudioWindow.h"
+#include "core/FlagValue.h"
 #include "core/WavFile.h"
 #include "core/data/ClipPack.h"
 #include "core/data/SceneSynthesizer.h"
@@ -86,9 +88,9 @@ int exportCommand(int argc, char** argv) {
     } else if (arg == "--split" && hasValue) {
       options.split = splitFromName(argv[++i]);
     } else if (arg == "--per-condition" && hasValue) {
-      perCondition = std::atoi(argv[++i]);
+      perCondition = static_cast<int>(integerInRange(arg, argv[++i], 1, 100000));
     } else if (arg == "--size" && hasValue) {
-      options.imageSize = std::atoi(argv[++i]);
+      options.imageSize = static_cast<int>(integerInRange(arg, argv[++i], 32, 1024));
     } else if (arg == "--contact-sheet" && hasValue) {
       sheetPath = argv[++i];
     } else {
@@ -188,9 +190,9 @@ int clipsCommand(int argc, char** argv) {
     } else if (arg == "--out" && i + 1 < argc) {
       out = argv[++i];
     } else if (arg == "--per-clip" && i + 1 < argc) {
-      perClip = std::max(1, std::atoi(argv[++i]));
+      perClip = static_cast<int>(integerInRange(arg, argv[++i], 1, 10000));
     } else if (arg == "--max-side" && i + 1 < argc) {
-      maxSide = std::max(32, std::atoi(argv[++i]));
+      maxSide = static_cast<int>(integerInRange(arg, argv[++i], 32, 4096));
     } else {
       printUsage();
       return 2;
@@ -211,8 +213,8 @@ int clipsCommand(int argc, char** argv) {
     std::fprintf(stderr, "heardmap data clips: no videos in %s\n", videos.c_str());
     return 1;
   }
-  // The pack's folder must take files before every video is decoded, not after.
-  ensureWritableDirectory(std::filesystem::path(out).parent_path().string());
+  // The pack's path must take a file before every video is decoded, not after.
+  checkOutputFile(out, {});
   const PreprocessingContract contract = PreprocessingContract::ezvsl();
   ClipPack pack;
   pack.sampleRateHz = contract.sampleRateHz;
@@ -279,6 +281,9 @@ int runDataCommand(int argc, char** argv) {
       return clipsCommand(argc - 1, argv + 1);
     }
     printUsage();
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "heardmap data: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heardmap data: %s\n", e.what());

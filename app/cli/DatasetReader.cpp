@@ -1,8 +1,13 @@
 #include "DatasetReader.h"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 
@@ -24,6 +29,13 @@ void noteMissing(DatasetScan& scan, const std::string& path) {
   ++scan.missing;
   if (scan.missingExamples.size() < kMissingExamples) {
     scan.missingExamples.push_back(path);
+  }
+}
+
+void noteRejected(DatasetScan& scan, const std::string& reason) {
+  ++scan.rejected;
+  if (scan.rejectedExamples.size() < kMissingExamples) {
+    scan.rejectedExamples.push_back(reason);
   }
 }
 
@@ -69,40 +81,130 @@ std::string findIndex(const std::string& root, const std::vector<std::string>& n
   throw std::runtime_error("no " + names.front() + " in " + root);
 }
 
-// The integer text of <tag>...</tag> inside block, or -1.
-int xmlInt(const std::string& block, const std::string& tag) {
-  const std::regex pattern("<" + tag + ">\\s*(-?[0-9]+)(\\.[0-9]*)?\\s*</" + tag + ">");
-  std::smatch m;
-  return std::regex_search(block, m, pattern) ? std::stoi(m[1].str()) : -1;
+// A box that cannot be scored: the message says which field and why.
+class BadBox : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The text between <tag> and </tag> in block, or nullopt. Plain searches, no regex: std::regex
+// recurses per character and overflows the stack on large elements.
+std::optional<std::string> xmlText(const std::string& block, const std::string& tag, size_t& from) {
+  const std::string open = "<" + tag + ">";
+  const std::string close = "</" + tag + ">";
+  const size_t start = block.find(open, from);
+  if (start == std::string::npos) {
+    return std::nullopt;
+  }
+  const size_t end = block.find(close, start + open.size());
+  if (end == std::string::npos) {
+    throw BadBox("<" + tag + "> is not closed");
+  }
+  from = end + close.size();
+  return block.substr(start + open.size(), end - start - open.size());
+}
+
+// A finite number that fills the whole of text (spaces around it allowed).
+double parseCoordinate(const std::string& text, const std::string& field) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double v = std::strtod(begin, &end);
+  while (end != nullptr && *end != '\0' && std::isspace(static_cast<unsigned char>(*end))) {
+    ++end;
+  }
+  if (end == begin || end == nullptr || *end != '\0' || !std::isfinite(v)) {
+    throw BadBox(field + " is not a number: '" + text.substr(0, 40) + "'");
+  }
+  return v;
+}
+
+// Checks xyxy coordinates on a [0, limit] canvas and clips them to it, as the official evaluation
+// code does. Rejected: values that are not finite, values beyond half a canvas outside it (other
+// units than the layout's, e.g. pixels in a normalized field), and boxes that are empty or
+// inverted after clipping (they would score as empty ground truth).
+std::array<double, 4> checkedBox(const std::array<double, 4>& v, double limit) {
+  static const char* kNames[4] = {"xmin", "ymin", "xmax", "ymax"};
+  std::array<double, 4> out{};
+  for (size_t i = 0; i < 4; ++i) {
+    if (!std::isfinite(v[i]) || v[i] < -0.5 * limit || v[i] > 1.5 * limit) {
+      char buffer[160];
+      std::snprintf(buffer, sizeof(buffer), "box %s %g is far outside [0, %g]", kNames[i], v[i],
+                    limit);
+      throw BadBox(buffer);
+    }
+    out[i] = std::clamp(v[i], 0.0, limit);
+  }
+  if (out[2] <= out[0] || out[3] <= out[1]) {
+    char buffer[160];
+    std::snprintf(buffer, sizeof(buffer),
+                  "box [%g, %g, %g, %g] is empty or inverted on the [0, %g] canvas", v[0], v[1],
+                  v[2], v[3], limit);
+    throw BadBox(buffer);
+  }
+  return out;
 }
 
 std::vector<PixelBox> flickrBoxes(const std::string& xml) {
   // Every <bbox> element is one annotator's box: xmin, ymin, xmax, ymax in 256 px.
   std::vector<PixelBox> boxes;
-  const std::regex bbox("<bbox>([\\s\\S]*?)</bbox>");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), bbox); it != std::sregex_iterator();
-       ++it) {
-    const std::string block = (*it)[1].str();
-    const int coords[4] = {xmlInt(block, "xmin"), xmlInt(block, "ymin"), xmlInt(block, "xmax"),
-                           xmlInt(block, "ymax")};
-    if (std::any_of(std::begin(coords), std::end(coords), [](int v) { return v < 0; })) {
-      continue;
+  size_t from = 0;
+  while (const std::optional<std::string> block = xmlText(xml, "bbox", from)) {
+    std::array<double, 4> v{};
+    static const char* kTags[4] = {"xmin", "ymin", "xmax", "ymax"};
+    for (size_t i = 0; i < 4; ++i) {
+      size_t at = 0;
+      const std::optional<std::string> text = xmlText(*block, kTags[i], at);
+      if (!text) {
+        throw BadBox("box " + std::to_string(boxes.size() + 1) + " has no <" + kTags[i] + ">");
+      }
+      v[i] = parseCoordinate(*text, kTags[i]);
     }
-    const auto scale = [](int v) {
-      return static_cast<int>(static_cast<double>(kEvalGridSize) * v / kFlickrAnnotationSize);
+    const std::array<double, 4> c = checkedBox(v, kFlickrAnnotationSize);
+    const auto scale = [](double x) {
+      return static_cast<int>(static_cast<double>(kEvalGridSize) * static_cast<int>(x) /
+                              kFlickrAnnotationSize);
     };
-    boxes.push_back({scale(coords[0]), scale(coords[1]), scale(coords[2]), scale(coords[3])});
+    boxes.push_back({scale(c[0]), scale(c[1]), scale(c[2]), scale(c[3])});
+  }
+  if (boxes.empty()) {
+    throw BadBox("no <bbox> element");
   }
   return boxes;
 }
 
-PixelBox pixelBox(const Json& box) {
+// Four numbers of a json box on a [0, limit] canvas, checked.
+std::array<double, 4> jsonBox(const Json& box, double limit) {
   const Json::Array& v = box.asArray();
   if (v.size() != 4) {
-    throw JsonError("a box needs 4 numbers");
+    throw BadBox("a box needs 4 numbers, not " + std::to_string(v.size()));
   }
-  return {static_cast<int>(v[0].asNumber()), static_cast<int>(v[1].asNumber()),
-          static_cast<int>(v[2].asNumber()), static_cast<int>(v[3].asNumber())};
+  return checkedBox({v[0].asNumber(), v[1].asNumber(), v[2].asNumber(), v[3].asNumber()}, limit);
+}
+
+PixelBox normalizedBox(const Json& box) {
+  const std::array<double, 4> c = jsonBox(box, 1.0);
+  return boxFromNormalized(c[0], c[1], c[2], c[3], kEvalGridSize);
+}
+
+PixelBox pixelBox(const Json& box) {
+  const std::array<double, 4> c = jsonBox(box, kEvalGridSize);
+  return {static_cast<int>(c[0]), static_cast<int>(c[1]), static_cast<int>(c[2]),
+          static_cast<int>(c[3])};
+}
+
+// Runs read(), which fills one sample's target; a bad box or entry rejects that sample, with a
+// reason that names where it is.
+template <typename Read>
+bool readEntry(DatasetScan& scan, const std::string& where, Read read) {
+  try {
+    read();
+    return true;
+  } catch (const BadBox& e) {
+    noteRejected(scan, where + ": " + e.what());
+  } catch (const JsonError& e) {
+    noteRejected(scan, where + ": " + e.what());
+  }
+  return false;
 }
 
 EvalTarget positiveTarget(std::vector<float> groundTruth) {
@@ -134,23 +236,31 @@ DatasetScan readFlickr(const std::string& root) {
     if (!present(scan, s.imagePath) || !present(scan, s.audioPath)) {
       continue;
     }
-    const std::vector<PixelBox> boxes = flickrBoxes(readFile(xml.string()));
-    std::vector<std::vector<PixelBox>> perBox;
-    for (const PixelBox& b : boxes) {
-      perBox.push_back({b});
+    const bool ok = readEntry(scan, xml.string(), [&] {
+      std::vector<std::vector<PixelBox>> perBox;
+      for (const PixelBox& b : flickrBoxes(readFile(xml.string()))) {
+        perBox.push_back({b});
+      }
+      s.target = positiveTarget(consensusGroundTruth(perBox, kEvalGridSize));
+    });
+    if (ok) {
+      scan.samples.push_back(std::move(s));
     }
-    s.target = positiveTarget(consensusGroundTruth(perBox, kEvalGridSize));
-    scan.samples.push_back(std::move(s));
   }
   return scan;
 }
 
 DatasetScan readVggSs(const std::string& root) {
-  const Json index = Json::parse(readFile(findIndex(root, {"vggss.json", "metadata/vggss.json"})));
+  const std::string indexPath = findIndex(root, {"vggss.json", "metadata/vggss.json"});
+  const Json index = Json::parse(readFile(indexPath));
   DatasetScan scan;
+  size_t number = 0;
   for (const Json& entry : index.asArray()) {
     EvalSample s;
-    s.id = entry.at("file").asString();
+    const std::string where = indexPath + " entry " + std::to_string(++number);
+    if (!readEntry(scan, where, [&] { s.id = entry.at("file").asString(); })) {
+      continue;
+    }
     s.imagePath = (fs::path(root) / "frames" / (s.id + ".jpg")).string();
     if (!fs::exists(s.imagePath)) {
       s.imagePath = (fs::path(root) / "frames" / (s.id + ".png")).string();
@@ -159,14 +269,19 @@ DatasetScan readVggSs(const std::string& root) {
     if (!present(scan, s.imagePath) || !present(scan, s.audioPath)) {
       continue;
     }
-    std::vector<PixelBox> boxes;
-    for (const Json& b : entry.at("bbox").asArray()) {
-      const Json::Array& v = b.asArray();
-      boxes.push_back(boxFromNormalized(v.at(0).asNumber(), v.at(1).asNumber(), v.at(2).asNumber(),
-                                        v.at(3).asNumber(), kEvalGridSize));
+    const bool ok = readEntry(scan, where + " (" + s.id + ")", [&] {
+      std::vector<PixelBox> boxes;
+      for (const Json& b : entry.at("bbox").asArray()) {
+        boxes.push_back(normalizedBox(b));
+      }
+      if (boxes.empty()) {
+        throw BadBox("'bbox' is empty");
+      }
+      s.target = positiveTarget(unionGroundTruth(boxes, kEvalGridSize));
+    });
+    if (ok) {
+      scan.samples.push_back(std::move(s));
     }
-    s.target = positiveTarget(unionGroundTruth(boxes, kEvalGridSize));
-    scan.samples.push_back(std::move(s));
   }
   return scan;
 }
@@ -180,15 +295,25 @@ DatasetScan readBoxList(const std::string& root, bool instances) {
   const Json index = Json::parse(readFile(indexPath));
   DatasetScan scan;
   const std::regex frameNumber(".*_([0-9]+)$");
+  size_t number = 0;
   for (const Json& entry : index.asArray()) {
     EvalSample s;
-    s.imagePath = rebase(root, entry.at("image").asString());
-    s.audioPath = rebase(root, entry.at("audio").asString());
+    const std::string where = indexPath + " entry " + std::to_string(++number);
+    if (!readEntry(scan, where, [&] {
+          s.imagePath = rebase(root, entry.at("image").asString());
+          s.audioPath = rebase(root, entry.at("audio").asString());
+        })) {
+      continue;
+    }
     s.id = fs::path(s.imagePath).stem().string();
     if (!present(scan, s.imagePath) || !present(scan, s.audioPath)) {
       continue;
     }
-    const std::vector<float> gt = unionGroundTruth({pixelBox(entry.at("gt_box"))}, kEvalGridSize);
+    std::vector<float> gt;
+    if (!readEntry(scan, where + " (" + s.id + ")",
+                   [&] { gt = unionGroundTruth({pixelBox(entry.at("gt_box"))}, kEvalGridSize); })) {
+      continue;
+    }
     s.target = positiveTarget(gt);
     std::smatch m;
     if (instances) {
@@ -224,20 +349,32 @@ DatasetScan readFolder(const std::string& root) {
   for (const fs::path& video : videos) {
     const std::string name = video.filename().string();
     if (boxes.contains(name)) {
+      size_t number = 0;
       for (const Json& annotation : boxes.at(name).asArray()) {
         EvalSample s;
         s.videoPath = s.audioPath = video.string();
-        s.frameSeconds = s.audioCentreSeconds = annotation.at("time").asNumber();
-        s.id = name + "@" + std::to_string(s.frameSeconds);
-        std::vector<PixelBox> pixelBoxes;
-        for (const Json& b : annotation.at("boxes").asArray()) {
-          const Json::Array& v = b.asArray();
-          pixelBoxes.push_back(boxFromNormalized(v.at(0).asNumber(), v.at(1).asNumber(),
-                                                 v.at(2).asNumber(), v.at(3).asNumber(),
-                                                 kEvalGridSize));
+        const std::string where =
+            boxesPath.string() + " \"" + name + "\" entry " + std::to_string(++number);
+        const bool ok = readEntry(scan, where, [&] {
+          const double time = annotation.at("time").asNumber();
+          if (!std::isfinite(time) || time < 0) {
+            throw BadBox("'time' must be a finite number of seconds >= 0, not " +
+                         annotation.at("time").dump());
+          }
+          s.frameSeconds = s.audioCentreSeconds = time;
+          s.id = name + "@" + std::to_string(s.frameSeconds);
+          std::vector<PixelBox> pixelBoxes;
+          for (const Json& b : annotation.at("boxes").asArray()) {
+            pixelBoxes.push_back(normalizedBox(b));
+          }
+          if (pixelBoxes.empty()) {
+            throw BadBox("'boxes' is empty");
+          }
+          s.target = positiveTarget(unionGroundTruth(pixelBoxes, kEvalGridSize));
+        });
+        if (ok) {
+          scan.samples.push_back(std::move(s));
         }
-        s.target = positiveTarget(unionGroundTruth(pixelBoxes, kEvalGridSize));
-        scan.samples.push_back(std::move(s));
       }
     } else {
       // No boxes: the middle frame, scored for its statistics only.
@@ -326,8 +463,8 @@ DatasetScan readDataset(const std::string& root, DatasetFormat format) {
 }
 
 bool isVideoFile(const std::filesystem::path& p) {
-  static const std::vector<std::string> kExtensions = {".mp4", ".mkv",  ".webm", ".avi",
-                                                       ".mpg", ".mpeg", ".mov",  ".m4v"};
+  static const std::vector<std::string> kExtensions = {
+      ".mp4", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".mov", ".m4v", ".ts", ".m2ts", ".mts"};
   return std::find(kExtensions.begin(), kExtensions.end(), p.extension().string()) !=
          kExtensions.end();
 }

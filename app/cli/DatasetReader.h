@@ -39,6 +39,8 @@ struct DatasetScan {
   std::vector<EvalSample> samples;
   int missing = 0;                           // entries skipped because a file is absent
   std::vector<std::string> missingExamples;  // the first few absent files
+  int rejected = 0;  // entries skipped because a box, time or field is malformed or out of range
+  std::vector<std::string> rejectedExamples;  // the first few reasons, each naming file and entry
 };
 
 // Throws std::runtime_error when the layout's index (annotation folder or json) is absent or

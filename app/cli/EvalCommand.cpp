@@ -21,6 +21,7 @@
 #include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
 #include "core/AudioWindow.h"
+#include "core/FlagValue.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
 #include "core/data/SceneSynthesizer.h"
@@ -42,6 +43,10 @@ constexpr int kDefaultGalleryPositives = 6;
 // Ground-truth box outline in the gallery: green, 2 px.
 constexpr uint8_t kGalleryBoxRgb[3] = {40, 230, 60};
 constexpr int kGalleryBoxPx = 2;
+// Largest --per-condition (a million scenes per condition).
+constexpr long long kMaxPerCondition = 1000000;
+// Largest --gallery (positive scenes in the gallery picture).
+constexpr long long kMaxGallery = 200;
 
 void printUsage() {
   std::fprintf(
@@ -92,14 +97,27 @@ LoadedSample loadSample(const EvalSample& sample, int rateHz) {
     VideoDecoder decoder(sample.videoPath);
     const double t =
         sample.frameSeconds >= 0 ? sample.frameSeconds : decoder.info().durationSeconds / 2;
+    const double duration = decoder.info().durationSeconds;
+    if (duration > 0 && t > duration) {
+      throw MediaError("frame time " + std::to_string(t) + " s is past the end of '" +
+                       sample.videoPath + "' (" + std::to_string(duration) + " s)");
+    }
     decoder.seek(t);
     std::optional<RgbImage> frame = decoder.nextFrame();
     if (!frame) {
-      throw MediaError("no frame at " + std::to_string(t) + " s");
+      throw MediaError("no frame at " + std::to_string(t) + " s in '" + sample.videoPath + "'");
     }
     loaded.frame = std::move(*frame);
   }
   const AudioTrack track = decodeAudio(sample.audioPath, rateHz);
+  if (!track.present || track.samples.empty()) {
+    throw MediaError("'" + sample.audioPath + "' has no audio track");
+  }
+  if (sample.audioCentreSeconds > track.durationSeconds()) {
+    throw MediaError("audio time " + std::to_string(sample.audioCentreSeconds) +
+                     " s is past the end of '" + sample.audioPath + "' (" +
+                     std::to_string(track.durationSeconds()) + " s)");
+  }
   loaded.audio = track.samples;
   loaded.audioCentreSeconds =
       sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds : track.durationSeconds() / 2;
@@ -197,9 +215,7 @@ void writePlots(const std::vector<BenchmarkResult>& results, const std::string& 
   }
 }
 
-}  // namespace
-
-int runEvalCommand(int argc, char** argv) {
+int evalCommand(int argc, char** argv) {
   std::vector<std::string> checkpoints;
   std::string pack = HEARDMAP_DEFAULT_PACK;
   std::string data = "synthetic";
@@ -225,11 +241,11 @@ int runEvalCommand(int argc, char** argv) {
     } else if (arg == "--pack" && hasValue) {
       pack = argv[++i];
     } else if (arg == "--per-condition" && hasValue) {
-      perCondition = std::atoi(argv[++i]);
+      perCondition = static_cast<int>(integerInRange(arg, argv[++i], 1, kMaxPerCondition));
     } else if (arg == "--threshold" && hasValue) {
-      threshold = std::atof(argv[++i]);
+      threshold = numberInRange(arg, argv[++i], 0.0, 1.0);
     } else if (arg == "--gallery" && hasValue) {
-      galleryPositives = std::atoi(argv[++i]);
+      galleryPositives = static_cast<int>(integerInRange(arg, argv[++i], 0, kMaxGallery));
     } else if (arg == "--out" && hasValue) {
       out = argv[++i];
     } else {
@@ -301,6 +317,18 @@ int runEvalCommand(int argc, char** argv) {
       for (const std::string& missing : scan.missingExamples) {
         std::fprintf(stderr, "  missing: %s\n", missing.c_str());
       }
+      if (scan.rejected > 0) {
+        std::fprintf(stderr, "%d entries rejected for malformed or out-of-range values:\n",
+                     scan.rejected);
+        for (const std::string& reason : scan.rejectedExamples) {
+          std::fprintf(stderr, "  rejected: %s\n", reason.c_str());
+        }
+      }
+      if (scan.samples.empty()) {
+        throw std::runtime_error("no usable sample in " + data + " (" +
+                                 std::to_string(scan.missing) + " with missing files, " +
+                                 std::to_string(scan.rejected) + " rejected); nothing written");
+      }
       ProgressBar bar("eval", static_cast<int64_t>(scan.samples.size()));
       int failed = 0;
       for (const EvalSample& sample : scan.samples) {
@@ -326,6 +354,10 @@ int runEvalCommand(int argc, char** argv) {
       if (failed > 0) {
         std::fprintf(stderr, "%d samples could not be read or evaluated and were skipped\n",
                      failed);
+      }
+      if (failed == static_cast<int>(scan.samples.size())) {
+        throw std::runtime_error("none of the " + std::to_string(failed) +
+                                 " samples could be evaluated; nothing written");
       }
     }
     const double seconds =
@@ -365,6 +397,17 @@ int runEvalCommand(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heardmap eval: %s\n", e.what());
     return 1;
+  }
+}
+
+}  // namespace
+
+int runEvalCommand(int argc, char** argv) {
+  try {
+    return evalCommand(argc, argv);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "heardmap eval: %s\n", e.what());
+    return 2;
   }
 }
 

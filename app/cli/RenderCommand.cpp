@@ -7,6 +7,7 @@
 
 #include "ProgressBar.h"
 #include "RenderJob.h"
+#include "core/FlagValue.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -27,14 +28,12 @@ void printUsage() {
       "and the output says so.\n");
 }
 
-double parseNumber(const std::string& flag, const char* text) {
-  char* end = nullptr;
-  const double value = std::strtod(text, &end);
-  if (end == text || *end != '\0') {
-    throw std::invalid_argument(flag + " needs a number, got '" + text + "'");
-  }
-  return value;
-}
+// Longest persistence time constant accepted (a minute of smoothing).
+constexpr double kMaxPersistenceMs = 60000.0;
+// Most torch threads accepted for --threads.
+constexpr long long kMaxThreads = 256;
+// Latest snapshot time accepted, in seconds (a day of video).
+constexpr double kMaxSnapshotSeconds = 86400.0;
 
 }  // namespace
 
@@ -56,32 +55,33 @@ int runRenderCommand(int argc, char** argv) {
       } else if (arg == "--png") {
         options.snapshotPath = value();
       } else if (arg == "--snapshot") {
-        options.snapshotSeconds = parseNumber(arg, value());
+        options.snapshotSeconds = numberInRange(arg, value(), 0.0, kMaxSnapshotSeconds);
       } else if (arg == "--checkpoint") {
         checkpoint = value();
       } else if (arg == "--colormap") {
         options.overlay.colormap = colormapFromName(value());
         if (options.overlay.colormap == ColormapId::Invalid) {
-          throw std::invalid_argument("unknown colormap");
+          throw std::invalid_argument(std::string("--colormap: unknown colormap '") + argv[i] +
+                                      "' (jet, viridis, inferno, gray)");
         }
       } else if (arg == "--opacity") {
-        options.overlay.opacity = static_cast<float>(parseNumber(arg, value()));
+        options.overlay.opacity = static_cast<float>(numberInRange(arg, value(), 0.0, 1.0));
       } else if (arg == "--normalization") {
         options.overlay.normalization = normalizationFromName(value());
         if (options.overlay.normalization == NormalizationMode::Invalid) {
           throw std::invalid_argument("unknown normalization (minmax, absolute, running)");
         }
       } else if (arg == "--threshold") {
-        options.overlay.threshold = static_cast<float>(parseNumber(arg, value()));
+        options.overlay.threshold = static_cast<float>(numberInRange(arg, value(), 0.0, 1.0));
       } else if (arg == "--persistence-ms") {
-        options.overlay.persistenceMs = parseNumber(arg, value());
+        options.overlay.persistenceMs = numberInRange(arg, value(), 0.0, kMaxPersistenceMs);
       } else if (arg == "--placement") {
         options.placement = placementFromName(value());
         if (options.placement == WindowPlacement::Invalid) {
           throw std::invalid_argument("unknown placement (centred, causal)");
         }
       } else if (arg == "--threads") {
-        threads = static_cast<int>(parseNumber(arg, value()));
+        threads = static_cast<int>(integerInRange(arg, value(), 1, kMaxThreads));
       } else if (arg == "--help" || arg == "-h") {
         printUsage();
         return 0;

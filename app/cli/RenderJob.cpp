@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "app/media/AudioTrack.h"
 #include "app/media/MediaError.h"
 #include "app/media/PngWriter.h"
 #include "app/media/VideoDecoder.h"
 #include "app/media/VideoEncoder.h"
+#include "core/AtomicFile.h"
 #include "core/AudioWindow.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
@@ -15,6 +17,12 @@
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
+namespace {
+
+// Below this share of the frames its duration promises, a render reports a partial decode.
+constexpr double kPartialDecodeFraction = 0.9;
+
+}  // namespace
 
 RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& model,
                             const RenderProgress& progress) {
@@ -22,6 +30,11 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   RenderSummary summary;
   if (options.outputPath.empty() && options.snapshotPath.empty()) {
     throw MediaError("nothing to render: give --out and/or --png");
+  }
+  for (const std::string& output : {options.outputPath, options.snapshotPath}) {
+    if (!output.empty()) {
+      checkOutputFile(output, {options.inputPath});
+    }
   }
   VideoDecoder decoder(options.inputPath);
   const MediaInfo& info = decoder.info();
@@ -100,6 +113,11 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
     throw MediaError("snapshot time " + std::to_string(options.snapshotSeconds) +
                      " s is past the end of '" + options.inputPath + "'");
   }
+  if (summary.frames == 0) {
+    throw MediaError("'" + options.inputPath + "' gave no picture to render" +
+                     (decoder.warning().empty() ? "" : " (" + decoder.warning() + ")") +
+                     "; nothing written");
+  }
   if (encoder) {
     if (audioWritten < track.samples.size()) {
       encoder->writeAudio(track.samples.data() + audioWritten, track.samples.size() - audioWritten);
@@ -111,6 +129,17 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   summary.wallSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.warning = !decoder.warning().empty() ? decoder.warning() : track.warning;
+  // A stream that ends well before its stated duration is a truncated or damaged file.
+  if (encoder && info.durationSeconds > 0 &&
+      static_cast<double>(summary.frames) < kPartialDecodeFraction * expectedFrames) {
+    char buffer[200];
+    std::snprintf(buffer, sizeof(buffer),
+                  "decoded %lld of about %lld frames (%.2f of %.2f s): the file is truncated or "
+                  "damaged",
+                  static_cast<long long>(summary.frames), static_cast<long long>(expectedFrames),
+                  static_cast<double>(summary.frames) / info.frameRate, info.durationSeconds);
+    summary.warning = buffer + (summary.warning.empty() ? "" : "; " + summary.warning);
+  }
   return summary;
 }
 

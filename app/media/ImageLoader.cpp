@@ -39,16 +39,13 @@ RgbaImage decodeImageRgba(const std::string& path, int maxSidePx) {
   RgbaImage image;
   image.width = std::max(1, static_cast<int>(std::lround(frame->width * scale)));
   image.height = std::max(1, static_cast<int>(std::lround(frame->height * scale)));
-  SwsPtr scaler(sws_getContext(frame->width, frame->height,
-                               static_cast<AVPixelFormat>(frame->format), image.width, image.height,
-                               AV_PIX_FMT_RGBA, SWS_AREA, nullptr, nullptr, nullptr));
-  if (!scaler) {
-    throw MediaError("cannot convert pixels of '" + path + "'");
+  image.pixels.resize(static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * 4);
+  PackedScaler scaler;
+  if (!scaler.frameToPacked(frame.get(), image.width, image.height, AV_PIX_FMT_RGBA, 4, SWS_AREA,
+                            image.pixels.data())) {
+    throw MediaError("cannot convert the pixel format '" +
+                     std::string(pixelFormatName(frame->format)) + "' of '" + path + "'");
   }
-  image.pixels.resize(static_cast<size_t>(image.width * image.height * 4));
-  uint8_t* dst[4] = {image.pixels.data(), nullptr, nullptr, nullptr};
-  int dstStride[4] = {image.width * 4, 0, 0, 0};
-  sws_scale(scaler.get(), frame->data, frame->linesize, 0, frame->height, dst, dstStride);
   return image;
 }
 

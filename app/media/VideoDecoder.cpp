@@ -50,7 +50,7 @@ MediaInfo describe(AVFormatContext* format, const std::string& path, int videoIn
 struct VideoDecoder::Impl {
   FormatInputPtr format;
   CodecContextPtr codec;
-  SwsPtr scaler;
+  PackedScaler scaler;
   FramePtr frame{av_frame_alloc()};
   std::unique_ptr<StreamDecoder> stream;
   int streamIndex = -1;
@@ -70,19 +70,15 @@ struct VideoDecoder::Impl {
   }
 
   RgbImage toRgb(const AVFrame* f) {
-    scaler.reset(sws_getCachedContext(scaler.release(), f->width, f->height,
-                                      static_cast<AVPixelFormat>(f->format), f->width, f->height,
-                                      AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr, nullptr, nullptr));
-    if (!scaler) {
-      throw MediaError("cannot convert pixel format of '" + info.path + "'");
-    }
     RgbImage image;
     image.width = f->width;
     image.height = f->height;
     image.pixels.resize(static_cast<size_t>(f->width) * static_cast<size_t>(f->height) * 3);
-    uint8_t* dst[4] = {image.pixels.data(), nullptr, nullptr, nullptr};
-    int dstStride[4] = {f->width * 3, 0, 0, 0};
-    sws_scale(scaler.get(), f->data, f->linesize, 0, f->height, dst, dstStride);
+    if (!scaler.frameToPacked(f, f->width, f->height, AV_PIX_FMT_RGB24, 3, SWS_BILINEAR,
+                              image.pixels.data())) {
+      throw MediaError("cannot convert the pixel format '" +
+                       std::string(pixelFormatName(f->format)) + "' of '" + info.path + "'");
+    }
     image.timeSeconds = frameTime(f);
     return image;
   }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -41,7 +42,7 @@ struct VideoEncoder::Impl {
   CodecContextPtr audio;
   AVStream* videoStream = nullptr;
   AVStream* audioStream = nullptr;
-  SwsPtr scaler;
+  PackedScaler scaler;
   FramePtr videoFrame{av_frame_alloc()};
   FramePtr audioFrame{av_frame_alloc()};
   PacketPtr packet{av_packet_alloc()};
@@ -97,8 +98,9 @@ VideoEncoder::VideoEncoder(const std::string& path, int width, int height, doubl
     throw MediaError("no H.264 or MPEG-4 encoder in this FFmpeg build");
   }
   d.video.reset(avcodec_alloc_context3(videoCodec));
-  d.video->width = width & ~1;
-  d.video->height = height & ~1;
+  // yuv420p needs even sides; a 1 px side is scaled up to 2.
+  d.video->width = std::max(2, width & ~1);
+  d.video->height = std::max(2, height & ~1);
   d.video->pix_fmt = AV_PIX_FMT_YUV420P;
   const AVRational rate = av_d2q(frameRate > 0 ? frameRate : 25.0, 100000);
   d.video->time_base = av_inv_q(rate);
@@ -162,14 +164,12 @@ VideoEncoder::~VideoEncoder() {
 
 void VideoEncoder::writeVideo(const RgbImage& frame) {
   Impl& d = *impl_;
-  d.scaler.reset(sws_getCachedContext(d.scaler.release(), frame.width, frame.height,
-                                      AV_PIX_FMT_RGB24, d.video->width, d.video->height,
-                                      AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
   check(av_frame_make_writable(d.videoFrame.get()), "video frame");
-  const uint8_t* src[4] = {frame.pixels.data(), nullptr, nullptr, nullptr};
-  const int srcStride[4] = {frame.width * 3, 0, 0, 0};
-  sws_scale(d.scaler.get(), src, srcStride, 0, frame.height, d.videoFrame->data,
-            d.videoFrame->linesize);
+  if (!d.scaler.packedToFrame(frame.pixels.data(), frame.width, frame.height, AV_PIX_FMT_RGB24, 3,
+                              SWS_BICUBIC, d.videoFrame.get())) {
+    throw MediaError("cannot convert a " + std::to_string(frame.width) + "x" +
+                     std::to_string(frame.height) + " RGB frame for '" + d.path + "'");
+  }
   d.videoFrame->pts = d.videoIndex++;
   check(avcodec_send_frame(d.video.get(), d.videoFrame.get()), "video encoding failed");
   d.drain(d.video.get(), d.videoStream);

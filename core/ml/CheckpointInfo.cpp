@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "../MethodNames.h"
+
 namespace heardmap {
 
 // Value of the "format" metadata key in checkpoints this program writes.
@@ -34,6 +36,9 @@ CheckpointInfo CheckpointInfo::fromMetadata(const std::map<std::string, std::str
   try {
     info.config = ModelConfig::fromJson(Json::parse(get("config")));
     info.config.method = get("method");
+    if (!isMethodName(info.config.method)) {
+      throw JsonError("'method' is not a known method: " + Json(info.config.method).dump());
+    }
     info.contract = PreprocessingContract::fromJson(Json::parse(get("contract")));
     info.trained = get("trained") == "true";
     info.training = metadata.count("training") ? Json::parse(metadata.at("training")) : Json();

@@ -125,7 +125,11 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
     }
     CheckpointInfo info;
     if (file.metadata.count("format") != 0) {
-      info = CheckpointInfo::fromMetadata(file.metadata);
+      try {
+        info = CheckpointInfo::fromMetadata(file.metadata);
+      } catch (const CheckpointError& e) {
+        throw CheckpointError(path + ": " + e.what());
+      }
     } else {
       info.config = configFromShapes(file.tensors, path);
       info.contract = PreprocessingContract::ezvsl();
@@ -189,6 +193,7 @@ LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMi
     targets[item.key()] = item.value();
   }
   // Validate everything before copying anything, so a bad file leaves the model untouched.
+  std::map<std::string, torch::Tensor> sources;
   for (const auto& [name, target] : targets) {
     const auto it = weights.find(name);
     if (it == weights.end()) {
@@ -207,6 +212,21 @@ LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMi
             static_cast<size_t>(it->second.elementCount()) * dtypeSize(it->second.dtype)) {
       throw CheckpointError("tensor '" + name + "' is truncated or has no dtype");
     }
+    const bool sourceIsFloat = isFloatingDType(it->second.dtype);
+    if (target.is_floating_point() != sourceIsFloat) {
+      throw CheckpointError(
+          "tensor '" + name + "' is " + dtypeName(it->second.dtype) + " but the model expects " +
+          (target.is_floating_point() ? "floating point" : "integer") + " values");
+    }
+    torch::Tensor source = torch::empty(
+        it->second.shape, torch::TensorOptions().dtype(scalarTypeFor(it->second.dtype)));
+    std::memcpy(source.data_ptr(), it->second.bytes.data(), it->second.bytes.size());
+    if (sourceIsFloat && !torch::isfinite(source).all().item<bool>()) {
+      const int64_t bad = (~torch::isfinite(source)).sum().item<int64_t>();
+      throw CheckpointError("tensor '" + name + "' has " + std::to_string(bad) + " of " +
+                            std::to_string(source.numel()) + " values that are NaN or infinite");
+    }
+    sources[name] = source;
   }
   const bool onlyOptional =
       std::all_of(report.missing.begin(), report.missing.end(), [](const std::string& n) {
@@ -221,16 +241,13 @@ LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMi
     throw CheckpointError("missing " + std::to_string(report.missing.size()) + " tensors (" + list +
                           (report.missing.size() > 5 ? ", ..." : "") + ")");
   }
-  for (const auto& [name, data] : weights) {
-    const auto it = targets.find(name);
+  for (const auto& item : weights) {
+    const auto it = targets.find(item.first);
     if (it == targets.end()) {
-      report.unexpected.push_back(name);
+      report.unexpected.push_back(item.first);
       continue;
     }
-    torch::Tensor source =
-        torch::empty(data.shape, torch::TensorOptions().dtype(scalarTypeFor(data.dtype)));
-    std::memcpy(source.data_ptr(), data.bytes.data(), data.bytes.size());
-    it->second.copy_(source.to(it->second.dtype()));
+    it->second.copy_(sources.at(item.first).to(it->second.dtype()));
     ++report.loaded;
   }
   return report;

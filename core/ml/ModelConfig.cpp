@@ -1,6 +1,9 @@
 #include "ModelConfig.h"
 
+#include <cmath>
 #include <stdexcept>
+
+#include "../MethodNames.h"
 
 namespace heardmap {
 
@@ -60,21 +63,49 @@ Json ModelConfig::toJson() const {
   return j;
 }
 
+namespace {
+
+// Largest softmax temperature accepted from a file (the papers use 0.03 to 0.07).
+constexpr double kMaxTemperature = 10.0;
+
+[[noreturn]] void badConfig(const std::string& field, const std::string& why) {
+  throw JsonError("model config: '" + field + "' " + why);
+}
+
+int configInt(const Json& j, const std::string& field, int fallback, int low, int high) {
+  if (!j.contains(field) && fallback >= low) {
+    return fallback;
+  }
+  const double value = j.at(field).asNumber();
+  if (!std::isfinite(value) || value != std::floor(value) || value < low || value > high) {
+    badConfig(field, "must be an integer in [" + std::to_string(low) + ", " + std::to_string(high) +
+                         "], not " + j.at(field).dump());
+  }
+  return static_cast<int>(value);
+}
+
+}  // namespace
+
 ModelConfig ModelConfig::fromJson(const Json& j) {
   ModelConfig c;
   c.method = j.stringOr("method", c.method);
-  c.baseWidth = static_cast<int>(j.at("base_width").asInt());
-  c.embedDim = static_cast<int>(j.at("embed_dim").asInt());
+  if (!isMethodName(c.method)) {
+    badConfig("method", "is not a known method: " + Json(c.method).dump());
+  }
+  c.baseWidth = configInt(j, "base_width", -1, 4, 256);
+  c.embedDim = configInt(j, "embed_dim", -1, 1, 4096);
   c.temperature = j.numberOr("temperature", c.temperature);
-  c.layer4Stride = static_cast<int>(j.numberOr("layer4_stride", 2.0));
+  if (!std::isfinite(c.temperature) || c.temperature <= 0 || c.temperature > kMaxTemperature) {
+    badConfig("temperature", "must be in (0, 10], not " + j.at("temperature").dump());
+  }
+  c.layer4Stride = configInt(j, "layer4_stride", 2, 1, 2);
   c.imagePadding = j.stringOr("image_padding", c.imagePadding);
   if (!isImagePadding(c.imagePadding)) {
-    throw JsonError("model config: image_padding must be zeros or circular, not '" +
-                    c.imagePadding + "'");
+    badConfig("image_padding", "must be zeros or circular, not " + Json(c.imagePadding).dump());
   }
-  if (c.baseWidth < 4 || c.baseWidth > 256 || c.embedDim < 1 || c.embedDim > 4096 ||
-      c.temperature <= 0 || (c.layer4Stride != 1 && c.layer4Stride != 2)) {
-    throw JsonError("model config out of range: " + j.dump());
+  const std::string variant = j.stringOr("variant", "custom");
+  if (variant != "full" && variant != "compact" && variant != "small" && variant != "custom") {
+    badConfig("variant", "must be full, compact, small or custom, not " + Json(variant).dump());
   }
   return c;
 }

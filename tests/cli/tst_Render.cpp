@@ -77,6 +77,45 @@ class TestRender : public QObject {
     QCOMPARE(snapshot.info().width, 640);
   }
 
+  // Outputs that would destroy the input or a device, and flags out of range, fail at once; the
+  // input stays byte for byte.
+  void badOutputsAndFlagsFailBeforeDecoding() {
+    QTemporaryDir dir;
+    const QString input = dir.filePath("in.mp4");
+    QVERIFY(QFile::copy(fixture("clip.mp4"), input));
+    QFile original(input);
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    const QByteArray before = original.readAll();
+    Run run = runHeardmap({input, "--out", input});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.output.contains("is the input"), qPrintable(run.output));
+    run = runHeardmap({input, "--out", dir.path()});
+    QVERIFY2(run.exitCode == 1 && run.output.contains("is a folder"), qPrintable(run.output));
+    run = runHeardmap({input, "--out", "/dev/full"});
+    QVERIFY2(run.exitCode == 1 && run.output.contains("not a regular file"),
+             qPrintable(run.output));
+    QVERIFY(QFileInfo("/dev/full").isFile() == false);
+    for (const QStringList& flag : {QStringList{"--opacity", "nan"},
+                                    {"--opacity", "5"},
+                                    {"--threshold", "-1"},
+                                    {"--threads", "0"}}) {
+      run = runHeardmap({input, "--out", dir.filePath("o.mp4"), flag[0], flag[1]});
+      QVERIFY2(run.exitCode == 2 && run.output.contains(flag[0]), qPrintable(run.output));
+    }
+    QFile after(input);
+    QVERIFY(after.open(QIODevice::ReadOnly));
+    QVERIFY(after.readAll() == before);
+  }
+
+  // A file with a stream but no decodable picture is an error, not a 0-frame mp4.
+  void noPictureIsAnErrorNotAnEmptyVideo() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath("o.mp4");
+    const Run run = runHeardmap({fixture("matrix/header-only.mkv"), "--out", out});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY(!QFile::exists(out));
+  }
+
   void snapshotOnly() {
     QTemporaryDir dir;
     const QString png = dir.filePath("only.png");

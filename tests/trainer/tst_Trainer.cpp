@@ -13,6 +13,7 @@
 #include "core/ml/LocalizationModel.h"
 #include "trainer/EzvslObjective.h"
 #include "trainer/ForeachAdam.h"
+#include "trainer/OptimizerState.h"
 #include "trainer/ShipCheckpoint.h"
 #include "trainer/TestSplitMetrics.h"
 #include "trainer/Trainer.h"
@@ -830,7 +831,7 @@ class TestTrainer : public QObject {
     const std::string split = dir.filePath("split.safetensors").toStdString();
     run(straight, 4, false);
     run(split, 2, false);
-    QVERIFY(QFile::exists(QString::fromStdString(split + ".optimizer.pt")));
+    QVERIFY(QFile::exists(QString::fromStdString(momentsPathFor(split, 2))));
     run(split, 4, true);
     const StateDict a = LocalizationModel::load(straight)->stateDict();
     const StateDict b = LocalizationModel::load(split)->stateDict();
@@ -875,7 +876,7 @@ class TestTrainer : public QObject {
     TrainingConfig config = smallRun(dir, pack);
     config.steps = 2;
     train(config, [](const std::string&) {});
-    const std::string moments = config.outputPath + ".optimizer.pt";
+    const std::string moments = momentsPathFor(config.outputPath, 2);
     std::filesystem::resize_file(moments, 1000);
     const std::string before = readFile(config.outputPath);
     config.resume = true;

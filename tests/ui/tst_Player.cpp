@@ -117,6 +117,37 @@ class TestPlayer : public QObject {
     QVERIFY(window.controller()->model() != nullptr);
   }
 
+  // The app died on every mkv and mpg of a width like 426 (swscale wrote past the frame buffer).
+  // Odd-sized and 426 px clips play with heatmaps; each damaged or picture-less file of the media
+  // matrix gives one error naming it and the current clip stays.
+  void oddSizedClipsPlayAndBrokenOnesKeepTheCurrentClip() {
+    qputenv("HEARDMAP_NO_DIALOGS", "1");  // errors go to the signal and status bar, no modal box
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.loadModel(QString()));
+    PlayerController* player = window.controller();
+    for (const char* name : {"matrix/c422.mkv", "matrix/c.mpg", "matrix/size-427x241.mkv"}) {
+      QVERIFY2(window.openMedia(fixture(name)), name);
+      const int before = player->heatmapsProduced();
+      player->play();
+      QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= before + 1, 30000);
+      QVERIFY(!player->currentFrame().empty());
+      player->pause();
+    }
+    QCOMPARE(player->mediaInfo().width, 427);
+    QSignalSpy errors(player, &PlayerController::errorOccurred);
+    for (const char* name :
+         {"matrix/zero-length.mp4", "matrix/header-only.mkv", "matrix/audio-only.wav"}) {
+      errors.clear();
+      QVERIFY2(!window.openMedia(fixture(name)), name);
+      QCOMPARE(errors.count(), 1);
+      QVERIFY2(errors.first().first().toString().contains(QFileInfo(name).fileName()),
+               qPrintable(errors.first().first().toString()));
+      QCOMPARE(player->mediaInfo().width, 427);
+    }
+  }
+
   void clipWithoutAudioSaysSo() {
     MainWindow window;
     QVERIFY(window.loadModel(QString()));
