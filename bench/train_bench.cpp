@@ -26,6 +26,7 @@
 #include "core/ml/EzvslNet.h"
 #include "trainer/CudaAutocastTorch.h"
 #include "trainer/ForeachAdamTorch.h"
+#include "trainer/OptimizerState.h"
 #include "trainer/Trainer.h"
 #include "trainer/TrainingBatchesTorch.h"
 #include "trainer/TrainingMethodTorch.h"
@@ -307,7 +308,7 @@ int main(int argc, char** argv) {
                 layout.c_str(), batch.c_str(), median(rates));
     std::fflush(stdout);
   }
+  removeOtherMoments(out, Json(Json::Object{}));  // every moments file of out
   std::filesystem::remove(out);
-  std::filesystem::remove(out + ".optimizer.pt");
   return 0;
 }

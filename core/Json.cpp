@@ -560,6 +560,32 @@ Json& Json::operator[](const std::string& key) {
   return asObject()[key];
 }
 
+int64_t Json::intAt(const std::string& key, int64_t low, int64_t high) const {
+  const double n = at(key).asNumber();
+  if (!std::isfinite(n) || n != std::floor(n) || n < static_cast<double>(low) ||
+      n > static_cast<double>(high)) {
+    throw JsonError("'" + key + "' must be an integer in [" + std::to_string(low) + ", " +
+                    std::to_string(high) + "], not " + at(key).dump());
+  }
+  return static_cast<int64_t>(n);
+}
+
+int64_t Json::intOr(const std::string& key, int64_t fallback, int64_t low, int64_t high) const {
+  return contains(key) ? intAt(key, low, high) : fallback;
+}
+
+double Json::finiteAt(const std::string& key) const {
+  const double n = at(key).asNumber();
+  if (!std::isfinite(n)) {
+    throw JsonError("'" + key + "' must be a finite number, not " + at(key).dump());
+  }
+  return n;
+}
+
+double Json::finiteOr(const std::string& key, double fallback) const {
+  return contains(key) ? finiteAt(key) : fallback;
+}
+
 double Json::numberOr(const std::string& key, double fallback) const {
   return contains(key) ? at(key).asNumber() : fallback;
 }

@@ -65,6 +65,13 @@ class Json {
 
   // Convenience getters with defaults for optional members.
   double numberOr(const std::string& key, double fallback) const;
+  // The integer at key within [low, high] (intOr: fallback when key is absent); throws JsonError
+  // naming the key for a missing value, a fraction, or one out of range.
+  int64_t intAt(const std::string& key, int64_t low, int64_t high) const;
+  int64_t intOr(const std::string& key, int64_t fallback, int64_t low, int64_t high) const;
+  // The finite number at key (finiteOr: fallback when absent); throws JsonError naming the key.
+  double finiteAt(const std::string& key) const;
+  double finiteOr(const std::string& key, double fallback) const;
   std::string stringOr(const std::string& key, const std::string& fallback) const;
   bool boolOr(const std::string& key, bool fallback) const;
 

@@ -3,7 +3,7 @@
 # llvmpipe (OpenGL under Xvfb) and libqt6opengl6-dev.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config ccache git clang-format
+  build-essential cmake ninja-build pkg-config ccache git clang-format clang libclang-rt-14-dev
   qt6-base-dev libqt6opengl6-dev
   libtorch-dev libopenblas0-pthread
   libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg

@@ -10,9 +10,10 @@ fixtures="$root/build/tests/fixtures"
 [ -f "$fixtures/matrix/matrix.tsv" ] || { echo "sanitize: run scripts/test.sh first (fixtures)"; exit 2; }
 "$root/scripts/install-deps.sh"
 build="$root/build-asan"
+mkdir -p "$build"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DHEARDMAP_SANITIZE=ON -DHEARDMAP_FUZZ=ON > "$build.configure.log" 2>&1 ||
-  { cat "$build.configure.log"; exit 1; }
+  -DHEARDMAP_SANITIZE=ON -DHEARDMAP_FUZZ=ON > "$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log"; exit 1; }
 tests=(tst_Json tst_Safetensors tst_Spectrogram tst_Heatmap tst_Metrics tst_Annotations tst_Media
        tst_MediaMatrix tst_Datasets tst_Render)
 fuzzers=(fuzz_safetensors fuzz_json fuzz_annotations fuzz_dataset_index fuzz_media)

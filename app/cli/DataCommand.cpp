@@ -1,5 +1,7 @@
 #include "DataCommand.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -106,12 +108,26 @@ int exportCommand(int argc, char** argv) {
   const AssetPack pack = AssetPack::load(packPath);
   const SceneSynthesizer synthesizer(pack, options);
   ensureWritableDirectory(out);
+  // Scenes are written into a staging folder inside out and moved into out only when all are
+  // written: a failure (disk full) leaves out as it was, and the staging folder is removed.
+  const std::filesystem::path staging =
+      std::filesystem::path(out) / (".export-partial-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(staging);
+  struct StagingGuard {
+    std::filesystem::path path;
+    ~StagingGuard() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  } guard{staging};
   std::vector<Scene> scenes;
+  std::vector<std::string> written;  // file names inside staging
   ProgressBar bar("export", static_cast<int64_t>(perCondition * allConditions().size()));
   for (SceneCondition condition : allConditions()) {
     for (int i = 0; i < perCondition; ++i) {
       Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
-      const std::string stem = out + "/" + conditionName(condition) + "_" + std::to_string(i);
+      const std::string name = conditionName(condition) + "_" + std::to_string(i);
+      const std::string stem = (staging / name).string();
       writePng(stem + ".png", scene.image);
       writeWavMono16(stem + ".wav", scene.audio, options.sampleRateHz);
       Json meta(Json::Object{});
@@ -130,11 +146,17 @@ int exportCommand(int argc, char** argv) {
       }
       meta["objects"] = Json(objects);
       writeFileAtomically(stem + ".json", meta.dump(2) + "\n");
+      for (const char* extension : {".png", ".wav", ".json"}) {
+        written.push_back(name + extension);
+      }
       scenes.push_back(std::move(scene));
       bar.update(static_cast<int64_t>(scenes.size()));
     }
   }
   bar.finish();
+  for (const std::string& name : written) {
+    std::filesystem::rename(staging / name, std::filesystem::path(out) / name);
+  }
   if (!sheetPath.empty()) {
     writePng(sheetPath, contactSheet(scenes, perCondition));
     std::fprintf(stderr, "wrote %s\n", sheetPath.c_str());

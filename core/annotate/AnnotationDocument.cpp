@@ -98,15 +98,16 @@ AnnotationDocument AnnotationDocument::fromJson(const Json& json) {
   }
   AnnotationDocument doc;
   doc.clipPath = json.stringOr("clip", "");
-  doc.clipDurationSeconds = json.numberOr("clip_duration_s", 0.0);
-  doc.frameWidth = static_cast<int>(json.numberOr("frame_width", 0.0));
-  doc.frameHeight = static_cast<int>(json.numberOr("frame_height", 0.0));
+  doc.clipDurationSeconds = json.finiteOr("clip_duration_s", 0.0);
+  doc.frameWidth = static_cast<int>(json.intOr("frame_width", 0, 0, kMaxFrameSidePx));
+  doc.frameHeight = static_cast<int>(json.intOr("frame_height", 0, 0, kMaxFrameSidePx));
   int maxId = 0;
   for (const Json& item : json.at("annotations").asArray()) {
     doc.items_.push_back(FailureAnnotation::fromJson(item));
     maxId = std::max(maxId, doc.items_.back().id);
   }
-  doc.nextId_ = std::max(maxId + 1, static_cast<int>(json.numberOr("next_id", 1.0)));
+  doc.nextId_ =
+      std::max(maxId + 1, static_cast<int>(json.intOr("next_id", 1, 1, kMaxAnnotationId)));
   return doc;
 }
 

@@ -138,9 +138,9 @@ Json FailureAnnotation::toJson() const {
 
 FailureAnnotation FailureAnnotation::fromJson(const Json& json) {
   FailureAnnotation a;
-  a.id = static_cast<int>(json.at("id").asInt());
-  a.startSeconds = json.at("start_s").asNumber();
-  a.endSeconds = json.at("end_s").asNumber();
+  a.id = static_cast<int>(json.intAt("id", 0, kMaxAnnotationId - 1));
+  a.startSeconds = json.finiteAt("start_s");
+  a.endSeconds = json.finiteAt("end_s");
   if (!(a.endSeconds >= a.startSeconds) || a.startSeconds < 0.0) {
     throw JsonError("annotation " + std::to_string(a.id) + ": bad time range");
   }
@@ -163,7 +163,12 @@ FailureAnnotation FailureAnnotation::fromJson(const Json& json) {
       if (box.size() != 4) {
         throw JsonError("annotation " + std::to_string(a.id) + ": a box needs 4 numbers");
       }
-      a.setKeyframe(frame.at("t_s").asNumber(),
+      for (const Json& v : box) {
+        if (!std::isfinite(v.asNumber())) {
+          throw JsonError("annotation " + std::to_string(a.id) + ": a box value is not finite");
+        }
+      }
+      a.setKeyframe(frame.finiteAt("t_s"),
                     {box[0].asNumber(), box[1].asNumber(), box[2].asNumber(), box[3].asNumber()});
     }
   }

@@ -76,5 +76,9 @@ struct FailureAnnotation {
 
 // Two keyframes closer than this are the same keyframe (one video frame at 60 fps).
 constexpr double kKeyframeMergeSeconds = 1.0 / 60.0;
+// Largest annotation id a file may hold (ids count up from 1; far above any session's count).
+constexpr int kMaxAnnotationId = 1 << 30;
+// Largest frame side a session file may record, in pixels.
+constexpr int kMaxFrameSidePx = 1 << 16;
 
 }  // namespace heardmap

@@ -85,7 +85,7 @@ AssetPack AssetPack::load(const std::string& path) {
   }
   const Json pack = Json::parse(file.metadata.at("pack"));
   AssetPack out;
-  out.soundRateHz = static_cast<int>(pack.at("sound_rate_hz").asInt());
+  out.soundRateHz = static_cast<int>(pack.intAt("sound_rate_hz", 1000, 384000));
   out.licence = pack.stringOr("licence", "");
   const Json::Array& objectList = pack.at("objects").asArray();
   for (size_t i = 0; i < objectList.size(); ++i) {

@@ -45,7 +45,7 @@ ClipPack ClipPack::load(const std::string& path) {
   }
   const Json clips = Json::parse(file.metadata.at("clips"));
   ClipPack out;
-  out.sampleRateHz = static_cast<int>(clips.at("sample_rate_hz").asInt());
+  out.sampleRateHz = static_cast<int>(clips.intAt("sample_rate_hz", 1000, 384000));
   out.windowSeconds = clips.at("window_s").asNumber();
   const Json::Array& list = clips.at("samples").asArray();
   const size_t window = static_cast<size_t>(out.windowSeconds * out.sampleRateHz + 0.5);

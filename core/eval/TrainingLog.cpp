@@ -53,7 +53,12 @@ void parseJsonLine(const std::string& line, TrainingLog& log) {
     return;
   }
   const std::string kind = event.at("event").asString();
-  const auto step = static_cast<int64_t>(event.at("step").asNumber());
+  int64_t step = 0;
+  try {
+    step = event.intAt("step", 0, int64_t{1} << 53);
+  } catch (const JsonError&) {
+    return;  // not a step this program wrote: skipped like any other foreign line
+  }
   if (kind == "step" && event.contains("loss")) {
     log.loss.push_back({step, event.at("loss").asNumber()});
   } else if (kind == "eval" && event.contains("metrics")) {

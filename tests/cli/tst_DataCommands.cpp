@@ -79,6 +79,22 @@ class TestDataCommands : public QObject {
     QVERIFY(json["objects"].toArray().size() >= 2);
     QVERIFY(QFileInfo(dir.filePath("sheet.png")).size() > 1000);
 
+    // A disk that fills up during the export (a 40 kB file-size limit, writes fail with EFBIG):
+    // an error, and the folder holds no scene of the failed run.
+    QProcess full;
+    full.setProcessChannelMode(QProcess::MergedChannels);
+    const QString fullOut = dir.filePath("full");
+    full.start("bash", {"-c", "trap '' XFSZ; ulimit -f 40; exec \"$0\" \"$@\"",
+                        qEnvironmentVariable("HEARDMAP_BINARY"), "data", "export", "--pack",
+                        packPath, "--out", fullOut, "--per-condition", "4", "--size", "96"});
+    QVERIFY(full.waitForFinished(60000));
+    const QString fullOutput = QString::fromUtf8(full.readAll());
+    QVERIFY2(full.exitStatus() == QProcess::NormalExit && full.exitCode() == 1,
+             qPrintable(fullOutput));
+    QVERIFY2(fullOutput.contains("cannot write"), qPrintable(fullOutput));
+    QCOMPARE(QDir(fullOut).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList());
+
     // The synthetic benchmark on this pack: one row per condition, every number finite.
     QProcess eval;
     eval.setProcessChannelMode(QProcess::MergedChannels);

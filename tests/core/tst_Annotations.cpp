@@ -82,6 +82,40 @@ class TestAnnotations : public QObject {
     QVERIFY_THROWS_EXCEPTION(JsonError, AnnotationDocument::fromJson(future));
   }
 
+  // Found by fuzz_annotations: numbers beyond an int (next_id 2.7e51) were cast as they were
+  // (undefined behaviour); non-finite times and boxes were taken. Each is a JsonError naming the
+  // field now.
+  void outOfRangeNumbersAreRefusedByName_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("field");
+    const QString head = R"({"format": "heardmap-annotations", "version": 1, )";
+    const QString item =
+        R"("annotations": [{"id": 1, "start_s": 1, "end_s": 2, "tag": "false-positive")";
+    QTest::newRow("next_id") << head + item + R"(}], "next_id": 2.7e51})"
+                             << "next_id";
+    QTest::newRow("frame_width") << head + item + R"(}], "frame_width": -4})"
+                                 << "frame_width";
+    QTest::newRow("id")
+        << head +
+               R"("annotations": [{"id": 1e20, "start_s": 1, "end_s": 2, "tag": "false-positive"}]})"
+        << "id";
+    QTest::newRow("start_s")
+        << head +
+               R"("annotations": [{"id": 1, "start_s": 1e999, "end_s": 2, "tag": "false-positive"}]})"
+        << "start_s";
+  }
+
+  void outOfRangeNumbersAreRefusedByName() {
+    QFETCH(QString, text);
+    QFETCH(QString, field);
+    try {
+      AnnotationDocument::fromJson(Json::parse(text.toStdString()));
+      QFAIL("accepted");
+    } catch (const JsonError& e) {
+      QVERIFY2(QString(e.what()).contains("'" + field + "'"), e.what());
+    }
+  }
+
   void saveKeepsABackupAndRecoversFromIt() {
     QTemporaryDir dir;
     const std::string path =
