@@ -72,24 +72,11 @@ constexpr int kMaxImageSizePx = 1024;       // model input side
 constexpr int kMinImageSizePx = 32;         // ResNet-18 needs 32 px for a 1x1 map
 
 [[noreturn]] void badField(const std::string& field, const std::string& why) {
-  throw JsonError("preprocessing contract: '" + field + "' " + why);
-}
-
-double finiteNumber(const Json& j, const std::string& field) {
-  const double value = j.at(field).asNumber();
-  if (!std::isfinite(value)) {
-    badField(field, "is not a finite number");
-  }
-  return value;
+  throw JsonError("'" + field + "' " + why);
 }
 
 int boundedInt(const Json& j, const std::string& field, int low, int high) {
-  const double value = finiteNumber(j, field);
-  if (value != std::floor(value) || value < low || value > high) {
-    badField(field, "must be an integer in [" + std::to_string(low) + ", " + std::to_string(high) +
-                        "], not " + j.at(field).dump());
-  }
-  return static_cast<int>(value);
+  return static_cast<int>(j.intAt(field, low, high));
 }
 
 }  // namespace
@@ -98,10 +85,12 @@ bool PreprocessingContract::isImageResize(const std::string& name) {
   return name == "bicubic";  // the only resize the inference path implements
 }
 
-PreprocessingContract PreprocessingContract::fromJson(const Json& j) {
+namespace {
+
+PreprocessingContract parseContract(const Json& j) {
   PreprocessingContract c;
   c.sampleRateHz = boundedInt(j, "sample_rate_hz", 1000, kMaxSampleRateHz);
-  c.windowSeconds = finiteNumber(j, "window_seconds");
+  c.windowSeconds = j.finiteAt("window_seconds");
   if (c.windowSeconds <= 0 || c.windowSeconds > kMaxWindowSeconds) {
     badField("window_seconds", "must be in (0, " + std::to_string(kMaxWindowSeconds).substr(0, 4) +
                                    "] s, not " + j.at("window_seconds").dump());
@@ -119,7 +108,7 @@ PreprocessingContract PreprocessingContract::fromJson(const Json& j) {
   if (j.contains("window") && j.at("window").asString() != "tukey") {
     badField("window", "must be tukey, not " + j.at("window").dump());
   }
-  c.tukeyAlpha = finiteNumber(j, "tukey_alpha");
+  c.tukeyAlpha = j.finiteAt("tukey_alpha");
   if (c.tukeyAlpha < 0.0 || c.tukeyAlpha > 1.0) {
     badField("tukey_alpha", "must be in [0, 1], not " + j.at("tukey_alpha").dump());
   }
@@ -129,17 +118,17 @@ PreprocessingContract PreprocessingContract::fromJson(const Json& j) {
   if (j.contains("detrend") && j.at("detrend").asString() != "constant") {
     badField("detrend", "must be constant, not " + j.at("detrend").dump());
   }
-  c.logOffset = finiteNumber(j, "log_offset");
+  c.logOffset = j.finiteAt("log_offset");
   if (c.logOffset <= 0.0) {
     badField("log_offset", "must be > 0 (log(P + offset)), not " + j.at("log_offset").dump());
   }
-  c.spectrogramStd = finiteNumber(j, "spectrogram_std");
+  c.spectrogramStd = j.finiteAt("spectrogram_std");
   if (c.spectrogramStd <= 0.0) {
     badField("spectrogram_std", "must be > 0, not " + j.at("spectrogram_std").dump());
   }
   c.imageSize = boundedInt(j, "image_size", kMinImageSizePx, kMaxImageSizePx);
   c.imageResize = j.stringOr("image_resize", "bicubic");
-  if (!isImageResize(c.imageResize)) {
+  if (!PreprocessingContract::isImageResize(c.imageResize)) {
     badField("image_resize",
              "must be bicubic (the only resize implemented), not " + j.at("image_resize").dump());
   }
@@ -163,6 +152,17 @@ PreprocessingContract PreprocessingContract::fromJson(const Json& j) {
                                    " Hz with segment_samples " + std::to_string(c.segmentSamples));
   }
   return c;
+}
+
+}  // namespace
+
+PreprocessingContract PreprocessingContract::fromJson(const Json& json) {
+  // Every message names its block: the field helpers name only the field.
+  try {
+    return parseContract(json);
+  } catch (const JsonError& e) {
+    throw JsonError(std::string("preprocessing contract: ") + e.what());
+  }
 }
 
 std::string PreprocessingContract::summary() const {

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <QDeadlineTimer>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
+#include <QStringList>
 #include <QTest>
 #include <QtGlobal>
 #include <cmath>
@@ -12,6 +15,27 @@ namespace heardmap::test {
 
 inline QString fixture(const QString& name) {
   return qEnvironmentVariable("HEARDMAP_FIXTURES") + "/" + name;
+}
+
+// How a run of the heardmap binary (HEARDMAP_BINARY) ended.
+struct CliRun {
+  int exitCode = -1;     // -1 when it died of a signal
+  bool crashed = false;  // ended by a signal (a crash, or the time limit)
+  QString output;        // stdout and stderr together
+};
+
+// Runs heardmap with arguments (the first names the subcommand) as a user would, without a sound
+// device, and waits at most timeoutMs.
+inline CliRun runHeardmap(const QStringList& arguments, int timeoutMs = 240000) {
+  QProcess process;
+  process.setProcessChannelMode(QProcess::MergedChannels);
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.insert("HEARDMAP_NO_AUDIO", "1");
+  process.setProcessEnvironment(env);
+  process.start(qEnvironmentVariable("HEARDMAP_BINARY"), arguments);
+  process.waitForFinished(timeoutMs);
+  const bool crashed = process.exitStatus() != QProcess::NormalExit;
+  return {crashed ? -1 : process.exitCode(), crashed, QString::fromUtf8(process.readAll())};
 }
 
 // Polls condition (which may have side effects: it runs until it first returns true) while

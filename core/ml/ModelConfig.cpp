@@ -69,24 +69,16 @@ namespace {
 constexpr double kMaxTemperature = 10.0;
 
 [[noreturn]] void badConfig(const std::string& field, const std::string& why) {
-  throw JsonError("model config: '" + field + "' " + why);
+  throw JsonError("'" + field + "' " + why);
 }
 
+// An integer field in [low, high]; required when fallback is below low.
 int configInt(const Json& j, const std::string& field, int fallback, int low, int high) {
-  if (!j.contains(field) && fallback >= low) {
-    return fallback;
-  }
-  const double value = j.at(field).asNumber();
-  if (!std::isfinite(value) || value != std::floor(value) || value < low || value > high) {
-    badConfig(field, "must be an integer in [" + std::to_string(low) + ", " + std::to_string(high) +
-                         "], not " + j.at(field).dump());
-  }
-  return static_cast<int>(value);
+  return static_cast<int>(fallback >= low ? j.intOr(field, fallback, low, high)
+                                          : j.intAt(field, low, high));
 }
 
-}  // namespace
-
-ModelConfig ModelConfig::fromJson(const Json& j) {
+ModelConfig parseConfig(const Json& j) {
   ModelConfig c;
   c.method = j.stringOr("method", c.method);
   if (!isMethodName(c.method)) {
@@ -100,7 +92,7 @@ ModelConfig ModelConfig::fromJson(const Json& j) {
   }
   c.layer4Stride = configInt(j, "layer4_stride", 2, 1, 2);
   c.imagePadding = j.stringOr("image_padding", c.imagePadding);
-  if (!isImagePadding(c.imagePadding)) {
+  if (!ModelConfig::isImagePadding(c.imagePadding)) {
     badConfig("image_padding", "must be zeros or circular, not " + Json(c.imagePadding).dump());
   }
   const std::string variant = j.stringOr("variant", "custom");
@@ -108,6 +100,17 @@ ModelConfig ModelConfig::fromJson(const Json& j) {
     badConfig("variant", "must be full, compact, small or custom, not " + Json(variant).dump());
   }
   return c;
+}
+
+}  // namespace
+
+ModelConfig ModelConfig::fromJson(const Json& json) {
+  // Every message names its block: the field helpers name only the field.
+  try {
+    return parseConfig(json);
+  } catch (const JsonError& e) {
+    throw JsonError(std::string("model config: ") + e.what());
+  }
 }
 
 }  // namespace heardmap

@@ -31,18 +31,9 @@ std::string box(const std::string& a, const std::string& b, const std::string& c
          "</xmax><ymax>" + d + "</ymax></bbox></object></annotation>";
 }
 
-struct Run {
-  int exitCode = -1;
-  QString output;
-};
-
-Run eval(const QStringList& arguments) {
-  QProcess process;
-  process.setProcessChannelMode(QProcess::MergedChannels);
-  process.start(qEnvironmentVariable("HEARDMAP_BINARY"), QStringList{"eval"} + arguments);
-  process.waitForFinished(120000);
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          QString::fromUtf8(process.readAll())};
+// heardmap eval ARGUMENTS.
+heardmap::test::CliRun eval(const QStringList& arguments) {
+  return heardmap::test::runHeardmap(QStringList{"eval"} + arguments, 120000);
 }
 
 }  // namespace
@@ -105,8 +96,8 @@ class TestDatasetGarbage : public QObject {
     QCOMPARE(scan.rejected, 4);  // -10, empty boxes, inverted, 3 numbers (1e308 is read here)
     QCOMPARE(scan.samples.size(), size_t(2));
     // 1e308 s is past the clip's end: eval skips it by name, and scores the one good entry.
-    const Run run = eval({"--data", root, "--format", "folder", "--checkpoint", "untrained",
-                          "--out", dir.filePath("out")});
+    const auto run = eval({"--data", root, "--format", "folder", "--checkpoint", "untrained",
+                           "--out", dir.filePath("out")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY2(run.output.contains("4 entries rejected") && run.output.contains("past the end"),
              qPrintable(run.output));
@@ -125,7 +116,7 @@ class TestDatasetGarbage : public QObject {
     writeFileAtomically((root + "/vggss.json").toStdString(),
                         R"([{"file": "v1", "bbox": [[0.1, 0.1, 0.5, 0.5]]}, {"file": "gone",
                             "bbox": [[0, 0, 1, 1]]}])");
-    const Run run =
+    const auto run =
         eval({"--data", root, "--checkpoint", "untrained", "--out", dir.filePath("out")});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.output.contains("has no audio track") && run.output.contains("nothing written"),
@@ -138,7 +129,7 @@ class TestDatasetGarbage : public QObject {
                                      {"--threshold", "nan"},
                                      {"--per-condition", "7x"},
                                      {"--gallery", "-3"}}) {
-      const Run run = eval(flags);
+      const auto run = eval(flags);
       QCOMPARE(run.exitCode, 2);
       QVERIFY2(run.output.contains("heardmap eval: " + flags[0]), qPrintable(run.output));
     }

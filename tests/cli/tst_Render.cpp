@@ -10,20 +10,9 @@ using heardmap::test::fixture;
 
 namespace {
 
-struct Run {
-  int exitCode = -1;
-  QString output;
-};
-
-Run runHeardmap(const QStringList& arguments) {
-  QProcess process;
-  process.setProcessChannelMode(QProcess::MergedChannels);
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert("HEARDMAP_NO_AUDIO", "1");
-  process.setProcessEnvironment(env);
-  process.start(qEnvironmentVariable("HEARDMAP_BINARY"), QStringList{"render"} + arguments);
-  process.waitForFinished(120000);
-  return {process.exitCode(), QString::fromUtf8(process.readAll())};
+// heardmap render ARGUMENTS.
+heardmap::test::CliRun runRender(const QStringList& arguments) {
+  return heardmap::test::runHeardmap(QStringList{"render"} + arguments, 120000);
 }
 
 }  // namespace
@@ -36,9 +25,9 @@ class TestRender : public QObject {
     QTemporaryDir dir;
     const QString out = dir.filePath("out.mp4");
     const QString png = dir.filePath("snap.png");
-    const Run run =
-        runHeardmap({fixture("player.mp4"), "--out", out, "--png", png, "--snapshot", "1.5",
-                     "--colormap", "viridis", "--opacity", "0.7", "--checkpoint", "untrained"});
+    const auto run =
+        runRender({fixture("player.mp4"), "--out", out, "--png", png, "--snapshot", "1.5",
+                   "--colormap", "viridis", "--opacity", "0.7", "--checkpoint", "untrained"});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY(run.output.contains("UNTRAINED"));
     QVERIFY(run.output.contains("48000 Hz resampled to 16000 Hz"));
@@ -86,12 +75,12 @@ class TestRender : public QObject {
     QFile original(input);
     QVERIFY(original.open(QIODevice::ReadOnly));
     const QByteArray before = original.readAll();
-    Run run = runHeardmap({input, "--out", input});
+    auto run = runRender({input, "--out", input});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.output.contains("is the input"), qPrintable(run.output));
-    run = runHeardmap({input, "--out", dir.path()});
+    run = runRender({input, "--out", dir.path()});
     QVERIFY2(run.exitCode == 1 && run.output.contains("is a folder"), qPrintable(run.output));
-    run = runHeardmap({input, "--out", "/dev/full"});
+    run = runRender({input, "--out", "/dev/full"});
     QVERIFY2(run.exitCode == 1 && run.output.contains("not a regular file"),
              qPrintable(run.output));
     QVERIFY(QFileInfo("/dev/full").isFile() == false);
@@ -99,7 +88,7 @@ class TestRender : public QObject {
                                     {"--opacity", "5"},
                                     {"--threshold", "-1"},
                                     {"--threads", "0"}}) {
-      run = runHeardmap({input, "--out", dir.filePath("o.mp4"), flag[0], flag[1]});
+      run = runRender({input, "--out", dir.filePath("o.mp4"), flag[0], flag[1]});
       QVERIFY2(run.exitCode == 2 && run.output.contains(flag[0]), qPrintable(run.output));
     }
     QFile after(input);
@@ -111,7 +100,7 @@ class TestRender : public QObject {
   void noPictureIsAnErrorNotAnEmptyVideo() {
     QTemporaryDir dir;
     const QString out = dir.filePath("o.mp4");
-    const Run run = runHeardmap({fixture("matrix/header-only.mkv"), "--out", out});
+    const auto run = runRender({fixture("matrix/header-only.mkv"), "--out", out});
     QCOMPARE(run.exitCode, 1);
     QVERIFY(!QFile::exists(out));
   }
@@ -119,7 +108,7 @@ class TestRender : public QObject {
   void snapshotOnly() {
     QTemporaryDir dir;
     const QString png = dir.filePath("only.png");
-    const Run run = runHeardmap(
+    const auto run = runRender(
         {fixture("clip.webm"), "--png", png, "--snapshot", "1.0", "--normalization", "absolute"});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY(QFileInfo(png).size() > 1000);
@@ -128,26 +117,26 @@ class TestRender : public QObject {
 
   void reportsBadInputClearly() {
     QTemporaryDir dir;
-    Run run = runHeardmap({fixture("garbage.mp4"), "--out", dir.filePath("x.mp4")});
+    auto run = runRender({fixture("garbage.mp4"), "--out", dir.filePath("x.mp4")});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.output.contains("cannot open") || run.output.contains("cannot read"),
              qPrintable(run.output));
     QVERIFY(!QFileInfo::exists(dir.filePath("x.mp4")));
-    run = runHeardmap({fixture("clip.mp4"), "--out", dir.filePath("x.mp4"), "--checkpoint",
-                       fixture("garbage.mp4")});
+    run = runRender({fixture("clip.mp4"), "--out", dir.filePath("x.mp4"), "--checkpoint",
+                     fixture("garbage.mp4")});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.output.contains("not a zip-format PyTorch file"), qPrintable(run.output));
-    run = runHeardmap({fixture("clip.mp4"), "--colormap", "rainbow"});
+    run = runRender({fixture("clip.mp4"), "--colormap", "rainbow"});
     QCOMPARE(run.exitCode, 2);
     QVERIFY(run.output.contains("unknown colormap"));
-    run = runHeardmap({fixture("clip.mp4"), "--png", dir.filePath("late.png"), "--snapshot", "99"});
+    run = runRender({fixture("clip.mp4"), "--png", dir.filePath("late.png"), "--snapshot", "99"});
     QCOMPARE(run.exitCode, 1);
     QVERIFY(run.output.contains("past the end"));
   }
 
   void silentVideoRendersAndSaysSo() {
     QTemporaryDir dir;
-    const Run run = runHeardmap({fixture("silent-video.mkv"), "--out", dir.filePath("s.mp4")});
+    const auto run = runRender({fixture("silent-video.mkv"), "--out", dir.filePath("s.mp4")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY(run.output.contains("no audio track"));
   }

@@ -12,6 +12,7 @@
 
 using namespace heardmap;
 using heardmap::test::fixture;
+using heardmap::test::runHeardmap;
 
 namespace {
 
@@ -50,24 +51,6 @@ void addMatrixRows() {
   for (const Entry& e : matrix()) {
     QTest::newRow(qPrintable(e.file)) << e.file << e.expect << e.width << e.height;
   }
-}
-
-struct Run {
-  int exitCode = -1;
-  bool crashed = false;
-  QString output;
-};
-
-Run runHeardmap(const QStringList& arguments) {
-  QProcess process;
-  process.setProcessChannelMode(QProcess::MergedChannels);
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert("HEARDMAP_NO_AUDIO", "1");
-  process.setProcessEnvironment(env);
-  process.start(qEnvironmentVariable("HEARDMAP_BINARY"), arguments);
-  process.waitForFinished(240000);
-  return {process.exitCode(), process.exitStatus() != QProcess::NormalExit,
-          QString::fromUtf8(process.readAll())};
 }
 
 // A frame of format w x h with every plane filled with value (decoders' padded buffers).
@@ -177,7 +160,7 @@ class TestMediaMatrix : public QObject {
     QFETCH(int, width);
     QTemporaryDir dir;
     const QString out = dir.filePath("out.mp4");
-    const Run run = runHeardmap(
+    const auto run = runHeardmap(
         {"render", fixture("matrix/" + file), "--out", out, "--checkpoint", "untrained"});
     QVERIFY2(!run.crashed, qPrintable(run.output));
     if (expect == "video") {
@@ -208,13 +191,13 @@ class TestMediaMatrix : public QObject {
       QVERIFY(QFile::link(fixture("matrix/" + e.file), videos + "/" + e.file));
       playable += e.expect == "video" ? 1 : 0;
     }
-    const Run clips = runHeardmap({"data", "clips", "--videos", videos, "--out",
-                                   dir.filePath("clips.safetensors"), "--per-clip", "2"});
+    const auto clips = runHeardmap({"data", "clips", "--videos", videos, "--out",
+                                    dir.filePath("clips.safetensors"), "--per-clip", "2"});
     QVERIFY2(!clips.crashed && clips.exitCode == 0, qPrintable(clips.output));
     QVERIFY2(clips.output.contains("skipped " + videos + "/zero-length.mp4"),
              qPrintable(clips.output));
-    const Run eval = runHeardmap({"eval", "--data", videos, "--format", "folder", "--checkpoint",
-                                  "untrained", "--out", dir.filePath("eval")});
+    const auto eval = runHeardmap({"eval", "--data", videos, "--format", "folder", "--checkpoint",
+                                   "untrained", "--out", dir.filePath("eval")});
     QVERIFY2(!eval.crashed && eval.exitCode == 0, qPrintable(eval.output));
     QVERIFY2(eval.output.contains("skipped zero-length.mp4"), qPrintable(eval.output));
     QVERIFY(QFile::exists(dir.filePath("eval/results.json")));

@@ -129,7 +129,7 @@ class TestPlayer : public QObject {
     PlayerController* player = window.controller();
     for (const char* name : {"matrix/c422.mkv", "matrix/c.mpg", "matrix/size-427x241.mkv"}) {
       QVERIFY2(window.openMedia(fixture(name)), name);
-      const int before = player->heatmapsProduced();
+      const uint64_t before = player->heatmapsProduced();
       player->play();
       QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= before + 1, 30000);
       QVERIFY(!player->currentFrame().empty());
