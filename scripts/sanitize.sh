@@ -14,9 +14,9 @@ mkdir -p "$build"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DHEARDMAP_SANITIZE=ON -DHEARDMAP_FUZZ=ON > "$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 1; }
-tests=(tst_Json tst_Safetensors tst_Spectrogram tst_Heatmap tst_Metrics tst_Annotations tst_Media
+tests=(tst_Json tst_Pth tst_Safetensors tst_Spectrogram tst_Heatmap tst_Metrics tst_Annotations tst_Media
        tst_MediaMatrix tst_Datasets tst_Render)
-fuzzers=(fuzz_safetensors fuzz_json fuzz_annotations fuzz_dataset_index fuzz_media)
+fuzzers=(fuzz_safetensors fuzz_pth fuzz_json fuzz_annotations fuzz_dataset_index fuzz_media)
 cmake --build "$build" -j"$(nproc)" --target "${tests[@]}" "${fuzzers[@]}" heardmap-headless \
   heardmap-fuzz-seeds
 
@@ -39,7 +39,7 @@ seconds=${FUZZ_SECONDS:-20}
 corpus="$build/fuzz-corpus"
 mkdir -p "$build/fuzz-crashes"
 "$build/fuzz/heardmap-fuzz-seeds" "$corpus"
-mkdir -p "$corpus/dataset_index" "$corpus/media"
+mkdir -p "$corpus/dataset_index" "$corpus/media" "$corpus/pth"
 seed() { { printf "\\x$(printf %02x "$1")"; cat "$2"; } > "$corpus/dataset_index/$3"; }
 seed 0 "$fixtures/datasets/flickr/Annotations/f1.xml" flickr
 for f in "$fixtures"/datasets/*/*.json "$fixtures"/datasets/*/*/*.json; do
@@ -51,6 +51,11 @@ for f in "$fixtures"/datasets/*/*.json "$fixtures"/datasets/*/*/*.json; do
 done
 for f in size-17x9.mkv c.mp4 c.webm c.avi c.mpg raw-pal8.avi truncated.mkv; do
   cp "$fixtures/matrix/$f" "$corpus/media/"
+done
+for f in "$fixtures"/pth/*.pth; do  # torch.save's files; resnet18 (46 MB) is too big a seed
+  [ "$(stat -c %s "$f")" -lt 65536 ] || continue
+  { printf '\x00'; cat "$f"; } > "$corpus/pth/$(basename "$f").raw"
+  { printf '\x01'; cat "$f"; } > "$corpus/pth/$(basename "$f").crc"
 done
 for t in "${fuzzers[@]}"; do
   dir="$corpus/${t#fuzz_}"

@@ -38,6 +38,27 @@ inline CliRun runHeardmap(const QStringList& arguments, int timeoutMs = 240000) 
   return {crashed ? -1 : process.exitCode(), crashed, QString::fromUtf8(process.readAll())};
 }
 
+// Debian's Python with python3-torch (scripts/install-deps.sh); the pyenv python3 on PATH lacks it.
+constexpr const char* kTorchPython = "/usr/bin/python3";
+
+// Re-saves the tensors of a safetensors file with the real torch.save (tests/pth/torch_save.py) in
+// an official layout, e.g. {"--layout", "ezvsl"}. Returns torch's output; empty on success.
+inline QString realTorchSave(const QString& safetensorsPath, const QString& outPath,
+                             const QStringList& options) {
+  QProcess process;
+  process.setProcessChannelMode(QProcess::MergedChannels);
+  process.start(kTorchPython,
+                QStringList{qEnvironmentVariable("HEARDMAP_TEST_SOURCES") + "/pth/torch_save.py",
+                            safetensorsPath, outPath} +
+                    options);
+  process.waitForFinished(120000);
+  const QString output = QString::fromUtf8(process.readAll());
+  if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+    return "torch_save.py failed (is python3-torch installed? scripts/install-deps.sh): " + output;
+  }
+  return {};
+}
+
 // Polls condition (which may have side effects: it runs until it first returns true) while
 // processing events, for at most timeoutMs.
 template <typename Condition>

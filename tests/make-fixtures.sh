@@ -30,6 +30,8 @@ head -c "$(( $(stat -c %s whole.mp4) / 2 ))" whole.mp4 > truncated.mp4
 ff -f lavfi -i "$video" -f lavfi -i "$tone" -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest whole.mkv
 head -c "$(( $(stat -c %s whole.mkv) * 6 / 10 ))" whole.mkv > truncated.mkv
 rm -f whole.mp4 whole.mkv
+# .pth files written by the real torch.save (Debian's python3-torch, not the pyenv python on PATH).
+/usr/bin/python3 "$here/pth/make_pth_fixtures.py" pth
 # The media matrix: odd sizes, pixel formats, containers, audio layouts, damaged files.
 "$here/make-media-matrix.sh" matrix
 # A miniature Tux Paint stamp tree and background folder for the asset-pack builder.

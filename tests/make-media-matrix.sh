@@ -47,10 +47,18 @@ entry c.mpg video 360 288
 # Anamorphic (SAR 2:1), rotation metadata, variable frame rate.
 ff -f lavfi -i "$(src 320x240)" -vf setsar=2/1 -c:v libx264 -pix_fmt yuv420p sar.mp4
 entry sar.mp4 video 320 240
-ff -f lavfi -i "$(src 320x240)" -c:v libx264 -pix_fmt yuv420p upright.mp4
-ff -i upright.mp4 -c copy -metadata:s:v:0 rotate=90 rotated.mp4  # kept only by a stream copy
+# Rotation: a picture with a blue left third, turned by display-matrix metadata (kept only by a
+# stream copy); the ffmpeg CLI (which applies it, as players do) writes the first frame as the oracle.
+ff -f lavfi -i "$(src 320x240)" -vf "drawbox=x=0:y=0:w=106:h=240:color=blue:t=fill" \
+   -c:v libx264 -pix_fmt yuv444p -crf 10 upright.mp4
+for deg in 90 180 270; do
+  ff -i upright.mp4 -c copy -metadata:s:v:0 rotate=$deg rotated-$deg.mp4
+  ff -i rotated-$deg.mp4 -frames:v 1 rotated-$deg.png
+done
 rm -f upright.mp4
-entry rotated.mp4 video 320 240
+entry rotated-90.mp4 video 240 320
+entry rotated-180.mp4 video 320 240
+entry rotated-270.mp4 video 240 320
 ff -f lavfi -i "testsrc2=size=320x240:rate=30:duration=1.2" -f lavfi -i "$tone" \
    -vf "select='lt(mod(n,10),3)+eq(mod(n,7),0)',setpts=N/(30*TB)+0.2*floor(N/5)/TB" -fps_mode vfr \
    -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest vfr.mkv

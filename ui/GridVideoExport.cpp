@@ -204,6 +204,9 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
                      std::to_string(end) + " s");
   }
   encoder.finish();
+  summary.warning =
+      partialDecodeReport(summary.frames, options.startSeconds, end, info,
+                          !decoder.warning().empty() ? decoder.warning() : track.warning);
   return summary;
 }
 

@@ -38,6 +38,7 @@ struct GridExportSummary {
   bool cancelled = false;
   int width = 0;
   int height = 0;
+  std::string warning;  // a partial decode of the range, or the decoder's trouble; "" if none
 };
 
 // progress(frames done, frames expected). Throws MediaError / CheckpointError / FileError.

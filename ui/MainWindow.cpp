@@ -836,12 +836,16 @@ bool MainWindow::exportRange(double startSeconds, double endSeconds, const QStri
     statusBar()->showMessage(tr("Export cancelled; nothing written"), 8000);
     return false;
   }
-  statusBar()->showMessage(tr("Exported %1 frames (%2x%3) to %4")
-                               .arg(outcome.summary.frames)
-                               .arg(outcome.summary.width)
-                               .arg(outcome.summary.height)
-                               .arg(path),
-                           8000);
+  statusBar()->showMessage(
+      tr("Exported %1 frames (%2x%3) to %4%5")
+          .arg(outcome.summary.frames)
+          .arg(outcome.summary.width)
+          .arg(outcome.summary.height)
+          .arg(path)
+          .arg(outcome.summary.warning.empty()
+                   ? QString()
+                   : tr("; warning: %1").arg(QString::fromStdString(outcome.summary.warning))),
+      8000);
   return true;
 }
 

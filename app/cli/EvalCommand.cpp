@@ -14,6 +14,7 @@
 
 #include "ContactSheet.h"
 #include "DatasetReader.h"
+#include "EvalSampleRows.h"
 #include "ProgressBar.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/ImageLoader.h"
@@ -54,12 +55,16 @@ void printUsage() {
       "usage: heardmap eval [--checkpoint FILE|untrained]... [--data synthetic|DIR]\n"
       "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
       "                     [--per-condition N] [--threshold T] [--gallery N] [--out DIR]\n"
+      "                     [--save-maps MAPDIR]\n"
       "Evaluates each model on the synthetic benchmark's fixed test split, or on a dataset\n"
       "folder in one of the standard layouts (detected when --format is not given); writes\n"
       "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png and,\n"
       "for the synthetic split, gallery.png: every model's heatmaps (per-frame min-max) on the\n"
       "first N positive scenes (default 6) and a multi-source, a silence and a noise scene,\n"
-      "ground-truth boxes in green, max (cos+1)/2 under each; --gallery 0 leaves it out.\n");
+      "ground-truth boxes in green, max (cos+1)/2 under each; --gallery 0 leaves it out.\n"
+      "DIR/samples.csv and results.json's \"samples\" hold one row per sample and model (each\n"
+      "cIoU rule, max score). --save-maps writes every raw map (model resolution) and upsampled\n"
+      "map (224 x 224) as MAPDIR/<sample id>.raw.npy and .upsampled.npy (numpy.load).\n");
 }
 
 // Every model's map for one request, from the worker's parallel lanes; throws naming the first
@@ -224,6 +229,7 @@ int evalCommand(int argc, char** argv) {
   int perCondition = kDefaultPerCondition;
   double threshold = 0.5;
   int galleryPositives = kDefaultGalleryPositives;
+  std::string mapsDir;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool hasValue = i + 1 < argc;
@@ -248,6 +254,8 @@ int evalCommand(int argc, char** argv) {
       galleryPositives = static_cast<int>(integerInRange(arg, argv[++i], 0, kMaxGallery));
     } else if (arg == "--out" && hasValue) {
       out = argv[++i];
+    } else if (arg == "--save-maps" && hasValue) {
+      mapsDir = argv[++i];
     } else {
       printUsage();
       return 2;
@@ -280,6 +288,7 @@ int evalCommand(int argc, char** argv) {
       accumulators.emplace_back(name, threshold);
       modelNames.push_back(name);
     }
+    EvalSampleRows rows(modelNames, mapsDir);
     InferenceWorker worker;
     worker.setModels(models);
     const auto start = std::chrono::steady_clock::now();
@@ -297,8 +306,10 @@ int evalCommand(int argc, char** argv) {
           std::vector<Heatmap> heatmaps = inferAll(
               worker, modelNames,
               {scene.image, std::vector<std::vector<float>>(models.size(), scene.audio), 0});
+          char id[64];
+          std::snprintf(id, sizeof id, "%s-%05d", conditionName(condition).c_str(), i);
           for (size_t m = 0; m < models.size(); ++m) {
-            accumulators[m].add(scene, heatmaps[m]);
+            rows.add(id, condition, m, accumulators[m].add(scene, heatmaps[m]), heatmaps[m]);
           }
           if (inGallery(condition, i, galleryPositives)) {
             gallery.push_back(GalleryScene{scene, std::move(heatmaps)});
@@ -342,7 +353,8 @@ int evalCommand(int argc, char** argv) {
           // Every model's map, or the sample is skipped for all of them.
           const std::vector<Heatmap> heatmaps = inferAll(worker, modelNames, std::move(request));
           for (size_t m = 0; m < models.size(); ++m) {
-            accumulators[m].add(sample.target, heatmaps[m]);
+            rows.add(sample.id, sample.target.condition, m,
+                     accumulators[m].add(sample.target, heatmaps[m]), heatmaps[m]);
           }
         } catch (const std::exception& e) {
           ++failed;
@@ -372,6 +384,7 @@ int evalCommand(int argc, char** argv) {
     std::printf("%s", markdown.c_str());
     writeFileAtomically(out + "/results.md", markdown);
     writeFileAtomically(out + "/results.csv", benchmarkCsv(results));
+    writeFileAtomically(out + "/samples.csv", rows.csv());
     Json::Array all;
     for (const BenchmarkResult& r : results) {
       all.push_back(r.toJson());
@@ -380,6 +393,7 @@ int evalCommand(int argc, char** argv) {
     document["data"] = Json(data == "synthetic" ? "synthetic:" + pack : data);
     document["per_condition"] = Json(perCondition);
     document["results"] = Json(all);
+    document["samples"] = rows.json();
     writeFileAtomically(out + "/results.json", document.dump(2) + "\n");
 
     // Fonts need a QGuiApplication; a headless one is enough for QPainter on QImage.
@@ -391,8 +405,11 @@ int evalCommand(int argc, char** argv) {
     if (!gallery.empty()) {
       writeGallery(gallery, modelNames, out + "/gallery.png");
     }
-    std::fprintf(stderr, "wrote %s/results.{md,csv,json} and plots%s\n", out.c_str(),
+    std::fprintf(stderr, "wrote %s/results.{md,csv,json}, samples.csv and plots%s\n", out.c_str(),
                  gallery.empty() ? "" : " and gallery.png");
+    if (!mapsDir.empty()) {
+      std::fprintf(stderr, "wrote %d maps to %s\n", rows.mapsWritten(), mapsDir.c_str());
+    }
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heardmap eval: %s\n", e.what());

@@ -17,12 +17,7 @@
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
-namespace {
-
-// Below this share of the frames its duration promises, a render reports a partial decode.
-constexpr double kPartialDecodeFraction = 0.9;
-
-}  // namespace
+namespace {}  // namespace
 
 RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& model,
                             const RenderProgress& progress) {
@@ -130,15 +125,9 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.warning = !decoder.warning().empty() ? decoder.warning() : track.warning;
   // A stream that ends well before its stated duration is a truncated or damaged file.
-  if (encoder && info.durationSeconds > 0 &&
-      static_cast<double>(summary.frames) < kPartialDecodeFraction * expectedFrames) {
-    char buffer[200];
-    std::snprintf(buffer, sizeof(buffer),
-                  "decoded %lld of about %lld frames (%.2f of %.2f s): the file is truncated or "
-                  "damaged",
-                  static_cast<long long>(summary.frames), static_cast<long long>(expectedFrames),
-                  static_cast<double>(summary.frames) / info.frameRate, info.durationSeconds);
-    summary.warning = buffer + (summary.warning.empty() ? "" : "; " + summary.warning);
+  if (encoder) {
+    summary.warning =
+        partialDecodeReport(summary.frames, 0.0, info.durationSeconds, info, summary.warning);
   }
   return summary;
 }

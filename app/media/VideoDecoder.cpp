@@ -1,6 +1,7 @@
 #include "VideoDecoder.h"
 
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <limits>
 
@@ -8,11 +9,17 @@
 #include "MediaError.h"
 #include "StreamDecoder.h"
 
+extern "C" {
+#include <libavutil/display.h>
+}
+
 namespace heardmap {
 namespace {
 
 // Decoder threads for video (the inference thread needs the other core).
 constexpr int kVideoDecodeThreads = 1;
+// Below this share of the frames a range promises, a decode is reported as partial.
+constexpr double kPartialDecodeFraction = 0.9;
 
 MediaInfo describe(AVFormatContext* format, const std::string& path, int videoIndex,
                    int audioIndex) {
@@ -45,6 +52,59 @@ MediaInfo describe(AVFormatContext* format, const std::string& path, int videoIn
   return info;
 }
 
+// Clockwise quarter turns (0, 90, 180, 270 degrees) that the stream's display matrix asks for, as
+// players apply it (ffplay, mpv); other angles and mirrorings are not applied.
+int displayRotationDegrees(const AVStream* stream) {
+  size_t size = 0;
+  const uint8_t* matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
+  if (matrix == nullptr || size < 9 * sizeof(int32_t)) {
+    return 0;
+  }
+  const double counterClockwise = av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));
+  if (!std::isfinite(counterClockwise)) {
+    return 0;
+  }
+  const int clockwise = static_cast<int>(std::lround(-counterClockwise / 90.0)) * 90;
+  return ((clockwise % 360) + 360) % 360;
+}
+
+// image turned clockwise by degrees (a multiple of 90).
+RgbImage rotatedClockwise(const RgbImage& image, int degrees) {
+  if (degrees == 0) {
+    return image;
+  }
+  RgbImage out;
+  out.timeSeconds = image.timeSeconds;
+  const bool quarter = degrees == 90 || degrees == 270;
+  out.width = quarter ? image.height : image.width;
+  out.height = quarter ? image.width : image.height;
+  out.pixels.resize(image.pixels.size());
+  const size_t w = static_cast<size_t>(image.width);
+  const size_t h = static_cast<size_t>(image.height);
+  for (size_t y = 0; y < h; ++y) {
+    for (size_t x = 0; x < w; ++x) {
+      size_t ox = x;
+      size_t oy = y;
+      if (degrees == 90) {
+        ox = h - 1 - y;
+        oy = x;
+      } else if (degrees == 180) {
+        ox = w - 1 - x;
+        oy = h - 1 - y;
+      } else {
+        ox = y;
+        oy = w - 1 - x;
+      }
+      const uint8_t* from = &image.pixels[(y * w + x) * 3];
+      uint8_t* to = &out.pixels[(oy * static_cast<size_t>(out.width) + ox) * 3];
+      to[0] = from[0];
+      to[1] = from[1];
+      to[2] = from[2];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 struct VideoDecoder::Impl {
@@ -59,6 +119,7 @@ struct VideoDecoder::Impl {
   MediaInfo info;
   std::deque<RgbImage> pending;  // frames decoded by seek, returned next
   int64_t framesOut = 0;
+  int rotationDegrees = 0;  // clockwise, from the display matrix
 
   double frameTime(const AVFrame* f) const {
     const int64_t pts =
@@ -80,7 +141,7 @@ struct VideoDecoder::Impl {
                        std::string(pixelFormatName(f->format)) + "' of '" + info.path + "'");
     }
     image.timeSeconds = frameTime(f);
-    return image;
+    return rotatedClockwise(image, rotationDegrees);
   }
 };
 
@@ -100,6 +161,10 @@ VideoDecoder::VideoDecoder(const std::string& path) : impl_(std::make_unique<Imp
   impl_->stream = std::make_unique<StreamDecoder>(format, impl_->codec.get(), impl_->streamIndex);
   const AVStream* stream = format->streams[impl_->streamIndex];
   impl_->timeBase = stream->time_base;
+  impl_->rotationDegrees = displayRotationDegrees(stream);
+  if (impl_->rotationDegrees == 90 || impl_->rotationDegrees == 270) {
+    std::swap(impl_->info.width, impl_->info.height);  // the size as shown
+  }
   if (stream->start_time != AV_NOPTS_VALUE) {
     impl_->startSeconds = static_cast<double>(stream->start_time) * av_q2d(stream->time_base);
   }
@@ -189,6 +254,23 @@ void VideoDecoder::seek(double timeSeconds) {
     }
     return;
   }
+}
+
+std::string partialDecodeReport(int64_t framesDecoded, double fromSeconds, double toSeconds,
+                                const MediaInfo& info, const std::string& decoderWarning) {
+  const double expectedFrames = (toSeconds - fromSeconds) * info.frameRate;
+  if (!(info.durationSeconds > 0) || !(expectedFrames > 0) ||
+      static_cast<double>(framesDecoded) >= kPartialDecodeFraction * expectedFrames) {
+    return decoderWarning;
+  }
+  char buffer[240];
+  std::snprintf(buffer, sizeof(buffer),
+                "decoded %lld of about %lld frames (%.2f of %.2f s from %.2f s): the file is "
+                "truncated or damaged",
+                static_cast<long long>(framesDecoded), std::llround(expectedFrames),
+                static_cast<double>(framesDecoded) / info.frameRate, toSeconds - fromSeconds,
+                fromSeconds);
+  return buffer + (decoderWarning.empty() ? "" : "; " + decoderWarning);
 }
 
 MediaInfo probeMedia(const std::string& path) {

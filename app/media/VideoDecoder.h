@@ -2,6 +2,7 @@
 // accurate seeking. Not thread-safe: one owner thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,13 @@ class VideoDecoder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// "" when framesDecoded covers the range [fromSeconds, toSeconds] of a video with info; else the
+// report of a partial decode ("decoded 40 of about 75 frames (1.60 of 3.00 s from 0.00 s): the file
+// is truncated or damaged", with the decoder's own warning appended). Render and grid export use
+// it.
+std::string partialDecodeReport(int64_t framesDecoded, double fromSeconds, double toSeconds,
+                                const MediaInfo& info, const std::string& decoderWarning);
 
 // Probes a file without decoding. Throws MediaError.
 MediaInfo probeMedia(const std::string& path);

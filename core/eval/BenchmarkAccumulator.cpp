@@ -57,30 +57,36 @@ EvalTarget EvalTarget::fromScene(const Scene& scene) {
   return target;
 }
 
-void BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& heatmap) {
+SampleScores BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& heatmap) {
+  SampleScores scores;
   Samples& s = samples_[target.condition];
   const std::vector<float> upsampled = upsampleAlignCorners(
       heatmap.scores, heatmap.width, heatmap.height, kEvalGridSize, kEvalGridSize);
   std::vector<float> unit = upsampled;
   toUnitScore(unit);
-  s.maxScores.push_back(*std::max_element(unit.begin(), unit.end()));
-  s.areaAbove.push_back(areaAboveThreshold(unit, scoreThreshold_));
+  scores.maxScore = *std::max_element(unit.begin(), unit.end());
+  scores.areaAbove = areaAboveThreshold(unit, scoreThreshold_);
+  s.maxScores.push_back(scores.maxScore);
+  s.areaAbove.push_back(scores.areaAbove);
   const double confidence = topQuarterConfidence(unit);
 
   if (target.groundTruth.empty()) {
     if (!hasVisibleSource(target.condition)) {
       detection_.push_back({false, confidence, 0.0});
     }
-    return;  // negatives, or unlabelled clips (score statistics only)
+    return scores;  // negatives, or unlabelled clips (score statistics only)
   }
   std::vector<float> normalized = upsampled;
   minMaxNormalize(normalized);
   const std::vector<float>& gt = target.groundTruth;
   const double relative =
       consensusIoU(binarize(normalized, PredictionRule::RelativeMedian, gt), gt);
-  s.relative.push_back(relative);
-  s.absolute.push_back(consensusIoU(binarize(normalized, PredictionRule::AbsoluteHalf, gt), gt));
-  s.adaptive.push_back(consensusIoU(binarize(normalized, PredictionRule::AdaptiveTopK, gt), gt));
+  scores.relative = relative;
+  scores.absolute = consensusIoU(binarize(normalized, PredictionRule::AbsoluteHalf, gt), gt);
+  scores.adaptive = consensusIoU(binarize(normalized, PredictionRule::AdaptiveTopK, gt), gt);
+  s.relative.push_back(scores.relative);
+  s.absolute.push_back(scores.absolute);
+  s.adaptive.push_back(scores.adaptive);
   // IS3 evaluates each instance against its own box with the adaptive (top-K) prediction.
   for (const std::vector<float>& instanceGt : target.instanceGroundTruths) {
     s.instances[target.group].push_back(
@@ -89,6 +95,7 @@ void BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& heatmap)
   if (target.condition == SceneCondition::Positive) {
     detection_.push_back({true, confidence, relative});
   }
+  return scores;
 }
 
 BenchmarkResult BenchmarkAccumulator::finish() const {

@@ -4,6 +4,7 @@
 // positives + negatives. Every number carries its convention in its name.
 #pragma once
 
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,6 +34,15 @@ struct ConditionResult {
   std::vector<double> maxScores;  // per sample, for histograms
 };
 
+// One sample's numbers. The IoUs are NaN where the sample has no ground truth (negatives).
+struct SampleScores {
+  double maxScore = 0.0;   // max of (cos+1)/2 over the upsampled map
+  double areaAbove = 0.0;  // fraction of the map with (cos+1)/2 >= the score threshold
+  double relative = std::numeric_limits<double>::quiet_NaN();  // cIoU, top-50 % prediction
+  double absolute = std::numeric_limits<double>::quiet_NaN();  // cIoU, min-max map >= 0.5
+  double adaptive = std::numeric_limits<double>::quiet_NaN();  // cIoU, top-K (K = box area)
+};
+
 struct BenchmarkResult {
   std::string method;
   double scoreThreshold = 0.5;  // for pIA, in (cos+1)/2 units
@@ -57,9 +67,10 @@ class BenchmarkAccumulator {
  public:
   BenchmarkAccumulator(std::string method, double scoreThreshold);
   // heatmap: the model's raw cosine map for the sample.
-  void add(const EvalTarget& target, const Heatmap& heatmap);
-  void add(const Scene& scene, const Heatmap& heatmap) {
-    add(EvalTarget::fromScene(scene), heatmap);
+  // Scores one sample and returns its own numbers (the per-sample rows of heardmap eval).
+  SampleScores add(const EvalTarget& target, const Heatmap& heatmap);
+  SampleScores add(const Scene& scene, const Heatmap& heatmap) {
+    return add(EvalTarget::fromScene(scene), heatmap);
   }
   BenchmarkResult finish() const;
 

@@ -11,7 +11,7 @@
 
 #include "../Safetensors.h"
 #include "../Spectrogram.h"
-#include "PthFile.h"
+#include "../pth/PthReader.h"
 
 namespace heardmap {
 namespace {
@@ -63,8 +63,16 @@ ModelConfig configFromShapes(const StateDict& weights, const std::string& path) 
   const auto find = [&](const std::string& name) -> const TensorData& {
     const auto it = weights.find(name);
     if (it == weights.end()) {
-      throw CheckpointError(path + ": no tensor '" + name +
-                            "': not an EZ-VSL-family checkpoint or torchvision ResNet-18");
+      std::string held;
+      int listed = 0;
+      for (auto w = weights.begin(); w != weights.end() && listed < 4; ++w, ++listed) {
+        held += (listed ? ", " : "") + w->first;
+      }
+      throw CheckpointError(
+          path + ": no tensor '" + name +
+          "': not an EZ-VSL-family checkpoint or torchvision ResNet-18 (it holds " +
+          std::to_string(weights.size()) + " tensors: " + held +
+          (weights.size() > 4 ? ", ...)" : ")"));
     }
     return it->second;
   };
@@ -146,7 +154,13 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
     return model;
   }
 
-  StateDict weights = readPthStateDict(path);
+  PthContents contents;
+  try {
+    contents = readPth(path);
+  } catch (const PthError& e) {
+    throw CheckpointError(e.what());
+  }
+  StateDict& weights = contents.tensors;
   if (isTorchvisionResnet(weights)) {
     // ImageNet backbone: visual trunk only, the rest stays randomly initialised.
     StateDict prefixed;
@@ -163,14 +177,15 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
     } catch (const CheckpointError& e) {
       throw CheckpointError(path + ": " + e.what());
     }
-    model->info().source = path + " (visual backbone only; audio and heads untrained)";
+    model->info().source =
+        path + " (" + contents.summary() + "; visual backbone only, audio and heads untrained)";
     return model;
   }
   CheckpointInfo info;
   info.config = configFromShapes(weights, path);
   info.contract = PreprocessingContract::ezvsl();
   info.trained = true;
-  info.source = path;
+  info.source = path + " (" + contents.summary() + ")";
   auto model =
       std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
   try {

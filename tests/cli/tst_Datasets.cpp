@@ -3,6 +3,8 @@
 
 #include "../TestFixtures.h"
 #include "app/cli/DatasetReader.h"
+#include "core/AtomicFile.h"
+#include "core/Json.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;
@@ -113,6 +115,44 @@ class TestDatasets : public QObject {
     QCOMPARE(lines.size(), 2);  // header + the positive row
     QVERIFY(lines[1].contains(",positive,2,"));
     QVERIFY(QFileInfo(dir.filePath("success_curves.png")).size() > 1000);
+  }
+
+  // Per-sample rows (samples.csv, results.json "samples") and --save-maps: numpy itself (Debian's
+  // python3-numpy) loads every map, with the shapes and the max score the rows report.
+  void evalWritesPerSampleRowsAndMaps() {
+    QTemporaryDir dir;
+    const QString maps = dir.filePath("maps");
+    const auto run = heardmap::test::runHeardmap({"eval", "--data", fixture("datasets/flickr"),
+                                                  "--checkpoint", "untrained", "--out",
+                                                  dir.filePath("eval"), "--save-maps", maps});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    QFile csv(dir.filePath("eval/samples.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    QVERIFY(lines[0].startsWith("sample,condition,model,ciou_relative"));
+    QVERIFY(lines.size() >= 2);
+    const Json results = Json::parse(readFile(dir.filePath("eval/results.json").toStdString()));
+    const Json::Array& samples = results.at("samples").asArray();
+    QCOMPARE(int(samples.size()), int(lines.size()) - 1);
+    QString check =
+        "import json, numpy as np, sys\n"
+        "rows = json.load(open(sys.argv[1]))['samples']\n"
+        "for r in rows:\n"
+        "    raw = np.load(sys.argv[2] + '/' + r['sample'] + '.raw.npy')\n"
+        "    up = np.load(sys.argv[2] + '/' + r['sample'] + '.upsampled.npy')\n"
+        "    assert raw.dtype == np.float32 and raw.ndim == 2 and raw.shape[0] >= 2, raw.shape\n"
+        "    assert abs(up[0, 0] - raw[0, 0]) < 1e-6 and abs(up[-1, -1] - raw[-1, -1]) < 1e-6\n"
+        "    assert up.shape == (224, 224), up.shape\n"
+        "    assert abs((up.max() + 1) / 2 - r['max_score']) < 1e-5\n"
+        "    assert 0 <= r['ciou_relative'] <= 1\n"
+        "print(len(rows), 'rows checked')\n";
+    QProcess python;
+    python.setProcessChannelMode(QProcess::MergedChannels);
+    python.start(heardmap::test::kTorchPython,
+                 {"-c", check, dir.filePath("eval/results.json"), maps});
+    QVERIFY(python.waitForFinished(60000));
+    const QString output = QString::fromUtf8(python.readAll());
+    QVERIFY2(python.exitCode() == 0 && output.contains("rows checked"), qPrintable(output));
   }
 };
 

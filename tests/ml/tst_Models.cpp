@@ -10,9 +10,11 @@
 #include "core/ShippedModels.h"
 #include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
-#include "core/ml/PthFile.h"
+#include "core/pth/PthReader.h"
 
 using namespace heardmap;
+using heardmap::test::fixture;
+using heardmap::test::realTorchSave;
 
 namespace {
 
@@ -301,55 +303,58 @@ class TestModels : public QObject {
     }
   }
 
-  // A DDP-style EZ-VSL state dict ("module." prefixes) written with LibTorch's pickler loads.
-  void importsPthStateDicts() {
+  // Heardmap's own weights re-saved with the real torch.save, as EZ-VSL's train.py saves them
+  // ({"model": DDP state dict, "optimizer", "epoch", numpy scores}), zip and legacy, fp32 and fp16,
+  // and as LVS saves them ({"model_state_dict": ...}): each loads and gives the same map.
+  void importsPthCheckpointsSavedByTorch() {
     QTemporaryDir dir;
     auto model = compactModel(4);
-    StateDict prefixed;
-    for (auto& [name, tensor] : model->stateDict()) {
-      prefixed["module." + name] = tensor;
-    }
-    const std::string path = dir.filePath("ezvsl_ddp.pth").toStdString();
-    writePthStateDict(path, prefixed);
-    QCOMPARE(QByteArray::fromStdString(readFile(path).substr(0, 2)),
-             QByteArray("PK"));  // zip format
-    const StateDict read = readPthStateDict(path);
-    QVERIFY(read.count("imgnet.conv1.weight") == 1);
-    auto loaded = LocalizationModel::load(path);
-    QVERIFY(loaded->info().trained);
-    QCOMPARE(loaded->info().config.baseWidth, 32);
-    QCOMPARE(loaded->info().config.embedDim, 128);
-    // .pth files carry no contract: the EZ-VSL one (224 px) applies.
-    QCOMPARE(loaded->contract().imageSize, 224);
+    const QString source = dir.filePath("source.safetensors");
+    SafetensorsFile file;
+    file.tensors = model->stateDict();
+    saveSafetensors(source.toStdString(), file);
     const std::vector<float> audio = testAudio(model->contract());
     auto reference = LocalizationModel::createUntrained(ModelConfig::compact(),
                                                         PreprocessingContract::ezvsl(), 4);
-    QCOMPARE(loaded->localize(testFrame(96, 64), audio).scores,
-             reference->localize(testFrame(96, 64), audio).scores);
-  }
-
-  // torchvision ResNet-18 weights ("conv1.weight", ..., "fc.weight") initialise the visual trunk.
-  void importsTorchvisionBackbones() {
-    QTemporaryDir dir;
-    auto donor =
-        LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 9);
-    StateDict torchvision;
-    for (auto& [name, tensor] : donor->stateDict()) {
-      if (name.rfind("imgnet.", 0) == 0) {
-        torchvision[name.substr(7)] = tensor;
+    const auto expected = reference->localize(testFrame(96, 64), audio).scores;
+    const QList<QStringList> layouts = {{"--layout", "ezvsl"},
+                                        {"--layout", "ezvsl", "--legacy"},
+                                        {"--layout", "lvs"},
+                                        {"--layout", "state_dict", "--half"}};
+    for (const QStringList& layout : layouts) {
+      const QString path = dir.filePath(layout.join("").remove('-') + ".pth");
+      const QString failure = realTorchSave(source, path, layout);
+      QVERIFY2(failure.isEmpty(), qPrintable(failure));
+      auto loaded = LocalizationModel::load(path.toStdString());
+      QVERIFY(loaded->info().trained);
+      QCOMPARE(loaded->info().config.baseWidth, 32);
+      QCOMPARE(loaded->info().config.embedDim, 128);
+      // .pth files carry no contract: the EZ-VSL one (224 px) applies.
+      QCOMPARE(loaded->contract().imageSize, 224);
+      const auto scores = loaded->localize(testFrame(96, 64), audio).scores;
+      QCOMPARE(scores.size(), expected.size());
+      const float tolerance = layout.contains("--half") ? 0.05f : 0.0f;
+      for (size_t i = 0; i < scores.size(); ++i) {
+        QVERIFY2(std::abs(scores[i] - expected[i]) <= tolerance, qPrintable(layout.join(" ")));
+      }
+      const QString source = QString::fromStdString(loaded->info().source);
+      if (layout.contains("ezvsl")) {
+        QVERIFY2(source.contains("weights under 'model'") && source.contains("'module.' removed"),
+                 qPrintable(source));
       }
     }
-    std::vector<float> fc(1000 * 512, 0.01f);
-    torchvision["fc.weight"] = TensorData::fromFloat({1000, 512}, fc.data());
-    torchvision["fc.bias"] = TensorData::fromFloat({1000}, fc.data());
-    const std::string path = dir.filePath("resnet18.pth").toStdString();
-    writePthStateDict(path, torchvision);
+  }
+
+  // torchvision's own ResNet-18 state dict (saved by torchvision in the fixtures) initialises the
+  // visual trunk.
+  void importsTorchvisionBackbones() {
+    const std::string path = fixture("pth/resnet18.pth").toStdString();
     auto loaded = LocalizationModel::load(path);
     QVERIFY(!loaded->info().trained);
     QVERIFY(QString::fromStdString(loaded->info().source).contains("visual backbone only"));
     const StateDict got = loaded->stateDict();
     QCOMPARE(got.at("imgnet.layer3.1.conv2.weight").bytes,
-             donor->stateDict().at("imgnet.layer3.1.conv2.weight").bytes);
+             readPth(path).tensors.at("layer3.1.conv2.weight").bytes);
   }
 
   void rejectsBrokenPthFiles() {
@@ -360,15 +365,19 @@ class TestModels : public QObject {
       LocalizationModel::load(garbage);
       QFAIL("loaded garbage");
     } catch (const CheckpointError& e) {
-      QVERIFY2(QString(e.what()).contains("not a zip-format PyTorch file"), e.what());
+      QVERIFY2(QString(e.what()).contains("not a PyTorch file"), e.what());
     }
-    auto model = compactModel(4);
-    const std::string path = dir.filePath("m.pth").toStdString();
-    writePthStateDict(path, model->stateDict());
-    const std::string bytes = readFile(path);
+    const std::string bytes = readFile(fixture("pth/resnet18.pth").toStdString());
     const std::string truncated = dir.filePath("cut.pth").toStdString();
     writeFileAtomically(truncated, bytes.substr(0, bytes.size() / 3));
     QVERIFY_THROWS_EXCEPTION(CheckpointError, LocalizationModel::load(truncated));
+    // A file that is not a model of ours names the first missing tensor.
+    try {
+      LocalizationModel::load(fixture("pth/plain.pth").toStdString());
+      QFAIL("loaded a conv+bn+linear state dict as a localization model");
+    } catch (const CheckpointError& e) {
+      QVERIFY2(QString(e.what()).contains("plain.pth"), e.what());
+    }
   }
 
   // Requests arriving faster than inference are replaced (latest wins); the last one is served.

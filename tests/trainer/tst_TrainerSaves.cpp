@@ -4,10 +4,12 @@
 #include <QtTest>
 #include <filesystem>
 
+#include "../TestFixtures.h"
 #include "../TinyPack.h"
 #include "core/AtomicFile.h"
 #include "core/Json.h"
 #include "core/Safetensors.h"
+#include "core/ml/LocalizationModel.h"
 #include "trainer/OptimizerState.h"
 #include "trainer/Trainer.h"
 
@@ -179,6 +181,25 @@ class TestTrainerSaves : public QObject {
   void configFromADeviceIsRefused() {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              TrainingConfig::fromArguments({"--config", "/dev/zero"}));
+  }
+
+  // heardmap-train --init takes a checkpoint as EZ-VSL's train.py saves it with the real
+  // torch.save ({"model": DDP state dict, "optimizer", "epoch", numpy scores}) and records it.
+  void initialisesFromATorchSavedCheckpoint() {
+    QTemporaryDir dir;
+    const std::string base = dir.filePath("base.safetensors").toStdString();
+    train(run(dir, base, 1), [](const std::string&) {});
+    const QString pth = dir.filePath("best.pth");
+    const QString failure =
+        heardmap::test::realTorchSave(QString::fromStdString(base), pth, {"--layout", "ezvsl"});
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    const std::string tuned = dir.filePath("tuned.safetensors").toStdString();
+    TrainingConfig config = run(dir, tuned, 1);
+    config.initPath = pth.toStdString();
+    train(config, [](const std::string&) {});
+    const auto model = LocalizationModel::load(tuned);
+    QCOMPARE(model->info().training.at("init").asString(), pth.toStdString());
+    QVERIFY(model->info().trained);
   }
 };
 

@@ -1,0 +1,641 @@
+#include "Unpickler.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <unordered_map>
+#include <utility>
+
+#include "PickleGlobals.h"
+
+namespace heardmap {
+namespace {
+
+constexpr size_t kMaxValues = 8'000'000;  // values in one file (state dicts need thousands)
+constexpr int kHighestProtocol = 5;       // pickle.HIGHEST_PROTOCOL of current Python
+
+using Kind = PickleValue::Kind;
+
+std::string hexByte(unsigned char c) {
+  static const char* digits = "0123456789abcdef";
+  return std::string("0x") + digits[c >> 4] + digits[c & 15];
+}
+
+// Appends code point cp to out as UTF-8.
+void appendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+// The state of one run: stack, marks, memo and the read position.
+struct Unpickler::Machine {
+  Unpickler& u;
+  size_t pos;
+  std::vector<PickleId> stack;
+  std::vector<size_t> marks;
+  std::unordered_map<uint64_t, PickleId> memo;
+
+  Machine(Unpickler& owner, size_t start) : u(owner), pos(start) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw PickleError("pickle at byte " + std::to_string(pos) + ": " + what);
+  }
+
+  std::string_view take(uint64_t count) {
+    if (pos > u.bytes_.size() || count > u.bytes_.size() - pos) {
+      fail("truncated (needs " + std::to_string(count) + " more bytes, the data ends first)");
+    }
+    const std::string_view out = u.bytes_.substr(pos, count);
+    pos += count;
+    return out;
+  }
+  uint64_t le(int byteCount) {
+    const std::string_view b = take(static_cast<uint64_t>(byteCount));
+    uint64_t value = 0;
+    for (int i = 0; i < byteCount; ++i) {
+      value |= static_cast<uint64_t>(static_cast<unsigned char>(b[i])) << (8 * i);
+    }
+    return value;
+  }
+  std::string_view line() {
+    const size_t end = u.bytes_.find('\n', pos);
+    if (end == std::string_view::npos) {
+      fail("truncated (a text argument has no end of line)");
+    }
+    const std::string_view out = u.bytes_.substr(pos, end - pos);
+    pos = end + 1;
+    return out;
+  }
+  uint64_t checkedLength(uint64_t length) {
+    if (length > u.bytes_.size() - std::min(pos, u.bytes_.size())) {
+      fail("a length of " + std::to_string(length) + " runs past the end of the data");
+    }
+    return length;
+  }
+
+  PickleId push(PickleValue value) {
+    const PickleId id = u.add(std::move(value));
+    stack.push_back(id);
+    return id;
+  }
+  PickleId pop() {
+    if (stack.empty() || (!marks.empty() && stack.size() <= marks.back())) {
+      fail("stack underflow");
+    }
+    const PickleId id = stack.back();
+    stack.pop_back();
+    return id;
+  }
+  PickleId top() const {
+    if (stack.empty() || (!marks.empty() && stack.size() <= marks.back())) {
+      fail("stack underflow");
+    }
+    return stack.back();
+  }
+  std::vector<PickleId> popMark() {
+    if (marks.empty()) {
+      fail("no MARK on the stack");
+    }
+    const size_t mark = marks.back();
+    marks.pop_back();
+    std::vector<PickleId> items(stack.begin() + static_cast<std::ptrdiff_t>(mark), stack.end());
+    stack.resize(mark);
+    return items;
+  }
+  PickleValue& value(PickleId id) { return u.values_[id]; }
+
+  PickleId makeInt(int64_t v) {
+    PickleValue out;
+    out.kind = Kind::Int;
+    out.integer = v;
+    return push(std::move(out));
+  }
+  // Little-endian two's complement of any length (LONG1, LONG4).
+  PickleId makeLong(std::string_view b) {
+    PickleValue out;
+    out.kind = Kind::Int;
+    if (b.size() > 8) {
+      out.bigInt = true;
+      out.text = std::string(b);
+      return push(std::move(out));
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < b.size(); ++i) {
+      v |= static_cast<uint64_t>(static_cast<unsigned char>(b[i])) << (8 * i);
+    }
+    if (!b.empty() && b.size() < 8 && (static_cast<unsigned char>(b.back()) & 0x80)) {
+      v |= ~uint64_t{0} << (8 * b.size());  // sign-extend
+    }
+    out.integer = static_cast<int64_t>(v);
+    return push(std::move(out));
+  }
+  PickleId makeText(Kind kind, std::string_view text) {
+    PickleValue out;
+    out.kind = kind;
+    out.text = std::string(text);
+    return push(std::move(out));
+  }
+  PickleId makeContainer(Kind kind, std::vector<PickleId> items) {
+    PickleValue out;
+    out.kind = kind;
+    out.items = std::move(items);
+    return push(std::move(out));
+  }
+  void memoPut(uint64_t index) { memo[index] = top(); }
+  void memoGet(uint64_t index) {
+    const auto it = memo.find(index);
+    if (it == memo.end()) {
+      fail("memo entry " + std::to_string(index) + " was never stored");
+    }
+    stack.push_back(it->second);
+  }
+  PickleId require(PickleId id, Kind kind, const char* what) {
+    if (value(id).kind != kind) {
+      fail(std::string(what) + ", got " + u.describe(id));
+    }
+    return id;
+  }
+  void appendTo(PickleId list, const std::vector<PickleId>& items) {
+    const Kind kind = value(list).kind;
+    if (kind != Kind::List && kind != Kind::Set) {
+      fail("APPEND to " + u.describe(list));
+    }
+    auto& target = value(list).items;
+    target.insert(target.end(), items.begin(), items.end());
+  }
+  // Python dicts keep the last value of a repeated key; lookups and readers take the last one.
+  void setItems(PickleId dict, const std::vector<PickleId>& pairs) {
+    if (value(dict).kind != Kind::Dict) {
+      fail("SETITEM on " + u.describe(dict));
+    }
+    if (pairs.size() % 2 != 0) {
+      fail("SETITEMS with an odd number of values");
+    }
+    auto& items = value(dict).items;
+    items.insert(items.end(), pairs.begin(), pairs.end());
+  }
+  void pushGlobal(std::string module, std::string name) {
+    const std::string qualified = normalizeGlobal(module + "." + name);
+    if (!isAllowedGlobal(qualified)) {
+      fail("refuses the global '" + qualified +
+           "': a .pth file is read as data, and only the globals that torch.save writes for "
+           "tensors, containers, numbers and numpy scalars are allowed (as "
+           "torch.load(weights_only=True)); a file saved with torch.save(model) names the "
+           "model's class here: save model.state_dict() instead");
+    }
+    makeText(Kind::Global, qualified);
+  }
+  std::string unquote(std::string_view quoted) {
+    if (quoted.size() < 2 || (quoted.front() != '\'' && quoted.front() != '"') ||
+        quoted.back() != quoted.front()) {
+      fail("STRING argument is not quoted");
+    }
+    std::string out;
+    for (size_t i = 1; i + 1 < quoted.size(); ++i) {
+      char c = quoted[i];
+      if (c == '\\' && i + 2 < quoted.size()) {
+        const char e = quoted[++i];
+        if (e == 'n')
+          c = '\n';
+        else if (e == 't')
+          c = '\t';
+        else if (e == 'r')
+          c = '\r';
+        else if (e == 'x' && i + 2 < quoted.size() && hexValue(quoted[i + 1]) >= 0 &&
+                 hexValue(quoted[i + 2]) >= 0) {
+          c = static_cast<char>(hexValue(quoted[i + 1]) * 16 + hexValue(quoted[i + 2]));
+          i += 2;
+        } else {
+          c = e;
+        }
+      }
+      out += c;
+    }
+    return out;
+  }
+  std::string rawUnicodeEscape(std::string_view in) {
+    std::string out;
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (in[i] == '\\' && i + 5 < in.size() && in[i + 1] == 'u') {
+        uint32_t cp = 0;
+        bool ok = true;
+        for (size_t k = 2; k < 6; ++k) {
+          const int h = hexValue(in[i + k]);
+          ok = ok && h >= 0;
+          cp = cp * 16 + static_cast<uint32_t>(h < 0 ? 0 : h);
+        }
+        if (ok) {
+          appendUtf8(out, cp);
+          i += 5;
+          continue;
+        }
+      }
+      appendUtf8(out, static_cast<unsigned char>(in[i]));
+    }
+    return out;
+  }
+  int64_t decimal(std::string_view text, const char* what) {
+    std::string s(text);
+    if (!s.empty() && s.back() == 'L')
+      s.pop_back();
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) {
+      fail(std::string(what) + " '" + s + "' is not an integer that fits 64 bits");
+    }
+    return v;
+  }
+  void callReduce(PickleId callable, PickleId args, PickleId kwargs) {
+    require(callable, Kind::Global, "REDUCE needs a global to call");
+    if (value(args).kind != Kind::Tuple) {
+      fail("REDUCE arguments are " + u.describe(args) + ", not a tuple");
+    }
+    (void)kwargs;
+    const std::string name = value(callable).text;
+    const std::vector<PickleId> argv = value(args).items;
+    stack.push_back(applyGlobal(u, name, argv));
+  }
+
+  PickleId step();
+};
+
+Unpickler::Unpickler(std::string_view bytes, PersistentLoad persistentLoad)
+    : bytes_(bytes), persistentLoad_(std::move(persistentLoad)) {
+  values_.emplace_back();  // id 0: None
+}
+
+const PickleValue& Unpickler::at(PickleId id) const {
+  if (id >= values_.size()) {
+    throw PickleError("pickle value " + std::to_string(id) + " does not exist");
+  }
+  return values_[id];
+}
+
+PickleId Unpickler::add(PickleValue value) {
+  if (values_.size() >= kMaxValues) {
+    throw PickleError("pickle holds more than " + std::to_string(kMaxValues) +
+                      " values; not a checkpoint");
+  }
+  values_.push_back(std::move(value));
+  return static_cast<PickleId>(values_.size() - 1);
+}
+
+PickleId Unpickler::lookup(PickleId dict, std::string_view key) const {
+  const PickleValue& d = at(dict);
+  if (d.kind != Kind::Dict) {
+    return 0;
+  }
+  PickleId found = 0;
+  for (size_t i = 0; i + 1 < d.items.size(); i += 2) {
+    const PickleValue& k = at(d.items[i]);
+    if (k.kind == Kind::String && k.text == key) {
+      found = d.items[i + 1];
+    }
+  }
+  return found;
+}
+
+std::string Unpickler::describe(PickleId id) const {
+  const PickleValue& v = at(id);
+  switch (v.kind) {
+    case Kind::None:
+      return "None";
+    case Kind::Bool:
+      return v.integer ? "True" : "False";
+    case Kind::Int:
+      return v.bigInt ? "a big integer" : "the integer " + std::to_string(v.integer);
+    case Kind::Float:
+      return "a float";
+    case Kind::String:
+      return "the string '" + v.text.substr(0, 40) + "'";
+    case Kind::Bytes:
+      return "bytes";
+    case Kind::List:
+      return "a list of " + std::to_string(v.items.size());
+    case Kind::Tuple:
+      return "a tuple of " + std::to_string(v.items.size());
+    case Kind::Set:
+      return "a set";
+    case Kind::Dict:
+      return "a dict of " + std::to_string(v.items.size() / 2);
+    case Kind::Global:
+      return "the global " + v.text;
+    case Kind::Object:
+      return "a " + v.text + " object";
+    case Kind::Storage:
+      return "a " + v.text;
+    case Kind::Tensor:
+      return "a tensor";
+  }
+  return "a value";
+}
+
+PickleId Unpickler::run() {
+  Machine m(*this, position_);
+  for (;;) {
+    const unsigned char op = static_cast<unsigned char>(m.take(1)[0]);
+    switch (op) {
+      case 0x80: {  // PROTO
+        const uint64_t protocol = m.le(1);
+        if (protocol > kHighestProtocol) {
+          m.fail("pickle protocol " + std::to_string(protocol) + " is newer than protocol 5");
+        }
+        break;
+      }
+      case 0x95:  // FRAME: a length prefix that changes nothing for an in-memory reader
+        m.le(8);
+        break;
+      case '.': {  // STOP
+        const PickleId result = m.pop();
+        position_ = m.pos;
+        return result;
+      }
+      case '(':  // MARK
+        m.marks.push_back(m.stack.size());
+        break;
+      case '0':  // POP
+        if (!m.marks.empty() && m.stack.size() == m.marks.back()) {
+          m.marks.pop_back();  // pops a bare MARK, as CPython does
+        } else {
+          m.pop();
+        }
+        break;
+      case '1':  // POP_MARK
+        m.popMark();
+        break;
+      case '2':  // DUP
+        m.stack.push_back(m.top());
+        break;
+      case 'N':  // NONE
+        m.stack.push_back(0);
+        break;
+      case 0x88:    // NEWTRUE
+      case 0x89: {  // NEWFALSE
+        PickleValue b;
+        b.kind = Kind::Bool;
+        b.integer = op == 0x88;
+        m.push(std::move(b));
+        break;
+      }
+      case 'J':  // BININT
+        m.makeInt(static_cast<int32_t>(m.le(4)));
+        break;
+      case 'K':  // BININT1
+        m.makeInt(static_cast<int64_t>(m.le(1)));
+        break;
+      case 'M':  // BININT2
+        m.makeInt(static_cast<int64_t>(m.le(2)));
+        break;
+      case 0x8a:  // LONG1
+        m.makeLong(m.take(m.le(1)));
+        break;
+      case 0x8b:  // LONG4
+        m.makeLong(m.take(m.checkedLength(m.le(4))));
+        break;
+      case 'I': {  // INT (text; "00"/"01" are False/True)
+        const std::string_view text = m.line();
+        if (text == "00" || text == "01") {
+          PickleValue b;
+          b.kind = Kind::Bool;
+          b.integer = text == "01";
+          m.push(std::move(b));
+        } else {
+          m.makeInt(m.decimal(text, "INT"));
+        }
+        break;
+      }
+      case 'L':  // LONG (text)
+        m.makeInt(m.decimal(m.line(), "LONG"));
+        break;
+      case 'G': {  // BINFLOAT (big-endian double)
+        const std::string_view b = m.take(8);
+        uint64_t bits = 0;
+        for (int i = 0; i < 8; ++i) {
+          bits = (bits << 8) | static_cast<unsigned char>(b[static_cast<size_t>(i)]);
+        }
+        PickleValue f;
+        f.kind = Kind::Float;
+        std::memcpy(&f.real, &bits, sizeof bits);
+        m.push(std::move(f));
+        break;
+      }
+      case 'F': {  // FLOAT (text)
+        const std::string text(m.line());
+        char* end = nullptr;
+        PickleValue f;
+        f.kind = Kind::Float;
+        f.real = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size()) {
+          m.fail("FLOAT '" + text.substr(0, 40) + "' is not a number");
+        }
+        m.push(std::move(f));
+        break;
+      }
+      case 'X':  // BINUNICODE
+        m.makeText(Kind::String, m.take(m.checkedLength(m.le(4))));
+        break;
+      case 0x8c:  // SHORT_BINUNICODE
+        m.makeText(Kind::String, m.take(m.le(1)));
+        break;
+      case 0x8d:  // BINUNICODE8
+        m.makeText(Kind::String, m.take(m.checkedLength(m.le(8))));
+        break;
+      case 'V':  // UNICODE (raw-unicode-escape text)
+        m.makeText(Kind::String, m.rawUnicodeEscape(m.line()));
+        break;
+      case 'S':  // STRING (quoted text, Python 2)
+        m.makeText(Kind::String, m.unquote(m.line()));
+        break;
+      case 'T':  // BINSTRING (Python 2 str)
+        m.makeText(Kind::String, m.take(m.checkedLength(m.le(4))));
+        break;
+      case 'U':  // SHORT_BINSTRING
+        m.makeText(Kind::String, m.take(m.le(1)));
+        break;
+      case 'B':  // BINBYTES
+        m.makeText(Kind::Bytes, m.take(m.checkedLength(m.le(4))));
+        break;
+      case 'C':  // SHORT_BINBYTES
+        m.makeText(Kind::Bytes, m.take(m.le(1)));
+        break;
+      case 0x8e:  // BINBYTES8
+      case 0x96:  // BYTEARRAY8
+        m.makeText(Kind::Bytes, m.take(m.checkedLength(m.le(8))));
+        break;
+      case ']':  // EMPTY_LIST
+        m.makeContainer(Kind::List, {});
+        break;
+      case ')':  // EMPTY_TUPLE
+        m.makeContainer(Kind::Tuple, {});
+        break;
+      case '}':  // EMPTY_DICT
+        m.makeContainer(Kind::Dict, {});
+        break;
+      case 0x8f:  // EMPTY_SET
+        m.makeContainer(Kind::Set, {});
+        break;
+      case 'l':  // LIST
+        m.makeContainer(Kind::List, m.popMark());
+        break;
+      case 't':  // TUPLE
+        m.makeContainer(Kind::Tuple, m.popMark());
+        break;
+      case 0x91:  // FROZENSET
+        m.makeContainer(Kind::Set, m.popMark());
+        break;
+      case 0x85:    // TUPLE1
+      case 0x86:    // TUPLE2
+      case 0x87: {  // TUPLE3
+        const size_t n = op - 0x84u;
+        std::vector<PickleId> items(n);
+        for (size_t i = n; i-- > 0;) {
+          items[i] = m.pop();
+        }
+        m.makeContainer(Kind::Tuple, std::move(items));
+        break;
+      }
+      case 'd': {  // DICT
+        const std::vector<PickleId> items = m.popMark();
+        const PickleId dict = m.makeContainer(Kind::Dict, {});
+        m.setItems(dict, items);
+        break;
+      }
+      case 'a': {  // APPEND
+        const PickleId item = m.pop();
+        m.appendTo(m.top(), {item});
+        break;
+      }
+      case 'e':     // APPENDS
+      case 0x90: {  // ADDITEMS
+        const std::vector<PickleId> items = m.popMark();
+        m.appendTo(m.top(), items);
+        break;
+      }
+      case 's': {  // SETITEM
+        const PickleId v = m.pop();
+        const PickleId k = m.pop();
+        m.setItems(m.top(), {k, v});
+        break;
+      }
+      case 'u': {  // SETITEMS
+        const std::vector<PickleId> items = m.popMark();
+        m.setItems(m.top(), items);
+        break;
+      }
+      case 'q':  // BINPUT
+        m.memoPut(m.le(1));
+        break;
+      case 'r':  // LONG_BINPUT
+        m.memoPut(m.le(4));
+        break;
+      case 'p':  // PUT
+        m.memoPut(static_cast<uint64_t>(m.decimal(m.line(), "PUT")));
+        break;
+      case 0x94:  // MEMOIZE
+        m.memoPut(m.memo.size());
+        break;
+      case 'h':  // BINGET
+        m.memoGet(m.le(1));
+        break;
+      case 'j':  // LONG_BINGET
+        m.memoGet(m.le(4));
+        break;
+      case 'g':  // GET
+        m.memoGet(static_cast<uint64_t>(m.decimal(m.line(), "GET")));
+        break;
+      case 'c': {  // GLOBAL
+        std::string module(m.line());
+        std::string name(m.line());
+        m.pushGlobal(std::move(module), std::move(name));
+        break;
+      }
+      case 0x93: {  // STACK_GLOBAL
+        const PickleId name = m.require(m.pop(), Kind::String, "STACK_GLOBAL needs a name");
+        const PickleId module = m.require(m.pop(), Kind::String, "STACK_GLOBAL needs a module");
+        m.pushGlobal(m.value(module).text, m.value(name).text);
+        break;
+      }
+      case 'R': {  // REDUCE
+        const PickleId args = m.pop();
+        const PickleId callable = m.pop();
+        m.callReduce(callable, args, 0);
+        break;
+      }
+      case 0x81: {  // NEWOBJ
+        const PickleId args = m.pop();
+        const PickleId cls = m.pop();
+        m.callReduce(cls, args, 0);
+        break;
+      }
+      case 0x92: {  // NEWOBJ_EX
+        const PickleId kwargs = m.pop();
+        const PickleId args = m.pop();
+        const PickleId cls = m.pop();
+        m.callReduce(cls, args, kwargs);
+        break;
+      }
+      case 'b': {  // BUILD
+        const PickleId state = m.pop();
+        const PickleId target = m.top();
+        const Kind kind = m.value(target).kind;
+        if (kind != Kind::Dict && kind != Kind::Object && kind != Kind::Tensor) {
+          m.fail("BUILD on " + describe(target));
+        }
+        m.value(target).state = state;
+        break;
+      }
+      case 'Q': {  // BINPID
+        const PickleId pid = m.pop();
+        m.stack.push_back(persistentLoad_(*this, pid));
+        break;
+      }
+      case 'P': {  // PERSID (text)
+        const PickleId pid = m.makeText(Kind::String, m.line());
+        m.pop();
+        m.stack.push_back(persistentLoad_(*this, pid));
+        break;
+      }
+      case 'i':  // INST
+      case 'o':  // OBJ
+        m.fail("refuses the class-instance opcode " + hexByte(op) +
+               " (a pickled Python object, not a state dict)");
+      case 0x82:  // EXT1
+      case 0x83:  // EXT2
+      case 0x84:  // EXT4
+        m.fail("refuses the extension-registry opcode " + hexByte(op));
+      case 0x97:  // NEXT_BUFFER
+      case 0x98:  // READONLY_BUFFER
+        m.fail("out-of-band buffers (opcode " + hexByte(op) + ") are not part of a .pth file");
+      default:
+        m.fail("unknown opcode " + hexByte(op));
+    }
+  }
+}
+
+}  // namespace heardmap
