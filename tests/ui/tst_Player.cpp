@@ -148,6 +148,51 @@ class TestPlayer : public QObject {
     }
   }
 
+  // The player on every entry of the media matrix: pictures play with heatmaps at their size as
+  // shown (rotation applied), files without picture are one error naming the file, damaged ones
+  // either, and the clip before a failed open stays.
+  void playsEveryMatrixEntry() {
+    qputenv("HEARDMAP_NO_DIALOGS", "1");
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.loadModel(QString()));
+    PlayerController* player = window.controller();
+    QFile list(fixture("matrix/matrix.tsv"));
+    QVERIFY(list.open(QIODevice::ReadOnly));
+    int played = 0;
+    for (const QByteArray& line : list.readAll().split('\n')) {
+      const QList<QByteArray> cells = line.split('\t');
+      if (cells.size() != 4)
+        continue;
+      const QString name = QString::fromUtf8(cells[0]);
+      const QString expect = QString::fromUtf8(cells[1]);
+      const QString before = player->mediaInfo().path.c_str();
+      QSignalSpy errors(player, &PlayerController::errorOccurred);
+      const bool opened = window.openMedia(fixture("matrix/" + name));
+      if (!opened) {
+        QVERIFY2(expect != "video", qPrintable(name));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.first().first().toString().contains(name),
+                 qPrintable(errors.first().first().toString()));
+        QCOMPARE(QString(player->mediaInfo().path.c_str()), before);
+        continue;
+      }
+      QVERIFY2(expect != "audio-only", qPrintable(name));
+      if (expect != "video")
+        continue;  // a damaged file that opens: no promise of a frame
+      const uint64_t heatmaps = player->heatmapsProduced();
+      player->play();
+      QTRY_VERIFY2_WITH_TIMEOUT(player->heatmapsProduced() >= heatmaps + 1, qPrintable(name),
+                                30000);
+      QCOMPARE(player->currentFrame().width, cells[2].toInt());
+      QCOMPARE(player->currentFrame().height, cells[3].toInt());
+      player->pause();
+      ++played;
+    }
+    QVERIFY(played > 30);
+  }
+
   void clipWithoutAudioSaysSo() {
     MainWindow window;
     QVERIFY(window.loadModel(QString()));
