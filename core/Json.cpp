@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "Utf8.h"
+
 namespace heardmap {
 namespace {
 
@@ -139,24 +141,6 @@ class Parser {
       if (c != ',') {
         fail("expected ',' or ']'");
       }
-    }
-  }
-
-  static void appendUtf8(std::string& out, uint32_t codepoint) {
-    if (codepoint < 0x80) {
-      out += static_cast<char>(codepoint);
-    } else if (codepoint < 0x800) {
-      out += static_cast<char>(0xC0 | (codepoint >> 6));
-      out += static_cast<char>(0x80 | (codepoint & 0x3F));
-    } else if (codepoint < 0x10000) {
-      out += static_cast<char>(0xE0 | (codepoint >> 12));
-      out += static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (codepoint & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (codepoint >> 18));
-      out += static_cast<char>(0x80 | ((codepoint >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (codepoint & 0x3F));
     }
   }
 

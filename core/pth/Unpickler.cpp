@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "../Utf8.h"
 #include "PickleGlobals.h"
 
 namespace heardmap {
@@ -19,25 +20,6 @@ using Kind = PickleValue::Kind;
 std::string hexByte(unsigned char c) {
   static const char* digits = "0123456789abcdef";
   return std::string("0x") + digits[c >> 4] + digits[c & 15];
-}
-
-// Appends code point cp to out as UTF-8.
-void appendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 int hexValue(char c) {
