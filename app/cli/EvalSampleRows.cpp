@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/AtomicFile.h"
+#include "core/CsvField.h"
 #include "core/NpyFile.h"
 #include "core/eval/Localization.h"
 
@@ -32,17 +33,6 @@ std::string number(double value) {
 
 Json numberOrNull(double value) {
   return std::isfinite(value) ? Json(value) : Json();
-}
-
-std::string csvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) {
-    return text;
-  }
-  std::string out = "\"";
-  for (const char c : text) {
-    out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return out + "\"";
 }
 
 }  // namespace

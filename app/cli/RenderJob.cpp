@@ -17,7 +17,6 @@
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
-namespace {}  // namespace
 
 RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& model,
                             const RenderProgress& progress) {

@@ -68,11 +68,8 @@ int displayRotationDegrees(const AVStream* stream) {
   return ((clockwise % 360) + 360) % 360;
 }
 
-// image turned clockwise by degrees (a multiple of 90).
+// image turned clockwise by degrees (90, 180 or 270).
 RgbImage rotatedClockwise(const RgbImage& image, int degrees) {
-  if (degrees == 0) {
-    return image;
-  }
   RgbImage out;
   out.timeSeconds = image.timeSeconds;
   const bool quarter = degrees == 90 || degrees == 270;
@@ -141,7 +138,10 @@ struct VideoDecoder::Impl {
                        std::string(pixelFormatName(f->format)) + "' of '" + info.path + "'");
     }
     image.timeSeconds = frameTime(f);
-    return rotatedClockwise(image, rotationDegrees);
+    if (rotationDegrees != 0) {
+      return rotatedClockwise(image, rotationDegrees);
+    }
+    return image;  // moved, not copied: no work per frame for unrotated video
   }
 };
 

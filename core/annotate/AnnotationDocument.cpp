@@ -6,23 +6,10 @@
 #include <sstream>
 
 #include "../AtomicFile.h"
+#include "../CsvField.h"
 
 namespace heardmap {
 namespace {
-
-std::string csvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) {
-    return text;
-  }
-  std::string out = "\"";
-  for (char c : text) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
-}
 
 std::string number(double v) {
   char buffer[32];

@@ -28,10 +28,9 @@ bool isValueOnlyGlobal(const std::string& name) {
       "torch.float64",        "torch.int64",
       "torch.int32",          "torch.int8",
       "torch.uint8",          "torch.bool",
-      "numpy.ndarray",        "collections.OrderedDict",
+      "numpy.ndarray",
   };
-  return kValues.count(name) > 0 || !storageTypeOf(name).dtypeName.empty() ||
-         storageTypeOf(name).elementBytes > 0;
+  return kValues.count(name) > 0 || storageTypeOf(name).elementBytes > 0;
 }
 
 const std::set<std::string>& callableGlobals() {

@@ -253,18 +253,16 @@ struct Unpickler::Machine {
     }
     return v;
   }
-  void callReduce(PickleId callable, PickleId args, PickleId kwargs) {
+  // Keyword arguments (NEWOBJ_EX) are not used by any allowed global and are dropped.
+  void callReduce(PickleId callable, PickleId args) {
     require(callable, Kind::Global, "REDUCE needs a global to call");
     if (value(args).kind != Kind::Tuple) {
       fail("REDUCE arguments are " + u.describe(args) + ", not a tuple");
     }
-    (void)kwargs;
     const std::string name = value(callable).text;
     const std::vector<PickleId> argv = value(args).items;
     stack.push_back(applyGlobal(u, name, argv));
   }
-
-  PickleId step();
 };
 
 Unpickler::Unpickler(std::string_view bytes, PersistentLoad persistentLoad)
@@ -566,20 +564,20 @@ PickleId Unpickler::run() {
       case 'R': {  // REDUCE
         const PickleId args = m.pop();
         const PickleId callable = m.pop();
-        m.callReduce(callable, args, 0);
+        m.callReduce(callable, args);
         break;
       }
       case 0x81: {  // NEWOBJ
         const PickleId args = m.pop();
         const PickleId cls = m.pop();
-        m.callReduce(cls, args, 0);
+        m.callReduce(cls, args);
         break;
       }
       case 0x92: {  // NEWOBJ_EX
-        const PickleId kwargs = m.pop();
+        m.pop();    // keyword arguments
         const PickleId args = m.pop();
         const PickleId cls = m.pop();
-        m.callReduce(cls, args, kwargs);
+        m.callReduce(cls, args);
         break;
       }
       case 'b': {  // BUILD
@@ -598,9 +596,10 @@ PickleId Unpickler::run() {
         break;
       }
       case 'P': {  // PERSID (text)
-        const PickleId pid = m.makeText(Kind::String, m.line());
-        m.pop();
-        m.stack.push_back(persistentLoad_(*this, pid));
+        PickleValue pid;
+        pid.kind = Kind::String;
+        pid.text = std::string(m.line());
+        m.stack.push_back(persistentLoad_(*this, add(std::move(pid))));
         break;
       }
       case 'i':  // INST
