@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "../CsvField.h"
 #include "GroundTruth.h"
 
 namespace heardmap {
@@ -232,13 +233,13 @@ std::string benchmarkCsv(const std::vector<BenchmarkResult>& results) {
   for (const BenchmarkResult& r : results) {
     for (const ConditionResult& c : r.conditions) {
       std::snprintf(line, sizeof(line),
-                    "%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.5f,%.4f,%.4f,%.4f\n",
-                    r.method.c_str(), conditionName(c.condition).c_str(), c.samples,
-                    c.relative.successAt50, c.relative.auc, c.absolute.successAt50, c.absolute.auc,
-                    c.adaptive.successAt50, c.adaptive.auc, c.instance.successAt50, c.meanMaxScore,
-                    c.medianMaxScore, c.meanAreaAbove, c.areaOverCurve,
-                    r.detection.averagePrecision, r.detection.maxF1);
-      out += line;
+                    ",%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.5f,%.4f,%.4f,%.4f\n",
+                    conditionName(c.condition).c_str(), c.samples, c.relative.successAt50,
+                    c.relative.auc, c.absolute.successAt50, c.absolute.auc, c.adaptive.successAt50,
+                    c.adaptive.auc, c.instance.successAt50, c.meanMaxScore, c.medianMaxScore,
+                    c.meanAreaAbove, c.areaOverCurve, r.detection.averagePrecision,
+                    r.detection.maxF1);
+      out += csvField(r.method) + line;  // a model name holds its file name: quoted if need be
     }
   }
   return out;

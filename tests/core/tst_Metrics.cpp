@@ -192,6 +192,22 @@ class TestMetrics : public QObject {
   }
 
   // The time-left estimate of the trainer and its pane: seconds, then minutes, then hours.
+  // A model name carries its checkpoint's file name, which may hold commas or quotes: the CSV
+  // quotes it, so every row keeps its 16 columns.
+  void benchmarkCsvQuotesModelNames() {
+    BenchmarkResult result;
+    result.method = "ezvsl full [best,\"final\".pth]";
+    ConditionResult positive;
+    positive.condition = SceneCondition::Positive;
+    positive.samples = 3;
+    result.conditions = {positive};
+    const QStringList lines =
+        QString::fromStdString(benchmarkCsv({result})).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines[1].startsWith("\"ezvsl full [best,\"\"final\"\".pth]\",positive,3,"),
+             qPrintable(lines[1]));
+  }
+
   void roughDurations() {
     QCOMPARE(roughDuration(0.4), std::string("0 s"));
     QCOMPARE(roughDuration(89.0), std::string("89 s"));
