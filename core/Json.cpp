@@ -179,6 +179,18 @@ class Parser {
       if (static_cast<unsigned char>(c) < 0x20) {
         fail("control character in string");
       }
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        // JSON text is UTF-8 (RFC 8259 section 8.1): a malformed sequence is an error, not data
+        // that the writer would later have to replace (which could merge two distinct keys).
+        const size_t length = utf8SequenceLength(text_, pos_ - 1);
+        if (length == 0) {
+          --pos_;
+          fail("invalid UTF-8 in string");
+        }
+        out.append(text_, pos_ - 1, length);
+        pos_ += length - 1;
+        continue;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -268,41 +280,6 @@ class Parser {
   const std::string& text_;
   size_t pos_ = 0;
 };
-
-// Length of the well-formed UTF-8 sequence at s[i] (1-4), or 0 when it is not one (overlong
-// forms, surrogates and code points past U+10FFFF included).
-size_t utf8SequenceLength(const std::string& s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) {
-    return 1;
-  }
-  size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    low = lead == 0xE0 ? 0xA0 : 0x80;
-    high = lead == 0xED ? 0x9F : 0xBF;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    low = lead == 0xF0 ? 0x90 : 0x80;
-    high = lead == 0xF4 ? 0x8F : 0xBF;
-  } else {
-    return 0;
-  }
-  if (i + length > s.size() || byte(i + 1) < low || byte(i + 1) > high) {
-    return 0;
-  }
-  for (size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) {
-      return 0;
-    }
-  }
-  return length;
-}
 
 // Writes s as a JSON string; bytes that are not UTF-8 become U+FFFD, so the output always parses.
 void dumpString(std::string& out, const std::string& s) {

@@ -60,6 +60,8 @@ done
 for t in "${fuzzers[@]}"; do
   dir="$corpus/${t#fuzz_}"
   mkdir -p "$dir"
+  # Inputs that once crashed a target stay in its corpus (tests/fuzz/regressions/<target>/).
+  cp "$root"/tests/fuzz/regressions/"${t#fuzz_}"/* "$dir/" 2>/dev/null || true
   if "$build/fuzz/$t" "$dir" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3000 \
        -max_len=262144 -artifact_prefix="$build/fuzz-crashes/$t-" -print_final_stats=1 \
        > "$build/$t.log" 2>&1; then

@@ -52,6 +52,25 @@ class TestJson : public QObject {
     QVERIFY_THROWS_EXCEPTION(JsonError, Json::parse(text.toStdString()));
   }
 
+  void rejectsMalformedUtf8() {
+    // Overlong '/', a surrogate, past U+10FFFF, a stray continuation byte, a cut sequence.
+    for (const std::string bad : {"\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
+                                  "\"a\x8bt\"", "\"\xe2\x82\""}) {
+      try {
+        Json::parse(bad);
+        QFAIL(("accepted " + bad).c_str());
+      } catch (const JsonError& e) {
+        QVERIFY2(QString(e.what()).contains("invalid UTF-8"), e.what());
+      }
+    }
+    // What the fuzzer found: keys that differ only in a malformed byte and in the U+FFFD that
+    // the writer would put in its place; the writer's output had a duplicate key.
+    QVERIFY_THROWS_EXCEPTION(JsonError, Json::parse("{\"var\xef\xbf\xbdt\":1,\"var\x8bt\":2}"));
+    // Well-formed multi-byte text passes through unchanged.
+    const std::string text = "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x8e\xa7\"";
+    QCOMPARE(Json::parse(text).dump(), text);
+  }
+
   void typeErrorsNameTheMismatch() {
     const Json j = Json::parse("{\"a\": \"text\"}");
     try {
