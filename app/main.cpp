@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   // model, labelled as such).
   for (int i = 0; i < checkpoints.size(); ++i) {
     if (checkpoints[i] != QLatin1String("untrained")) {
-      window.loadModelIntoView(i, checkpoints[i]);
+      window.loadModelIntoView(i, checkpoints[i], heardmap::MainWindow::LoadFailure::ShowInView);
     }
   }
   window.ensureModels();

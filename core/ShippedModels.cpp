@@ -5,22 +5,22 @@
 #include <filesystem>
 #include <system_error>
 
-#include "MethodNames.h"
+#include "Methods.h"
 
 namespace heardmap {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Position of the file's method in methodNames() (the order the views get them).
+// Position of the file's method in methods() (the order the views get them).
 size_t rank(const std::string& fileName) {
-  const std::vector<std::string>& methods = methodNames();
-  for (size_t i = 0; i < methods.size(); ++i) {
-    if (fileName.rfind(methods[i] + "-", 0) == 0) {
+  const std::vector<MethodInfo>& rows = methods();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (fileName.rfind(rows[i].name + "-", 0) == 0) {
       return i;
     }
   }
-  return methods.size();
+  return rows.size();
 }
 
 }  // namespace

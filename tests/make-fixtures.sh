@@ -32,6 +32,8 @@ head -c "$(( $(stat -c %s whole.mkv) * 6 / 10 ))" whole.mkv > truncated.mkv
 rm -f whole.mp4 whole.mkv
 # .pth files written by the real torch.save (Debian's python3-torch, not the pyenv python on PATH).
 /usr/bin/python3 "$here/pth/make_pth_fixtures.py" pth
+# The official architectures (EZ-VSL, SLAVC) saved as their train.py saves them, and their maps.
+/usr/bin/python3 "$here/pth/official_reference.py" official
 # The media matrix: odd sizes, pixel formats, containers, audio layouts, damaged files.
 "$here/make-media-matrix.sh" matrix
 # A miniature Tux Paint stamp tree and background folder for the asset-pack builder.

@@ -7,7 +7,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/FlagValue.h"
-#include "core/MethodNames.h"
+#include "core/Methods.h"
 #include "core/ml/ModelConfig.h"
 
 namespace heardmap {
@@ -254,8 +254,13 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
       throw std::invalid_argument("unknown option " + arg);
     }
   }
-  if (!isMethodName(c.method)) {
-    throw std::invalid_argument("--method must be ezvsl, lvs, marginnce, fnac, sslsan or sspl");
+  if (!isTrainableMethod(c.method)) {
+    throw std::invalid_argument("--method must be " + methodNameList(/*trainableOnly=*/true) +
+                                (isMethodName(c.method) ? " (" + c.method +
+                                                              " checkpoints load for evaluation; "
+                                                              "heardmap-train has no objective "
+                                                              "for it)"
+                                                        : std::string()));
   }
   if (c.method == "fnac" && !weightDecayGiven) {
     c.weightDecay = 1e-4;  // FNAC's recipe

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "EzvslObjectiveTorch.h"
+#include "core/Methods.h"
 
 namespace heardmap {
 namespace {
@@ -257,8 +258,10 @@ InitialModel createModelFromInit(const TrainingConfig& config) {
   ModelConfig modelConfig = base->info().config;
   modelConfig.method = config.method;
   const std::string trunkNotes = applyTrunkFlags(config, modelConfig);
-  // SSPL's network differs from the others' (its PCM and heads); the other five share one.
-  const bool sameNetwork = (baseMethod == "sspl") == (config.method == "sspl");
+  // Methods of one architecture (core/Methods.h) share a network: SSPL's has its PCM and heads,
+  // SLAVC's two heads per modality, the other five one.
+  const bool sameNetwork =
+      findMethod(baseMethod)->architecture == findMethod(config.method)->architecture;
   if (sameNetwork && trunkNotes.empty()) {
     base->info().config.method = config.method;  // fine-tuned with this method from now on
     initial.description = from + ": every tensor";

@@ -20,7 +20,7 @@ namespace heardmap {
 class TrainingMethod {
  public:
   virtual ~TrainingMethod() = default;
-  // One of methodNames() (core/MethodNames.h).
+  // A trainable row of methods() (core/Methods.h).
   virtual std::string name() const = 0;
   // One line for logs and the checkpoint: the paper, and what this implementation does.
   virtual std::string recipe() const = 0;

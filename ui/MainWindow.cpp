@@ -26,6 +26,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
+#include <cstdio>
 
 #include "AnnotationController.h"
 #include "AnnotationPanel.h"
@@ -579,12 +580,19 @@ bool MainWindow::loadModel(const QString& path) {
   return loadModelIntoView(grid_->selected(), path);
 }
 
-bool MainWindow::loadModelIntoView(int view, const QString& path) {
+bool MainWindow::loadModelIntoView(int view, const QString& path, LoadFailure onFailure) {
   std::shared_ptr<LocalizationModel> model;
   try {
     model = LocalizationModel::open(path.toStdString());
   } catch (const std::exception& e) {
-    showError(tr("Cannot load checkpoint:\n%1").arg(QString::fromStdString(e.what())));
+    if (onFailure == LoadFailure::ShowInView) {
+      std::fprintf(stderr, "heardmap: view %d: cannot load checkpoint: %s\n", view + 1, e.what());
+      controller_->setViewLoadError(view, QFileInfo(path).absoluteFilePath(), e.what());
+      statusBar()->showMessage(tr("View %1: cannot load %2").arg(view + 1).arg(path), 10000);
+      showSelectedModel();
+    } else {
+      showError(tr("Cannot load checkpoint:\n%1").arg(QString::fromStdString(e.what())));
+    }
     return false;
   }
   const QString absolute = path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
@@ -610,6 +618,9 @@ void MainWindow::ensureModels() {
   size_t next = 0;
   std::shared_ptr<LocalizationModel> untrained;
   for (int i = 0; i < controller_->viewCount(); ++i) {
+    if (!controller_->view(i).loadError.empty()) {
+      continue;  // the checkpoint asked for did not load: the view says so, nothing replaces it
+    }
     if (!controller_->view(i).model && !shipped.empty()) {
       loadModelIntoView(i, QString::fromStdString(shipped[next++ % shipped.size()]));
     }
@@ -638,6 +649,11 @@ void MainWindow::selectView(int view) {
 void MainWindow::showSelectedModel() {
   const ViewSlot& slot =
       controller_->view(std::min(grid_->selected(), controller_->viewCount() - 1));
+  if (!slot.loadError.empty()) {
+    panel_->setLoadError(viewModelLabel(slot), QString::fromStdString(slot.loadError),
+                         slot.checkpointPath);
+    return;
+  }
   if (!slot.model) {
     return;
   }
@@ -932,8 +948,8 @@ void MainWindow::restoreSession() {
   setViewCount(static_cast<int>(session.views.size()));
   for (int i = 0; i < static_cast<int>(session.views.size()); ++i) {
     const SessionView& view = session.views[static_cast<size_t>(i)];
-    if (!view.checkpoint.isEmpty() && QFileInfo::exists(view.checkpoint)) {
-      loadModelIntoView(i, view.checkpoint);
+    if (!view.checkpoint.isEmpty()) {  // a file gone since is an error in its view
+      loadModelIntoView(i, view.checkpoint, LoadFailure::ShowInView);
     }
     if (view.condition != AudioCondition::OffScreen || !controller_->offScreenClip().isEmpty()) {
       controller_->setViewCondition(i, view.condition);

@@ -69,9 +69,14 @@ class MainWindow : public QMainWindow {
   // Loads a checkpoint into the selected view (empty: the untrained demo model). Shows errors in a
   // dialog (or the log when hidden) and keeps the previous model.
   bool loadModel(const QString& path);
-  bool loadModelIntoView(int view, const QString& path);
-  // Gives every view without a model a shipped model (core/ShippedModels.h, in method order), or
-  // the (shared) untrained demo model when none ship.
+  // What a checkpoint that does not load leaves: the view's model and a dialog (what the user
+  // opened by hand), or the error in the view, on stderr, with no model in its place (what
+  // --checkpoint and the saved session name: no silent fallback to another model).
+  enum class LoadFailure { KeepModel, ShowInView };
+  bool loadModelIntoView(int view, const QString& path,
+                         LoadFailure onFailure = LoadFailure::KeepModel);
+  // Gives every view without a model (and without a load error) a shipped model
+  // (core/ShippedModels.h, in method order), or the (shared) untrained demo model when none ship.
   void ensureModels();
   // The shipped checkpoints this app finds.
   static std::vector<std::string> shippedModelPaths();

@@ -162,6 +162,15 @@ void OverlayPanel::setModel(const QString& name, bool trained, const QString& pr
   contract_->setText(contract);
 }
 
+void OverlayPanel::setLoadError(const QString& name, const QString& message, const QString& path) {
+  modelName_->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
+  modelName_->setToolTip(path);
+  trainedState_->setText(message);
+  trainedState_->setStyleSheet("color: white; background: #b3261e; padding: 3px;");
+  contract_->clear();
+  scoreRange_->clear();
+}
+
 void OverlayPanel::setScores(const DisplayHeatmap& heatmap) {
   scoreRange_->setText(tr("raw cosine: min %1  max %2\n(cos+1)/2 max: %3")
                            .arg(heatmap.rawMin, 0, 'f', 3)

@@ -32,6 +32,8 @@ class OverlayPanel : public QWidget {
   // (CheckpointInfo::provenance); trained=false shows a plain UNTRAINED warning instead.
   void setModel(const QString& name, bool trained, const QString& provenance, const QString& source,
                 const QString& contract, WindowPlacement contractPlacement);
+  // The selected view's checkpoint (path) did not load: name and message in place of a model.
+  void setLoadError(const QString& name, const QString& message, const QString& path);
   // Raw score range of the latest heatmap and whether anything passes the threshold.
   void setScores(const DisplayHeatmap& heatmap);
   void clearScores();

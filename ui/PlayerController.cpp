@@ -212,6 +212,7 @@ void PlayerController::setViewCount(int count) {
     ViewSlot slot;
     slot.model = views_.back().model;
     slot.checkpointPath = views_.back().checkpointPath;
+    slot.loadError = views_.back().loadError;
     slot.processor.setSettings(views_.back().processor.settings());
     views_.push_back(std::move(slot));
   }
@@ -231,6 +232,19 @@ void PlayerController::setViewModel(int index, std::shared_ptr<LocalizationModel
   }
   slot.model = std::move(model);
   slot.checkpointPath = path;
+  slot.loadError.clear();
+  slot.peakByMs.clear();
+  modelsChanged();
+}
+
+void PlayerController::setViewLoadError(int index, const QString& path,
+                                        const std::string& message) {
+  ViewSlot& slot = views_.at(static_cast<size_t>(index));
+  slot.model.reset();
+  slot.checkpointPath = path;
+  slot.loadError = message;
+  slot.raw = Heatmap{};
+  slot.display = DisplayHeatmap{};
   slot.peakByMs.clear();
   modelsChanged();
 }

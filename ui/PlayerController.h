@@ -69,6 +69,8 @@ class PlayerController : public QObject {
   void setViewCount(int count);
   const ViewSlot& view(int index) const { return views_.at(static_cast<size_t>(index)); }
   void setViewModel(int index, std::shared_ptr<LocalizationModel> model, const QString& path);
+  // The checkpoint at path did not load: the view drops its model and shows message instead.
+  void setViewLoadError(int index, const QString& path, const std::string& message);
   void setViewCondition(int index, AudioCondition condition);
   void setAllViewConditions(AudioCondition condition);
   // Model of view 0 (the single-view API).

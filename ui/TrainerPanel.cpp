@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "CurveChart.h"
+#include "core/Methods.h"
 #include "core/RoughDuration.h"
 
 namespace heardmap {
@@ -33,12 +34,11 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Base checkpoint"), baseRow);
   method_ = new QComboBox(this);
   method_->setObjectName("trainerMethod");
-  method_->addItem(tr("EZ-VSL"), "ezvsl");
-  method_->addItem(tr("LVS (hard negatives)"), "lvs");
-  method_->addItem(tr("MarginNCE"), "marginnce");
-  method_->addItem(tr("FNAC"), "fnac");
-  method_->addItem(tr("SSL-SaN (provisional recipe)"), "sslsan");
-  method_->addItem(tr("SSPL (negative-free, provisional)"), "sspl");
+  for (const heardmap::MethodInfo& row : heardmap::methods()) {  // core/Methods.h's table
+    if (row.trainable()) {
+      method_->addItem(QString::fromStdString(row.trainerLabel), QString::fromStdString(row.name));
+    }
+  }
   form->addRow(tr("Method"), method_);
   variant_ = new QComboBox(this);
   variant_->setObjectName("trainerVariant");

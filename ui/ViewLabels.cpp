@@ -15,6 +15,9 @@ QString tr(const char* text) {
 }  // namespace
 
 QString viewModelLabel(const ViewSlot& slot) {
+  if (!slot.loadError.empty()) {
+    return tr("cannot load %1").arg(QFileInfo(slot.checkpointPath).fileName());
+  }
   if (!slot.model) {
     return tr("no model");
   }
@@ -39,7 +42,10 @@ QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bo
     lines << tr("hears: %1").arg(QString::fromStdString(audioConditionLabel(slot.condition)));
   }
   *warning = false;
-  if (!slot.error.empty()) {
+  if (!slot.loadError.empty()) {
+    lines << QString::fromStdString(slot.loadError);
+    *warning = true;
+  } else if (!slot.error.empty()) {
     lines << QString::fromStdString(slot.error);
     *warning = true;
   } else if (!slot.raw.empty()) {

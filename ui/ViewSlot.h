@@ -22,9 +22,11 @@ struct ViewSlot {
   QString checkpointPath;  // empty = the untrained demo model
   AudioCondition condition = AudioCondition::Real;
   HeatmapProcessor processor;
-  Heatmap raw;                        // latest raw map
-  DisplayHeatmap display;             // latest processed map
-  std::string error;                  // latest inference error, empty if none
+  Heatmap raw;             // latest raw map
+  DisplayHeatmap display;  // latest processed map
+  std::string error;       // latest inference error, empty if none
+  // The checkpoint at checkpointPath did not load (why); the view has no model and shows this.
+  std::string loadError;
   std::vector<float> window;          // the audio the model heard for the frame on screen
   std::map<int64_t, float> peakByMs;  // peak raw score over media time (ms), for the timeline
 };

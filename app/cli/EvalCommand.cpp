@@ -25,6 +25,7 @@
 #include "core/FlagValue.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
+#include "core/Methods.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/ml/InferenceWorker.h"
@@ -55,7 +56,7 @@ void printUsage() {
       "usage: heardmap eval [--checkpoint FILE|untrained]... [--data synthetic|DIR]\n"
       "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
       "                     [--per-condition N] [--threshold T] [--gallery N] [--out DIR]\n"
-      "                     [--save-maps MAPDIR]\n"
+      "                     [--save-maps MAPDIR] [--method NAME] [--momentum-branch]\n"
       "Evaluates each model on the synthetic benchmark's fixed test split, or on a dataset\n"
       "folder in one of the standard layouts (detected when --format is not given); writes\n"
       "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png and,\n"
@@ -64,7 +65,10 @@ void printUsage() {
       "ground-truth boxes in green, max (cos+1)/2 under each; --gallery 0 leaves it out.\n"
       "DIR/samples.csv and results.json's \"samples\" hold one row per sample and model (each\n"
       "cIoU rule, max score). --save-maps writes every raw map (model resolution) and upsampled\n"
-      "map (224 x 224) as MAPDIR/<sample id>.raw.npy and .upsampled.npy (numpy.load).\n");
+      "map (224 x 224) as MAPDIR/<sample id>.raw.npy and .upsampled.npy (numpy.load).\n"
+      "--method names the method of the next --checkpoint, for a bare .pth / safetensors whose\n"
+      "names ezvsl, fnac, marginnce, lvs and sslsan share (default ezvsl); SLAVC files are told\n"
+      "by their names, and --momentum-branch before one uses its momentum copies.\n");
 }
 
 // Every model's map for one request, from the worker's parallel lanes; throws naming the first
@@ -222,6 +226,9 @@ void writePlots(const std::vector<BenchmarkResult>& results, const std::string& 
 
 int evalCommand(int argc, char** argv) {
   std::vector<std::string> checkpoints;
+  std::vector<LoadOptions>
+      loadOptions;  // per checkpoint: the --method / --momentum-branch before it
+  LoadOptions nextOptions;
   std::string pack = HEARDMAP_DEFAULT_PACK;
   std::string data = "synthetic";
   DatasetFormat format = DatasetFormat::Invalid;
@@ -235,6 +242,17 @@ int evalCommand(int argc, char** argv) {
     const bool hasValue = i + 1 < argc;
     if (arg == "--checkpoint" && hasValue) {
       checkpoints.push_back(argv[++i]);
+      loadOptions.push_back(nextOptions);
+      nextOptions = LoadOptions{};  // as with ffmpeg's input options: for the next file only
+    } else if (arg == "--method" && hasValue) {
+      nextOptions.method = argv[++i];
+      if (!isMethodName(nextOptions.method)) {
+        std::fprintf(stderr, "heardmap eval: --method '%s' is not one of %s\n",
+                     nextOptions.method.c_str(), methodNameList(/*trainableOnly=*/false).c_str());
+        return 2;
+      }
+    } else if (arg == "--momentum-branch") {
+      nextOptions.momentumBranch = true;
     } else if (arg == "--data" && hasValue) {
       data = argv[++i];
     } else if (arg == "--format" && hasValue) {
@@ -263,6 +281,7 @@ int evalCommand(int argc, char** argv) {
   }
   if (checkpoints.empty()) {
     checkpoints.push_back("untrained");
+    loadOptions.push_back(nextOptions);
   }
   if (perCondition < 1) {
     printUsage();
@@ -275,16 +294,18 @@ int evalCommand(int argc, char** argv) {
     std::vector<BenchmarkAccumulator> accumulators;
     std::vector<std::string> modelNames;
     std::vector<GalleryScene> gallery;
-    for (const std::string& checkpoint : checkpoints) {
-      models.push_back(
-          LocalizationModel::open(checkpoint == "untrained" ? std::string() : checkpoint));
+    for (size_t c = 0; c < checkpoints.size(); ++c) {
+      const std::string& checkpoint = checkpoints[c];
+      models.push_back(LocalizationModel::open(
+          checkpoint == "untrained" ? std::string() : checkpoint, loadOptions[c]));
       const std::string name =
           models.back()->info().displayName() +
           (checkpoint == "untrained"
                ? ""
                : " [" + std::filesystem::path(checkpoint).filename().string() + "]");
-      std::fprintf(stderr, "model: %s (%s)\n", name.c_str(),
-                   models.back()->info().contract.summary().c_str());
+      std::fprintf(stderr, "model: %s (%s)\n  weights: %s\n", name.c_str(),
+                   models.back()->info().contract.summary().c_str(),
+                   models.back()->info().source.c_str());
       accumulators.emplace_back(name, threshold);
       modelNames.push_back(name);
     }

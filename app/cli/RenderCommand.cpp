@@ -8,6 +8,7 @@
 #include "ProgressBar.h"
 #include "RenderJob.h"
 #include "core/FlagValue.h"
+#include "core/Methods.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -23,9 +24,10 @@ void printUsage() {
       "                          [--checkpoint FILE] [--colormap jet|viridis|inferno|gray]\n"
       "                          [--opacity 0..1] [--normalization minmax|absolute|running]\n"
       "                          [--threshold 0..1] [--persistence-ms MS] [--threads N]\n"
-      "                          [--placement centred|causal]\n"
+      "                          [--placement centred|causal] [--method NAME] [--momentum-branch]\n"
       "Without --checkpoint (or with --checkpoint untrained) an untrained compact model is used,\n"
-      "and the output says so.\n");
+      "and the output says so. --method names the method of a bare .pth of EZ-VSL-family names\n"
+      "(default ezvsl); --momentum-branch takes a SLAVC file's momentum copies.\n");
 }
 
 // Longest persistence time constant accepted (a minute of smoothing).
@@ -40,6 +42,7 @@ constexpr double kMaxSnapshotSeconds = 86400.0;
 int runRenderCommand(int argc, char** argv) {
   RenderOptions options;
   std::string checkpoint;
+  LoadOptions loadOptions;
   int threads = kDefaultThreads;
   try {
     for (int i = 1; i < argc; ++i) {
@@ -58,6 +61,14 @@ int runRenderCommand(int argc, char** argv) {
         options.snapshotSeconds = numberInRange(arg, value(), 0.0, kMaxSnapshotSeconds);
       } else if (arg == "--checkpoint") {
         checkpoint = value();
+      } else if (arg == "--method") {
+        loadOptions.method = value();
+        if (!isMethodName(loadOptions.method)) {
+          throw std::invalid_argument("--method: '" + loadOptions.method + "' is not one of " +
+                                      methodNameList(/*trainableOnly=*/false));
+        }
+      } else if (arg == "--momentum-branch") {
+        loadOptions.momentumBranch = true;
       } else if (arg == "--colormap") {
         options.overlay.colormap = colormapFromName(value());
         if (options.overlay.colormap == ColormapId::Invalid) {
@@ -104,8 +115,8 @@ int runRenderCommand(int argc, char** argv) {
 
   try {
     LocalizationModel::setThreadCount(threads);
-    const std::unique_ptr<LocalizationModel> model =
-        LocalizationModel::open(checkpoint == "untrained" ? std::string() : checkpoint);
+    const std::unique_ptr<LocalizationModel> model = LocalizationModel::open(
+        checkpoint == "untrained" ? std::string() : checkpoint, loadOptions);
     const CheckpointInfo& info = model->info();
     std::fprintf(stderr, "model: %s from %s\n", info.displayName().c_str(), info.source.c_str());
     if (!info.trained) {

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "../MethodNames.h"
+#include "../Methods.h"
 
 namespace heardmap {
 

@@ -187,18 +187,35 @@ TORCH_MODULE(PredictiveCoding);
 // SSPL's recurrent cycles after the first prediction pass.
 constexpr int64_t kSsplCycles = 4;
 
-// EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj.
+// EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj. SLAVC
+// (stoneMo/SLAVC model.py) has two heads per modality instead, img_proj1/2 and aud_proj1/2; its
+// momentum copies (momentum_*) are loaded into these same modules when the user asks for the
+// momentum branch (LoadOptions::momentumBranch), so the network itself has one set.
 struct EzvslNetImpl : nn::Module {
   explicit EzvslNetImpl(const ModelConfig& config)
       : imgnet(3, config.baseWidth, config.layer4Stride, config.imagePadding == "circular"),
-        img_proj(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1)),
+        img_proj(config.method == "slavc"
+                     ? nullptr
+                     : nn::Conv2d(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1))),
         audnet(1, config.baseWidth, config.layer4Stride),
-        aud_proj(8 * config.baseWidth, config.embedDim),
-        sspl(config.method == "sspl") {
+        aud_proj(config.method == "slavc" ? nullptr
+                                          : nn::Linear(8 * config.baseWidth, config.embedDim)),
+        sspl(config.method == "sspl"),
+        slavc(config.method == "slavc") {
     register_module("imgnet", imgnet);
-    register_module("img_proj", img_proj);
     register_module("audnet", audnet);
-    register_module("aud_proj", aud_proj);
+    if (slavc) {
+      const int64_t c = 8 * config.baseWidth;
+      img_proj1 =
+          register_module("img_proj1", nn::Conv2d(nn::Conv2dOptions(c, config.embedDim, 1)));
+      img_proj2 =
+          register_module("img_proj2", nn::Conv2d(nn::Conv2dOptions(c, config.embedDim, 1)));
+      aud_proj1 = register_module("aud_proj1", nn::Linear(c, config.embedDim));
+      aud_proj2 = register_module("aud_proj2", nn::Linear(c, config.embedDim));
+    } else {
+      register_module("img_proj", img_proj);
+      register_module("aud_proj", aud_proj);
+    }
     if (sspl) {
       // SSPL: the PCM, the audio head a = fc(a_orig) and the SimSiam projector / predictor.
       const int64_t c = 8 * config.baseWidth;
@@ -219,36 +236,49 @@ struct EzvslNetImpl : nn::Module {
     }
   }
 
-  // B x D x h x w, unit length over D (SSPL: the trunk map B x C x h x w, which the PCM refines
-  // with the audio before the map is taken).
+  // B x D x h x w, unit length over D (SLAVC: B x 2D x h x w, the two heads; SSPL: the trunk map B
+  // x C x h x w, which the PCM refines with the audio before the map is taken).
   torch::Tensor encodeImage(const torch::Tensor& image) {
     torch::Tensor features = imgnet(image);
     if (sspl) {
       return features;
     }
+    if (slavc) {  // the two heads' maps, each unit length, stacked: B x 2D x h x w
+      return torch::cat({normalize(img_proj1(features)), normalize(img_proj2(features))}, 1);
+    }
     if (imageDropout > 0.0 && is_training()) {
       // FNAC: dropout on the backbone map before the projection, in training only.
       features = torch::dropout(features, imageDropout, /*train=*/true);
     }
-    return torch::nn::functional::normalize(img_proj(features),
-                                            nn::functional::NormalizeFuncOptions().dim(1));
+    return normalize(img_proj(features));
+  }
+
+  // Unit length over dimension 1.
+  static torch::Tensor normalize(const torch::Tensor& x) {
+    return torch::nn::functional::normalize(x, nn::functional::NormalizeFuncOptions().dim(1));
   }
 
   // Probability of dropping backbone activations while training (FNAC uses 0.9; 0 = off).
   double imageDropout = 0.0;
 
-  // B x D, unit length (SSPL: [a_orig (D, unit length) | a = fc(a_orig) (C)], B x (D + C)).
+  // B x D, unit length (SLAVC: B x 2D, the two heads; SSPL: [a_orig (D, unit length) | a =
+  // fc(a_orig) (C)], B x (D + C)).
   torch::Tensor encodeAudio(const torch::Tensor& spectrogram) {
     torch::Tensor a = audnet(spectrogram);
     a = torch::amax(a, {2, 3});
-    const torch::Tensor original = torch::nn::functional::normalize(
-        aud_proj(a), nn::functional::NormalizeFuncOptions().dim(1));
+    if (slavc) {  // B x 2D: the two heads' vectors, each unit length
+      return torch::cat({normalize(aud_proj1(a)), normalize(aud_proj2(a))}, 1);
+    }
+    const torch::Tensor original = normalize(aud_proj(a));
     return sspl ? torch::cat({original, aud_fc->forward(original)}, 1) : original;
   }
 
   // The localisation map of visual features (encodeImage) and one audio vector each (encodeAudio)
   // for the same batch: B x h x w cosine similarities.
   torch::Tensor localizationMap(const torch::Tensor& visual, const torch::Tensor& audio) {
+    if (slavc) {  // the mean of the two heads' cosine maps (SLAVC's S_AVL times tau)
+      return (visual * audio.unsqueeze(-1).unsqueeze(-1)).sum(1) / 2;
+    }
     if (!sspl) {
       return (visual * audio.unsqueeze(-1).unsqueeze(-1)).sum(1);
     }
@@ -263,6 +293,9 @@ struct EzvslNetImpl : nn::Module {
   ResNetTrunk audnet;
   nn::Linear aud_proj;
   bool sspl;
+  bool slavc;
+  nn::Conv2d img_proj1{nullptr}, img_proj2{nullptr};
+  nn::Linear aud_proj1{nullptr}, aud_proj2{nullptr};
   PredictiveCoding pcm{nullptr};
   nn::Sequential aud_fc{nullptr};
   nn::Sequential sspl_projector{nullptr};

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "../Methods.h"
 #include "../Safetensors.h"
 #include "../Spectrogram.h"
 #include "../pth/PthReader.h"
@@ -58,8 +59,10 @@ bool isTorchvisionResnet(const StateDict& weights) {
   return weights.count("conv1.weight") != 0 && weights.count("layer4.1.bn2.running_var") != 0;
 }
 
-// Infers the architecture from an EZ-VSL-family state dict's shapes.
-ModelConfig configFromShapes(const StateDict& weights, const std::string& path) {
+// Infers the architecture from a state dict's names and shapes: SLAVC's two heads, Heardmap's
+// SSPL module, or else the EZ-VSL family, whose method only the user can name (options.method).
+ModelConfig configFromShapes(const StateDict& weights, const std::string& path,
+                             const LoadOptions& options) {
   const auto find = [&](const std::string& name) -> const TensorData& {
     const auto it = weights.find(name);
     if (it == weights.end()) {
@@ -77,9 +80,70 @@ ModelConfig configFromShapes(const StateDict& weights, const std::string& path) 
     return it->second;
   };
   ModelConfig config;
+  Architecture held = Architecture::EzvslFamily;
+  if (weights.count("img_proj1.weight") != 0) {
+    held = Architecture::Slavc;
+    config.method = "slavc";
+  } else if (weights.count("pcm.down1.weight") != 0) {
+    held = Architecture::HeardmapSspl;
+    config.method = "sspl";
+  }
+  if (!options.method.empty()) {
+    const MethodInfo* asked = findMethod(options.method);
+    if (asked == nullptr) {
+      throw CheckpointError(path + ": --method '" + options.method + "' is not one of " +
+                            methodNameList(/*trainableOnly=*/false));
+    }
+    if (asked->architecture != held) {
+      throw CheckpointError(
+          path + ": --method " + options.method + " needs " +
+          (asked->architecture == Architecture::Slavc          ? "SLAVC's img_proj1/img_proj2 heads"
+           : asked->architecture == Architecture::HeardmapSspl ? "Heardmap's SSPL module (pcm.*)"
+                                                               : "one img_proj / aud_proj head") +
+          ", which the file does not hold (its tensors have " +
+          findMethod(config.method)->displayName + "'s names)");
+    }
+    config.method = options.method;
+  }
   config.baseWidth = static_cast<int>(find("imgnet.conv1.weight").shape.at(0));
-  config.embedDim = static_cast<int>(find("img_proj.weight").shape.at(0));
+  config.embedDim = static_cast<int>(
+      find(held == Architecture::Slavc ? "img_proj1.weight" : "img_proj.weight").shape.at(0));
   return config;
+}
+
+bool isMomentumCopy(const std::string& name) {
+  return startsWith(name, "momentum_");
+}
+
+// SLAVC files hold a momentum copy of every module (momentum_imgnet, momentum_img_proj1, ...).
+// By default those are left out; with options.momentumBranch they replace the modules they copy.
+// Returns the note for the model's source line ("" for other files).
+std::string selectBranch(StateDict& weights, const LoadOptions& options, const std::string& path) {
+  size_t copies = 0;
+  for (const auto& item : weights) {
+    copies += isMomentumCopy(item.first) ? 1 : 0;
+  }
+  if (copies == 0) {
+    if (options.momentumBranch) {
+      throw CheckpointError(path + ": no momentum_* tensors for the momentum branch");
+    }
+    return "";
+  }
+  StateDict kept;
+  for (auto& [name, tensor] : weights) {
+    if (!isMomentumCopy(name)) {
+      if (!options.momentumBranch) {
+        kept[name] = std::move(tensor);
+      }
+    } else if (options.momentumBranch) {
+      kept[name.substr(std::string("momentum_").size())] = std::move(tensor);
+    }
+  }
+  weights = std::move(kept);
+  return options.momentumBranch
+             ? "; momentum branch (" + std::to_string(copies) + " tensors) in use"
+             : "; momentum branch (" + std::to_string(copies) +
+                   " tensors) present, not used (--momentum-branch uses it)";
 }
 
 }  // namespace
@@ -112,9 +176,10 @@ std::unique_ptr<LocalizationModel> LocalizationModel::createUntrained(
   return std::unique_ptr<LocalizationModel>(new LocalizationModel(std::move(impl)));
 }
 
-std::unique_ptr<LocalizationModel> LocalizationModel::open(const std::string& pathOrEmpty) {
+std::unique_ptr<LocalizationModel> LocalizationModel::open(const std::string& pathOrEmpty,
+                                                           const LoadOptions& options) {
   if (!pathOrEmpty.empty()) {
-    return load(pathOrEmpty);
+    return load(pathOrEmpty, options);
   }
   const ModelConfig config = ModelConfig::compact();
   PreprocessingContract contract = PreprocessingContract::ezvsl();
@@ -122,7 +187,8 @@ std::unique_ptr<LocalizationModel> LocalizationModel::open(const std::string& pa
   return createUntrained(config, contract, /*seed=*/1);
 }
 
-std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& path) {
+std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& path,
+                                                           const LoadOptions& options) {
   const bool isSafetensors = path.size() >= 12 && path.substr(path.size() - 12) == ".safetensors";
   if (isSafetensors) {
     SafetensorsFile file;
@@ -139,11 +205,11 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
         throw CheckpointError(path + ": " + e.what());
       }
     } else {
-      info.config = configFromShapes(file.tensors, path);
+      info.config = configFromShapes(file.tensors, path, options);
       info.contract = PreprocessingContract::ezvsl();
       info.trained = true;
     }
-    info.source = path;
+    info.source = path + selectBranch(file.tensors, options, path);
     auto model =
         std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
     try {
@@ -182,10 +248,16 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
     return model;
   }
   CheckpointInfo info;
-  info.config = configFromShapes(weights, path);
+  info.config = configFromShapes(weights, path, options);
   info.contract = PreprocessingContract::ezvsl();
   info.trained = true;
-  info.source = path + " (" + contents.summary() + ")";
+  const std::string held = contents.summary();  // before the momentum copies are set aside
+  const std::string branch = selectBranch(weights, options, path);
+  const std::string readAs =
+      options.method.empty() && info.config.method == "ezvsl"
+          ? "; read as EZ-VSL (the default for these names: --method names FNAC, MarginNCE, ...)"
+          : "; read as " + findMethod(info.config.method)->displayName;
+  info.source = path + " (" + held + readAs + branch + ")";
   auto model =
       std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
   try {
@@ -366,7 +438,7 @@ uint64_t LocalizationModel::visualFingerprint() const {
       impl_->info.contract.toJson().dump() + impl_->info.config.toJson().dump();
   hash = fnv1a(contract.data(), contract.size(), hash);
   for (const auto& item : impl_->net->named_parameters(true)) {
-    if (startsWith(item.key(), "imgnet.") || startsWith(item.key(), "img_proj.")) {
+    if (startsWith(item.key(), "imgnet.") || startsWith(item.key(), "img_proj")) {
       const torch::Tensor t = item.value().detach().to(torch::kCPU).contiguous();
       hash = fnv1a(item.key().data(), item.key().size(), hash);
       hash = fnv1a(t.data_ptr(), static_cast<size_t>(t.nbytes()), hash);
@@ -451,6 +523,36 @@ Heatmap LocalizationModel::localize(const RgbImage& frame, const std::vector<flo
     timing->visualMs = visual->visualMs;
     timing->totalMs = heatmap.inferenceMs;
   }
+  return heatmap;
+}
+
+Heatmap LocalizationModel::mapOfInputs(const TensorData& image, const TensorData& spectrogram) {
+  c10::InferenceMode inferenceMode;
+  const auto asTensor = [](const TensorData& data, const char* what, size_t rank,
+                           std::vector<int64_t> leading) {
+    std::vector<int64_t> shape = data.shape;
+    if (shape.size() == rank) {
+      shape.insert(shape.begin(), leading.begin(), leading.end());
+    }
+    if (data.dtype != DType::F32 || shape.size() != 4 || shape[0] != 1 ||
+        (leading.size() == 2 && shape[1] != 1) || (leading.size() == 1 && shape[1] != 3) ||
+        data.bytes.size() != static_cast<size_t>(data.elementCount()) * sizeof(float)) {
+      throw std::invalid_argument(std::string("mapOfInputs: ") + what + " must be F32 " +
+                                  (leading.size() == 1 ? "3 x S x S" : "F x T") + ", not " +
+                                  dtypeName(data.dtype) + " " + data.shapeString());
+    }
+    return torch::from_blob(const_cast<char*>(data.bytes.data()), shape, torch::kFloat).clone();
+  };
+  const torch::Tensor visual = impl_->net->encodeImage(asTensor(image, "image", 3, {1}));
+  const torch::Tensor audio =
+      impl_->net->encodeAudio(asTensor(spectrogram, "spectrogram", 2, {1, 1}));
+  const torch::Tensor map =
+      impl_->net->localizationMap(visual, audio).squeeze(0).to(torch::kFloat).contiguous();
+  Heatmap heatmap;
+  heatmap.height = static_cast<int>(map.size(0));
+  heatmap.width = static_cast<int>(map.size(1));
+  heatmap.scores.assign(map.data_ptr<float>(), map.data_ptr<float>() + map.numel());
+  heatmap.updateRange();
   return heatmap;
 }
 

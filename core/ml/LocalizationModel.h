@@ -27,6 +27,17 @@ struct LoadReport {
   std::vector<std::string> missing;     // model tensors the file lacked (allowed for backbones)
 };
 
+// How to read a checkpoint whose file does not say (a PyTorch .pth, a safetensors without
+// Heardmap's metadata block).
+struct LoadOptions {
+  // A row of core/Methods.h for a file of EZ-VSL-family names, which every such method shares;
+  // empty: EZ-VSL, and the model's source line says so. Files of another architecture (SLAVC's
+  // two heads) are recognised by their names, and a method that contradicts them is an error.
+  std::string method;
+  // SLAVC: take the weights of the momentum_* copies (the official --use_mom_eval).
+  bool momentumBranch = false;
+};
+
 // Timings of one localize() call, in milliseconds.
 struct InferenceTiming {
   double spectrogramMs = 0.0;
@@ -46,11 +57,20 @@ class LocalizationModel {
                                                             const PreprocessingContract& contract,
                                                             uint64_t seed);
   // load(path), or for an empty path the untrained compact model (seed 1) the demo starts with.
-  static std::unique_ptr<LocalizationModel> open(const std::string& pathOrEmpty);
+  static std::unique_ptr<LocalizationModel> open(const std::string& pathOrEmpty,
+                                                 const LoadOptions& options = {});
   // Loads a Heardmap .safetensors checkpoint, or a PyTorch .pth/.pt: an EZ-VSL-family model
-  // (keys imgnet.*, audnet.*, img_proj.*, aud_proj.*), or torchvision ResNet-18 weights, which
-  // initialise the visual trunk. Throws CheckpointError naming file and tensor.
-  static std::unique_ptr<LocalizationModel> load(const std::string& path);
+  // (keys imgnet.*, audnet.*, img_proj.*, aud_proj.*), a SLAVC one (img_proj1/2, aud_proj1/2,
+  // momentum_*), or torchvision ResNet-18 weights, which initialise the visual trunk. Throws
+  // CheckpointError naming file and tensor.
+  static std::unique_ptr<LocalizationModel> load(const std::string& path,
+                                                 const LoadOptions& options = {});
+
+  // The raw map of inputs already preprocessed as the official data loaders give them: image
+  // 3 x S x S (or 1 x 3 x S x S) normalised per the contract, spectrogram F x T (or 1 x 1 x F x T)
+  // log-scaled and normalised, both F32. For checking the network against a reference on
+  // identical inputs. Throws std::invalid_argument for other shapes or dtypes.
+  Heatmap mapOfInputs(const TensorData& image, const TensorData& spectrogram);
 
   // Copies weights in. Shapes must match exactly (error names the tensor and both shapes).
   // allowMissing lets a partial dict (a pretrained backbone) leave the rest as initialised.

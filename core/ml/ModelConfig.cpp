@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "../MethodNames.h"
+#include "../Methods.h"
 
 namespace heardmap {
 

@@ -154,6 +154,35 @@ class TestDatasets : public QObject {
     const QString output = QString::fromUtf8(python.readAll());
     QVERIFY2(python.exitCode() == 0 && output.contains("rows checked"), qPrintable(output));
   }
+
+  // Checkpoints as the official train.py saves them, in one eval: --method applies to the files
+  // after it, SLAVC is told by its names, and each model line says what was read.
+  void evalReadsOfficialCheckpointsWithTheirMethods() {
+    QTemporaryDir dir;
+    const auto run = heardmap::test::runHeardmap(
+        {"eval", "--data", fixture("datasets/flickr"), "--checkpoint",
+         fixture("official/ezvsl_best.pth"), "--method", "fnac", "--checkpoint",
+         fixture("official/ezvsl_best.pth"), "--momentum-branch", "--checkpoint",
+         fixture("official/slavc_latest.pth"), "--gallery", "0", "--out", dir.path()});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    QVERIFY2(run.output.contains("read as EZ-VSL (the default") &&
+                 run.output.contains("read as FNAC") && run.output.contains("read as SLAVC") &&
+                 run.output.contains("momentum branch (248 tensors) in use"),
+             qPrintable(run.output));
+    const Json results = Json::parse(readFile(dir.filePath("results.json").toStdString()));
+    QString models;
+    for (const Json& row : results.at("samples").asArray()) {
+      models += QString::fromStdString(row.at("model").asString()) + ";";
+    }
+    QVERIFY2(models.contains("ezvsl") && models.contains("fnac") && models.contains("slavc"),
+             qPrintable(models));
+    const auto wrong = heardmap::test::runHeardmap(
+        {"eval", "--data", fixture("datasets/flickr"), "--method", "sspl", "--checkpoint",
+         fixture("official/ezvsl_best.pth"), "--out", dir.filePath("wrong")});
+    QVERIFY(wrong.exitCode != 0);
+    QVERIFY2(wrong.output.contains("--method sspl") && wrong.output.contains("ezvsl_best.pth"),
+             qPrintable(wrong.output));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestDatasets)

@@ -29,6 +29,7 @@
 #include "ui/TimelineWidget.h"
 #include "ui/VideoView.h"
 #include "ui/ViewGrid.h"
+#include "ui/ViewLabels.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;
@@ -140,6 +141,29 @@ class TestWorkflow : public QObject {
       QVERIFY(shippedMenu != nullptr);
       QCOMPARE(shippedMenu->actions().size(), 3);
       QCOMPARE(shippedMenu->actions().at(0)->text(), QString("ezvsl-small"));
+    }
+    {
+      // A checkpoint named on the command line or in the saved session that does not load is an
+      // error in its view, never replaced by a shipped model.
+      MainWindow window;
+      window.setViewCount(2);
+      QVERIFY(!window.loadModelIntoView(1, fixture("garbage.mp4"),
+                                        MainWindow::LoadFailure::ShowInView));
+      window.ensureModels();
+      PlayerController* player = window.controller();
+      QVERIFY(player->view(0).model != nullptr);  // the first shipped model
+      QVERIFY(player->view(1).model == nullptr);
+      QVERIFY(player->view(1).checkpointPath.endsWith("garbage.mp4"));
+      QVERIFY(QString::fromStdString(player->view(1).loadError).contains("garbage.mp4"));
+      bool warning = false;
+      const QStringList caption = viewCaption(1, player->view(1), false, &warning);
+      QVERIFY2(caption[0].contains("cannot load garbage.mp4") && warning,
+               qPrintable(caption.join(" | ")));
+      window.selectView(1);
+      QVERIFY(window.findChild<QLabel*>("trainedState")->text().contains("garbage.mp4"));
+      // Loading a good one into the view clears the error.
+      QVERIFY(window.loadModelIntoView(1, QString()));
+      QVERIFY(player->view(1).loadError.empty() && player->view(1).model != nullptr);
     }
     qputenv("HEARDMAP_MODELS", shippedDir.filePath("missing").toUtf8());
     {

@@ -1,0 +1,46 @@
+// The one table of localisation methods: every method Heardmap loads, trains or evaluates is a row
+// here, and the loader, the trainer, the Trainer pane and the CLI read it (a new method is one
+// module plus one row).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace heardmap {
+
+// Which network a method's checkpoints hold.
+enum class Architecture {
+  // Two ResNet-18 trunks with one projection head each (imgnet, img_proj, audnet, aud_proj):
+  // EZ-VSL, FNAC, MarginNCE and Heardmap's LVS and SSL-SaN recipes.
+  EzvslFamily,
+  // The same trunks with two heads each (img_proj1/2, aud_proj1/2) and momentum copies.
+  Slavc,
+  // Heardmap's SSPL recipe: the trunks plus a predictive coding module (not the authors' files).
+  HeardmapSspl,
+};
+
+struct MethodInfo {
+  std::string name;          // in checkpoints and on the command line: "ezvsl"
+  std::string displayName;   // "EZ-VSL"
+  std::string trainerLabel;  // the Trainer pane's entry; empty when heardmap-train lacks it
+  Architecture architecture;
+  // What a checkpoint saved by the method's official code holds (docs/checkpoints.md).
+  std::string officialLayout;
+  // How the method's official test script turns a map into a prediction.
+  std::string officialEvaluation;
+  bool trainable() const { return !trainerLabel.empty(); }
+};
+
+// Every row, in the order the app's views get shipped models (the shared EZ-VSL baseline first):
+// ezvsl, lvs, marginnce, fnac, sslsan, sspl, then the load-only slavc.
+const std::vector<MethodInfo>& methods();
+// The row named name, or nullptr.
+const MethodInfo* findMethod(const std::string& name);
+// Whether name is a row of methods().
+bool isMethodName(const std::string& name);
+// Whether heardmap-train has the method's objective.
+bool isTrainableMethod(const std::string& name);
+// "a, b or c" over the rows (only the trainable ones when trainableOnly), for error messages.
+std::string methodNameList(bool trainableOnly);
+
+}  // namespace heardmap
