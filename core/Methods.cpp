@@ -1,32 +1,99 @@
 #include "Methods.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace heardmap {
 
 const std::vector<MethodInfo>& methods() {
   static const std::vector<MethodInfo> rows = {
-      {"ezvsl", "EZ-VSL", "EZ-VSL", Architecture::EzvslFamily,
+      {"ezvsl",
+       "EZ-VSL",
+       "EZ-VSL",
+       {Architecture::EzvslFamily},
        "{'model': state_dict (DDP 'module.' prefixes), 'optimizer', 'epoch'}",
        "relative: top 50 % of the min-max map, bilinear upsampling (align_corners)"},
-      {"lvs", "LVS", "LVS (hard negatives)", Architecture::EzvslFamily,
-       "Heardmap recipe on EZ-VSL names (the authors' AVENet files are not read yet)",
-       "relative: top 50 % of the min-max map"},
-      {"marginnce", "MarginNCE", "MarginNCE", Architecture::EzvslFamily,
-       "as EZ-VSL (the release builds on its code)",
+      {"lvs",
+       "LVS",
+       "LVS (hard negatives)",
+       {Architecture::EzvslFamily, Architecture::Avenet},
+       "Heardmap recipe on EZ-VSL names; the authors' files: {'model_state_dict': AVENet "
+       "(imgnet, audnet with conv1_a), DataParallel 'module.' names}",
+       "relative: the median of the min-max map, bilinear upsampling as cv2.resize"},
+      {"marginnce",
+       "MarginNCE",
+       "MarginNCE",
+       {Architecture::EzvslFamily},
+       "as EZ-VSL (no public code; SSLalignment and vssl_eval load its files with the EZ-VSL "
+       "class)",
        "relative: top 50 % of the min-max map, bilinear upsampling (align_corners)"},
-      {"fnac", "FNAC", "FNAC", Architecture::EzvslFamily,
+      {"fnac",
+       "FNAC",
+       "FNAC",
+       {Architecture::EzvslFamily},
        "as EZ-VSL: {'model': state_dict, 'optimizer', 'epoch'}",
        "relative: top 50 % of the min-max map, bilinear upsampling (align_corners)"},
-      {"sslsan", "SSL-SaN", "SSL-SaN (provisional recipe)", Architecture::EzvslFamily,
-       "Heardmap recipe on EZ-VSL names", "relative: top 50 % of the min-max map"},
-      {"sspl", "SSPL", "SSPL (negative-free, provisional)", Architecture::HeardmapSspl,
+      {"sslsan",
+       "SSL-SaN",
+       "SSL-SaN (provisional recipe)",
+       {Architecture::EzvslFamily},
+       "Heardmap recipe on EZ-VSL names (the authors' code is not public)",
+       "Heardmap's relative rule"},
+      {"sspl",
+       "SSPL",
+       "SSPL (negative-free, provisional)",
+       {Architecture::HeardmapSspl},
        "Heardmap recipe (the authors' four files are not read yet)",
        "absolute: 0.5 on the min-max map"},
-      {"slavc", "SLAVC", "", Architecture::Slavc,
+      {"slavc",
+       "SLAVC",
+       "",
+       {Architecture::Slavc},
        "{'model': state_dict with img_proj1/2, aud_proj1/2 and momentum_* copies, 'optimizer', "
        "'epoch'}",
        "absolute: 0.5 on S_AVL min-max over [-1/tau, 1/tau], bicubic upsampling (align_corners)"},
+      {"sslalign",
+       "SSL-Align",
+       "",
+       {Architecture::Avenet},
+       "{'model_state_dict': AVENet state dict (the LVS code's network), no 'module.' names}",
+       "relative: the median of the min-max map, bilinear upsampling as cv2.resize; adaptive"},
   };
   return rows;
+}
+
+bool MethodInfo::accepts(Architecture architecture) const {
+  return std::find(architectures.begin(), architectures.end(), architecture) != architectures.end();
+}
+
+namespace {
+
+const std::pair<Architecture, const char*> kArchitectureNames[] = {
+    {Architecture::EzvslFamily, "ezvsl-family"},
+    {Architecture::Slavc, "slavc"},
+    {Architecture::Avenet, "avenet"},
+    {Architecture::HeardmapSspl, "heardmap-sspl"},
+};
+
+}  // namespace
+
+std::string architectureName(Architecture architecture) {
+  for (const auto& [value, name] : kArchitectureNames) {
+    if (value == architecture) {
+      return name;
+    }
+  }
+  return "unknown";
+}
+
+bool architectureFromName(const std::string& name, Architecture* architecture) {
+  for (const auto& [value, text] : kArchitectureNames) {
+    if (name == text) {
+      *architecture = value;
+      return true;
+    }
+  }
+  return false;
 }
 
 const MethodInfo* findMethod(const std::string& name) {

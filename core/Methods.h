@@ -15,6 +15,9 @@ enum class Architecture {
   EzvslFamily,
   // The same trunks with two heads each (img_proj1/2, aud_proj1/2) and momentum copies.
   Slavc,
+  // The LVS code's AVENet: the two trunks alone (audio conv1_a), layer4 at stride 1 (14 x 14 maps
+  // at 224), the map the cosine of the trunks' features; no projection heads.
+  Avenet,
   // Heardmap's SSPL recipe: the trunks plus a predictive coding module (not the authors' files).
   HeardmapSspl,
 };
@@ -23,16 +26,23 @@ struct MethodInfo {
   std::string name;          // in checkpoints and on the command line: "ezvsl"
   std::string displayName;   // "EZ-VSL"
   std::string trainerLabel;  // the Trainer pane's entry; empty when heardmap-train lacks it
-  Architecture architecture;
+  // The networks its checkpoints may hold; the first is the one heardmap-train builds for it.
+  std::vector<Architecture> architectures;
   // What a checkpoint saved by the method's official code holds (docs/checkpoints.md).
   std::string officialLayout;
   // How the method's official test script turns a map into a prediction.
   std::string officialEvaluation;
   bool trainable() const { return !trainerLabel.empty(); }
+  bool accepts(Architecture architecture) const;
 };
 
+// "ezvsl-family", "slavc", "avenet", "heardmap-sspl" (in ModelConfig's JSON).
+std::string architectureName(Architecture architecture);
+// The inverse; false for another name.
+bool architectureFromName(const std::string& name, Architecture* architecture);
+
 // Every row, in the order the app's views get shipped models (the shared EZ-VSL baseline first):
-// ezvsl, lvs, marginnce, fnac, sslsan, sspl, then the load-only slavc.
+// ezvsl, lvs, marginnce, fnac, sslsan, sspl, then the load-only slavc and sslalign.
 const std::vector<MethodInfo>& methods();
 // The row named name, or nullptr.
 const MethodInfo* findMethod(const std::string& name);

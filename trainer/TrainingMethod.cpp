@@ -257,11 +257,12 @@ InitialModel createModelFromInit(const TrainingConfig& config) {
   const std::string from = "--init " + config.initPath + " (" + baseMethod + ")";
   ModelConfig modelConfig = base->info().config;
   modelConfig.method = config.method;
+  // The network heardmap-train builds for the method (core/Methods.h): the five EZ-VSL-family
+  // methods share one; SSPL's has its PCM and heads. A base of another network (SLAVC's two heads,
+  // the LVS AVENet, or SSPL's for another method) gives its trunks to a new one.
+  modelConfig.architecture = ModelConfig::defaultArchitecture(config.method);
   const std::string trunkNotes = applyTrunkFlags(config, modelConfig);
-  // Methods of one architecture (core/Methods.h) share a network: SSPL's has its PCM and heads,
-  // SLAVC's two heads per modality, the other five one.
-  const bool sameNetwork =
-      findMethod(baseMethod)->architecture == findMethod(config.method)->architecture;
+  const bool sameNetwork = base->info().config.network() == modelConfig.network();
   if (sameNetwork && trunkNotes.empty()) {
     base->info().config.method = config.method;  // fine-tuned with this method from now on
     initial.description = from + ": every tensor";

@@ -183,7 +183,7 @@ void MainWindow::connectController() {
   connect(panel_, &OverlayPanel::loadCheckpointClicked, this, [this] {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Load checkpoint into view %1").arg(grid_->selected() + 1), QString(),
-        tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar);;All files (*)"));
+        tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar *.tar);;All files (*)"));
     if (!path.isEmpty()) {
       loadModel(path);
     }
@@ -370,7 +370,7 @@ void MainWindow::connectTrainer() {
   connect(trainerPanel_, &TrainerPanel::chooseBaseClicked, this, [this] {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Base checkpoint"), QString(),
-        tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar);;All files (*)"));
+        tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar *.tar);;All files (*)"));
     if (!path.isEmpty()) {
       trainerPanel_->setBasePath(path);
     }

@@ -34,10 +34,17 @@ CheckpointInfo CheckpointInfo::fromMetadata(const std::map<std::string, std::str
   };
   CheckpointInfo info;
   try {
-    info.config = ModelConfig::fromJson(Json::parse(get("config")));
+    const Json config = Json::parse(get("config"));
+    info.config = ModelConfig::fromJson(config);
     info.config.method = get("method");
     if (!isMethodName(info.config.method)) {
       throw JsonError("'method' is not a known method: " + Json(info.config.method).dump());
+    }
+    if (!config.contains("architecture")) {  // files from before the field: the method's network
+      info.config.architecture = ModelConfig::defaultArchitecture(info.config.method);
+    } else if (!findMethod(info.config.method)->accepts(info.config.architecture)) {
+      throw JsonError("'architecture' " + architectureName(info.config.architecture) +
+                      " is not a network of the method " + info.config.method);
     }
     info.contract = PreprocessingContract::fromJson(Json::parse(get("contract")));
     info.trained = get("trained") == "true";

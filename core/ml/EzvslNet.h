@@ -187,38 +187,48 @@ TORCH_MODULE(PredictiveCoding);
 // SSPL's recurrent cycles after the first prediction pass.
 constexpr int64_t kSsplCycles = 4;
 
+// Whether the network has one img_proj / aud_proj head (not SLAVC's two, not AVENet's none).
+inline bool hasOneHead(const ModelConfig& config) {
+  return config.network() != Architecture::Slavc && config.network() != Architecture::Avenet;
+}
+
 // EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj. SLAVC
 // (stoneMo/SLAVC model.py) has two heads per modality instead, img_proj1/2 and aud_proj1/2; its
 // momentum copies (momentum_*) are loaded into these same modules when the user asks for the
-// momentum branch (LoadOptions::momentumBranch), so the network itself has one set.
+// momentum branch (LoadOptions::momentumBranch), so the network itself has one set. The LVS
+// code's AVENet has no heads: the map is the cosine of the two trunks' features.
 struct EzvslNetImpl : nn::Module {
   explicit EzvslNetImpl(const ModelConfig& config)
       : imgnet(3, config.baseWidth, config.layer4Stride, config.imagePadding == "circular"),
-        img_proj(config.method == "slavc"
+        img_proj(!hasOneHead(config)
                      ? nullptr
                      : nn::Conv2d(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1))),
         audnet(1, config.baseWidth, config.layer4Stride),
-        aud_proj(config.method == "slavc" ? nullptr
-                                          : nn::Linear(8 * config.baseWidth, config.embedDim)),
-        sspl(config.method == "sspl"),
-        slavc(config.method == "slavc") {
+        aud_proj(!hasOneHead(config) ? nullptr : nn::Linear(8 * config.baseWidth, config.embedDim)),
+        sspl(config.network() == Architecture::HeardmapSspl),
+        slavc(config.network() == Architecture::Slavc),
+        avenet(config.network() == Architecture::Avenet) {
+    // Registration order is module order: initializeWeights draws in it, so it stays imgnet,
+    // the image head(s), audnet, the audio head(s) (a seed gives the same weights as before).
+    const int64_t c = 8 * config.baseWidth;
     register_module("imgnet", imgnet);
-    register_module("audnet", audnet);
     if (slavc) {
-      const int64_t c = 8 * config.baseWidth;
       img_proj1 =
           register_module("img_proj1", nn::Conv2d(nn::Conv2dOptions(c, config.embedDim, 1)));
       img_proj2 =
           register_module("img_proj2", nn::Conv2d(nn::Conv2dOptions(c, config.embedDim, 1)));
+    } else if (!avenet) {
+      register_module("img_proj", img_proj);
+    }
+    register_module("audnet", audnet);
+    if (slavc) {
       aud_proj1 = register_module("aud_proj1", nn::Linear(c, config.embedDim));
       aud_proj2 = register_module("aud_proj2", nn::Linear(c, config.embedDim));
-    } else {
-      register_module("img_proj", img_proj);
+    } else if (!avenet) {
       register_module("aud_proj", aud_proj);
     }
     if (sspl) {
       // SSPL: the PCM, the audio head a = fc(a_orig) and the SimSiam projector / predictor.
-      const int64_t c = 8 * config.baseWidth;
       const int64_t projection = 4 * c;  // 2048 for the full model (C = 512), as in the paper
       pcm = register_module("pcm", PredictiveCoding(c, config.embedDim, kSsplCycles));
       aud_fc = register_module(
@@ -243,6 +253,9 @@ struct EzvslNetImpl : nn::Module {
     if (sspl) {
       return features;
     }
+    if (avenet) {  // no head: the trunk's map, unit length over its channels
+      return normalize(features);
+    }
     if (slavc) {  // the two heads' maps, each unit length, stacked: B x 2D x h x w
       return torch::cat({normalize(img_proj1(features)), normalize(img_proj2(features))}, 1);
     }
@@ -266,6 +279,9 @@ struct EzvslNetImpl : nn::Module {
   torch::Tensor encodeAudio(const torch::Tensor& spectrogram) {
     torch::Tensor a = audnet(spectrogram);
     a = torch::amax(a, {2, 3});
+    if (avenet) {
+      return normalize(a);
+    }
     if (slavc) {  // B x 2D: the two heads' vectors, each unit length
       return torch::cat({normalize(aud_proj1(a)), normalize(aud_proj2(a))}, 1);
     }
@@ -294,6 +310,7 @@ struct EzvslNetImpl : nn::Module {
   nn::Linear aud_proj;
   bool sspl;
   bool slavc;
+  bool avenet;
   nn::Conv2d img_proj1{nullptr}, img_proj2{nullptr};
   nn::Linear aud_proj1{nullptr}, aud_proj2{nullptr};
   PredictiveCoding pcm{nullptr};

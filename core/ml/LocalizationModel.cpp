@@ -53,99 +53,6 @@ bool startsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-// A dict with torchvision ResNet keys ("conv1.weight", "layer1.0...", "fc.weight") and no EZ-VSL
-// prefixes: pretrained backbone weights for the visual trunk.
-bool isTorchvisionResnet(const StateDict& weights) {
-  return weights.count("conv1.weight") != 0 && weights.count("layer4.1.bn2.running_var") != 0;
-}
-
-// Infers the architecture from a state dict's names and shapes: SLAVC's two heads, Heardmap's
-// SSPL module, or else the EZ-VSL family, whose method only the user can name (options.method).
-ModelConfig configFromShapes(const StateDict& weights, const std::string& path,
-                             const LoadOptions& options) {
-  const auto find = [&](const std::string& name) -> const TensorData& {
-    const auto it = weights.find(name);
-    if (it == weights.end()) {
-      std::string held;
-      int listed = 0;
-      for (auto w = weights.begin(); w != weights.end() && listed < 4; ++w, ++listed) {
-        held += (listed ? ", " : "") + w->first;
-      }
-      throw CheckpointError(
-          path + ": no tensor '" + name +
-          "': not an EZ-VSL-family checkpoint or torchvision ResNet-18 (it holds " +
-          std::to_string(weights.size()) + " tensors: " + held +
-          (weights.size() > 4 ? ", ...)" : ")"));
-    }
-    return it->second;
-  };
-  ModelConfig config;
-  Architecture held = Architecture::EzvslFamily;
-  if (weights.count("img_proj1.weight") != 0) {
-    held = Architecture::Slavc;
-    config.method = "slavc";
-  } else if (weights.count("pcm.down1.weight") != 0) {
-    held = Architecture::HeardmapSspl;
-    config.method = "sspl";
-  }
-  if (!options.method.empty()) {
-    const MethodInfo* asked = findMethod(options.method);
-    if (asked == nullptr) {
-      throw CheckpointError(path + ": --method '" + options.method + "' is not one of " +
-                            methodNameList(/*trainableOnly=*/false));
-    }
-    if (asked->architecture != held) {
-      throw CheckpointError(
-          path + ": --method " + options.method + " needs " +
-          (asked->architecture == Architecture::Slavc          ? "SLAVC's img_proj1/img_proj2 heads"
-           : asked->architecture == Architecture::HeardmapSspl ? "Heardmap's SSPL module (pcm.*)"
-                                                               : "one img_proj / aud_proj head") +
-          ", which the file does not hold (its tensors have " +
-          findMethod(config.method)->displayName + "'s names)");
-    }
-    config.method = options.method;
-  }
-  config.baseWidth = static_cast<int>(find("imgnet.conv1.weight").shape.at(0));
-  config.embedDim = static_cast<int>(
-      find(held == Architecture::Slavc ? "img_proj1.weight" : "img_proj.weight").shape.at(0));
-  return config;
-}
-
-bool isMomentumCopy(const std::string& name) {
-  return startsWith(name, "momentum_");
-}
-
-// SLAVC files hold a momentum copy of every module (momentum_imgnet, momentum_img_proj1, ...).
-// By default those are left out; with options.momentumBranch they replace the modules they copy.
-// Returns the note for the model's source line ("" for other files).
-std::string selectBranch(StateDict& weights, const LoadOptions& options, const std::string& path) {
-  size_t copies = 0;
-  for (const auto& item : weights) {
-    copies += isMomentumCopy(item.first) ? 1 : 0;
-  }
-  if (copies == 0) {
-    if (options.momentumBranch) {
-      throw CheckpointError(path + ": no momentum_* tensors for the momentum branch");
-    }
-    return "";
-  }
-  StateDict kept;
-  for (auto& [name, tensor] : weights) {
-    if (!isMomentumCopy(name)) {
-      if (!options.momentumBranch) {
-        kept[name] = std::move(tensor);
-      }
-    } else if (options.momentumBranch) {
-      kept[name.substr(std::string("momentum_").size())] = std::move(tensor);
-    }
-  }
-  weights = std::move(kept);
-  return options.momentumBranch
-             ? "; momentum branch (" + std::to_string(copies) + " tensors) in use"
-             : "; momentum branch (" + std::to_string(copies) +
-                   " tensors) present, not used (--momentum-branch uses it)";
-}
-
 }  // namespace
 
 struct LocalizationModel::Impl {
@@ -204,12 +111,10 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
       } catch (const CheckpointError& e) {
         throw CheckpointError(path + ": " + e.what());
       }
+      info.source = path;
     } else {
-      info.config = configFromShapes(file.tensors, path, options);
-      info.contract = PreprocessingContract::ezvsl();
-      info.trained = true;
+      info = foreignCheckpoint(file.tensors, path, options, "safetensors without metadata");
     }
-    info.source = path + selectBranch(file.tensors, options, path);
     auto model =
         std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
     try {
@@ -247,17 +152,7 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
         path + " (" + contents.summary() + "; visual backbone only, audio and heads untrained)";
     return model;
   }
-  CheckpointInfo info;
-  info.config = configFromShapes(weights, path, options);
-  info.contract = PreprocessingContract::ezvsl();
-  info.trained = true;
-  const std::string held = contents.summary();  // before the momentum copies are set aside
-  const std::string branch = selectBranch(weights, options, path);
-  const std::string readAs =
-      options.method.empty() && info.config.method == "ezvsl"
-          ? "; read as EZ-VSL (the default for these names: --method names FNAC, MarginNCE, ...)"
-          : "; read as " + findMethod(info.config.method)->displayName;
-  info.source = path + " (" + held + readAs + branch + ")";
+  const CheckpointInfo info = foreignCheckpoint(weights, path, options, contents.summary());
   auto model =
       std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
   try {

@@ -11,6 +11,7 @@
 #include "../RgbImage.h"
 #include "../TensorData.h"
 #include "CheckpointInfo.h"
+#include "ForeignCheckpoint.h"
 
 namespace heardmap {
 
@@ -25,17 +26,6 @@ struct LoadReport {
   int loaded = 0;
   std::vector<std::string> unexpected;  // tensors in the file the model does not have
   std::vector<std::string> missing;     // model tensors the file lacked (allowed for backbones)
-};
-
-// How to read a checkpoint whose file does not say (a PyTorch .pth, a safetensors without
-// Heardmap's metadata block).
-struct LoadOptions {
-  // A row of core/Methods.h for a file of EZ-VSL-family names, which every such method shares;
-  // empty: EZ-VSL, and the model's source line says so. Files of another architecture (SLAVC's
-  // two heads) are recognised by their names, and a method that contradicts them is an error.
-  std::string method;
-  // SLAVC: take the weights of the momentum_* copies (the official --use_mom_eval).
-  bool momentumBranch = false;
 };
 
 // Timings of one localize() call, in milliseconds.

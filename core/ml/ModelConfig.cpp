@@ -7,6 +7,16 @@
 
 namespace heardmap {
 
+Architecture ModelConfig::defaultArchitecture(const std::string& method) {
+  const MethodInfo* row = findMethod(method);
+  return row != nullptr ? row->architectures.front() : Architecture::EzvslFamily;
+}
+
+Architecture ModelConfig::network() const {
+  const MethodInfo* row = findMethod(method);
+  return row != nullptr && row->accepts(architecture) ? architecture : defaultArchitecture(method);
+}
+
 ModelConfig ModelConfig::full() {
   return ModelConfig{};
 }
@@ -54,6 +64,7 @@ std::string ModelConfig::variantName() const {
 Json ModelConfig::toJson() const {
   Json j(Json::Object{});
   j["method"] = Json(method);
+  j["architecture"] = Json(architectureName(network()));
   j["base_width"] = Json(baseWidth);
   j["embed_dim"] = Json(embedDim);
   j["temperature"] = Json(temperature);
@@ -83,6 +94,14 @@ ModelConfig parseConfig(const Json& j) {
   c.method = j.stringOr("method", c.method);
   if (!isMethodName(c.method)) {
     badConfig("method", "is not a known method: " + Json(c.method).dump());
+  }
+  c.architecture = ModelConfig::defaultArchitecture(c.method);
+  if (j.contains("architecture") &&
+      (!j.at("architecture").isString() ||
+       !architectureFromName(j.at("architecture").asString(), &c.architecture) ||
+       !findMethod(c.method)->accepts(c.architecture))) {
+    badConfig("architecture", "must be a network the method " + c.method + " has, not " +
+                                  j.at("architecture").dump());
   }
   c.baseWidth = configInt(j, "base_width", -1, 4, 256);
   c.embedDim = configInt(j, "embed_dim", -1, 1, 4096);

@@ -5,11 +5,20 @@
 #include <string>
 
 #include "../Json.h"
+#include "../Methods.h"
 
 namespace heardmap {
 
 struct ModelConfig {
   std::string method = "ezvsl";
+  // The network (core/Methods.h) when the method has several (LVS: Heardmap's recipe or the
+  // authors' AVENet); read it with network().
+  Architecture architecture = Architecture::EzvslFamily;
+  // architecture where the method accepts it, else the method's first network: code that sets
+  // only the method gets that method's network.
+  Architecture network() const;
+  // The network heardmap-train builds for method (EZ-VSL family for an unknown name).
+  static Architecture defaultArchitecture(const std::string& method);
   int baseWidth = 64;         // ResNet-18 stage widths are base * {1, 2, 4, 8}
   int embedDim = 512;         // projection dimension D
   double temperature = 0.03;  // tau in S = <v, a> / tau (training and SLAVC-style scores)

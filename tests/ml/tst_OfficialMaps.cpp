@@ -28,8 +28,10 @@ const SafetensorsFile& reference() {
   return file;
 }
 
-// Max |ours / tau - reference| over the map, which must have the reference's shape.
-double mapDifference(LocalizationModel& model, const std::string& referenceName) {
+// Max |ours / tau - reference| over the map (ours itself with cosine = true), which must have the
+// reference's shape.
+double mapDifference(LocalizationModel& model, const std::string& referenceName,
+                     bool cosine = false) {
   const Heatmap map =
       model.mapOfInputs(reference().tensors.at("image"), reference().tensors.at("spectrogram"));
   const TensorData& expected = reference().tensors.at(referenceName);
@@ -39,7 +41,8 @@ double mapDifference(LocalizationModel& model, const std::string& referenceName)
   }
   double worst = 0.0;
   for (size_t i = 0; i < values.size(); ++i) {
-    worst = std::max(worst, std::abs(map.scores[i] / model.info().config.temperature - values[i]));
+    const double scale = cosine ? 1.0 : 1.0 / model.info().config.temperature;
+    worst = std::max(worst, std::abs(map.scores[i] * scale - values[i]));
   }
   qInfo("%s: max |difference| %.3g over %zu cells (values up to %.1f)", referenceName.c_str(),
         worst, values.size(),
@@ -119,6 +122,34 @@ class TestOfficialMaps : public QObject {
     }
   }
 
+  void lvsAvenetMatchesTheOfficialMap() {
+    // {'model_state_dict': DataParallel AVENet}: three stems and an fc per trunk, no heads.
+    auto model = LocalizationModel::load(path("lvs_best.pth.tar"));
+    const ModelConfig& config = model->info().config;
+    QCOMPARE(config.method, std::string("lvs"));
+    QVERIFY(config.network() == Architecture::Avenet);
+    QCOMPARE(config.layer4Stride, 1);
+    QCOMPARE(model->mapSize(), 14);  // at 224
+    QCOMPARE(model->contract().windowSeconds, 20.0);
+    QVERIFY2(model->info().source.find("AVENet") != std::string::npos &&
+                 model->info().source.find("'model_state_dict'") != std::string::npos,
+             model->info().source.c_str());
+    QVERIFY(mapDifference(*model, "cos_lvs", /*cosine=*/true) <= kMapTolerance);
+    // Saved by Heardmap, it stays an AVENet.
+    QTemporaryDir dir;
+    const std::string saved = dir.filePath("lvs.safetensors").toStdString();
+    model->save(saved);
+    auto back = LocalizationModel::load(saved);
+    QVERIFY(back->info().config.network() == Architecture::Avenet);
+    QVERIFY(mapDifference(*back, "cos_lvs", /*cosine=*/true) <= kMapTolerance);
+    // SSL-Align evaluates the same network with its own audio cut.
+    auto align = LocalizationModel::load(path("lvs_best.pth.tar"), {"sslalign", false});
+    QCOMPARE(align->info().config.method, std::string("sslalign"));
+    QCOMPARE(align->contract().windowSeconds, 3.0);
+    QCOMPARE(align->contract().hopSamples(), 159);
+    QVERIFY(mapDifference(*align, "cos_lvs", /*cosine=*/true) <= kMapTolerance);
+  }
+
   void contradictingMethodsAreRefusedByName() {
     std::string why = loadError(path("ezvsl_best.pth"), {"slavc", false});
     QVERIFY2(why.find("--method slavc") != std::string::npos &&
@@ -127,8 +158,10 @@ class TestOfficialMaps : public QObject {
              why.c_str());
     why = loadError(path("slavc_latest.pth"), {"fnac", false});
     QVERIFY2(why.find("--method fnac") != std::string::npos &&
-                 why.find("SLAVC's names") != std::string::npos,
+                 why.find("SLAVC's img_proj1") != std::string::npos,
              why.c_str());
+    why = loadError(path("lvs_best.pth.tar"), {"sslsan", false});
+    QVERIFY2(why.find("AVENet") != std::string::npos, why.c_str());
     why = loadError(path("ezvsl_best.pth"), {"nope", false});
     QVERIFY2(why.find("'nope'") != std::string::npos && why.find("slavc") != std::string::npos,
              why.c_str());
@@ -146,6 +179,8 @@ class TestOfficialMaps : public QObject {
     QVERIFY(isMethodName("slavc") && !isTrainableMethod("slavc"));
     QVERIFY(isTrainableMethod("ezvsl") && isTrainableMethod("sspl"));
     QCOMPARE(methodNameList(true), std::string("ezvsl, lvs, marginnce, fnac, sslsan or sspl"));
+    QVERIFY(isMethodName("sslalign") && !isTrainableMethod("sslalign"));
+    QVERIFY(findMethod("lvs")->accepts(Architecture::Avenet));
   }
 };
 

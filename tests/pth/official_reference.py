@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The official architectures' maps, computed with PyTorch in Python, for tests/ml/tst_OfficialMaps.
 
-For EZ-VSL and SLAVC: a randomly initialised network with the official module names (at a small
+For EZ-VSL, SLAVC and the LVS code's AVENet: a randomly initialised network with the official module names (at a small
 trunk width, so that the files stay small; names and shapes follow the width), saved with the
 real torch.save as the official train.py saves it ({'model': DDP state_dict, 'optimizer',
 'epoch', ...}), and the map that the official forward gives on one preprocessed image and
@@ -46,7 +46,7 @@ class Block(nn.Module):
 class Trunk(nn.Module):
     """ResNet-18 up to layer4 (the official code sets avgpool and fc to Identity)."""
 
-    def __init__(self, channels):
+    def __init__(self, channels, layer4_stride=2):
         super().__init__()
         w = WIDTH
         self.conv1 = nn.Conv2d(channels, w, 7, 2, 3, bias=False)
@@ -54,11 +54,29 @@ class Trunk(nn.Module):
         self.layer1 = nn.Sequential(Block(w, w, 1), Block(w, w, 1))
         self.layer2 = nn.Sequential(Block(w, 2 * w, 2), Block(2 * w, 2 * w, 1))
         self.layer3 = nn.Sequential(Block(2 * w, 4 * w, 2), Block(4 * w, 4 * w, 1))
-        self.layer4 = nn.Sequential(Block(4 * w, 8 * w, 2), Block(8 * w, 8 * w, 1))
+        self.layer4 = nn.Sequential(Block(4 * w, 8 * w, layer4_stride), Block(8 * w, 8 * w, 1))
 
     def forward(self, x):
-        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 3, 2, 1)
+        return self.stages(self.conv1(x))
+
+    def stages(self, x):
+        x = F.max_pool2d(F.relu(self.bn1(x)), 3, 2, 1)
         return self.layer4(self.layer3(self.layer2(self.layer1(x))))
+
+
+class AvenetTrunk(Trunk):
+    """The LVS code's ResNet-18: three stems (conv1 RGB, conv1_a spectrogram, conv1_flow), layer4
+    at stride 1 and an unused 1000-way fc; the modality picks the stem."""
+
+    def __init__(self, modal):
+        super().__init__(3, layer4_stride=1)
+        self.modal = modal
+        self.conv1_a = nn.Conv2d(1, WIDTH, 7, 2, 3, bias=False)
+        self.conv1_flow = nn.Conv2d(6, WIDTH, 7, 2, 3, bias=False)
+        self.fc = nn.Linear(8 * WIDTH, 1000)
+
+    def forward(self, x):
+        return self.stages(self.conv1_a(x) if self.modal == "audio" else self.conv1(x))
 
 
 def unit(x):
@@ -99,6 +117,21 @@ class SlavcBranch(nn.Module):
         s1 = torch.einsum('nchw,nc->nhw', unit(self.img_proj1(v)), unit(self.aud_proj1(a)))
         s2 = torch.einsum('nchw,nc->nhw', unit(self.img_proj2(v)), unit(self.aud_proj2(a)))
         return (s1 / TAU + s2 / TAU) / 2  # the mean of the two heads' maps
+
+
+class Avenet(nn.Module):
+    """LVS's AVENet: imgnet and audnet trunks, no heads; the map is the cosine of the unit-length
+    visual features and the max-pooled audio vector."""
+
+    def __init__(self):
+        super().__init__()
+        self.imgnet = AvenetTrunk("vision")
+        self.audnet = AvenetTrunk("audio")
+
+    def cosine_map(self, image, spec):
+        img = unit(self.imgnet(image))
+        aud = unit(torch.amax(self.audnet(spec), dim=(2, 3)))
+        return torch.einsum('ncqa,nc->nqa', img, aud)
 
 
 def randomise(module):
@@ -156,12 +189,22 @@ def main():
     slavc_state.update({"momentum_" + k: v for k, v in momentum.state_dict().items()})
     torch.save(official_checkpoint(slavc_state, online), os.path.join(out, "slavc_latest.pth"))
 
+    lvs = Avenet().eval()
+    randomise(lvs)
+    # The LVS code saves a DataParallel model's state dict under 'model_state_dict'; its released
+    # files come from torch 1.3, so the legacy (pre-zip) format.
+    torch.save({"model_state_dict": {"module." + k: v for k, v in lvs.state_dict().items()},
+                "epoch": 30}, os.path.join(out, "lvs_best.pth.tar"),
+               _use_new_zipfile_serialization=False)
+
     with torch.no_grad():
+        maps["cos_lvs"] = lvs.cosine_map(image, spec)[0]
         maps["savl_ezvsl"] = ezvsl.savl(image, spec)[0]
         maps["savl_slavc"] = online.savl(image, spec)[0]
         maps["savl_slavc_momentum"] = momentum.savl(image, spec)[0]
     save_safetensors(os.path.join(out, "reference_maps.safetensors"), maps)
-    print("official_reference: EZ-VSL and SLAVC maps", tuple(maps["savl_ezvsl"].shape))
+    print("official_reference: EZ-VSL and SLAVC maps", tuple(maps["savl_ezvsl"].shape),
+          "LVS", tuple(maps["cos_lvs"].shape))
 
 
 if __name__ == "__main__":
