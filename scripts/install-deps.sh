@@ -5,9 +5,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache git clang-format clang libclang-rt-14-dev
   qt6-base-dev libqt6opengl6-dev
-  libtorch-dev libopenblas0-pthread zlib1g-dev python3-torch python3-torchvision
+  libtorch-dev libopenblas0-pthread zlib1g-dev python3-torch python3-torchvision python3-pil
   libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
-  portaudio19-dev libasound2-dev
+  portaudio19-dev libasound2-dev libjpeg62-turbo-dev
   xvfb xauth x11-apps imagemagick
   tuxpaint-stamps-default tuxpaint-data plasma-workspace-wallpapers mate-backgrounds
 )

@@ -34,6 +34,8 @@ rm -f whole.mp4 whole.mkv
 /usr/bin/python3 "$here/pth/make_pth_fixtures.py" pth
 # The official architectures (EZ-VSL, SLAVC) saved as their train.py saves them, and their maps.
 /usr/bin/python3 "$here/pth/official_reference.py" official
+# JPEG files written by PIL and what PIL decodes and resizes them to (the official loaders' frames).
+/usr/bin/python3 "$here/media/pil_reference.py" pil
 # The media matrix: odd sizes, pixel formats, containers, audio layouts, damaged files.
 "$here/make-media-matrix.sh" matrix
 # A miniature Tux Paint stamp tree and background folder for the asset-pack builder.

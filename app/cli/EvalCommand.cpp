@@ -18,6 +18,7 @@
 #include "ProgressBar.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/ImageLoader.h"
+#include "app/media/JpegDecoder.h"
 #include "app/media/MediaError.h"
 #include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
@@ -92,7 +93,9 @@ struct LoadedSample {
 
 LoadedSample loadSample(const EvalSample& sample, int rateHz) {
   LoadedSample loaded;
-  if (!sample.imagePath.empty()) {
+  if (!sample.imagePath.empty() && isJpegFile(sample.imagePath)) {
+    loaded.frame = decodeJpegLikePil(sample.imagePath);  // the official loaders' pixels (PIL)
+  } else if (!sample.imagePath.empty()) {
     const RgbaImage rgba = decodeImageRgba(sample.imagePath);
     loaded.frame.width = rgba.width;
     loaded.frame.height = rgba.height;

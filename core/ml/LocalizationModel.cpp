@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "../Methods.h"
+#include "../PilResize.h"
 #include "../Safetensors.h"
 #include "../Spectrogram.h"
 #include "../pth/PthReader.h"
@@ -461,21 +462,19 @@ torch::Tensor imageTensor(const std::vector<const RgbImage*>& frames,
   const int size = contract.imageSize;
   std::vector<torch::Tensor> images;
   for (const RgbImage* frame : frames) {
-    torch::Tensor image = torch::from_blob(const_cast<uint8_t*>(frame->pixels.data()),
-                                           {1, frame->height, frame->width, 3}, torch::kByte)
-                              .permute({0, 3, 1, 2})
-                              .to(torch::kFloat)
-                              .div_(255.0f);
+    // Resized on 8-bit pixels exactly as torchvision's Resize((S, S), BICUBIC) on a PIL image
+    // (core/PilResize.h), before the scaling to [0, 1], as the official loaders do.
+    RgbImage resized;
+    const RgbImage* source = frame;
     if (frame->width != size || frame->height != size) {
-      image =
-          torch::nn::functional::interpolate(image, torch::nn::functional::InterpolateFuncOptions()
-                                                        .size(std::vector<int64_t>{size, size})
-                                                        .mode(torch::kBicubic)
-                                                        .align_corners(false)
-                                                        .antialias(true))
-              .clamp_(0.0f, 1.0f);
+      resized = resizeBicubicLikePil(*frame, size, size);
+      source = &resized;
     }
-    images.push_back(image);
+    images.push_back(torch::from_blob(const_cast<uint8_t*>(source->pixels.data()),
+                                      {1, source->height, source->width, 3}, torch::kByte)
+                         .permute({0, 3, 1, 2})
+                         .to(torch::kFloat)
+                         .div_(255.0f));
   }
   const torch::Tensor mean =
       torch::tensor({contract.imageMean[0], contract.imageMean[1], contract.imageMean[2]})
