@@ -1,5 +1,7 @@
 // The standard dataset layouts, read from miniature folders made by tests/make-fixtures.sh.
 #include <QtTest>
+#include <algorithm>
+#include <cmath>
 
 #include "../TestFixtures.h"
 #include "app/cli/DatasetReader.h"
@@ -182,6 +184,30 @@ class TestDatasets : public QObject {
     QVERIFY(wrong.exitCode != 0);
     QVERIFY2(wrong.output.contains("--method sspl") && wrong.output.contains("ezvsl_best.pth"),
              qPrintable(wrong.output));
+  }
+
+  // Issue 17's bar: on a Flickr-layout folder of JPEG frames, heardmap eval gives each sample the
+  // cIoU that an EZ-VSL test.py run gives it (tests/pth/official_eval.py: PIL, torchvision,
+  // scipy, PyTorch), within 0.005.
+  void evalMatchesTheOfficialTestPerSample() {
+    QTemporaryDir dir;
+    const auto run = heardmap::test::runHeardmap(
+        {"eval", "--data", fixture("official_flickr"), "--format", "flickr", "--checkpoint",
+         fixture("official/ezvsl_best.pth"), "--gallery", "0", "--out", dir.path()});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    const Json official =
+        Json::parse(readFile(fixture("official_flickr/official_ciou.json").toStdString()));
+    const Json results = Json::parse(readFile(dir.filePath("results.json").toStdString()));
+    int compared = 0;
+    double worst = 0.0;
+    for (const Json& row : results.at("samples").asArray()) {
+      const double expected = official.at(row.at("sample").asString()).asNumber();
+      worst = std::max(worst, std::abs(row.at("ciou_relative").asNumber() - expected));
+      ++compared;
+    }
+    qInfo("%d samples: max |cIoU - official| = %.2g", compared, worst);
+    QCOMPARE(compared, int(official.asObject().size()));
+    QVERIFY(worst <= 0.005);
   }
 };
 
