@@ -32,6 +32,10 @@ struct MethodInfo {
   std::string officialLayout;
   // How the method's official test script turns a map into a prediction.
   std::string officialEvaluation;
+  // The rule heardmap eval scores it by (core/eval/OfficialRule.h names), and whether that is the
+  // method's own or EZ-VSL's in its place.
+  std::string evaluationRule = "ezvsl";
+  bool evaluationRuleIsOwn = false;
   bool trainable() const { return !trainerLabel.empty(); }
   bool accepts(Architecture architecture) const;
 };

@@ -34,8 +34,9 @@ rm -f whole.mp4 whole.mkv
 /usr/bin/python3 "$here/pth/make_pth_fixtures.py" pth
 # The official architectures (EZ-VSL, SLAVC) saved as their train.py saves them, and their maps.
 /usr/bin/python3 "$here/pth/official_reference.py" official
-# A Flickr-layout folder and the per-sample cIoU of an EZ-VSL test.py run on it (official_eval.py).
-/usr/bin/python3 "$here/pth/official_eval.py" official_flickr official/ezvsl_best.pth
+# A Flickr-layout folder and the per-sample cIoU of EZ-VSL and SLAVC test.py runs on it.
+/usr/bin/python3 "$here/pth/official_eval.py" official_flickr official/ezvsl_best.pth ezvsl
+/usr/bin/python3 "$here/pth/official_eval.py" official_flickr official/slavc_latest.pth slavc
 # JPEG files written by PIL and what PIL decodes and resizes them to (the official loaders' frames).
 /usr/bin/python3 "$here/media/pil_reference.py" pil
 # The media matrix: odd sizes, pixel formats, containers, audio layouts, damaged files.

@@ -29,6 +29,7 @@
 #include "core/Methods.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
+#include "core/eval/OfficialRule.h"
 #include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/plots/ChartRenderer.h"
@@ -58,6 +59,7 @@ void printUsage() {
       "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
       "                     [--per-condition N] [--threshold T] [--gallery N] [--out DIR]\n"
       "                     [--save-maps MAPDIR] [--method NAME] [--momentum-branch]\n"
+      "                     [--rule ezvsl|slavc]\n"
       "Evaluates each model on the synthetic benchmark's fixed test split, or on a dataset\n"
       "folder in one of the standard layouts (detected when --format is not given); writes\n"
       "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png and,\n"
@@ -69,7 +71,10 @@ void printUsage() {
       "map (224 x 224) as MAPDIR/<sample id>.raw.npy and .upsampled.npy (numpy.load).\n"
       "--method names the method of the next --checkpoint, for a bare .pth / safetensors whose\n"
       "names ezvsl, fnac, marginnce, lvs and sslsan share (default ezvsl); SLAVC files are told\n"
-      "by their names, and --momentum-branch before one uses its momentum copies.\n");
+      "by their names, and --momentum-branch before one uses its momentum copies.\n"
+      "Each model is also scored by its method's own test.py rule ('own rule' in results.md,\n"
+      "'official' in the CSV and JSON): EZ-VSL's relative rule, SLAVC's fixed-range 0.5;\n"
+      "--rule applies one to every model.\n");
 }
 
 // Every model's map for one request, from the worker's parallel lanes; throws naming the first
@@ -232,6 +237,7 @@ int evalCommand(int argc, char** argv) {
   std::vector<LoadOptions>
       loadOptions;  // per checkpoint: the --method / --momentum-branch before it
   LoadOptions nextOptions;
+  OfficialRule forcedRule = OfficialRule::Invalid;  // --rule: one rule for every model
   std::string pack = HEARDMAP_DEFAULT_PACK;
   std::string data = "synthetic";
   DatasetFormat format = DatasetFormat::Invalid;
@@ -256,6 +262,12 @@ int evalCommand(int argc, char** argv) {
       }
     } else if (arg == "--momentum-branch") {
       nextOptions.momentumBranch = true;
+    } else if (arg == "--rule" && hasValue) {
+      forcedRule = officialRuleFromName(argv[++i]);
+      if (forcedRule == OfficialRule::Invalid) {
+        std::fprintf(stderr, "heardmap eval: --rule must be ezvsl or slavc, not '%s'\n", argv[i]);
+        return 2;
+      }
     } else if (arg == "--data" && hasValue) {
       data = argv[++i];
     } else if (arg == "--format" && hasValue) {
@@ -309,7 +321,17 @@ int evalCommand(int argc, char** argv) {
       std::fprintf(stderr, "model: %s (%s)\n  weights: %s\n", name.c_str(),
                    models.back()->info().contract.summary().c_str(),
                    models.back()->info().source.c_str());
-      accumulators.emplace_back(name, threshold);
+      const CheckpointInfo& info = models.back()->info();
+      const OfficialRule rule =
+          forcedRule != OfficialRule::Invalid
+              ? forcedRule
+              : officialRuleFromName(findMethod(info.config.method)->evaluationRule);
+      std::fprintf(stderr, "  own rule: %s%s\n", officialRuleName(rule).c_str(),
+                   forcedRule != OfficialRule::Invalid ? " (--rule)"
+                   : findMethod(info.config.method)->evaluationRuleIsOwn
+                       ? ""
+                       : " (stand-in: the method's own rule is not implemented)");
+      accumulators.emplace_back(name, threshold, rule, info.config.temperature);
       modelNames.push_back(name);
     }
     EvalSampleRows rows(modelNames, mapsDir);

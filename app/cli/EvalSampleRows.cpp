@@ -71,12 +71,13 @@ void EvalSampleRows::add(const std::string& sampleId, SceneCondition condition, 
 std::string EvalSampleRows::csv() const {
   std::string out =
       "sample,condition,model,ciou_relative,ciou_absolute,ciou_adaptive,max_score,"
-      "area_above\n";
+      "area_above,ciou_official\n";
   for (const Row& r : rows_) {
     out += csvField(r.id) + "," + conditionName(r.condition) + "," +
            csvField(modelNames_.at(r.model)) + "," + number(r.scores.relative) + "," +
            number(r.scores.absolute) + "," + number(r.scores.adaptive) + "," +
-           number(r.scores.maxScore) + "," + number(r.scores.areaAbove) + "\n";
+           number(r.scores.maxScore) + "," + number(r.scores.areaAbove) + "," +
+           number(r.scores.official) + "\n";
   }
   return out;
 }
@@ -93,6 +94,7 @@ Json EvalSampleRows::json() const {
     row["ciou_adaptive"] = numberOrNull(r.scores.adaptive);
     row["max_score"] = numberOrNull(r.scores.maxScore);
     row["area_above"] = numberOrNull(r.scores.areaAbove);
+    row["ciou_official"] = numberOrNull(r.scores.official);  // by the model's own rule
     rows.push_back(std::move(row));
   }
   return Json(rows);

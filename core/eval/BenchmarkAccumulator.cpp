@@ -38,8 +38,12 @@ Json curveJson(const SuccessCurve& c) {
 
 }  // namespace
 
-BenchmarkAccumulator::BenchmarkAccumulator(std::string method, double scoreThreshold)
-    : method_(std::move(method)), scoreThreshold_(scoreThreshold) {}
+BenchmarkAccumulator::BenchmarkAccumulator(std::string method, double scoreThreshold,
+                                           OfficialRule rule, double temperature)
+    : method_(std::move(method)),
+      scoreThreshold_(scoreThreshold),
+      rule_(rule),
+      temperature_(temperature) {}
 
 EvalTarget EvalTarget::fromScene(const Scene& scene) {
   EvalTarget target;
@@ -88,6 +92,10 @@ SampleScores BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& 
   s.relative.push_back(scores.relative);
   s.absolute.push_back(scores.absolute);
   s.adaptive.push_back(scores.adaptive);
+  scores.official = consensusIoU(officialPrediction(heatmap.scores, heatmap.width, heatmap.height,
+                                                    rule_, temperature_, kEvalGridSize),
+                                 gt);
+  s.official.push_back(scores.official);
   // IS3 evaluates each instance against its own box with the adaptive (top-K) prediction.
   for (const std::vector<float>& instanceGt : target.instanceGroundTruths) {
     s.instances[target.group].push_back(
@@ -102,6 +110,7 @@ SampleScores BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& 
 BenchmarkResult BenchmarkAccumulator::finish() const {
   BenchmarkResult result;
   result.method = method_;
+  result.officialRule = rule_;
   result.scoreThreshold = scoreThreshold_;
   for (SceneCondition condition : allConditions()) {
     const auto it = samples_.find(condition);
@@ -116,6 +125,7 @@ BenchmarkResult BenchmarkAccumulator::finish() const {
       r.relative = successCurve(s.relative);
       r.absolute = successCurve(s.absolute);
       r.adaptive = successCurve(s.adaptive);
+      r.official = successCurve(s.official);
       if (!s.instances.empty()) {
         std::vector<std::vector<double>> groups;
         for (const auto& [group, ious] : s.instances) {
@@ -139,6 +149,7 @@ BenchmarkResult BenchmarkAccumulator::finish() const {
 Json BenchmarkResult::toJson() const {
   Json j(Json::Object{});
   j["method"] = Json(method);
+  j["official_rule"] = Json(officialRuleName(officialRule));
   j["score_threshold_unit"] = Json(scoreThreshold);
   j["conventions"] = Json(
       "cIoU@0.5 and AUC are x100 over cIoU thresholds 0:0.05:1 (trapezoid); 'relative' = top 50% "
@@ -149,7 +160,9 @@ Json BenchmarkResult::toJson() const {
       "the "
       "top 25% of (cos+1)/2 as confidence, positives = positive scenes, negatives = silence, "
       "noise, "
-      "offscreen");
+      "offscreen; 'official' = the model's own test.py rule ('official_rule': ezvsl = relative "
+      "with bilinear align_corners upsampling, slavc = bicubic align_corners upsampling of S_AVL "
+      "scaled by [-1/tau, 1/tau], >= 0.5)");
   Json conditionsJson(Json::Object{});
   for (const ConditionResult& r : conditions) {
     Json c(Json::Object{});
@@ -158,6 +171,7 @@ Json BenchmarkResult::toJson() const {
       c["relative"] = curveJson(r.relative);
       c["absolute"] = curveJson(r.absolute);
       c["adaptive"] = curveJson(r.adaptive);
+      c["official"] = curveJson(r.official);
       if (!r.instance.rates.empty()) {
         c["iiou_adaptive"] = curveJson(r.instance);
       }
@@ -213,6 +227,17 @@ std::string benchmarkMarkdown(const std::vector<BenchmarkResult>& results) {
                   r.detection.averagePrecision, r.detection.maxF1, r.detection.precisionAt50);
     out += line;
   }
+  out += "\n| method | own rule | condition | cIoU@0.5 | AUC |\n|---|---|---|---:|---:|\n";
+  for (const BenchmarkResult& r : results) {
+    for (const ConditionResult& c : r.conditions) {
+      if (hasVisibleSource(c.condition)) {
+        std::snprintf(line, sizeof(line), "| %s | %s | %s | %.1f | %.1f |\n", r.method.c_str(),
+                      officialRuleName(r.officialRule).c_str(), conditionName(c.condition).c_str(),
+                      c.official.successAt50, c.official.auc);
+        out += line;
+      }
+    }
+  }
   if (!results.empty()) {
     std::snprintf(line, sizeof(line),
                   "\npIA = fraction of the image with (cos+1)/2 >= %.2f; all scores x100 except "
@@ -228,17 +253,19 @@ std::string benchmarkCsv(const std::vector<BenchmarkResult>& results) {
       "method,condition,samples,ciou50_relative,auc_relative,ciou50_absolute,auc_absolute,ciou50_"
       "adaptive,"
       "auc_adaptive,iiou50_adaptive,mean_max_unit,median_max_unit,mean_pia,pia_aoc,slavc_ap,slavc_"
-      "max_f1\n";
+      "max_f1,official_rule,ciou50_official,auc_official\n";
   char line[512];
   for (const BenchmarkResult& r : results) {
     for (const ConditionResult& c : r.conditions) {
-      std::snprintf(line, sizeof(line),
-                    ",%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.5f,%.4f,%.4f,%.4f\n",
-                    conditionName(c.condition).c_str(), c.samples, c.relative.successAt50,
-                    c.relative.auc, c.absolute.successAt50, c.absolute.auc, c.adaptive.successAt50,
-                    c.adaptive.auc, c.instance.successAt50, c.meanMaxScore, c.medianMaxScore,
-                    c.meanAreaAbove, c.areaOverCurve, r.detection.averagePrecision,
-                    r.detection.maxF1);
+      std::snprintf(
+          line, sizeof(line),
+          ",%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.5f,%.4f,%.4f,%.4f,%s,%.4f,"
+          "%.4f\n",
+          conditionName(c.condition).c_str(), c.samples, c.relative.successAt50, c.relative.auc,
+          c.absolute.successAt50, c.absolute.auc, c.adaptive.successAt50, c.adaptive.auc,
+          c.instance.successAt50, c.meanMaxScore, c.medianMaxScore, c.meanAreaAbove,
+          c.areaOverCurve, r.detection.averagePrecision, r.detection.maxF1,
+          officialRuleName(r.officialRule).c_str(), c.official.successAt50, c.official.auc);
       out += csvField(r.method) + line;  // a model name holds its file name: quoted if need be
     }
   }

@@ -14,6 +14,7 @@
 #include "../data/Scene.h"
 #include "Localization.h"
 #include "NegativeAudio.h"
+#include "OfficialRule.h"
 
 namespace heardmap {
 
@@ -27,6 +28,7 @@ struct ConditionResult {
   SuccessCurve absolute;      // min-max map >= 0.5 (SSPL, original cIoU)
   SuccessCurve adaptive;      // top-K, K = ground-truth area
   SuccessCurve instance;      // IIoU (multi-source only), relative prediction per instance
+  SuccessCurve official;      // the model's own rule (BenchmarkResult::officialRule)
   double meanMaxScore = 0.0;  // mean over samples of max (cos+1)/2
   double medianMaxScore = 0.0;
   double meanAreaAbove = 0.0;     // pIA: mean fraction of the image with (cos+1)/2 >= threshold
@@ -41,11 +43,13 @@ struct SampleScores {
   double relative = std::numeric_limits<double>::quiet_NaN();  // cIoU, top-50 % prediction
   double absolute = std::numeric_limits<double>::quiet_NaN();  // cIoU, min-max map >= 0.5
   double adaptive = std::numeric_limits<double>::quiet_NaN();  // cIoU, top-K (K = box area)
+  double official = std::numeric_limits<double>::quiet_NaN();  // cIoU by the model's own rule
 };
 
 struct BenchmarkResult {
   std::string method;
-  double scoreThreshold = 0.5;  // for pIA, in (cos+1)/2 units
+  OfficialRule officialRule = OfficialRule::Ezvsl;  // what ConditionResult::official applies
+  double scoreThreshold = 0.5;                      // for pIA, in (cos+1)/2 units
   std::vector<ConditionResult> conditions;
   DetectionScores detection;  // SLAVC: positive scenes vs silence + noise + offscreen
 
@@ -65,7 +69,9 @@ struct EvalTarget {
 
 class BenchmarkAccumulator {
  public:
-  BenchmarkAccumulator(std::string method, double scoreThreshold);
+  // rule: the model's own (OfficialRule) for the `official` numbers; temperature: its tau.
+  BenchmarkAccumulator(std::string method, double scoreThreshold,
+                       OfficialRule rule = OfficialRule::Ezvsl, double temperature = 0.03);
   // heatmap: the model's raw cosine map for the sample.
   // Scores one sample and returns its own numbers (the per-sample rows of heardmap eval).
   SampleScores add(const EvalTarget& target, const Heatmap& heatmap);
@@ -76,11 +82,13 @@ class BenchmarkAccumulator {
 
  private:
   struct Samples {
-    std::vector<double> relative, absolute, adaptive, maxScores, areaAbove;
+    std::vector<double> relative, absolute, adaptive, official, maxScores, areaAbove;
     std::map<std::string, std::vector<double>> instances;  // group -> instance IoUs
   };
   std::string method_;
   double scoreThreshold_;
+  OfficialRule rule_;
+  double temperature_;
   std::map<SceneCondition, Samples> samples_;
   std::vector<DetectionSample> detection_;
 };

@@ -9,6 +9,7 @@
 #include "../TestFixtures.h"
 #include "core/Methods.h"
 #include "core/Safetensors.h"
+#include "core/eval/OfficialRule.h"
 #include "core/ml/LocalizationModel.h"
 
 using namespace heardmap;
@@ -148,6 +149,20 @@ class TestOfficialMaps : public QObject {
     QCOMPARE(align->contract().windowSeconds, 3.0);
     QCOMPARE(align->contract().hopSamples(), 159);
     QVERIFY(mapDifference(*align, "cos_lvs", /*cosine=*/true) <= kMapTolerance);
+  }
+
+  void bicubicUpsamplingIsTorchs() {
+    const TensorData& in = reference().tensors.at("bicubic_in");
+    const std::vector<float> expected = reference().tensors.at("bicubic_out").toFloat();
+    const std::vector<float> ours =
+        upsampleBicubicAlignCorners(in.toFloat(), int(in.shape[1]), int(in.shape[0]), 224, 224);
+    QCOMPARE(ours.size(), expected.size());
+    double worst = 0.0;
+    for (size_t i = 0; i < ours.size(); ++i) {
+      worst = std::max(worst, double(std::abs(ours[i] - expected[i])));
+    }
+    qInfo("bicubic 7x5 -> 224x224: max |ours - torch| = %.3g (values up to ~30)", worst);
+    QVERIFY(worst <= 1e-4);
   }
 
   void contradictingMethodsAreRefusedByName() {

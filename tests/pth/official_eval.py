@@ -1,14 +1,16 @@
 #!/usr/bin/python3
-"""An EZ-VSL test.py run, step by step as the official code does it, on a Flickr-layout folder, for
-tst_Datasets::evalMatchesTheOfficialTestPerSample. Written by the project from the official
+"""EZ-VSL and SLAVC test.py runs, step by step as the official code does them, on a Flickr-layout
+folder, for tst_Datasets::evalMatchesTheOfficialTestPerSample. Written by the project from the official
 repository's data loader and evaluator (no code copied): PIL decode, Resize((224, 224), BICUBIC),
 ImageNet normalisation; the wav's centre 3 s, scipy's spectrogram (nperseg 512, noverlap 274),
 log(x + 1e-7) / 12; the network of official_reference.py; S_AVL upsampled bilinearly with
-align_corners=True to 224, min-max normalised, thresholded at its median; cIoU against the
-Flickr consensus map (boxes on 256 px, two annotators, sum / 2 clipped at 1).
+align_corners=True to 224, min-max normalised, thresholded at its median (SLAVC: the mean of its
+two heads' S_AVL upsampled bicubically with align_corners=True, scaled by the fixed range
+[-1/tau, 1/tau], >= 0.5); cIoU against the Flickr consensus map (boxes on 256 px, two
+annotators, sum / 2 clipped at 1).
 
-Usage: official_eval.py DATASET_DIR CHECKPOINT  (writes DATASET_DIR/official_ciou.json; first
-makes the dataset when DATASET_DIR does not exist)
+Usage: official_eval.py DATASET_DIR CHECKPOINT [ezvsl|slavc]  (writes
+DATASET_DIR/official_ciou_<method>.json; first makes the dataset when DATASET_DIR does not exist)
 """
 import json
 import os
@@ -92,11 +94,17 @@ def gt_map(xml_path):
 
 def main():
     root, checkpoint = sys.argv[1], sys.argv[2]
+    method = sys.argv[3] if len(sys.argv) > 3 else "ezvsl"
     if not os.path.isdir(root):
         make_dataset(root)
     state = torch.load(checkpoint, map_location="cpu")["model"]
-    model = official_reference.Ezvsl()
-    model.load_state_dict({k.replace("module.", ""): v for k, v in state.items()})
+    state = {k.replace("module.", ""): v for k, v in state.items()}
+    if method == "slavc":  # the online branch (test.py without --use_mom_eval)
+        model = official_reference.SlavcBranch()
+        state = {k: v for k, v in state.items() if not k.startswith("momentum_")}
+    else:
+        model = official_reference.Ezvsl()
+    model.load_state_dict(state)
     model.eval()
     image_transform = transforms.Compose([
         transforms.Resize((224, 224), transforms.InterpolationMode.BICUBIC), transforms.ToTensor(),
@@ -109,19 +117,25 @@ def main():
         spec = spectrogram(os.path.join(root, "audio", name + ".wav")).unsqueeze(0).float()
         with torch.no_grad():
             savl = model.savl(image, spec).unsqueeze(1)
-            heatmap = F.interpolate(savl, size=(224, 224), mode="bilinear", align_corners=True)
+            mode = "bicubic" if method == "slavc" else "bilinear"
+            heatmap = F.interpolate(savl, size=(224, 224), mode=mode, align_corners=True)
         pred = heatmap.numpy()[0, 0]
-        vmin, vmax = pred.min(), pred.max()
-        if vmax != vmin:
-            pred = (pred - vmin) / (vmax - vmin)
-        threshold = np.sort(pred.flatten())[int(pred.shape[0] * pred.shape[1] / 2)]
+        if method == "slavc":
+            tau = official_reference.TAU
+            pred = (pred - (-1.0 / tau)) / (1.0 / tau - (-1.0 / tau))
+            threshold = 0.5
+        else:
+            vmin, vmax = pred.min(), pred.max()
+            if vmax != vmin:
+                pred = (pred - vmin) / (vmax - vmin)
+            threshold = np.sort(pred.flatten())[int(pred.shape[0] * pred.shape[1] / 2)]
         gt = gt_map(os.path.join(root, "Annotations", name + ".xml"))
         infer = np.zeros((224, 224))
         infer[pred >= threshold] = 1
         result[name] = float(np.sum(infer * gt) / (np.sum(gt) + np.sum(infer * (gt == 0))))
-    with open(os.path.join(root, "official_ciou.json"), "w") as f:
+    with open(os.path.join(root, "official_ciou_%s.json" % method), "w") as f:
         json.dump(result, f, indent=1)
-    print("official_eval:", len(result), "samples")
+    print("official_eval:", method, len(result), "samples")
 
 
 if __name__ == "__main__":

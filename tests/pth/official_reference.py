@@ -202,6 +202,10 @@ def main():
         maps["savl_ezvsl"] = ezvsl.savl(image, spec)[0]
         maps["savl_slavc"] = online.savl(image, spec)[0]
         maps["savl_slavc_momentum"] = momentum.savl(image, spec)[0]
+        # torch's bicubic upsampling (SLAVC's test.py) of a 7 x 5 map, for OfficialRule.
+        maps["bicubic_in"] = torch.randn(5, 7) * 10
+        maps["bicubic_out"] = F.interpolate(maps["bicubic_in"][None, None], size=(224, 224),
+                                            mode="bicubic", align_corners=True)[0, 0]
     save_safetensors(os.path.join(out, "reference_maps.safetensors"), maps)
     print("official_reference: EZ-VSL and SLAVC maps", tuple(maps["savl_ezvsl"].shape),
           "LVS", tuple(maps["cos_lvs"].shape))
