@@ -7,9 +7,9 @@
 
 namespace heardmap {
 
-// SSL-SaN (provisional recipe, methods.md 9.3) appends silence / noise audio as extra negative
-// columns of the image -> audio softmax.
-// Torch-free evaluation for tests: v is B x D x H x W (unit vectors over D), a is (B + K) x D.
+// SSL-SaN (provisional recipe, docs/training.md "Methods") appends silence / noise audio as extra
+// negative columns of the image -> audio softmax. Torch-free evaluation for tests: v is B x D x H x
+// W (unit vectors over D), a is (B + K) x D.
 double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
                       int height, int width, double temperature, double marginCosine = 0.0);
 

@@ -11,7 +11,7 @@
 namespace heardmap {
 namespace {
 
-// LVS trimap thresholds and temperatures (methods.md section 3).
+// LVS trimap thresholds and temperatures (the LVS paper; docs/training.md "Methods").
 constexpr double kLvsPositiveThreshold = 0.65;
 constexpr double kLvsNegativeThreshold = 0.4;
 constexpr double kLvsTrimapTemperature = 0.03;
@@ -91,7 +91,7 @@ class SslSanMethod : public TrainingMethod {
   explicit SslSanMethod(double ratio) : ratio_(ratio) {}
   std::string name() const override { return "sslsan"; }
   std::string recipe() const override {
-    return "provisional SSL-SaN recipe (methods.md 9.3; the paper's exact loss was not "
+    return "provisional SSL-SaN recipe (docs/training.md; the paper's exact loss was not "
            "available): silence and white-noise windows appended as negative audio columns of the "
            "image->audio softmax, ratio " +
            std::to_string(ratio_);
@@ -109,7 +109,7 @@ class SslSanMethod : public TrainingMethod {
   double ratio_;
 };
 
-// SSPL (negative-free; methods.md section 7) on our trunks: two augmented views of each frame
+// SSPL (negative-free; docs/training.md "Methods") on our trunks: two augmented views of each frame
 // (random square crop of 224/246 of the side, resized back, horizontal flip half the time), the
 // same audio; each view's trunk map refined by the PCM with a_orig, pooled with the min-max
 // normalised cosine map against a = fc(a_orig) as attention, then the SimSiam projector and

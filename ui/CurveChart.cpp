@@ -28,13 +28,6 @@ void CurveChart::setSeries(const QVector<CurveSeries>& series) {
   update();
 }
 
-void CurveChart::setYRange(double low, double high) {
-  fixedY_ = true;
-  yLow_ = low;
-  yHigh_ = high;
-  update();
-}
-
 void CurveChart::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.fillRect(rect(), Qt::white);
@@ -44,24 +37,20 @@ void CurveChart::paintEvent(QPaintEvent*) {
   const QRectF plot(kLeftPx, kTopPx, width() - kLeftPx - kRightPx, height() - kTopPx - kBottomPx);
   double xMin = 0.0;
   double xMax = 1.0;
-  double yMin = yLow_;
-  double yMax = yHigh_;
+  double yMin = 0.0;  // the y range follows the data
+  double yMax = 1.0;
   bool any = false;
   for (const CurveSeries& s : series_) {
     for (const QPointF& pt : s.points) {
       if (!any) {
         xMin = xMax = pt.x();
-        if (!fixedY_) {
-          yMin = yMax = pt.y();
-        }
+        yMin = yMax = pt.y();
         any = true;
       }
       xMin = std::min(xMin, pt.x());
       xMax = std::max(xMax, pt.x());
-      if (!fixedY_) {
-        yMin = std::min(yMin, pt.y());
-        yMax = std::max(yMax, pt.y());
-      }
+      yMin = std::min(yMin, pt.y());
+      yMax = std::max(yMax, pt.y());
     }
   }
   xMin = std::min(xMin, 0.0);
@@ -71,7 +60,7 @@ void CurveChart::paintEvent(QPaintEvent*) {
   if (yMax - yMin < 1e-9) {
     yMin -= 0.5;
     yMax += 0.5;
-  } else if (!fixedY_) {
+  } else {
     const double pad = (yMax - yMin) * 0.08;
     yMin = yMin >= 0.0 ? std::max(0.0, yMin - pad) : yMin - pad;  // scores never go below 0
     yMax += pad;

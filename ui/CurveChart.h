@@ -23,8 +23,6 @@ class CurveChart : public QWidget {
   explicit CurveChart(const QString& title, const QString& xLabel, QWidget* parent = nullptr);
   void setSeries(const QVector<CurveSeries>& series);
   const QVector<CurveSeries>& series() const { return series_; }
-  // Fixed y range (else auto from the data).
-  void setYRange(double low, double high);
   QSize sizeHint() const override { return {360, 170}; }
 
  protected:
@@ -34,9 +32,6 @@ class CurveChart : public QWidget {
   QString title_;
   QString xLabel_;
   QVector<CurveSeries> series_;
-  bool fixedY_ = false;
-  double yLow_ = 0.0;
-  double yHigh_ = 1.0;
 };
 
 }  // namespace heardmap

@@ -233,7 +233,7 @@ void VideoView::mousePressEvent(QMouseEvent* event) {
     return;
   }
   Q_EMIT clicked();
-  if (boxDrawing_ || (event->modifiers() & Qt::ShiftModifier)) {
+  if (event->modifiers() & Qt::ShiftModifier) {  // Shift+drag draws a failure box
     dragging_ = true;
     dragStart_ = dragEnd_ = event->position();
   }

@@ -45,8 +45,6 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   const std::vector<ViewBox>& boxes() const { return boxes_; }
   // Highlights the view (the selected one in a grid).
   void setSelected(bool selected);
-  // Box drawing with a plain drag (otherwise Shift+drag).
-  void setBoxDrawing(bool enabled) { boxDrawing_ = enabled; }
   // Where the frame is drawn inside the widget (letterboxed), in widget pixels.
   QRectF frameRect() const;
   // The GL version string once initialised (for the about box and tests).
@@ -90,7 +88,6 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   bool captionWarning_ = false;
   std::vector<ViewBox> boxes_;
   bool selected_ = false;
-  bool boxDrawing_ = false;
   bool dragging_ = false;
   QPointF dragStart_;
   QPointF dragEnd_;

@@ -273,12 +273,4 @@ std::string partialDecodeReport(int64_t framesDecoded, double fromSeconds, doubl
   return buffer + (decoderWarning.empty() ? "" : "; " + decoderWarning);
 }
 
-MediaInfo probeMedia(const std::string& path) {
-  FormatInputPtr format = openInput(path);
-  const int videoIndex = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  const int audioIndex = av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-  return describe(format.get(), path, videoIndex >= 0 ? videoIndex : -1,
-                  audioIndex >= 0 ? audioIndex : -1);
-}
-
 }  // namespace heardmap

@@ -41,7 +41,4 @@ class VideoDecoder {
 std::string partialDecodeReport(int64_t framesDecoded, double fromSeconds, double toSeconds,
                                 const MediaInfo& info, const std::string& decoderWarning);
 
-// Probes a file without decoding. Throws MediaError.
-MediaInfo probeMedia(const std::string& path);
-
 }  // namespace heardmap

@@ -20,15 +20,6 @@ std::string conditionName(SceneCondition condition) {
   return "invalid";
 }
 
-SceneCondition conditionFromName(const std::string& name) {
-  for (SceneCondition c : allConditions()) {
-    if (conditionName(c) == name) {
-      return c;
-    }
-  }
-  return SceneCondition::Invalid;
-}
-
 const std::vector<SceneCondition>& allConditions() {
   static const std::vector<SceneCondition> kAll = {
       SceneCondition::Positive, SceneCondition::MultiSource, SceneCondition::Silence,

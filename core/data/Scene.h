@@ -22,7 +22,6 @@ enum class SceneCondition {
 };
 
 std::string conditionName(SceneCondition condition);
-SceneCondition conditionFromName(const std::string& name);
 // The conditions in table order.
 const std::vector<SceneCondition>& allConditions();
 // True when the audio has a visible source (ground truth exists).

@@ -38,20 +38,6 @@ SuccessCurve curveFromFlags(const std::vector<double>& values) {
 
 }  // namespace
 
-std::string predictionRuleName(PredictionRule rule) {
-  switch (rule) {
-    case PredictionRule::RelativeMedian:
-      return "relative (top 50%, >= median)";
-    case PredictionRule::AbsoluteHalf:
-      return "absolute (min-max map >= 0.5)";
-    case PredictionRule::AdaptiveTopK:
-      return "adaptive (top-K, K = GT area)";
-    case PredictionRule::Invalid:
-      break;
-  }
-  return "invalid";
-}
-
 std::vector<float> upsampleAlignCorners(const std::vector<float>& map, int width, int height,
                                         int outWidth, int outHeight) {
   std::vector<float> out(static_cast<size_t>(outWidth * outHeight));

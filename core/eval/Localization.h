@@ -17,8 +17,6 @@ enum class PredictionRule {
   AdaptiveTopK,    // SSL-Align/ICASSP'25: the K highest pixels, K = non-zero ground-truth pixels
 };
 
-std::string predictionRuleName(PredictionRule rule);
-
 // torch's interpolate(mode=bilinear, align_corners=True) of a row-major w x h map.
 std::vector<float> upsampleAlignCorners(const std::vector<float>& map, int width, int height,
                                         int outWidth, int outHeight);

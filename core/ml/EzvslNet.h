@@ -96,7 +96,7 @@ struct ResNetTrunkImpl : nn::Module {
 };
 TORCH_MODULE(ResNetTrunk);
 
-// SSPL's predictive coding module (methods.md section 7), on our trunks: the visual map V
+// SSPL's predictive coding module (docs/training.md "Methods"), on our trunks: the visual map V
 // (C x h x w) is predicted top-down to two coarser levels (3x3 conv + 2x2 max-pool each) and to
 // the audio embedding (1x1 conv C->D + global average pool); for `cycles` steps the audio error
 // (a_orig - a_pred) is sent back down (1x1 transposed conv, then a 3x3 stride-2 transposed conv,
