@@ -148,6 +148,22 @@ class TestMedia : public QObject {
     }
   }
 
+  // fuzz_media found a file without audio whose header claims 30 hours: the silent track asked
+  // for 7 GB. Now an error naming the file.
+  void absurdSilentTrackIsAnError() {
+    const std::string path = (qEnvironmentVariable("HEARDMAP_TEST_SOURCES") +
+                              "/fuzz/regressions/media/no-audio-claims-30-hours")
+                                 .toStdString();
+    try {
+      (void)decodeAudio(path, 16000);
+      QFAIL("made a silent track for a file that claims 30 hours");
+    } catch (const MediaError& e) {
+      QVERIFY2(std::string(e.what()).find(path) != std::string::npos &&
+                   std::string(e.what()).find("no audio track") != std::string::npos,
+               e.what());
+    }
+  }
+
   void badFilesGiveClearErrors() {
     try {
       VideoDecoder decoder(fixture("garbage.mp4").toStdString());
