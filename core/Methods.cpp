@@ -1,6 +1,7 @@
 #include "Methods.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 namespace heardmap {
@@ -119,6 +120,15 @@ const MethodInfo* findMethod(const std::string& name) {
     }
   }
   return nullptr;
+}
+
+const MethodInfo& methodNamed(const std::string& name, const std::string& what) {
+  const MethodInfo* row = findMethod(name);
+  if (row == nullptr) {
+    throw std::invalid_argument(what + " '" + name + "' is not one of " +
+                                methodNameList(/*trainableOnly=*/false));
+  }
+  return *row;
 }
 
 bool isMethodName(const std::string& name) {

@@ -50,6 +50,9 @@ bool architectureFromName(const std::string& name, Architecture* architecture);
 const std::vector<MethodInfo>& methods();
 // The row named name, or nullptr.
 const MethodInfo* findMethod(const std::string& name);
+// The row named name; otherwise throws std::invalid_argument "<what> 'name' is not one of ezvsl,
+// ..." (what: the flag that gave the name, e.g. "--method").
+const MethodInfo& methodNamed(const std::string& name, const std::string& what = "method");
 // Whether name is a row of methods().
 bool isMethodName(const std::string& name);
 // Whether heardmap-train has the method's objective.

@@ -234,8 +234,8 @@ void writePlots(const std::vector<BenchmarkResult>& results, const std::string& 
 
 int evalCommand(int argc, char** argv) {
   std::vector<std::string> checkpoints;
-  std::vector<LoadOptions>
-      loadOptions;  // per checkpoint: the --method / --momentum-branch before it
+  // Per checkpoint: the --method / --momentum-branch given before it.
+  std::vector<LoadOptions> loadOptions;
   LoadOptions nextOptions;
   OfficialRule forcedRule = OfficialRule::Invalid;  // --rule: one rule for every model
   std::string pack = HEARDMAP_DEFAULT_PACK;
@@ -254,12 +254,7 @@ int evalCommand(int argc, char** argv) {
       loadOptions.push_back(nextOptions);
       nextOptions = LoadOptions{};  // as with ffmpeg's input options: for the next file only
     } else if (arg == "--method" && hasValue) {
-      nextOptions.method = argv[++i];
-      if (!isMethodName(nextOptions.method)) {
-        std::fprintf(stderr, "heardmap eval: --method '%s' is not one of %s\n",
-                     nextOptions.method.c_str(), methodNameList(/*trainableOnly=*/false).c_str());
-        return 2;
-      }
+      nextOptions.method = methodNamed(argv[++i], arg).name;  // runEvalCommand reports a bad one
     } else if (arg == "--momentum-branch") {
       nextOptions.momentumBranch = true;
     } else if (arg == "--rule" && hasValue) {
@@ -318,17 +313,16 @@ int evalCommand(int argc, char** argv) {
           (checkpoint == "untrained"
                ? ""
                : " [" + std::filesystem::path(checkpoint).filename().string() + "]");
-      std::fprintf(stderr, "model: %s (%s)\n  weights: %s\n", name.c_str(),
-                   models.back()->info().contract.summary().c_str(),
-                   models.back()->info().source.c_str());
       const CheckpointInfo& info = models.back()->info();
-      const OfficialRule rule =
-          forcedRule != OfficialRule::Invalid
-              ? forcedRule
-              : officialRuleFromName(findMethod(info.config.method)->evaluationRule);
+      std::fprintf(stderr, "model: %s (%s)\n  weights: %s\n", name.c_str(),
+                   info.contract.summary().c_str(), info.source.c_str());
+      const MethodInfo& method = methodNamed(info.config.method);
+      const OfficialRule rule = forcedRule != OfficialRule::Invalid
+                                    ? forcedRule
+                                    : officialRuleFromName(method.evaluationRule);
       std::fprintf(stderr, "  own rule: %s%s\n", officialRuleName(rule).c_str(),
                    forcedRule != OfficialRule::Invalid ? " (--rule)"
-                   : findMethod(info.config.method)->evaluationRuleIsOwn
+                   : method.evaluationRuleIsOwn
                        ? ""
                        : " (stand-in: the method's own rule is not implemented)");
       accumulators.emplace_back(name, threshold, rule, info.config.temperature);

@@ -62,11 +62,7 @@ int runRenderCommand(int argc, char** argv) {
       } else if (arg == "--checkpoint") {
         checkpoint = value();
       } else if (arg == "--method") {
-        loadOptions.method = value();
-        if (!isMethodName(loadOptions.method)) {
-          throw std::invalid_argument("--method: '" + loadOptions.method + "' is not one of " +
-                                      methodNameList(/*trainableOnly=*/false));
-        }
+        loadOptions.method = methodNamed(value(), arg).name;
       } else if (arg == "--momentum-branch") {
         loadOptions.momentumBranch = true;
       } else if (arg == "--colormap") {

@@ -92,9 +92,13 @@ SampleScores BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& 
   s.relative.push_back(scores.relative);
   s.absolute.push_back(scores.absolute);
   s.adaptive.push_back(scores.adaptive);
-  scores.official = consensusIoU(officialPrediction(heatmap.scores, heatmap.width, heatmap.height,
-                                                    rule_, temperature_, kEvalGridSize),
-                                 gt);
+  // EZ-VSL's own rule is the relative one just computed; only other rules need their own pass.
+  scores.official =
+      rule_ == OfficialRule::Ezvsl
+          ? relative
+          : consensusIoU(officialPrediction(heatmap.scores, heatmap.width, heatmap.height, rule_,
+                                            temperature_, kEvalGridSize),
+                         gt);
   s.official.push_back(scores.official);
   // IS3 evaluates each instance against its own box with the adaptive (top-K) prediction.
   for (const std::vector<float>& instanceGt : target.instanceGroundTruths) {

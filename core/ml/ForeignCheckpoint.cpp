@@ -2,6 +2,8 @@
 // metadata): which network their names are, which method, which weights to take.
 #include "ForeignCheckpoint.h"
 
+#include <stdexcept>
+
 #include "../Methods.h"
 
 namespace heardmap {
@@ -69,10 +71,11 @@ ModelConfig configFromShapes(const StateDict& weights, const std::string& path,
     }
   }
   if (!options.method.empty()) {
-    const MethodInfo* asked = findMethod(options.method);
-    if (asked == nullptr) {
-      throw CheckpointError(path + ": --method '" + options.method + "' is not one of " +
-                            methodNameList(/*trainableOnly=*/false));
+    const MethodInfo* asked = nullptr;
+    try {
+      asked = &methodNamed(options.method, "--method");
+    } catch (const std::invalid_argument& e) {
+      throw CheckpointError(path + ": " + e.what());
     }
     if (!asked->accepts(config.architecture)) {
       throw CheckpointError(path + ": --method " + options.method + " needs " +

@@ -300,6 +300,17 @@ void checkWindow(const std::vector<float>& audioWindow, const PreprocessingContr
   }
 }
 
+// The Heatmap of a 1 x h x w localisation map.
+Heatmap heatmapOf(const torch::Tensor& batchOfOne) {
+  const torch::Tensor map = batchOfOne.squeeze(0).to(torch::kFloat).contiguous();
+  Heatmap heatmap;
+  heatmap.height = static_cast<int>(map.size(0));
+  heatmap.width = static_cast<int>(map.size(1));
+  heatmap.scores.assign(map.data_ptr<float>(), map.data_ptr<float>() + map.numel());
+  heatmap.updateRange();
+  return heatmap;
+}
+
 // FNV-1a over bytes.
 uint64_t fnv1a(const void* data, size_t size, uint64_t hash) {
   const auto* bytes = static_cast<const uint8_t*>(data);
@@ -383,15 +394,7 @@ Heatmap LocalizationModel::combine(const VisualFeatures& visual, const AudioFeat
     throw std::invalid_argument("localize: audio features come from a different model");
   }
   const auto start = Clock::now();
-  const torch::Tensor map = impl_->net->localizationMap(visual.map, audio.vector)
-                                .squeeze(0)
-                                .to(torch::kFloat)
-                                .contiguous();
-  Heatmap heatmap;
-  heatmap.height = static_cast<int>(map.size(0));
-  heatmap.width = static_cast<int>(map.size(1));
-  heatmap.scores.assign(map.data_ptr<float>(), map.data_ptr<float>() + map.numel());
-  heatmap.updateRange();
+  Heatmap heatmap = heatmapOf(impl_->net->localizationMap(visual.map, audio.vector));
   heatmap.timeSeconds = visual.timeSeconds;
   heatmap.inferenceMs = audio.milliseconds + millisecondsSince(start);
   return heatmap;
@@ -442,14 +445,7 @@ Heatmap LocalizationModel::mapOfInputs(const TensorData& image, const TensorData
   const torch::Tensor visual = impl_->net->encodeImage(asTensor(image, "image", 3, {1}));
   const torch::Tensor audio =
       impl_->net->encodeAudio(asTensor(spectrogram, "spectrogram", 2, {1, 1}));
-  const torch::Tensor map =
-      impl_->net->localizationMap(visual, audio).squeeze(0).to(torch::kFloat).contiguous();
-  Heatmap heatmap;
-  heatmap.height = static_cast<int>(map.size(0));
-  heatmap.width = static_cast<int>(map.size(1));
-  heatmap.scores.assign(map.data_ptr<float>(), map.data_ptr<float>() + map.numel());
-  heatmap.updateRange();
-  return heatmap;
+  return heatmapOf(impl_->net->localizationMap(visual, audio));
 }
 
 EzvslNet& networkOf(LocalizationModel& model) {

@@ -191,9 +191,8 @@ class TestMetrics : public QObject {
     QCOMPARE(plain[0].log.loss.size(), size_t(1));
   }
 
-  // The time-left estimate of the trainer and its pane: seconds, then minutes, then hours.
   // A model name carries its checkpoint's file name, which may hold commas or quotes: the CSV
-  // quotes it, so every row keeps its 16 columns.
+  // quotes it, so every row keeps its columns.
   void benchmarkCsvQuotesModelNames() {
     BenchmarkResult result;
     result.method = "ezvsl full [best,\"final\".pth]";
@@ -208,6 +207,7 @@ class TestMetrics : public QObject {
              qPrintable(lines[1]));
   }
 
+  // The time-left estimate of the trainer and its pane: seconds, then minutes, then hours.
   void roughDurations() {
     QCOMPARE(roughDuration(0.4), std::string("0 s"));
     QCOMPARE(roughDuration(89.0), std::string("89 s"));

@@ -3,13 +3,12 @@
 #include <QtTest>
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 
 #include "../TestFixtures.h"
 #include "app/media/ImageLoader.h"
 #include "app/media/JpegDecoder.h"
 #include "app/media/MediaError.h"
+#include "core/AtomicFile.h"
 #include "core/Json.h"
 #include "core/PilResize.h"
 
@@ -22,16 +21,12 @@ std::string pilPath(const std::string& name) {
   return fixture(QString::fromStdString("pil/" + name)).toStdString();
 }
 
-std::vector<uint8_t> readBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 RgbImage rawImage(const std::string& path, int width, int height) {
   RgbImage image;
   image.width = width;
   image.height = height;
-  image.pixels = readBytes(path);
+  const std::string bytes = readFile(path);
+  image.pixels.assign(bytes.begin(), bytes.end());
   return image;
 }
 
@@ -48,10 +43,7 @@ int maxDifference(const RgbImage& a, const RgbImage& b) {
 }
 
 const Json& cases() {
-  static const Json json = [] {
-    const std::vector<uint8_t> text = readBytes(pilPath("cases.json"));
-    return Json::parse(std::string(text.begin(), text.end()));
-  }();
+  static const Json json = Json::parse(readFile(pilPath("cases.json")));
   return json;
 }
 
@@ -110,11 +102,10 @@ class TestPilMatch : public QObject {
 
   void brokenJpegsAreErrorsNamingTheFile() {
     QTemporaryDir dir;
-    const std::vector<uint8_t> whole = readBytes(pilPath("flickr_420_q75.jpg"));
+    const std::string whole = readFile(pilPath("flickr_420_q75.jpg"));
     for (const size_t keep : {size_t(3), size_t(200), whole.size() / 2, whole.size() - 2}) {
       const std::string path = dir.filePath(QString("cut-%1.jpg").arg(keep)).toStdString();
-      std::ofstream(path, std::ios::binary)
-          .write(reinterpret_cast<const char*>(whole.data()), static_cast<std::streamsize>(keep));
+      writeFileAtomically(path, whole.substr(0, keep));
       try {
         decodeJpegLikePil(path);
         QFAIL(("accepted " + path).c_str());
