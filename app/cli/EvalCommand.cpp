@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -28,6 +30,7 @@
 #include "core/HeatmapProcessor.h"
 #include "core/Methods.h"
 #include "core/data/SceneSynthesizer.h"
+#include "core/eval/Baselines.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/eval/OfficialRule.h"
 #include "core/ml/InferenceWorker.h"
@@ -55,7 +58,8 @@ constexpr long long kMaxGallery = 200;
 void printUsage() {
   std::fprintf(
       stderr,
-      "usage: heardmap eval [--checkpoint FILE|untrained]... [--data synthetic|DIR]\n"
+      "usage: heardmap eval [--checkpoint FILE|untrained|centre-prior|random[:SEED]]...\n"
+      "                     [--data synthetic|DIR]\n"
       "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
       "                     [--per-condition N] [--threshold T] [--gallery N] [--out DIR]\n"
       "                     [--save-maps MAPDIR] [--method NAME] [--momentum-branch]\n"
@@ -74,17 +78,25 @@ void printUsage() {
       "by their names, and --momentum-branch before one uses its momentum copies.\n"
       "Each model is also scored by its method's own test.py rule ('own rule' in results.md,\n"
       "'official' in the CSV and JSON): EZ-VSL's relative rule, SLAVC's fixed-range 0.5;\n"
-      "--rule applies one to every model.\n");
+      "--rule applies one to every model.\n"
+      "Baselines, scored like a model under every rule: untrained (a randomly initialised\n"
+      "compact model, seed 1), centre-prior (a fixed centred Gaussian, sigma 0.25 of the side;\n"
+      "the same map for every sample) and random[:SEED] (uniform noise on a 7 x 7 grid, seeded\n"
+      "by SEED (default 1) and the sample's id).\n");
 }
 
-// Every model's map for one request, from the worker's parallel lanes; throws naming the first
-// model that failed.
+// Every entry's map for one sample: the models' from the worker's parallel lanes (a baseline's
+// model is null there), the baselines' drawn here; throws naming the first model that failed.
 std::vector<Heatmap> inferAll(InferenceWorker& worker, const std::vector<std::string>& names,
+                              const std::vector<Baseline>& baselines, const std::string& sampleId,
                               InferenceRequest request) {
   InferenceResult result = worker.infer(std::move(request));
   for (size_t m = 0; m < result.errors.size(); ++m) {
     if (!result.errors[m].empty()) {
       throw std::runtime_error(names[m] + ": " + result.errors[m]);
+    }
+    if (baselines[m].isBaseline()) {
+      result.heatmaps[m] = baselines[m].map(sampleId, kEvalGridSize);
     }
   }
   return std::move(result.heatmaps);
@@ -92,11 +104,13 @@ std::vector<Heatmap> inferAll(InferenceWorker& worker, const std::vector<std::st
 
 struct LoadedSample {
   RgbImage frame;
-  std::vector<float> audio;  // whole file, mono, at the requested rate
+  std::map<int, std::vector<float>> audioByRateHz;  // whole file, mono, at each requested rate
   double audioCentreSeconds = 0.0;
 };
 
-LoadedSample loadSample(const EvalSample& sample, int rateHz) {
+// The frame, and the audio at each rate the models' contracts ask for (resampled by the decoder,
+// never cut at another model's rate).
+LoadedSample loadSample(const EvalSample& sample, const std::set<int>& ratesHz) {
   LoadedSample loaded;
   if (!sample.imagePath.empty() && isJpegFile(sample.imagePath)) {
     loaded.frame = decodeJpegLikePil(sample.imagePath);  // the official loaders' pixels (PIL)
@@ -126,18 +140,20 @@ LoadedSample loadSample(const EvalSample& sample, int rateHz) {
     }
     loaded.frame = std::move(*frame);
   }
-  const AudioTrack track = decodeAudio(sample.audioPath, rateHz);
-  if (!track.present || track.samples.empty()) {
-    throw MediaError("'" + sample.audioPath + "' has no audio track");
+  for (int rateHz : ratesHz) {
+    const AudioTrack track = decodeAudio(sample.audioPath, rateHz);
+    if (!track.present || track.samples.empty()) {
+      throw MediaError("'" + sample.audioPath + "' has no audio track");
+    }
+    if (sample.audioCentreSeconds > track.durationSeconds()) {
+      throw MediaError("audio time " + std::to_string(sample.audioCentreSeconds) +
+                       " s is past the end of '" + sample.audioPath + "' (" +
+                       std::to_string(track.durationSeconds()) + " s)");
+    }
+    loaded.audioCentreSeconds =
+        sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds : track.durationSeconds() / 2;
+    loaded.audioByRateHz[rateHz] = track.samples;
   }
-  if (sample.audioCentreSeconds > track.durationSeconds()) {
-    throw MediaError("audio time " + std::to_string(sample.audioCentreSeconds) +
-                     " s is past the end of '" + sample.audioPath + "' (" +
-                     std::to_string(track.durationSeconds()) + " s)");
-  }
-  loaded.audio = track.samples;
-  loaded.audioCentreSeconds =
-      sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds : track.durationSeconds() / 2;
   return loaded;
 }
 
@@ -304,8 +320,21 @@ int evalCommand(int argc, char** argv) {
     std::vector<BenchmarkAccumulator> accumulators;
     std::vector<std::string> modelNames;
     std::vector<GalleryScene> gallery;
+    std::vector<Baseline> baselines;
+    std::set<int> audioRatesHz;  // the models' contract rates (baselines need no audio)
     for (size_t c = 0; c < checkpoints.size(); ++c) {
       const std::string& checkpoint = checkpoints[c];
+      baselines.push_back(baselineFromName(checkpoint));
+      if (baselines.back().isBaseline()) {
+        const std::string name = baselines.back().displayName();
+        std::fprintf(stderr, "baseline: %s (no model, knows nothing of the sound)\n", name.c_str());
+        models.push_back(nullptr);
+        accumulators.emplace_back(
+            name, threshold,
+            forcedRule != OfficialRule::Invalid ? forcedRule : OfficialRule::Ezvsl);
+        modelNames.push_back(name);
+        continue;
+      }
       models.push_back(LocalizationModel::open(
           checkpoint == "untrained" ? std::string() : checkpoint, loadOptions[c]));
       const std::string name =
@@ -314,6 +343,7 @@ int evalCommand(int argc, char** argv) {
                ? ""
                : " [" + std::filesystem::path(checkpoint).filename().string() + "]");
       const CheckpointInfo& info = models.back()->info();
+      audioRatesHz.insert(info.contract.sampleRateHz);
       std::fprintf(stderr, "model: %s (%s)\n  weights: %s\n", name.c_str(),
                    info.contract.summary().c_str(), info.source.c_str());
       const MethodInfo& method = methodNamed(info.config.method);
@@ -343,11 +373,11 @@ int evalCommand(int argc, char** argv) {
       for (SceneCondition condition : allConditions()) {
         for (int i = 0; i < perCondition; ++i) {
           const Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
-          std::vector<Heatmap> heatmaps = inferAll(
-              worker, modelNames,
-              {scene.image, std::vector<std::vector<float>>(models.size(), scene.audio), 0});
           char id[64];
           std::snprintf(id, sizeof id, "%s-%05d", conditionName(condition).c_str(), i);
+          std::vector<Heatmap> heatmaps = inferAll(
+              worker, modelNames, baselines, id,
+              {scene.image, std::vector<std::vector<float>>(models.size(), scene.audio), 0});
           for (size_t m = 0; m < models.size(); ++m) {
             rows.add(id, condition, m, accumulators[m].add(scene, heatmaps[m]), heatmaps[m]);
           }
@@ -384,14 +414,17 @@ int evalCommand(int argc, char** argv) {
       int failed = 0;
       for (const EvalSample& sample : scan.samples) {
         try {
-          const LoadedSample loaded = loadSample(sample, models.front()->contract().sampleRateHz);
+          const LoadedSample loaded = loadSample(sample, audioRatesHz);
           InferenceRequest request{loaded.frame, {}, 0};
           for (const std::shared_ptr<LocalizationModel>& model : models) {
             request.audioWindows.push_back(
-                cutAudioWindow(loaded.audio, loaded.audioCentreSeconds, model->contract()));
+                model ? cutAudioWindow(loaded.audioByRateHz.at(model->contract().sampleRateHz),
+                                       loaded.audioCentreSeconds, model->contract())
+                      : std::vector<float>{});
           }
           // Every model's map, or the sample is skipped for all of them.
-          const std::vector<Heatmap> heatmaps = inferAll(worker, modelNames, std::move(request));
+          const std::vector<Heatmap> heatmaps =
+              inferAll(worker, modelNames, baselines, sample.id, std::move(request));
           for (size_t m = 0; m < models.size(); ++m) {
             rows.add(sample.id, sample.target.condition, m,
                      accumulators[m].add(sample.target, heatmaps[m]), heatmaps[m]);

@@ -2,6 +2,7 @@
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "../TestFixtures.h"
 #include "app/cli/DatasetReader.h"
@@ -117,6 +118,93 @@ class TestDatasets : public QObject {
     QCOMPARE(lines.size(), 2);  // header + the positive row
     QVERIFY(lines[1].contains(",positive,2,"));
     QVERIFY(QFileInfo(dir.filePath("success_curves.png")).size() > 1000);
+  }
+
+  // Issue 20: the centre prior, random maps and the untrained model are scored like models, on
+  // a real layout: a centred box is inside the prior's top half (cIoU = box / half the image), a
+  // corner box outside it; a random map does not depend on the other entries of the run.
+  void evalScoresTheBaselines() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    QVERIFY(QDir().mkpath(data));
+    QVERIFY(QFile::copy(fixture("clip.mp4"), data + "/a.mp4"));
+    writeFileAtomically((data + "/boxes.json").toStdString(),
+                        R"({"a.mp4": [{"time": 0.5, "boxes": [[0.3, 0.3, 0.7, 0.7]]},)"
+                        R"( {"time": 1.0, "boxes": [[0.0, 0.0, 0.15, 0.15]]}]})");
+    const auto scores = [&](const QStringList& checkpoints, const QString& out) {
+      QStringList args{"eval", "--data", data, "--format", "folder", "--out", out};
+      for (const QString& c : checkpoints) {
+        args << "--checkpoint" << c;
+      }
+      const auto run = heardmap::test::runHeardmap(args);
+      std::map<std::string, double> byModelAndSample;  // "model|sample" -> relative cIoU
+      if (run.exitCode != 0) {
+        qWarning("%s", qPrintable(run.output));
+        return byModelAndSample;
+      }
+      const Json results = Json::parse(readFile((out + "/results.json").toStdString()));
+      for (const Json& row : results.at("samples").asArray()) {
+        byModelAndSample[row.at("model").asString() + "|" + row.at("sample").asString()] =
+            row.at("ciou_relative").asNumber();
+      }
+      return byModelAndSample;
+    };
+    const auto first = scores({"centre-prior", "random", "untrained"}, dir.filePath("one"));
+    QCOMPARE(int(first.size()), 6);
+    std::vector<double> centre;
+    for (const auto& [key, ciou] : first) {
+      if (key.rfind("centre prior", 0) == 0) {
+        centre.push_back(ciou);  // samples in id order: the centred box, then the corner one
+      }
+    }
+    QCOMPARE(int(centre.size()), 2);
+    const double boxShare = 0.4 * 0.4 / 0.5;
+    QVERIFY2(std::abs(centre[0] - boxShare) < 0.02, qPrintable(QString::number(centre[0])));
+    QCOMPARE(centre[1], 0.0);
+    const auto second = scores({"random:2", "random"}, dir.filePath("two"));
+    QCOMPARE(int(second.size()), 4);
+    int randomRows = 0;
+    for (const auto& [key, ciou] : first) {
+      if (key.rfind("random (seed 1)", 0) == 0) {
+        QCOMPARE(second.at(key), ciou);
+        ++randomRows;
+      }
+    }
+    QCOMPARE(randomRows, 2);
+  }
+
+  // The real-video dev set's boxes (bench/real-dev/boxes.json) are a valid folder index: with any
+  // video under each clip's name, all 32 entries read and none is rejected. Without the clips,
+  // scripts/eval-real-dev.sh says which are missing and evaluates nothing (exit 3).
+  void realDevSetIsAValidIndexAndSaysWhenTheClipsAreMissing() {
+    const QString sources = qEnvironmentVariable("HEARDMAP_TEST_SOURCES") + "/..";
+    const std::string boxes = (sources + "/bench/real-dev/boxes.json").toStdString();
+    QTemporaryDir dir;
+    writeFileAtomically((dir.path() + "/boxes.json").toStdString(), readFile(boxes));
+    const Json index = Json::parse(readFile(boxes));
+    int clips = 0;
+    for (const auto& [clip, entries] : index.asObject()) {
+      QVERIFY(QFile::copy(fixture("clip.mp4"), dir.filePath(QString::fromStdString(clip))));
+      ++clips;
+    }
+    QCOMPARE(clips, 11);
+    const DatasetScan scan = readDataset(dir.path().toStdString(), DatasetFormat::Folder);
+    QCOMPARE(int(scan.samples.size()), 32);
+    QCOMPARE(scan.rejected, 0);
+    QCOMPARE(scan.missing, 0);
+
+    QTemporaryDir empty;
+    QProcess script;
+    script.setProcessChannelMode(QProcess::MergedChannels);
+    script.start("bash", {sources + "/scripts/eval-real-dev.sh", "--media", empty.path(), "--out",
+                          empty.filePath("out")});
+    QVERIFY(script.waitForFinished(60000));
+    const QString output = QString::fromUtf8(script.readAll());
+    QVERIFY2(script.exitCode() == 3, qPrintable(output));
+    QVERIFY2(output.contains("11 are not there") && output.contains("puppy.mp4") &&
+                 output.contains("nothing evaluated"),
+             qPrintable(output));
+    QVERIFY(!QFileInfo::exists(empty.filePath("out")));
   }
 
   // Per-sample rows (samples.csv, results.json "samples") and --save-maps: numpy itself (Debian's

@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "core/RoughDuration.h"
+#include "core/eval/Baselines.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/eval/GroundTruth.h"
 #include "core/eval/Localization.h"
@@ -205,6 +206,64 @@ class TestMetrics : public QObject {
     QCOMPARE(lines.size(), 2);
     QVERIFY2(lines[1].startsWith("\"ezvsl full [best,\"\"final\"\".pth]\",positive,3,"),
              qPrintable(lines[1]));
+  }
+
+  // Issue 20's baselines: the centre prior is a centred Gaussian whose (cos+1)/2 is exp(-d^2/2s^2);
+  // a random map depends on its seed and the sample's id only.
+  void baselineMaps() {
+    const Baseline centre = baselineFromName("centre-prior");
+    QCOMPARE(centre.kind, BaselineKind::CentrePrior);
+    QCOMPARE(baselineFromName("center-prior").kind, BaselineKind::CentrePrior);
+    const Heatmap prior = centre.map("any", 224);
+    QCOMPARE(prior.width, 224);
+    QCOMPARE(centre.map("other", 224).scores, prior.scores);  // the same for every sample
+    const auto unit = [&](int x, int y) { return (prior.scores[size_t(y * 224 + x)] + 1.0) / 2.0; };
+    QVERIFY(unit(111, 111) > 0.999);
+    QCOMPARE(unit(111, 111), unit(112, 112));  // symmetric about the centre
+    QCOMPARE(unit(0, 50), unit(223, 50));
+    // One sigma (0.25 of the side, 56 px) from the centre along x: exp(-1/2).
+    const double d2 = std::pow(56.5 / 224, 2) + std::pow(0.5 / 224, 2);  // pixel (168, 112)
+    QVERIFY(std::abs(unit(112 + 56, 112) - std::exp(-d2 / (2 * 0.25 * 0.25))) < 1e-5);
+    QVERIFY(std::abs(unit(112 + 56, 112) - 0.6065) < 0.01);
+    QVERIFY(unit(0, 0) < 0.02);
+    // The relative rule keeps a centred disc of half the image: a centred box of 0.16 lies inside
+    // it, so cIoU = 0.16 / 0.5; a box in a corner is outside it.
+    BenchmarkAccumulator accumulator("centre", 0.5);
+    EvalTarget target;
+    target.condition = SceneCondition::Positive;
+    target.groundTruth.assign(224 * 224, 0.0f);
+    for (int y = 67; y < 157; ++y) {
+      for (int x = 67; x < 157; ++x) {
+        target.groundTruth[size_t(y * 224 + x)] = 1.0f;
+      }
+    }
+    const double ciou = accumulator.add(target, prior).relative;
+    QVERIFY2(std::abs(ciou - 90.0 * 90.0 / (224.0 * 224.0 / 2)) < 0.01,
+             qPrintable(QString::number(ciou)));
+    target.groundTruth.assign(224 * 224, 0.0f);
+    for (int y = 0; y < 40; ++y) {
+      for (int x = 0; x < 40; ++x) {
+        target.groundTruth[size_t(y * 224 + x)] = 1.0f;
+      }
+    }
+    QCOMPARE(accumulator.add(target, prior).relative, 0.0);
+
+    const Baseline random = baselineFromName("random");
+    QCOMPARE(random.kind, BaselineKind::Random);
+    QCOMPARE(random.seed, kRandomBaselineDefaultSeed);
+    const Heatmap a = random.map("sample-1", 224);
+    QCOMPARE(a.width, kRandomBaselineGridSide);
+    QCOMPARE(random.map("sample-1", 224).scores, a.scores);
+    QVERIFY(random.map("sample-2", 224).scores != a.scores);
+    QVERIFY(baselineFromName("random:2").map("sample-1", 224).scores != a.scores);
+    QCOMPARE(baselineFromName("random:2").seed, uint64_t(2));
+    QVERIFY(*std::min_element(a.scores.begin(), a.scores.end()) >= -1.0f);
+    QVERIFY(*std::max_element(a.scores.begin(), a.scores.end()) <= 1.0f);
+    QVERIFY(a.rawMax > a.rawMin);
+    QCOMPARE(baselineFromName("model.safetensors").kind, BaselineKind::None);
+    QCOMPARE(baselineFromName("random.pth").kind, BaselineKind::None);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, baselineFromName("random:x"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, baselineFromName("random:"));
   }
 
   // The time-left estimate of the trainer and its pane: seconds, then minutes, then hours.
