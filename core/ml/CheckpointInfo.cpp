@@ -79,6 +79,10 @@ std::string CheckpointInfo::provenance() const {
     if (wallSeconds > 0.0) {
       text += " in " + std::to_string(std::max(1LL, std::llround(wallSeconds / 60.0))) + " min";
     }
+    // Issue 20: a model of synthetic scenes says so; on real video it is below the centre prior.
+    if (training.stringOr("data", "").rfind("synthetic scenes", 0) == 0) {
+      text += " on synthetic scenes (not real video: docs/models.md)";
+    }
   }
   if (metrics.isObject() && metrics.contains("positive") && metrics.at("positive").isObject()) {
     const Json& positive = metrics.at("positive");

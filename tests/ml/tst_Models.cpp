@@ -225,6 +225,9 @@ class TestModels : public QObject {
       methods.push_back(info.config.method);
       totalBytes += std::filesystem::file_size(file);
       qInfo("%s: %s", info.config.method.c_str(), info.provenance().c_str());
+      // The panel line says what it was trained on (issue 20: not real video).
+      QVERIFY2(info.provenance().find("on synthetic scenes (not real video") != std::string::npos,
+               info.provenance().c_str());
     }
     std::vector<std::string> trainable;  // one shipped model per method heardmap-train has
     for (const MethodInfo& row : heardmap::methods()) {
