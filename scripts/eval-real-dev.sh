@@ -21,8 +21,9 @@ done
 boxes="$root/bench/real-dev/boxes.json"
 heardmap="$root/build/bin/heardmap"
 [ -x "$heardmap" ] || { echo "$0: no $heardmap; build first (scripts/build.sh)" >&2; exit 2; }
+mapfile -t clips < <(/usr/bin/python3 -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))))' "$boxes")
 missing=()
-for clip in $(/usr/bin/python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))))' "$boxes"); do
+for clip in "${clips[@]}"; do
   [ -f "$media/$clip" ] || missing+=("$clip")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -40,7 +41,7 @@ fi
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 cp "$boxes" "$data/boxes.json"
-for clip in $(/usr/bin/python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))))' "$boxes"); do
+for clip in "${clips[@]}"; do
   ln -s "$(cd "$media" && pwd)/$clip" "$data/$clip"
 done
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}

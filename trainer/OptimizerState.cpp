@@ -5,15 +5,12 @@
 #include <stdexcept>
 
 #include "core/AtomicFile.h"
+#include "core/Fnv1a.h"
 
 namespace heardmap {
 namespace {
 
 namespace fs = std::filesystem;
-
-// FNV-1a 64-bit parameters.
-constexpr uint64_t kFnvOffsetBasis = 14695981039346656037ULL;
-constexpr uint64_t kFnvPrime = 1099511628211ULL;
 
 fs::path folderOf(const std::string& checkpointPath) {
   const fs::path p(checkpointPath);
@@ -33,11 +30,7 @@ std::string legacyMomentsPath(const std::string& checkpointPath) {
 }
 
 std::string momentsChecksum(const std::string& bytes) {
-  uint64_t hash = kFnvOffsetBasis;
-  for (const char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= kFnvPrime;
-  }
+  const uint64_t hash = fnv1a(bytes.data(), bytes.size());
   char text[17];
   std::snprintf(text, sizeof(text), "%016llx", static_cast<unsigned long long>(hash));
   return text;

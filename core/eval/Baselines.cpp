@@ -5,22 +5,21 @@
 #include <random>
 #include <stdexcept>
 
+#include "../Fnv1a.h"
+
 namespace heardmap {
 namespace {
 
-// FNV-1a offset basis and prime (64 bit): the per-sample seed from the run's seed and the id.
-constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
-constexpr uint64_t kFnvPrime = 1099511628211ULL;
+// Most digits of random:SEED (the message's 0..999999999999999999).
+constexpr size_t kMaxRandomBaselineSeedDigits = 18;
 
+// The per-sample seed: FNV-1a of the run's seed (8 bytes, little-endian) and the sample's id.
 uint64_t sampleSeed(uint64_t seed, const std::string& sampleId) {
-  uint64_t h = kFnvOffset;
+  uint8_t seedBytes[8];
   for (int i = 0; i < 8; ++i) {
-    h = (h ^ ((seed >> (8 * i)) & 0xff)) * kFnvPrime;
+    seedBytes[i] = static_cast<uint8_t>(seed >> (8 * i));
   }
-  for (unsigned char c : sampleId) {
-    h = (h ^ c) * kFnvPrime;
-  }
-  return h;
+  return fnv1a(sampleId.data(), sampleId.size(), fnv1a(seedBytes, sizeof seedBytes));
 }
 
 }  // namespace
@@ -79,7 +78,7 @@ Baseline baselineFromName(const std::string& name) {
     baseline.kind = BaselineKind::Random;
   } else if (name.rfind("random:", 0) == 0) {
     const std::string digits = name.substr(7);
-    if (digits.empty() || digits.size() > 19 ||
+    if (digits.empty() || digits.size() > kMaxRandomBaselineSeedDigits ||
         digits.find_first_not_of("0123456789") != std::string::npos) {
       throw std::invalid_argument("--checkpoint " + name +
                                   ": the random baseline's seed must be a whole number "

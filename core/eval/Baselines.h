@@ -26,12 +26,11 @@ struct Baseline {
   bool isBaseline() const { return kind != BaselineKind::None; }
   // "centre prior (Gaussian sigma 0.25 of the side)", "random (seed 1)".
   std::string displayName() const;
-  // The map for one sample, in raw score (cosine) units: the centre prior is the same for every
-  // sample, 2 g - 1 for the Gaussian g = exp(-d^2 / 2 sigma^2) (so that the fixed-scale score
-  // (cos + 1) / 2 is g itself, 1 at the centre), on a side x side grid; the random map is uniform
-  // in
-  // [-1, 1] per cell and depends only on the seed and the sample's id (so it does not change with
-  // the order or the other models of a run). side: the grid the centre prior is drawn on.
+  // The map for one sample, in raw score (cosine) units. The centre prior is the same for every
+  // sample: 2 g - 1 for the Gaussian g = exp(-d^2 / 2 sigma^2) on a side x side grid, so that the
+  // fixed-scale score (cos + 1) / 2 is g itself, 1 at the centre. The random map is uniform in
+  // [-1, 1] per cell and depends only on the seed and the sample's id, so it does not change with
+  // the order or the other models of a run.
   Heatmap map(const std::string& sampleId, int side) const;
 };
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "../Fnv1a.h"
 #include "../Methods.h"
 #include "../PilResize.h"
 #include "../Safetensors.h"
@@ -311,15 +312,6 @@ Heatmap heatmapOf(const torch::Tensor& batchOfOne) {
   return heatmap;
 }
 
-// FNV-1a over bytes.
-uint64_t fnv1a(const void* data, size_t size, uint64_t hash) {
-  const auto* bytes = static_cast<const uint8_t*>(data);
-  for (size_t i = 0; i < size; ++i) {
-    hash = (hash ^ bytes[i]) * 1099511628211ull;
-  }
-  return hash;
-}
-
 }  // namespace
 
 std::shared_ptr<const VisualFeatures> LocalizationModel::encodeVisual(const RgbImage& frame) {
@@ -340,10 +332,9 @@ uint64_t LocalizationModel::visualFingerprint() const {
     return impl_->fingerprint;
   }
   c10::InferenceMode inferenceMode;
-  uint64_t hash = 14695981039346656037ull;
   const std::string contract =
       impl_->info.contract.toJson().dump() + impl_->info.config.toJson().dump();
-  hash = fnv1a(contract.data(), contract.size(), hash);
+  uint64_t hash = fnv1a(contract.data(), contract.size());
   for (const auto& item : impl_->net->named_parameters(true)) {
     if (startsWith(item.key(), "imgnet.") || startsWith(item.key(), "img_proj")) {
       const torch::Tensor t = item.value().detach().to(torch::kCPU).contiguous();
