@@ -22,9 +22,9 @@ const std::vector<MethodInfo>& methods() {
        {Architecture::EzvslFamily, Architecture::Avenet},
        "Heardmap recipe on EZ-VSL names; the authors' files: {'model_state_dict': AVENet "
        "(imgnet, audnet with conv1_a), DataParallel 'module.' names}",
-       "relative: the median of the min-max map, bilinear upsampling as cv2.resize",
-       "ezvsl",
-       false},
+       "relative: above the median of the min-max map, bilinear upsampling as cv2.resize",
+       "lvs",
+       true},
       {"marginnce",
        "MarginNCE",
        "MarginNCE",
@@ -53,11 +53,12 @@ const std::vector<MethodInfo>& methods() {
       {"sspl",
        "SSPL",
        "SSPL (negative-free, provisional)",
-       {Architecture::HeardmapSspl},
-       "Heardmap recipe (the authors' four files are not read yet)",
-       "absolute: 0.5 on the min-max map",
-       "ezvsl",
-       false},
+       {Architecture::HeardmapSspl, Architecture::SsplVgg},
+       "Heardmap recipe; the authors': four state dicts frame_best.pth (VGG-16, plain names), "
+       "sound_best.pth (VGGish + fc), pcm_best.pth, ssl_head_best.pth (DDP 'module.' names)",
+       "absolute: 0.5 on the min-max map, bilinear upsampling as cv2.resize",
+       "sspl",
+       true},
       {"slavc",
        "SLAVC",
        "",
@@ -72,9 +73,10 @@ const std::vector<MethodInfo>& methods() {
        "",
        {Architecture::Avenet},
        "{'model_state_dict': AVENet state dict (the LVS code's network), no 'module.' names}",
-       "relative: the median of the min-max map, bilinear upsampling as cv2.resize; adaptive",
+       "relative: >= the median of the min-max map, bilinear upsampling (align_corners) as "
+       "EZ-VSL's (Flickr and the other sets; its VGG-SS branch resizes as cv2.resize)",
        "ezvsl",
-       false},
+       true},
   };
   return rows;
 }
@@ -90,6 +92,7 @@ const std::pair<Architecture, const char*> kArchitectureNames[] = {
     {Architecture::Slavc, "slavc"},
     {Architecture::Avenet, "avenet"},
     {Architecture::HeardmapSspl, "heardmap-sspl"},
+    {Architecture::SsplVgg, "sspl-vgg"},
 };
 
 }  // namespace

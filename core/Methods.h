@@ -20,6 +20,9 @@ enum class Architecture {
   Avenet,
   // Heardmap's SSPL recipe: the trunks plus a predictive coding module (not the authors' files).
   HeardmapSspl,
+  // The official SSPL: VGG-16 conv5_3 (14 x 14 at 224), VGGish with its audio head, and the
+  // predictive coding module of pc_net.py (or none: SSPL without PCM); four (three) files.
+  SsplVgg,
 };
 
 struct MethodInfo {
@@ -40,7 +43,7 @@ struct MethodInfo {
   bool accepts(Architecture architecture) const;
 };
 
-// "ezvsl-family", "slavc", "avenet", "heardmap-sspl" (in ModelConfig's JSON).
+// "ezvsl-family", "slavc", "avenet", "heardmap-sspl", "sspl-vgg" (in ModelConfig's JSON).
 std::string architectureName(Architecture architecture);
 // The inverse; false for another name.
 bool architectureFromName(const std::string& name, Architecture* architecture);

@@ -161,3 +161,33 @@ void shorterSideTo(int side, int width, int height, int* outWidth, int* outHeigh
 }
 
 }  // namespace heardmap
+
+namespace heardmap {
+
+RgbImage resizeAndCentreCropLikeTorchvision(const RgbImage& in, int side) {
+  int width = in.width;
+  int height = in.height;
+  RgbImage resized;
+  const RgbImage* source = &in;
+  if (std::min(width, height) != side) {  // torchvision leaves a picture of that side alone
+    shorterSideTo(side, in.width, in.height, &width, &height);
+    resized = resizeBicubicLikePil(in, width, height);
+    source = &resized;
+  }
+  // Python's round() rounds halves to even, as nearbyint in the default rounding mode does.
+  const int left = static_cast<int>(std::nearbyint((width - side) / 2.0));
+  const int top = static_cast<int>(std::nearbyint((height - side) / 2.0));
+  RgbImage out;
+  out.width = side;
+  out.height = side;
+  out.timeSeconds = in.timeSeconds;
+  out.pixels.resize(static_cast<size_t>(side) * static_cast<size_t>(side) * 3);
+  for (int y = 0; y < side; ++y) {
+    const uint8_t* row = source->pixel(left, top + y);
+    std::copy(row, row + static_cast<size_t>(side) * 3,
+              out.pixels.begin() + static_cast<std::ptrdiff_t>(y) * side * 3);
+  }
+  return out;
+}
+
+}  // namespace heardmap

@@ -18,3 +18,12 @@ RgbImage resizeBicubicLikePil(const RgbImage& in, int width, int height);
 void shorterSideTo(int side, int width, int height, int* outWidth, int* outHeight);
 
 }  // namespace heardmap
+
+namespace heardmap {
+
+// torchvision's Resize(side) then CenterCrop(side) on a PIL image (the LVS and SSPL test
+// loaders): the shorter side resized to side (no resize when it already is), then the centred
+// side x side square, its offsets int(round((size - side) / 2.0)) with Python's round half to even.
+RgbImage resizeAndCentreCropLikeTorchvision(const RgbImage& in, int side);
+
+}  // namespace heardmap

@@ -1,5 +1,6 @@
 #include "PreprocessingContract.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -33,11 +34,22 @@ int PreprocessingContract::windowSamples() const {
 
 int PreprocessingContract::timeFrames() const {
   const int n = windowSamples();
+  if (usesVggish()) {
+    return n < 400 ? 0 : 1 + (n - 400) / 160;  // VGGish's 25 ms frames every 10 ms
+  }
   return n < segmentSamples ? 0 : 1 + (n - segmentSamples) / hopSamples();
 }
 
 PreprocessingContract PreprocessingContract::ezvsl() {
   return PreprocessingContract{};
+}
+
+PreprocessingContract PreprocessingContract::ssplVggish() {
+  PreprocessingContract c;
+  c.audioFrontend = "vggish";
+  c.waveformScaling = "min-max";
+  c.imageCrop = "centre";
+  return c;
 }
 
 Json PreprocessingContract::toJson() const {
@@ -58,6 +70,9 @@ Json PreprocessingContract::toJson() const {
   j["image_resize"] = Json(imageResize);
   j["image_mean"] = Json(Json::Array{Json(imageMean[0]), Json(imageMean[1]), Json(imageMean[2])});
   j["image_std"] = Json(Json::Array{Json(imageStd[0]), Json(imageStd[1]), Json(imageStd[2])});
+  j["audio_frontend"] = Json(audioFrontend);
+  j["waveform_scaling"] = Json(waveformScaling);
+  j["image_crop"] = Json(imageCrop);
   return j;
 }
 
@@ -132,6 +147,20 @@ PreprocessingContract parseContract(const Json& j) {
     badField("image_resize",
              "must be bicubic (the only resize implemented), not " + j.at("image_resize").dump());
   }
+  // Absent in checkpoints written before these fields: the EZ-VSL family's values.
+  c.audioFrontend = j.stringOr("audio_frontend", "spectrogram");
+  if (c.audioFrontend != "spectrogram" && c.audioFrontend != "vggish") {
+    badField("audio_frontend",
+             "must be spectrogram or vggish, not " + j.at("audio_frontend").dump());
+  }
+  c.waveformScaling = j.stringOr("waveform_scaling", "none");
+  if (c.waveformScaling != "none" && c.waveformScaling != "min-max") {
+    badField("waveform_scaling", "must be none or min-max, not " + j.at("waveform_scaling").dump());
+  }
+  c.imageCrop = j.stringOr("image_crop", "none");
+  if (c.imageCrop != "none" && c.imageCrop != "centre") {
+    badField("image_crop", "must be none or centre, not " + j.at("image_crop").dump());
+  }
   for (const char* field : {"image_mean", "image_std"}) {
     const Json::Array& values = j.at(field).asArray();
     if (values.size() != 3) {
@@ -166,14 +195,23 @@ PreprocessingContract PreprocessingContract::fromJson(const Json& json) {
 }
 
 std::string PreprocessingContract::summary() const {
-  char buffer[256];
+  char buffer[320];
+  if (usesVggish()) {
+    std::snprintf(buffer, sizeof(buffer),
+                  "%d Hz, %.2f s %s window%s, VGGish log-mel %d x 96 x 64, image %dx%d %s%s",
+                  sampleRateHz, windowSeconds, placementName(placement).c_str(),
+                  waveformScaling == "min-max" ? " scaled to [-1, 1]" : "",
+                  std::max(0, (timeFrames() - 96) / 96 + 1), imageSize, imageSize,
+                  imageResize.c_str(), imageCrop == "centre" ? " (centre crop in eval)" : "");
+    return buffer;
+  }
   std::snprintf(buffer, sizeof(buffer),
                 "%d Hz, %.2f s %s window, spectrogram %dx%d (seg %d, hop %d, tukey %.2f), image "
                 "%dx%d %s",
                 sampleRateHz, windowSeconds, placementName(placement).c_str(), frequencyBins(),
                 timeFrames(), segmentSamples, hopSamples(), tukeyAlpha, imageSize, imageSize,
                 imageResize.c_str());
-  return buffer;
+  return imageCrop == "centre" ? std::string(buffer) + " (centre crop in eval)" : buffer;
 }
 
 }  // namespace heardmap

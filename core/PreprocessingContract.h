@@ -33,6 +33,17 @@ struct PreprocessingContract {
   std::array<float, 3> imageMean{0.485f, 0.456f, 0.406f};
   std::array<float, 3> imageStd{0.229f, 0.224f, 0.225f};
   std::string imageResize = "bicubic";
+  // Audio front-end: "spectrogram" (scipy's power spectrogram above, the EZ-VSL family and LVS)
+  // or "vggish" (VGGish's log-mel examples, 96 frames x 64 bands per 0.96 s: the official SSPL;
+  // core/VggishLogMel.h; the spectrogram fields above are then unused).
+  std::string audioFrontend = "spectrogram";
+  // What the window's samples go through first: "none", or "min-max" (SSPL's normalize_audio:
+  // shifted and scaled so that min -> -1 and max -> 1 - 2e-3 / (max - min + 1e-3) ~ 1).
+  std::string waveformScaling = "none";
+  // How evaluation crops a still before resizing: "none" (Resize((S, S)), the EZ-VSL family) or
+  // "centre" (Resize(S) on the short side, then CenterCrop(S): the LVS and SSPL test loaders).
+  // The player and render always show the model the whole picture, so that its map lies over it.
+  std::string imageCrop = "none";
 
   int hopSamples() const { return segmentSamples - overlapSamples; }
   int windowSamples() const;
@@ -41,6 +52,10 @@ struct PreprocessingContract {
 
   // The EZ-VSL family's contract (EZ-VSL, FNAC, SLAVC, MarginNCE).
   static PreprocessingContract ezvsl();
+  // The official SSPL test loader's: 16 kHz, 3 s, min-max scaled waveform, VGGish log-mel,
+  // short-side resize + centre crop to 224.
+  static PreprocessingContract ssplVggish();
+  bool usesVggish() const { return audioFrontend == "vggish"; }
 
   Json toJson() const;
   // Whether name is an imageResize value the inference path implements ("bicubic").

@@ -5,6 +5,17 @@
 #include <stdexcept>
 
 namespace heardmap {
+namespace {
+
+int validFftSize(const PreprocessingContract& contract) {
+  const int n = contract.fftSize;
+  if (n <= 0 || (n & (n - 1)) != 0 || contract.segmentSamples > n) {
+    throw std::invalid_argument("Spectrogram: fft size must be a power of two >= segment length");
+  }
+  return n;
+}
+
+}  // namespace
 
 std::vector<double> Spectrogram::periodicTukey(int length, double alpha) {
   // The periodic window is the symmetric window of length + 1 without its last sample.
@@ -30,21 +41,14 @@ std::vector<double> Spectrogram::periodicTukey(int length, double alpha) {
   return w;
 }
 
-Spectrogram::Spectrogram(const PreprocessingContract& contract) : contract_(contract) {
-  const int n = contract_.fftSize;
-  if (n <= 0 || (n & (n - 1)) != 0 || contract_.segmentSamples > n) {
-    throw std::invalid_argument("Spectrogram: fft size must be a power of two >= segment length");
-  }
+Spectrogram::Spectrogram(const PreprocessingContract& contract)
+    : contract_(contract), fft_(validFftSize(contract)) {
   window_ = periodicTukey(contract_.segmentSamples, contract_.tukeyAlpha);
   double sumSquares = 0.0;
   for (const double w : window_) {
     sumSquares += w * w;
   }
   densityScale_ = 1.0 / (contract_.sampleRateHz * sumSquares);
-  twiddles_.resize(static_cast<size_t>(n / 2));
-  for (int k = 0; k < n / 2; ++k) {
-    twiddles_[static_cast<size_t>(k)] = std::polar(1.0, -2.0 * M_PI * k / n);
-  }
 }
 
 int Spectrogram::framesFor(size_t sampleCount) const {
@@ -54,30 +58,6 @@ int Spectrogram::framesFor(size_t sampleCount) const {
   }
   return 1 +
          static_cast<int>((sampleCount - segment) / static_cast<size_t>(contract_.hopSamples()));
-}
-
-void Spectrogram::fft(std::vector<std::complex<double>>& data) const {
-  const size_t n = data.size();
-  for (size_t i = 1, j = 0; i < n; ++i) {
-    size_t bit = n >> 1;
-    for (; j & bit; bit >>= 1) {
-      j ^= bit;
-    }
-    j ^= bit;
-    if (i < j) {
-      std::swap(data[i], data[j]);
-    }
-  }
-  for (size_t length = 2; length <= n; length <<= 1) {
-    const size_t stride = n / length;
-    for (size_t start = 0; start < n; start += length) {
-      for (size_t k = 0; k < length / 2; ++k) {
-        const std::complex<double> t = twiddles_[k * stride] * data[start + k + length / 2];
-        data[start + k + length / 2] = data[start + k] - t;
-        data[start + k] += t;
-      }
-    }
-  }
 }
 
 std::vector<double> Spectrogram::powerDensity(const std::vector<float>& samples) const {
@@ -99,7 +79,7 @@ std::vector<double> Spectrogram::powerDensity(const std::vector<float>& samples)
       buffer[static_cast<size_t>(i)] =
           i < segment ? (x[i] - mean) * window_[static_cast<size_t>(i)] : 0.0;
     }
-    fft(buffer);
+    fft_.transform(buffer);
     for (int k = 0; k < bins; ++k) {
       double p = std::norm(buffer[static_cast<size_t>(k)]) * densityScale_;
       if (k != 0 && !(n % 2 == 0 && k == n / 2)) {

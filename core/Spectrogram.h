@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "PreprocessingContract.h"
+#include "RadixTwoFft.h"
 
 namespace heardmap {
 
@@ -31,12 +32,10 @@ class Spectrogram {
   static std::vector<double> periodicTukey(int length, double alpha);
 
  private:
-  void fft(std::vector<std::complex<double>>& data) const;
-
   PreprocessingContract contract_;
   std::vector<double> window_;
   double densityScale_ = 0.0;  // 1 / (fs * sum(w^2))
-  std::vector<std::complex<double>> twiddles_;
+  RadixTwoFft fft_;
 };
 
 }  // namespace heardmap

@@ -34,9 +34,13 @@ rm -f whole.mp4 whole.mkv
 /usr/bin/python3 "$here/pth/make_pth_fixtures.py" pth
 # The official architectures (EZ-VSL, SLAVC) saved as their train.py saves them, and their maps.
 /usr/bin/python3 "$here/pth/official_reference.py" official
+# The official SSPL release (frame/sound/pcm/ssl_head files, with and without PCM) and its map.
+/usr/bin/python3 "$here/pth/sspl_reference.py" official
 # A Flickr-layout folder and the per-sample cIoU of EZ-VSL and SLAVC test.py runs on it.
 /usr/bin/python3 "$here/pth/official_eval.py" official_flickr official/ezvsl_best.pth ezvsl
 /usr/bin/python3 "$here/pth/official_eval.py" official_flickr official/slavc_latest.pth slavc
+/usr/bin/python3 "$here/pth/official_eval.py" official_flickr official/lvs_best.pth.tar lvs
+/usr/bin/python3 "$here/pth/official_eval.py" official_flickr official/sspl sspl
 # JPEG files written by PIL and what PIL decodes and resizes them to (the official loaders' frames).
 /usr/bin/python3 "$here/media/pil_reference.py" pil
 # The media matrix: odd sizes, pixel formats, containers, audio layouts, damaged files.

@@ -63,7 +63,7 @@ void printUsage() {
       "                     [--format flickr|vggss|avsbench|is3|folder] [--pack PACK]\n"
       "                     [--per-condition N] [--threshold T] [--gallery N] [--out DIR]\n"
       "                     [--save-maps MAPDIR] [--method NAME] [--momentum-branch]\n"
-      "                     [--rule ezvsl|slavc]\n"
+      "                     [--rule ezvsl|slavc|lvs|sspl]\n"
       "Evaluates each model on the synthetic benchmark's fixed test split, or on a dataset\n"
       "folder in one of the standard layouts (detected when --format is not given); writes\n"
       "DIR/results.md, results.csv, results.json, success_curves.png, max_score_hist.png and,\n"
@@ -77,7 +77,8 @@ void printUsage() {
       "names ezvsl, fnac, marginnce, lvs and sslsan share (default ezvsl); SLAVC files are told\n"
       "by their names, and --momentum-branch before one uses its momentum copies.\n"
       "Each model is also scored by its method's own test.py rule ('own rule' in results.md,\n"
-      "'official' in the CSV and JSON): EZ-VSL's relative rule, SLAVC's fixed-range 0.5;\n"
+      "'official' in the CSV and JSON): EZ-VSL's relative rule, SLAVC's fixed-range 0.5,\n"
+      "LVS's strict median and SSPL's 0.5 on cv2-style resized maps;\n"
       "--rule applies one to every model.\n"
       "Baselines, scored like a model under every rule: untrained (a randomly initialised\n"
       "compact model, seed 1), centre-prior (a fixed centred Gaussian, sigma 0.25 of the side;\n"
@@ -276,7 +277,8 @@ int evalCommand(int argc, char** argv) {
     } else if (arg == "--rule" && hasValue) {
       forcedRule = officialRuleFromName(argv[++i]);
       if (forcedRule == OfficialRule::Invalid) {
-        std::fprintf(stderr, "heardmap eval: --rule must be ezvsl or slavc, not '%s'\n", argv[i]);
+        std::fprintf(stderr, "heardmap eval: --rule must be ezvsl, slavc, lvs or sspl, not '%s'\n",
+                     argv[i]);
         return 2;
       }
     } else if (arg == "--data" && hasValue) {
@@ -337,6 +339,7 @@ int evalCommand(int argc, char** argv) {
       }
       models.push_back(LocalizationModel::open(
           checkpoint == "untrained" ? std::string() : checkpoint, loadOptions[c]));
+      models.back()->setEvaluationCrop(true);  // stills cropped as the method's test loader does
       const std::string name =
           models.back()->info().displayName() +
           (checkpoint == "untrained"

@@ -12,6 +12,8 @@ namespace {
 constexpr float kTorchCubicA = -0.75f;
 // SLAVC's --pred_thr default, on the fixed-range map.
 constexpr float kSlavcThreshold = 0.5f;
+// SSPL's fixed threshold on the min-max map.
+constexpr float kSsplThreshold = 0.5f;
 
 float cubicNear(float x) {  // |x| <= 1
   return ((kTorchCubicA + 2) * x - (kTorchCubicA + 3)) * x * x + 1;
@@ -36,6 +38,10 @@ std::string officialRuleName(OfficialRule rule) {
       return "ezvsl";
     case OfficialRule::Slavc:
       return "slavc";
+    case OfficialRule::Lvs:
+      return "lvs";
+    case OfficialRule::Sspl:
+      return "sspl";
     case OfficialRule::Invalid:
       break;
   }
@@ -48,6 +54,12 @@ OfficialRule officialRuleFromName(const std::string& name) {
   }
   if (name == "slavc") {
     return OfficialRule::Slavc;
+  }
+  if (name == "lvs") {
+    return OfficialRule::Lvs;
+  }
+  if (name == "sspl") {
+    return OfficialRule::Sspl;
   }
   return OfficialRule::Invalid;
 }
@@ -89,6 +101,60 @@ std::vector<float> upsampleBicubicAlignCorners(const std::vector<float>& map, in
   return out;
 }
 
+namespace {
+
+// OpenCV's source index and weight of the next sample for destination index d (linear).
+void cv2LinearTap(int d, double scale, int size, int* index, float* weight) {
+  float f = static_cast<float>((d + 0.5) * scale - 0.5);
+  int i = static_cast<int>(std::floor(f));
+  f -= static_cast<float>(i);
+  if (i < 0) {
+    i = 0;
+    f = 0.0f;
+  }
+  if (i >= size - 1) {
+    i = size - 1;
+    f = 0.0f;
+  }
+  *index = i;
+  *weight = f;
+}
+
+}  // namespace
+
+std::vector<float> resizeBilinearLikeCv2(const std::vector<float>& map, int width, int height,
+                                         int outWidth, int outHeight) {
+  std::vector<float> rows(static_cast<size_t>(height) * static_cast<size_t>(outWidth));
+  const double scaleX = static_cast<double>(width) / outWidth;
+  for (int x = 0; x < outWidth; ++x) {
+    int i = 0;
+    float f = 0.0f;
+    cv2LinearTap(x, scaleX, width, &i, &f);
+    const int next = std::min(i + 1, width - 1);
+    for (int y = 0; y < height; ++y) {
+      const float* row = map.data() + static_cast<size_t>(y) * static_cast<size_t>(width);
+      rows[static_cast<size_t>(y) * static_cast<size_t>(outWidth) + static_cast<size_t>(x)] =
+          row[i] * (1.0f - f) + row[next] * f;
+    }
+  }
+  std::vector<float> out(static_cast<size_t>(outWidth) * static_cast<size_t>(outHeight));
+  const double scaleY = static_cast<double>(height) / outHeight;
+  for (int y = 0; y < outHeight; ++y) {
+    int j = 0;
+    float f = 0.0f;
+    cv2LinearTap(y, scaleY, height, &j, &f);
+    const int next = std::min(j + 1, height - 1);
+    for (int x = 0; x < outWidth; ++x) {
+      out[static_cast<size_t>(y) * static_cast<size_t>(outWidth) + static_cast<size_t>(x)] =
+          rows[static_cast<size_t>(j) * static_cast<size_t>(outWidth) + static_cast<size_t>(x)] *
+              (1.0f - f) +
+          rows[static_cast<size_t>(next) * static_cast<size_t>(outWidth) + static_cast<size_t>(x)] *
+              f;
+    }
+  }
+  return out;
+}
+
 std::vector<uint8_t> officialPrediction(const std::vector<float>& cosine, int width, int height,
                                         OfficialRule rule, double temperature, int outSide) {
   if (rule == OfficialRule::Slavc) {
@@ -105,6 +171,34 @@ std::vector<uint8_t> officialPrediction(const std::vector<float>& cosine, int wi
     for (size_t i = 0; i < up.size(); ++i) {
       const float score = (up[i] + inverseTau) / range;  // the fixed range, no min-max
       prediction[i] = score >= kSlavcThreshold ? 1 : 0;
+    }
+    return prediction;
+  }
+  if (rule == OfficialRule::Lvs || rule == OfficialRule::Sspl) {
+    const std::vector<float> up = resizeBilinearLikeCv2(cosine, width, height, outSide, outSide);
+    const auto [lowest, highest] = std::minmax_element(up.begin(), up.end());
+    const float low = *lowest;
+    const float high = *highest;
+    std::vector<uint8_t> prediction(up.size());
+    if (rule == OfficialRule::Sspl) {
+      // normalize_img: (x - min) / ptp in float32 (a flat map gives NaN: nothing predicted).
+      for (size_t i = 0; i < up.size(); ++i) {
+        prediction[i] = (up[i] - low) / (high - low) >= kSsplThreshold ? 1 : 0;
+      }
+      return prediction;
+    }
+    // LVS: pred = 1 - normalize_img(-map) (left as is when flat); pixels above the value at
+    // index n/2 of the sorted map become 1, the rest below 1 become 0, then >= 0.5.
+    std::vector<float> pred(up.size());
+    for (size_t i = 0; i < up.size(); ++i) {
+      pred[i] = high == low ? 1.0f + up[i] : 1.0f - (-up[i] - (-high)) / (-low - (-high));
+    }
+    std::vector<float> sorted = pred;
+    std::nth_element(sorted.begin(),
+                     sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+    const float threshold = sorted[sorted.size() / 2];
+    for (size_t i = 0; i < pred.size(); ++i) {
+      prediction[i] = pred[i] > threshold || pred[i] >= 1.0f ? 1 : 0;
     }
     return prediction;
   }

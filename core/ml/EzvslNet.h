@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "LocalizationModel.h"
+#include "SsplVggNet.h"
 
 namespace heardmap {
 namespace nn = torch::nn;
@@ -187,9 +188,15 @@ TORCH_MODULE(PredictiveCoding);
 // SSPL's recurrent cycles after the first prediction pass.
 constexpr int64_t kSsplCycles = 4;
 
-// Whether the network has one img_proj / aud_proj head (not SLAVC's two, not AVENet's none).
+inline bool isSsplVgg(const ModelConfig& config) {
+  return config.network() == Architecture::SsplVgg;
+}
+
+// Whether the network has one img_proj / aud_proj head (not SLAVC's two, not AVENet's none, not
+// the official SSPL's).
 inline bool hasOneHead(const ModelConfig& config) {
-  return config.network() != Architecture::Slavc && config.network() != Architecture::Avenet;
+  return config.network() != Architecture::Slavc && config.network() != Architecture::Avenet &&
+         !isSsplVgg(config);
 }
 
 // EZ-VSL (stoneMo/EZ-VSL model.py names): imgnet, img_proj, audnet, aud_proj. SLAVC
@@ -199,15 +206,26 @@ inline bool hasOneHead(const ModelConfig& config) {
 // code's AVENet has no heads: the map is the cosine of the two trunks' features.
 struct EzvslNetImpl : nn::Module {
   explicit EzvslNetImpl(const ModelConfig& config)
-      : imgnet(3, config.baseWidth, config.layer4Stride, config.imagePadding == "circular"),
+      : imgnet(isSsplVgg(config) ? nullptr
+                                 : ResNetTrunk(3, config.baseWidth, config.layer4Stride,
+                                               config.imagePadding == "circular")),
         img_proj(!hasOneHead(config)
                      ? nullptr
                      : nn::Conv2d(nn::Conv2dOptions(8 * config.baseWidth, config.embedDim, 1))),
-        audnet(1, config.baseWidth, config.layer4Stride),
+        audnet(isSsplVgg(config) ? nullptr : ResNetTrunk(1, config.baseWidth, config.layer4Stride)),
         aud_proj(!hasOneHead(config) ? nullptr : nn::Linear(8 * config.baseWidth, config.embedDim)),
         sspl(config.network() == Architecture::HeardmapSspl),
         slavc(config.network() == Architecture::Slavc),
         avenet(config.network() == Architecture::Avenet) {
+    if (isSsplVgg(config)) {  // the official SSPL: its own parts under its files' names
+      ssplVgg = SsplVggNet(config);
+      register_module("frame", ssplVgg->frame);
+      register_module("sound", ssplVgg->sound);
+      if (!ssplVgg->pcm.is_empty()) {
+        register_module("pcm", ssplVgg->pcm);
+      }
+      return;
+    }
     // Registration order is module order: initializeWeights draws in it, so it stays imgnet,
     // the image head(s), audnet, the audio head(s) (a seed gives the same weights as before).
     const int64_t c = 8 * config.baseWidth;
@@ -249,6 +267,9 @@ struct EzvslNetImpl : nn::Module {
   // B x D x h x w, unit length over D (SLAVC: B x 2D x h x w, the two heads; SSPL: the trunk map B
   // x C x h x w, which the PCM refines with the audio before the map is taken).
   torch::Tensor encodeImage(const torch::Tensor& image) {
+    if (!ssplVgg.is_empty()) {
+      return ssplVgg->frame(image);
+    }
     torch::Tensor features = imgnet(image);
     if (sspl) {
       return features;
@@ -276,7 +297,12 @@ struct EzvslNetImpl : nn::Module {
 
   // B x D, unit length (SLAVC: B x 2D, the two heads; SSPL: [a_orig (D, unit length) | a =
   // fc(a_orig) (C)], B x (D + C)).
+  // The official SSPL takes one clip's VGGish examples, E x 1 x 96 x 64, and gives [a_orig |
+  // fc(a)] (SsplVggNet).
   torch::Tensor encodeAudio(const torch::Tensor& spectrogram) {
+    if (!ssplVgg.is_empty()) {
+      return ssplVgg->sound(spectrogram);
+    }
     torch::Tensor a = audnet(spectrogram);
     a = torch::amax(a, {2, 3});
     if (avenet) {
@@ -292,6 +318,9 @@ struct EzvslNetImpl : nn::Module {
   // The localisation map of visual features (encodeImage) and one audio vector each (encodeAudio)
   // for the same batch: B x h x w cosine similarities.
   torch::Tensor localizationMap(const torch::Tensor& visual, const torch::Tensor& audio) {
+    if (!ssplVgg.is_empty()) {
+      return ssplVgg->localizationMap(visual, audio);
+    }
     if (slavc) {  // the mean of the two heads' cosine maps (SLAVC's S_AVL times tau)
       return (visual * audio.unsqueeze(-1).unsqueeze(-1)).sum(1) / 2;
     }
@@ -317,6 +346,7 @@ struct EzvslNetImpl : nn::Module {
   nn::Sequential aud_fc{nullptr};
   nn::Sequential sspl_projector{nullptr};
   nn::Sequential sspl_predictor{nullptr};
+  SsplVggNet ssplVgg{nullptr};  // the official SSPL (then no trunk above is built)
 };
 TORCH_MODULE(EzvslNet);
 
@@ -341,9 +371,10 @@ inline void initializeWeights(nn::Module& module) {
 
 // The network inside a model (training runs on it directly).
 EzvslNet& networkOf(LocalizationModel& model);
-// Frames (any size) -> N x 3 x S x S, resized (bicubic, antialiased) and normalised per contract.
+// Frames (any size) -> N x 3 x S x S, resized (bicubic, antialiased; with centreCrop the shorter
+// side, then the centred square) and normalised per contract.
 torch::Tensor imageTensor(const std::vector<const RgbImage*>& frames,
-                          const PreprocessingContract& contract);
+                          const PreprocessingContract& contract, bool centreCrop = false);
 // Audio windows -> N x 1 x F x T log spectrograms per contract.
 torch::Tensor spectrogramTensor(const std::vector<const std::vector<float>*>& windows,
                                 const PreprocessingContract& contract);

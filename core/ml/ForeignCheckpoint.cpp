@@ -28,6 +28,8 @@ const char* namesOf(Architecture architecture) {
       return "the LVS AVENet trunks (audnet.conv1_a, no heads)";
     case Architecture::HeardmapSspl:
       return "Heardmap's SSPL module (pcm.*)";
+    case Architecture::SsplVgg:
+      return "the SSPL release's frame_*.pth / sound_*.pth (VGG-16, VGGish)";
     case Architecture::EzvslFamily:
       break;
   }
@@ -57,7 +59,9 @@ ModelConfig configFromShapes(const StateDict& weights, const std::string& path,
   };
   ModelConfig config;
   config.architecture = Architecture::EzvslFamily;
-  if (weights.count("img_proj1.weight") != 0) {
+  if (weights.count("frame.feat_extractor.0.weight") != 0) {
+    config.architecture = Architecture::SsplVgg;
+  } else if (weights.count("img_proj1.weight") != 0) {
     config.architecture = Architecture::Slavc;
   } else if (weights.count("pcm.down1.weight") != 0) {
     config.architecture = Architecture::HeardmapSspl;
@@ -85,7 +89,27 @@ ModelConfig configFromShapes(const StateDict& weights, const std::string& path,
     }
     config.method = options.method;
   }
-  config.baseWidth = static_cast<int>(find("imgnet.conv1.weight").shape.at(0));
+  const auto rows = [&](const std::string& name) {
+    return static_cast<int>(find(name).shape.at(0));
+  };
+  if (config.architecture == Architecture::SsplVgg) {
+    config.baseWidth = rows("frame.feat_extractor.0.weight");
+    config.soundWidth = rows("sound.features.0.weight");
+    config.embeddingHidden = rows("sound.embeddings.0.weight");
+    config.embedDim = rows("sound.embeddings.4.weight");
+    config.soundFcHidden = rows("sound.fc.0.weight");
+    config.audioOutDim = rows("sound.fc.2.weight");
+    int norms = 0;  // the PCM has two BNPred_step norms per cycle
+    while (weights.count("pcm.BNPred_step." + std::to_string(norms) + ".weight") != 0) {
+      ++norms;
+    }
+    config.pcmCycles = norms / 2;
+    if (weights.count("pcm.PredProcess.0.weight") != 0 && config.pcmCycles == 0) {
+      throw CheckpointError(path + ": pcm file without BNPred_step norms (no recurrent cycle)");
+    }
+    return config;
+  }
+  config.baseWidth = rows("imgnet.conv1.weight");
   if (config.architecture == Architecture::Avenet) {
     config.layer4Stride = 1;  // the LVS trunks keep 14 x 14 at 224
     config.embedDim = 8 * config.baseWidth;
@@ -169,7 +193,9 @@ CheckpointInfo foreignCheckpoint(StateDict& weights, const std::string& path,
                                  const LoadOptions& options, const std::string& held) {
   CheckpointInfo info;
   info.config = configFromShapes(weights, path, options);
-  info.contract = PreprocessingContract::ezvsl();
+  info.contract = info.config.architecture == Architecture::SsplVgg
+                      ? PreprocessingContract::ssplVggish()
+                      : PreprocessingContract::ezvsl();
   info.trained = true;
   std::string notes = selectBranch(weights, options, path);
   if (info.config.architecture == Architecture::Avenet) {
@@ -178,13 +204,16 @@ CheckpointInfo foreignCheckpoint(StateDict& weights, const std::string& path,
       info.contract.overlapSamples = kSslAlignOverlapSamples;  // its 3 s: 3.5-6.5 s of 10
     } else {
       info.contract.windowSeconds = kLvsWindowSeconds;
+      info.contract.imageCrop = "centre";  // the LVS test loader: Resize(224), CenterCrop(224)
     }
   }
   const std::string readAs =
       options.method.empty() && info.config.method == "ezvsl"
           ? "; read as EZ-VSL (the default for these names: --method names FNAC, MarginNCE, ...)"
           : "; read as " + findMethod(info.config.method)->displayName +
-                (info.config.architecture == Architecture::Avenet ? " (the authors' AVENet)" : "");
+                (info.config.architecture == Architecture::Avenet    ? " (the authors' AVENet)"
+                 : info.config.architecture == Architecture::SsplVgg ? " (the authors' network)"
+                                                                     : "");
   info.source = path + " (" + held + readAs + notes + ")";
   return info;
 }

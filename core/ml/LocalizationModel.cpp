@@ -14,7 +14,9 @@
 #include "../PilResize.h"
 #include "../Safetensors.h"
 #include "../Spectrogram.h"
+#include "../VggishLogMel.h"
 #include "../pth/PthReader.h"
+#include "SsplFiles.h"
 
 namespace heardmap {
 namespace {
@@ -61,12 +63,38 @@ struct LocalizationModel::Impl {
   explicit Impl(const CheckpointInfo& info_)
       : info(info_), net(info_.config), spectrogram(info_.contract) {
     net->eval();  // inference: batch-norm running statistics, no dropout
+    if (info.contract.usesVggish()) {
+      vggish = std::make_unique<VggishLogMel>(info.contract);
+    }
+  }
+
+  // The network's audio input for one window: 1 x 1 x F x T, or E x 1 x 96 x 64 VGGish examples.
+  torch::Tensor audioInput(const std::vector<float>& window) const {
+    if (vggish) {
+      int examples = 0;
+      std::vector<float> values = vggish->examples(window, &examples);
+      if (examples == 0) {
+        throw std::invalid_argument("localize: an audio window under 0.96 s has no VGGish example");
+      }
+      return torch::from_blob(values.data(),
+                              {examples, 1, VggishLogMel::kExampleFrames, VggishLogMel::kBands},
+                              torch::kFloat)
+          .clone();
+    }
+    std::vector<float> values = spectrogram.compute(window);
+    return torch::from_blob(
+               values.data(),
+               {1, 1, info.contract.frequencyBins(), spectrogram.framesFor(window.size())},
+               torch::kFloat)
+        .clone();
   }
 
   CheckpointInfo info;
   EzvslNet net;
   Spectrogram spectrogram;
-  uint64_t fingerprint = 0;  // of the visual weights; 0 = not computed since the last change
+  std::unique_ptr<VggishLogMel> vggish;  // the official SSPL's front-end
+  uint64_t fingerprint = 0;     // of the visual weights; 0 = not computed since the last change
+  bool evaluationCrop = false;  // setEvaluationCrop
 };
 
 LocalizationModel::LocalizationModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -127,6 +155,19 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
     return model;
   }
 
+  if (isSsplFileSet(path)) {  // the official SSPL: a folder or one of its files
+    std::string held;
+    StateDict weights = readSsplFileSet(path, &held);
+    const CheckpointInfo info = foreignCheckpoint(weights, path, options, held);
+    auto model =
+        std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
+    try {
+      model->loadWeights(weights, /*allowMissing=*/false);
+    } catch (const CheckpointError& e) {
+      throw CheckpointError(path + ": " + e.what());
+    }
+    return model;
+  }
   PthContents contents;
   try {
     contents = readPth(path);
@@ -319,7 +360,9 @@ std::shared_ptr<const VisualFeatures> LocalizationModel::encodeVisual(const RgbI
   checkFrame(frame);
   const auto start = Clock::now();
   auto features = std::make_shared<VisualFeatures>();
-  features->map = impl_->net->encodeImage(imageTensor({&frame}, impl_->info.contract));
+  features->map = impl_->net->encodeImage(
+      imageTensor({&frame}, impl_->info.contract,
+                  impl_->evaluationCrop && impl_->info.contract.imageCrop == "centre"));
   features->timeSeconds = frame.timeSeconds;
   features->visualMs = millisecondsSince(start);
   features->fingerprint = visualFingerprint();
@@ -332,11 +375,13 @@ uint64_t LocalizationModel::visualFingerprint() const {
     return impl_->fingerprint;
   }
   c10::InferenceMode inferenceMode;
-  const std::string contract =
-      impl_->info.contract.toJson().dump() + impl_->info.config.toJson().dump();
+  const std::string contract = impl_->info.contract.toJson().dump() +
+                               impl_->info.config.toJson().dump() +
+                               (impl_->evaluationCrop ? "evaluation crop" : "");
   uint64_t hash = fnv1a(contract.data(), contract.size());
   for (const auto& item : impl_->net->named_parameters(true)) {
-    if (startsWith(item.key(), "imgnet.") || startsWith(item.key(), "img_proj")) {
+    if (startsWith(item.key(), "imgnet.") || startsWith(item.key(), "img_proj") ||
+        startsWith(item.key(), "frame.")) {
       const torch::Tensor t = item.value().detach().to(torch::kCPU).contiguous();
       hash = fnv1a(item.key().data(), item.key().size(), hash);
       hash = fnv1a(t.data_ptr(), static_cast<size_t>(t.nbytes()), hash);
@@ -364,13 +409,8 @@ std::shared_ptr<const AudioFeatures> LocalizationModel::encodeAudio(
   const auto start = Clock::now();
   const PreprocessingContract& contract = impl_->info.contract;
   checkWindow(audioWindow, contract);
-  std::vector<float> spectrogram = impl_->spectrogram.compute(audioWindow);
-  const torch::Tensor spec = torch::from_blob(
-      spectrogram.data(),
-      {1, 1, contract.frequencyBins(), impl_->spectrogram.framesFor(audioWindow.size())},
-      torch::kFloat);
   auto features = std::make_shared<AudioFeatures>();
-  features->vector = impl_->net->encodeAudio(spec);
+  features->vector = impl_->net->encodeAudio(impl_->audioInput(audioWindow));
   features->milliseconds = millisecondsSince(start);
   features->owner = this;
   return features;
@@ -434,8 +474,22 @@ Heatmap LocalizationModel::mapOfInputs(const TensorData& image, const TensorData
     return torch::from_blob(const_cast<char*>(data.bytes.data()), shape, torch::kFloat).clone();
   };
   const torch::Tensor visual = impl_->net->encodeImage(asTensor(image, "image", 3, {1}));
-  const torch::Tensor audio =
-      impl_->net->encodeAudio(asTensor(spectrogram, "spectrogram", 2, {1, 1}));
+  torch::Tensor audioInput;
+  if (impl_->vggish) {  // the official SSPL's input: its VGGish examples, E x 96 x 64
+    const std::vector<int64_t>& shape = spectrogram.shape;
+    if (spectrogram.dtype != DType::F32 || shape.size() != 3 || shape[0] < 1 ||
+        shape[1] != VggishLogMel::kExampleFrames || shape[2] != VggishLogMel::kBands ||
+        spectrogram.bytes.size() != static_cast<size_t>(spectrogram.elementCount()) * 4) {
+      throw std::invalid_argument("mapOfInputs: VGGish examples must be F32 E x 96 x 64, not " +
+                                  dtypeName(spectrogram.dtype) + " " + spectrogram.shapeString());
+    }
+    audioInput = torch::from_blob(const_cast<char*>(spectrogram.bytes.data()),
+                                  {shape[0], 1, shape[1], shape[2]}, torch::kFloat)
+                     .clone();
+  } else {
+    audioInput = asTensor(spectrogram, "spectrogram", 2, {1, 1});
+  }
+  const torch::Tensor audio = impl_->net->encodeAudio(audioInput);
   return heatmapOf(impl_->net->localizationMap(visual, audio));
 }
 
@@ -445,15 +499,19 @@ EzvslNet& networkOf(LocalizationModel& model) {
 }
 
 torch::Tensor imageTensor(const std::vector<const RgbImage*>& frames,
-                          const PreprocessingContract& contract) {
+                          const PreprocessingContract& contract, bool centreCrop) {
   const int size = contract.imageSize;
   std::vector<torch::Tensor> images;
   for (const RgbImage* frame : frames) {
     // Resized on 8-bit pixels exactly as torchvision's Resize((S, S), BICUBIC) on a PIL image
-    // (core/PilResize.h), before the scaling to [0, 1], as the official loaders do.
+    // (core/PilResize.h), or Resize(S) + CenterCrop(S), before the scaling to [0, 1], as the
+    // official loaders do.
     RgbImage resized;
     const RgbImage* source = frame;
-    if (frame->width != size || frame->height != size) {
+    if (centreCrop) {
+      resized = resizeAndCentreCropLikeTorchvision(*frame, size);
+      source = &resized;
+    } else if (frame->width != size || frame->height != size) {
       resized = resizeBicubicLikePil(*frame, size, size);
       source = &resized;
     }
@@ -515,6 +573,9 @@ int64_t LocalizationModel::parameterCount() const {
 
 int LocalizationModel::mapSize() const {
   int size = impl_->info.contract.imageSize;
+  if (impl_->info.config.network() == Architecture::SsplVgg) {
+    return size / 16;  // VGG-16's four 2 x 2 max-pools before conv5_3
+  }
   // conv1 (stride 2), maxpool (stride 2), layer2..4 (stride 2 each; layer4 1 for LVS), all with
   // "same" padding.
   const int halvings = impl_->info.config.layer4Stride == 1 ? 4 : 5;
@@ -522,6 +583,11 @@ int LocalizationModel::mapSize() const {
     size = (size + 1) / 2;
   }
   return size;
+}
+
+void LocalizationModel::setEvaluationCrop(bool on) {
+  impl_->evaluationCrop = on;
+  impl_->fingerprint = 0;
 }
 
 namespace {

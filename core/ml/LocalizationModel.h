@@ -101,6 +101,12 @@ class LocalizationModel {
   // Heatmap side for the contract's image size (7 at 224 for ResNet-18).
   int mapSize() const;
 
+  // Frames cropped as the method's official test loader crops its stills (contract().imageCrop
+  // "centre": LVS and SSPL resize the shorter side and take the centred square). Off by default:
+  // the player and render give the model the whole picture, so that its map lies over it;
+  // heardmap eval turns it on.
+  void setEvaluationCrop(bool on);
+
   // Intra-op threads for torch (and 1 OpenBLAS thread to avoid oversubscription).
   static void setThreadCount(int threads);
   // The count last given to setThreadCount (torch's default if never called).

@@ -71,6 +71,13 @@ Json ModelConfig::toJson() const {
   j["variant"] = Json(variantName());
   j["layer4_stride"] = Json(layer4Stride);
   j["image_padding"] = Json(imagePadding);
+  if (network() == Architecture::SsplVgg) {
+    j["sound_width"] = Json(soundWidth);
+    j["embedding_hidden"] = Json(embeddingHidden);
+    j["sound_fc_hidden"] = Json(soundFcHidden);
+    j["audio_out_dim"] = Json(audioOutDim);
+    j["pcm_cycles"] = Json(pcmCycles);
+  }
   return j;
 }
 
@@ -113,6 +120,13 @@ ModelConfig parseConfig(const Json& j) {
   c.imagePadding = j.stringOr("image_padding", c.imagePadding);
   if (!ModelConfig::isImagePadding(c.imagePadding)) {
     badConfig("image_padding", "must be zeros or circular, not " + Json(c.imagePadding).dump());
+  }
+  if (c.architecture == Architecture::SsplVgg) {
+    c.soundWidth = configInt(j, "sound_width", c.soundWidth, 1, 256);
+    c.embeddingHidden = configInt(j, "embedding_hidden", c.embeddingHidden, 1, 16384);
+    c.soundFcHidden = configInt(j, "sound_fc_hidden", c.soundFcHidden, 1, 16384);
+    c.audioOutDim = configInt(j, "audio_out_dim", c.audioOutDim, 1, 16384);
+    c.pcmCycles = configInt(j, "pcm_cycles", c.pcmCycles, 0, 64);
   }
   const std::string variant = j.stringOr("variant", "custom");
   if (variant != "full" && variant != "compact" && variant != "small" && variant != "custom") {

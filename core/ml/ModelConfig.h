@@ -27,6 +27,14 @@ struct ModelConfig {
   // published checkpoint) or "circular" (wraps around the picture, so no map location can tell
   // where the picture's border is: a from-scratch trunk cannot place its match at a fixed spot).
   std::string imagePadding = "zeros";
+  // The official SSPL network (Architecture::SsplVgg), sized from its files' shapes: baseWidth is
+  // VGG-16's first width (64; conv5_3 has 8x), embedDim VGGish's embedding (128, the PCM's audio
+  // input), and these the rest (the published sizes as defaults).
+  int soundWidth = 64;         // VGGish's first conv width (its last has 8x)
+  int embeddingHidden = 4096;  // VGGish's two hidden embedding layers
+  int soundFcHidden = 512;     // SSPL's audio head: embedDim -> soundFcHidden -> audioOutDim
+  int audioOutDim = 512;       // the audio vector the map is the cosine with
+  int pcmCycles = 4;           // the PCM's recurrent cycles after its first pass; 0 = no PCM
   // Whether name is an imagePadding value ("zeros" or "circular").
   static bool isImagePadding(const std::string& name) {
     return name == "zeros" || name == "circular";

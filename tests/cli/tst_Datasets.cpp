@@ -312,6 +312,38 @@ class TestDatasets : public QObject {
     QCOMPARE(compared, int(ezvsl.asObject().size() + slavc.asObject().size()));
     QVERIFY(worst <= 0.005);
   }
+
+  void evalMatchesTheLvsAndSsplTestsPerSample() {
+    // Their own loaders (short side to 224, centre crop; LVS's first 20 s, SSPL's VGGish) and
+    // rules (cv2-style resizing; LVS above the median, SSPL >= 0.5 of the min-max map).
+    QTemporaryDir dir;
+    const auto run = heardmap::test::runHeardmap(
+        {"eval", "--data", fixture("official_flickr"), "--format", "flickr", "--checkpoint",
+         fixture("official/lvs_best.pth.tar"), "--checkpoint", fixture("official/sspl"),
+         "--gallery", "0", "--out", dir.path()});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    QVERIFY2(run.output.contains("own rule: lvs\n") && run.output.contains("own rule: sspl\n"),
+             qPrintable(run.output));
+    const auto official = [](const char* method) {
+      return Json::parse(readFile(
+          fixture(QString("official_flickr/official_ciou_%1.json").arg(method)).toStdString()));
+    };
+    const Json lvs = official("lvs");
+    const Json sspl = official("sspl");
+    const Json results = Json::parse(readFile(dir.filePath("results.json").toStdString()));
+    int compared = 0;
+    double worst = 0.0;
+    for (const Json& row : results.at("samples").asArray()) {
+      const std::string id = row.at("sample").asString();
+      const bool isLvs = row.at("model").asString().find("lvs_best") != std::string::npos;
+      worst = std::max(worst, std::abs(row.at("ciou_official").asNumber() -
+                                       (isLvs ? lvs : sspl).at(id).asNumber()));
+      ++compared;
+    }
+    qInfo("%d sample rows: max |cIoU - official test.py| = %.2g", compared, worst);
+    QCOMPARE(compared, int(lvs.asObject().size() + sspl.asObject().size()));
+    QVERIFY(worst <= 0.005);
+  }
 };
 
 QTEST_GUILESS_MAIN(TestDatasets)
