@@ -67,13 +67,19 @@ int main(int argc, char** argv) {
       "Model checkpoint (.safetensors or .pth), or 'untrained'; repeat it for more views "
       "(the n-th goes to view n).",
       "file");
+  QCommandLineOption method(
+      "method",
+      "How to read the n-th --checkpoint when its tensor names do not say its method (a .pth of "
+      "EZ-VSL names: ezvsl, fnac, marginnce, lvs, sslsan; an LVS AVENet: sslalign); 'auto' "
+      "leaves it to the names.",
+      "name");
   QCommandLineOption start("start", "Open the media at this time.", "seconds");
   QCommandLineOption play("play", "Start playing at once.");
   QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (screenshots, tests).",
                                "seconds");
   QCommandLineOption fresh("fresh", "Ignore the saved session (views, probes, recent files).");
   QCommandLineOption views("views", "Number of views in the grid (1-6).", "n");
-  parser.addOptions({demo, checkpoint, play, quitAfter, fresh, views, start});
+  parser.addOptions({demo, checkpoint, method, play, quitAfter, fresh, views, start});
   parser.process(app);
 
   heardmap::LocalizationModel::setThreadCount(kInferenceThreads);
@@ -89,9 +95,14 @@ int main(int argc, char** argv) {
   window.show();
   // Views without a checkpoint get the shipped models (or, when none ship, the untrained compact
   // model, labelled as such).
+  const QStringList methods = parser.values(method);
   for (int i = 0; i < checkpoints.size(); ++i) {
+    heardmap::LoadOptions options;
+    options.method =
+        methods.value(i) == QLatin1String("auto") ? std::string() : methods.value(i).toStdString();
     if (checkpoints[i] != QLatin1String("untrained")) {
-      window.loadModelIntoView(i, checkpoints[i], heardmap::MainWindow::LoadFailure::ShowInView);
+      window.loadModelIntoView(i, checkpoints[i], heardmap::MainWindow::LoadFailure::ShowInView,
+                               options);
     }
   }
   window.ensureModels();

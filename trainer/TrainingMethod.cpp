@@ -254,6 +254,13 @@ InitialModel createModelFromInit(const TrainingConfig& config) {
   InitialModel initial;
   std::unique_ptr<LocalizationModel> base = LocalizationModel::load(config.initPath);
   const std::string baseMethod = base->info().config.method;
+  if (base->info().config.network() == Architecture::SsplVgg) {
+    // Its VGG-16 and VGGish share no tensor with the ResNet-18 networks heardmap-train builds.
+    throw CheckpointError(config.initPath +
+                          ": the official SSPL network (VGG-16, VGGish) loads for maps and "
+                          "evaluation only; heardmap-train trains SSPL on ResNet-18 trunks "
+                          "(start it from an EZ-VSL-family checkpoint or from scratch)");
+  }
   const std::string from = "--init " + config.initPath + " (" + baseMethod + ")";
   ModelConfig modelConfig = base->info().config;
   modelConfig.method = config.method;

@@ -31,6 +31,7 @@
 #include "AnnotationController.h"
 #include "AnnotationPanel.h"
 #include "AnnotationScorer.h"
+#include "CheckpointPrompt.h"
 #include "ExportRunner.h"
 #include "GridSnapshot.h"
 #include "GridVideoExport.h"
@@ -184,8 +185,9 @@ void MainWindow::connectController() {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Load checkpoint into view %1").arg(grid_->selected() + 1), QString(),
         tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar *.tar);;All files (*)"));
-    if (!path.isEmpty()) {
-      loadModel(path);
+    LoadOptions options;
+    if (!path.isEmpty() && askLoadOptions(this, path, &options)) {
+      loadModel(path, options);
     }
   });
   connect(transport_, &TransportBar::playPauseClicked, controller_, &PlayerController::togglePlay);
@@ -576,14 +578,15 @@ bool MainWindow::openMedia(const QString& path) {
   return true;
 }
 
-bool MainWindow::loadModel(const QString& path) {
-  return loadModelIntoView(grid_->selected(), path);
+bool MainWindow::loadModel(const QString& path, const LoadOptions& options) {
+  return loadModelIntoView(grid_->selected(), path, LoadFailure::KeepModel, options);
 }
 
-bool MainWindow::loadModelIntoView(int view, const QString& path, LoadFailure onFailure) {
+bool MainWindow::loadModelIntoView(int view, const QString& path, LoadFailure onFailure,
+                                   const LoadOptions& options) {
   std::shared_ptr<LocalizationModel> model;
   try {
-    model = LocalizationModel::open(path.toStdString());
+    model = LocalizationModel::open(path.toStdString(), options);
   } catch (const std::exception& e) {
     if (onFailure == LoadFailure::ShowInView) {
       std::fprintf(stderr, "heardmap: view %d: cannot load checkpoint: %s\n", view + 1, e.what());
@@ -596,7 +599,7 @@ bool MainWindow::loadModelIntoView(int view, const QString& path, LoadFailure on
     return false;
   }
   const QString absolute = path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
-  controller_->setViewModel(view, std::move(model), absolute);
+  controller_->setViewModel(view, std::move(model), absolute, options);
   if (!absolute.isEmpty()) {
     addRecent(recentCheckpoints_, absolute);
   }
@@ -659,8 +662,7 @@ void MainWindow::showSelectedModel() {
   }
   const CheckpointInfo& info = slot.model->info();
   panel_->setModel(QString::fromStdString(info.config.method + " " + info.config.variantName()),
-                   info.trained, QString::fromStdString(info.provenance()),
-                   QString::fromStdString(info.source),
+                   info.trained, modelProvenance(slot), QString::fromStdString(info.source),
                    QString::fromStdString(info.contract.summary()), info.contract.placement);
   if (!slot.display.empty()) {
     panel_->setScores(slot.display);
@@ -949,7 +951,7 @@ void MainWindow::restoreSession() {
   for (int i = 0; i < static_cast<int>(session.views.size()); ++i) {
     const SessionView& view = session.views[static_cast<size_t>(i)];
     if (!view.checkpoint.isEmpty()) {  // a file gone since is an error in its view
-      loadModelIntoView(i, view.checkpoint, LoadFailure::ShowInView);
+      loadModelIntoView(i, view.checkpoint, LoadFailure::ShowInView, view.loadOptions);
     }
     if (view.condition != AudioCondition::OffScreen || !controller_->offScreenClip().isEmpty()) {
       controller_->setViewCondition(i, view.condition);
@@ -967,7 +969,8 @@ void MainWindow::saveSession() {
   session.overlay = panel_->settings();
   session.offScreenClip = controller_->offScreenClip();
   for (int i = 0; i < controller_->viewCount(); ++i) {
-    session.views.push_back({controller_->view(i).checkpointPath, controller_->view(i).condition});
+    session.views.push_back({controller_->view(i).checkpointPath, controller_->view(i).condition,
+                             controller_->view(i).loadOptions});
   }
   QSettings settings;
   session.save(settings);

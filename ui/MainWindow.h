@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/AudioCondition.h"
+#include "core/ml/ForeignCheckpoint.h"
 
 class QLabel;
 class QMenu;
@@ -68,13 +69,15 @@ class MainWindow : public QMainWindow {
   bool openMedia(const QString& path);
   // Loads a checkpoint into the selected view (empty: the untrained demo model). Shows errors in a
   // dialog (or the log when hidden) and keeps the previous model.
-  bool loadModel(const QString& path);
+  // options: how to read a file whose names do not say its method (CheckpointPrompt asks).
+  bool loadModel(const QString& path, const LoadOptions& options = {});
   // What a checkpoint that does not load leaves: the view's model and a dialog (what the user
   // opened by hand), or the error in the view, on stderr, with no model in its place (what
   // --checkpoint and the saved session name: no silent fallback to another model).
   enum class LoadFailure { KeepModel, ShowInView };
   bool loadModelIntoView(int view, const QString& path,
-                         LoadFailure onFailure = LoadFailure::KeepModel);
+                         LoadFailure onFailure = LoadFailure::KeepModel,
+                         const LoadOptions& options = {});
   // Gives every view without a model (and without a load error) a shipped model
   // (core/ShippedModels.h, in method order), or the (shared) untrained demo model when none ship.
   void ensureModels();

@@ -221,17 +221,20 @@ void PlayerController::setViewCount(int count) {
 }
 
 void PlayerController::setViewModel(int index, std::shared_ptr<LocalizationModel> model,
-                                    const QString& path) {
+                                    const QString& path, const LoadOptions& options) {
   ViewSlot& slot = views_.at(static_cast<size_t>(index));
-  // Views loading the same checkpoint file share one model (one set of weights in memory).
+  // Views loading the same checkpoint file the same way share one model (one set of weights).
   for (const ViewSlot& other : views_) {
-    if (model && other.model && !path.isEmpty() && other.checkpointPath == path) {
+    if (model && other.model && !path.isEmpty() && other.checkpointPath == path &&
+        other.loadOptions.method == options.method &&
+        other.loadOptions.momentumBranch == options.momentumBranch) {
       model = other.model;
       break;
     }
   }
   slot.model = std::move(model);
   slot.checkpointPath = path;
+  slot.loadOptions = options;
   slot.loadError.clear();
   slot.peakByMs.clear();
   modelsChanged();

@@ -68,7 +68,8 @@ class PlayerController : public QObject {
   int viewCount() const { return static_cast<int>(views_.size()); }
   void setViewCount(int count);
   const ViewSlot& view(int index) const { return views_.at(static_cast<size_t>(index)); }
-  void setViewModel(int index, std::shared_ptr<LocalizationModel> model, const QString& path);
+  void setViewModel(int index, std::shared_ptr<LocalizationModel> model, const QString& path,
+                    const LoadOptions& options = {});
   // The checkpoint at path did not load: the view drops its model and shows message instead.
   void setViewLoadError(int index, const QString& path, const std::string& message);
   void setViewCondition(int index, AudioCondition condition);

@@ -38,6 +38,8 @@ SessionState SessionState::load(QSettings& settings, const OverlaySettings& defa
     const QString key = QStringLiteral("views/%1/").arg(i);
     SessionView view;
     view.checkpoint = settings.value(key + "checkpoint").toString();
+    view.loadOptions.method = settings.value(key + "method").toString().toStdString();
+    view.loadOptions.momentumBranch = settings.value(key + "momentumBranch", false).toBool();
     view.condition =
         audioConditionFromName(settings.value(key + "condition", "real").toString().toStdString());
     if (view.condition == AudioCondition::Invalid) {
@@ -65,6 +67,8 @@ void SessionState::save(QSettings& settings) const {
   for (size_t i = 0; i < views.size(); ++i) {
     const QString key = QStringLiteral("views/%1/").arg(i);
     settings.setValue(key + "checkpoint", views[i].checkpoint);
+    settings.setValue(key + "method", QString::fromStdString(views[i].loadOptions.method));
+    settings.setValue(key + "momentumBranch", views[i].loadOptions.momentumBranch);
     settings.setValue(key + "condition",
                       QString::fromStdString(audioConditionName(views[i].condition)));
   }

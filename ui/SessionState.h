@@ -10,6 +10,7 @@
 
 #include "core/AudioCondition.h"
 #include "core/OverlaySettings.h"
+#include "core/ml/ForeignCheckpoint.h"
 
 class QSettings;
 
@@ -18,6 +19,7 @@ namespace heardmap {
 struct SessionView {
   QString checkpoint;  // empty = the untrained demo model
   AudioCondition condition = AudioCondition::Real;
+  LoadOptions loadOptions;  // how the checkpoint was read (its method when the file does not say)
 };
 
 struct SessionState {

@@ -61,4 +61,17 @@ QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bo
   return lines;
 }
 
+QString modelProvenance(const ViewSlot& slot) {
+  const CheckpointInfo& info = slot.model->info();
+  const std::string provenance = info.provenance();
+  const size_t held = info.source.find(" (");
+  if (provenance != "trained" || held == std::string::npos) {
+    return QString::fromStdString(provenance);
+  }
+  // "PATH (what it held; read as ...)": the file's name and the rest.
+  return QObject::tr("trained outside Heardmap: %1%2")
+      .arg(QFileInfo(QString::fromStdString(info.source.substr(0, held))).fileName(),
+           QString::fromStdString(info.source.substr(held)));
+}
+
 }  // namespace heardmap

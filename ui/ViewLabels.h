@@ -12,6 +12,9 @@ namespace heardmap {
 
 // e.g. "ezvsl compact (marginnce-20261123)"; "no model" without one.
 QString viewModelLabel(const ViewSlot& slot);
+// The panel's line on where the model's weights come from: its training record, or for a file
+// trained outside Heardmap (a .pth, the SSPL release) what the file held and how it was read.
+QString modelProvenance(const ViewSlot& slot);
 // Caption lines of view index (0-based); *warning = the last line is a warning.
 QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning);
 

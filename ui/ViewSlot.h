@@ -12,6 +12,7 @@
 #include "core/DisplayHeatmap.h"
 #include "core/Heatmap.h"
 #include "core/HeatmapProcessor.h"
+#include "core/ml/ForeignCheckpoint.h"
 
 namespace heardmap {
 
@@ -19,7 +20,8 @@ class LocalizationModel;
 
 struct ViewSlot {
   std::shared_ptr<LocalizationModel> model;
-  QString checkpointPath;  // empty = the untrained demo model
+  QString checkpointPath;   // empty = the untrained demo model
+  LoadOptions loadOptions;  // how checkpointPath was read (method, SLAVC momentum branch)
   AudioCondition condition = AudioCondition::Real;
   HeatmapProcessor processor;
   Heatmap raw;             // latest raw map

@@ -21,6 +21,7 @@
 #include "core/AtomicFile.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/AnnotationController.h"
+#include "ui/CheckpointPrompt.h"
 #include "ui/HelpOverlay.h"
 #include "ui/MainWindow.h"
 #include "ui/OverlayPanel.h"
@@ -470,6 +471,58 @@ class TestWorkflow : public QObject {
     QTRY_VERIFY(window.helpOverlay()->isVisible());
     QTest::keyClick(window.helpOverlay(), Qt::Key_Escape);
     QTRY_VERIFY(!window.helpOverlay()->isVisible());
+    QSettings().clear();
+  }
+
+  // A PyTorch file read as the user says (File > Open checkpoint asks; --method on the command
+  // line), the SSPL release by its folder, both running in the player and kept by the session.
+  void officialCheckpointsReadAsTheUserSays() {
+    QSettings().clear();
+    QVERIFY(asksForReading(fixture("official/ezvsl_best.pth")));
+    QVERIFY(asksForReading(fixture("official/lvs_best.pth.tar")));
+    QVERIFY(!asksForReading(fixture("official/sspl/frame_best.pth")));  // says what it is
+    QVERIFY(!asksForReading(modelA_));
+    QStringList labels;
+    for (const CheckpointReading& reading : checkpointReadings()) {
+      labels << reading.label;
+    }
+    QVERIFY2(labels.size() == 7 && labels[0].startsWith("As its tensor names say") &&
+                 labels.contains("FNAC (--method fnac)") &&
+                 labels.contains("SSL-Align (--method sslalign)") &&
+                 labels.last().contains("momentum branch"),
+             qPrintable(labels.join(" | ")));
+    {
+      MainWindow window;
+      activate(window);
+      window.setViewCount(2);
+      LoadOptions fnac;
+      fnac.method = "fnac";
+      QVERIFY(window.loadModelIntoView(0, fixture("official/ezvsl_best.pth"),
+                                       MainWindow::LoadFailure::ShowInView, fnac));
+      QVERIFY(window.loadModelIntoView(1, fixture("official/sspl")));
+      PlayerController* player = window.controller();
+      QCOMPARE(player->view(0).model->info().config.method, std::string("fnac"));
+      QVERIFY(player->view(1).model->info().config.network() == Architecture::SsplVgg);
+      // The panel says what each file held and how it was read.
+      window.selectView(1);
+      const QString sspl = window.findChild<QLabel*>("trainedState")->text();
+      QVERIFY2(sspl.startsWith("trained outside Heardmap: sspl (SSPL release") &&
+                   sspl.contains("read as SSPL"),
+               qPrintable(sspl));
+      window.selectView(0);
+      const QString fnacLine = window.findChild<QLabel*>("trainedState")->text();
+      QVERIFY2(fnacLine.contains("ezvsl_best.pth (zip .pth") && fnacLine.contains("read as FNAC"),
+               qPrintable(fnacLine));
+      QVERIFY(window.openMedia(fixture("player.mp4")));
+      QTRY_VERIFY_WITH_TIMEOUT(player->view(1).raw.width == 14 && player->view(0).raw.width > 0,
+                               20000);
+      window.close();  // saves the session
+    }
+    MainWindow window;
+    window.restoreSession();
+    QCOMPARE(window.controller()->view(0).loadOptions.method, std::string("fnac"));
+    QCOMPARE(window.controller()->view(0).model->info().config.method, std::string("fnac"));
+    QVERIFY(window.controller()->view(1).model->info().config.network() == Architecture::SsplVgg);
     QSettings().clear();
   }
 
