@@ -3,25 +3,40 @@
 # 11 real clips in ../shared/media (bench/real-dev/boxes.json; the clips themselves are never in
 # the repository). Evaluates the given checkpoints, or by default the shipped models, the untrained
 # model, the centre prior and random maps, with `heardmap eval --format folder`.
-#   scripts/eval-real-dev.sh [--media DIR] [--out DIR] [--checkpoint FILE|untrained|centre-prior|random]...
+#   scripts/eval-real-dev.sh [--media DIR] [--out DIR] [--only CLIP,CLIP...]
+#                            [--checkpoint FILE|untrained|centre-prior|random]...
+# --only keeps the frames of those clips (a held-out split when a model was trained on the others).
 # Needs a build (scripts/build.sh). Exit 3 and a plain message when the clips are not there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 media="$root/../shared/media"
 out="$root/build/real-dev-eval"
 checkpoints=()
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --media) media="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
     --checkpoint) checkpoints+=("$1" "$2"); shift 2 ;;
-    *) echo "usage: $0 [--media DIR] [--out DIR] [--checkpoint FILE|untrained|centre-prior|random]..." >&2; exit 2 ;;
+    *) echo "usage: $0 [--media DIR] [--out DIR] [--only CLIP,...] [--checkpoint FILE|untrained|centre-prior|random]..." >&2; exit 2 ;;
   esac
 done
 boxes="$root/bench/real-dev/boxes.json"
 heardmap="$root/build/bin/heardmap"
 [ -x "$heardmap" ] || { echo "$0: no $heardmap; build first (scripts/build.sh)" >&2; exit 2; }
-mapfile -t clips < <(/usr/bin/python3 -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))))' "$boxes")
+# The index, or its entries of the --only clips (an unknown name is an error).
+index=$(/usr/bin/python3 -c '
+import json, sys
+boxes = json.load(open(sys.argv[1]))
+only = [c for c in sys.argv[2].split(",") if c]
+unknown = [c for c in only if c not in boxes]
+if unknown:
+    print("--only: not clips of the dev set: " + ", ".join(unknown), file=sys.stderr)
+    sys.exit(2)
+print(json.dumps({c: v for c, v in boxes.items() if not only or c in only}, indent=1))
+' "$boxes" "$only")
+mapfile -t clips < <(/usr/bin/python3 -c 'import json, sys; print("\n".join(json.loads(sys.argv[1])))' "$index")
 missing=()
 for clip in "${clips[@]}"; do
   [ -f "$media/$clip" ] || missing+=("$clip")
@@ -40,7 +55,7 @@ fi
 # The folder layout wants the clips beside boxes.json: links in a scratch folder.
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
-cp "$boxes" "$data/boxes.json"
+printf '%s\n' "$index" > "$data/boxes.json"
 for clip in "${clips[@]}"; do
   ln -s "$(cd "$media" && pwd)/$clip" "$data/$clip"
 done

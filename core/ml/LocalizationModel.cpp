@@ -126,6 +126,22 @@ std::unique_ptr<LocalizationModel> LocalizationModel::open(const std::string& pa
 
 std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& path,
                                                            const LoadOptions& options) {
+  // loadWeights with the path in front of its messages.
+  const auto loadInto = [&path](LocalizationModel& model, const StateDict& weights,
+                                bool allowMissing) {
+    try {
+      model.loadWeights(weights, allowMissing);
+    } catch (const CheckpointError& e) {
+      throw CheckpointError(path + ": " + e.what());
+    }
+  };
+  // A model of info holding every tensor of weights.
+  const auto withWeights = [&loadInto](const CheckpointInfo& info, const StateDict& weights) {
+    auto model =
+        std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
+    loadInto(*model, weights, /*allowMissing=*/false);
+    return model;
+  };
   const bool isSafetensors = path.size() >= 12 && path.substr(path.size() - 12) == ".safetensors";
   if (isSafetensors) {
     SafetensorsFile file;
@@ -134,39 +150,24 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
     } catch (const std::exception& e) {
       throw CheckpointError(e.what());
     }
-    CheckpointInfo info;
-    if (file.metadata.count("format") != 0) {
-      try {
-        info = CheckpointInfo::fromMetadata(file.metadata);
-      } catch (const CheckpointError& e) {
-        throw CheckpointError(path + ": " + e.what());
-      }
-      info.source = path;
-    } else {
-      info = foreignCheckpoint(file.tensors, path, options, "safetensors without metadata");
+    if (file.metadata.count("format") == 0) {
+      return withWeights(
+          foreignCheckpoint(file.tensors, path, options, "safetensors without metadata"),
+          file.tensors);
     }
-    auto model =
-        std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
+    CheckpointInfo info;
     try {
-      model->loadWeights(file.tensors, /*allowMissing=*/false);
+      info = CheckpointInfo::fromMetadata(file.metadata);
     } catch (const CheckpointError& e) {
       throw CheckpointError(path + ": " + e.what());
     }
-    return model;
+    info.source = path;
+    return withWeights(info, file.tensors);
   }
-
   if (isSsplFileSet(path)) {  // the official SSPL: a folder or one of its files
     std::string held;
     StateDict weights = readSsplFileSet(path, &held);
-    const CheckpointInfo info = foreignCheckpoint(weights, path, options, held);
-    auto model =
-        std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
-    try {
-      model->loadWeights(weights, /*allowMissing=*/false);
-    } catch (const CheckpointError& e) {
-      throw CheckpointError(path + ": " + e.what());
-    }
-    return model;
+    return withWeights(foreignCheckpoint(weights, path, options, held), weights);
   }
   PthContents contents;
   try {
@@ -186,24 +187,12 @@ std::unique_ptr<LocalizationModel> LocalizationModel::load(const std::string& pa
     ModelConfig config = ModelConfig::full();
     config.baseWidth = static_cast<int>(prefixed.at("imgnet.conv1.weight").shape.at(0));
     auto model = createUntrained(config, PreprocessingContract::ezvsl(), /*seed=*/0);
-    try {
-      model->loadWeights(prefixed, /*allowMissing=*/true);
-    } catch (const CheckpointError& e) {
-      throw CheckpointError(path + ": " + e.what());
-    }
+    loadInto(*model, prefixed, /*allowMissing=*/true);
     model->info().source =
         path + " (" + contents.summary() + "; visual backbone only, audio and heads untrained)";
     return model;
   }
-  const CheckpointInfo info = foreignCheckpoint(weights, path, options, contents.summary());
-  auto model =
-      std::unique_ptr<LocalizationModel>(new LocalizationModel(std::make_unique<Impl>(info)));
-  try {
-    model->loadWeights(weights, /*allowMissing=*/false);
-  } catch (const CheckpointError& e) {
-    throw CheckpointError(path + ": " + e.what());
-  }
-  return model;
+  return withWeights(foreignCheckpoint(weights, path, options, contents.summary()), weights);
 }
 
 LoadReport LocalizationModel::loadWeights(const StateDict& weights, bool allowMissing) {

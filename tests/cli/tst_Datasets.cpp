@@ -21,6 +21,62 @@ float at(const std::vector<float>& map, int x, int y) {
   return map[static_cast<size_t>(y * kEvalGridSize + x)];
 }
 
+// One checkpoint of the official layouts (under the fixtures' official/) and the per-sample cIoU
+// of its method's test.py replica (official_flickr/official_ciou_<method>.json).
+struct OfficialCase {
+  QString checkpoint;
+  QString method;
+  std::vector<std::string> columns;  // the sample-row fields that must equal it
+};
+
+struct OfficialComparison {
+  int exitCode = -1;
+  QString output;
+  int compared = 0;         // sample rows read
+  int expected = 0;         // samples of the replicas' files
+  double worst = INFINITY;  // largest |ours - official| over every row and column
+};
+
+// heardmap eval on the Flickr-layout fixture with every case's checkpoint, against the replicas.
+OfficialComparison compareWithOfficialTests(const std::vector<OfficialCase>& cases) {
+  OfficialComparison result;
+  QTemporaryDir dir;
+  QStringList args = {"eval", "--data", fixture("official_flickr"), "--format", "flickr"};
+  for (const OfficialCase& c : cases) {
+    args << "--checkpoint" << fixture("official/" + c.checkpoint);
+  }
+  const auto run =
+      heardmap::test::runHeardmap(args + QStringList{"--gallery", "0", "--out", dir.path()});
+  result.exitCode = run.exitCode;
+  result.output = run.output;
+  if (run.exitCode != 0) {
+    return result;
+  }
+  std::vector<Json> official;
+  for (const OfficialCase& c : cases) {
+    official.push_back(Json::parse(
+        readFile(fixture("official_flickr/official_ciou_" + c.method + ".json").toStdString())));
+    result.expected += int(official.back().asObject().size());
+  }
+  const Json results = Json::parse(readFile(dir.filePath("results.json").toStdString()));
+  result.worst = 0.0;
+  for (const Json& row : results.at("samples").asArray()) {
+    for (size_t i = 0; i < cases.size(); ++i) {
+      if (row.at("model").asString().find(cases[i].checkpoint.toStdString()) == std::string::npos) {
+        continue;
+      }
+      const double expected = official[i].at(row.at("sample").asString()).asNumber();
+      for (const std::string& column : cases[i].columns) {
+        result.worst = std::max(result.worst, std::abs(row.at(column).asNumber() - expected));
+      }
+      ++result.compared;
+      break;
+    }
+  }
+  qInfo("%d sample rows: max |cIoU - official test.py| = %.2g", result.compared, result.worst);
+  return result;
+}
+
 }  // namespace
 
 class TestDatasets : public QObject {
@@ -205,6 +261,17 @@ class TestDatasets : public QObject {
                  output.contains("nothing evaluated"),
              qPrintable(output));
     QVERIFY(!QFileInfo::exists(empty.filePath("out")));
+    // --only keeps a held-out split of clips: those it names must be clips of the set.
+    script.start("bash", {sources + "/scripts/eval-real-dev.sh", "--media", empty.path(), "--only",
+                          "puppy.mp4,horses_arena.mp4", "--out", empty.filePath("out")});
+    QVERIFY(script.waitForFinished(60000));
+    const QString split = QString::fromUtf8(script.readAll());
+    QVERIFY2(script.exitCode() == 3 && split.contains("2 are not there"), qPrintable(split));
+    script.start("bash", {sources + "/scripts/eval-real-dev.sh", "--only", "nope.mp4"});
+    QVERIFY(script.waitForFinished(60000));
+    const QString unknown = QString::fromUtf8(script.readAll());
+    QVERIFY2(script.exitCode() == 2 && unknown.contains("not clips of the dev set: nope.mp4"),
+             qPrintable(unknown));
   }
 
   // Per-sample rows (samples.csv, results.json "samples") and --save-maps: numpy itself (Debian's
@@ -278,71 +345,26 @@ class TestDatasets : public QObject {
   // cIoU that the official test.py gives it (tests/pth/official_eval.py: PIL, torchvision, scipy,
   // PyTorch), within 0.005: an EZ-VSL checkpoint by EZ-VSL's rule, a SLAVC one by SLAVC's.
   void evalMatchesTheOfficialTestPerSample() {
-    QTemporaryDir dir;
-    const auto run = heardmap::test::runHeardmap(
-        {"eval", "--data", fixture("official_flickr"), "--format", "flickr", "--checkpoint",
-         fixture("official/ezvsl_best.pth"), "--checkpoint", fixture("official/slavc_latest.pth"),
-         "--gallery", "0", "--out", dir.path()});
+    const OfficialComparison run =
+        compareWithOfficialTests({{"ezvsl_best.pth", "ezvsl", {"ciou_relative", "ciou_official"}},
+                                  {"slavc_latest.pth", "slavc", {"ciou_official"}}});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY2(run.output.contains("own rule: ezvsl") && run.output.contains("own rule: slavc"),
              qPrintable(run.output));
-    const auto official = [](const char* method) {
-      return Json::parse(readFile(
-          fixture(QString("official_flickr/official_ciou_%1.json").arg(method)).toStdString()));
-    };
-    const Json ezvsl = official("ezvsl");
-    const Json slavc = official("slavc");
-    const Json results = Json::parse(readFile(dir.filePath("results.json").toStdString()));
-    int compared = 0;
-    double worst = 0.0;
-    for (const Json& row : results.at("samples").asArray()) {
-      const std::string id = row.at("sample").asString();
-      if (row.at("model").asString().find("slavc_latest") != std::string::npos) {
-        worst =
-            std::max(worst, std::abs(row.at("ciou_official").asNumber() - slavc.at(id).asNumber()));
-      } else {
-        worst =
-            std::max(worst, std::abs(row.at("ciou_relative").asNumber() - ezvsl.at(id).asNumber()));
-        worst =
-            std::max(worst, std::abs(row.at("ciou_official").asNumber() - ezvsl.at(id).asNumber()));
-      }
-      ++compared;
-    }
-    qInfo("%d sample rows: max |cIoU - official test.py| = %.2g", compared, worst);
-    QCOMPARE(compared, int(ezvsl.asObject().size() + slavc.asObject().size()));
-    QVERIFY(worst <= 0.005);
+    QCOMPARE(run.compared, run.expected);
+    QVERIFY(run.worst <= 0.005);
   }
 
+  // The same for LVS and SSPL, through their own loaders (short side to 224, centre crop; LVS's
+  // first 20 s, SSPL's VGGish) and rules (cv2-style resizing; LVS above the median, SSPL >= 0.5).
   void evalMatchesTheLvsAndSsplTestsPerSample() {
-    // Their own loaders (short side to 224, centre crop; LVS's first 20 s, SSPL's VGGish) and
-    // rules (cv2-style resizing; LVS above the median, SSPL >= 0.5 of the min-max map).
-    QTemporaryDir dir;
-    const auto run = heardmap::test::runHeardmap(
-        {"eval", "--data", fixture("official_flickr"), "--format", "flickr", "--checkpoint",
-         fixture("official/lvs_best.pth.tar"), "--checkpoint", fixture("official/sspl"),
-         "--gallery", "0", "--out", dir.path()});
+    const OfficialComparison run = compareWithOfficialTests(
+        {{"lvs_best.pth.tar", "lvs", {"ciou_official"}}, {"sspl", "sspl", {"ciou_official"}}});
     QVERIFY2(run.exitCode == 0, qPrintable(run.output));
     QVERIFY2(run.output.contains("own rule: lvs\n") && run.output.contains("own rule: sspl\n"),
              qPrintable(run.output));
-    const auto official = [](const char* method) {
-      return Json::parse(readFile(
-          fixture(QString("official_flickr/official_ciou_%1.json").arg(method)).toStdString()));
-    };
-    const Json lvs = official("lvs");
-    const Json sspl = official("sspl");
-    const Json results = Json::parse(readFile(dir.filePath("results.json").toStdString()));
-    int compared = 0;
-    double worst = 0.0;
-    for (const Json& row : results.at("samples").asArray()) {
-      const std::string id = row.at("sample").asString();
-      const bool isLvs = row.at("model").asString().find("lvs_best") != std::string::npos;
-      worst = std::max(worst, std::abs(row.at("ciou_official").asNumber() -
-                                       (isLvs ? lvs : sspl).at(id).asNumber()));
-      ++compared;
-    }
-    qInfo("%d sample rows: max |cIoU - official test.py| = %.2g", compared, worst);
-    QCOMPARE(compared, int(lvs.asObject().size() + sspl.asObject().size()));
-    QVERIFY(worst <= 0.005);
+    QCOMPARE(run.compared, run.expected);
+    QVERIFY(run.worst <= 0.005);
   }
 };
 

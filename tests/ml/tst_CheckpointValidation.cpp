@@ -6,12 +6,14 @@
 #include <cmath>
 #include <limits>
 
+#include "LoadError.h"
 #include "core/Json.h"
 #include "core/Safetensors.h"
 #include "core/ml/CheckpointInfo.h"
 #include "core/ml/LocalizationModel.h"
 
 using namespace heardmap;
+using heardmap::test::loadError;
 
 namespace {
 
@@ -25,16 +27,6 @@ std::string savedCheckpoint(const QTemporaryDir& dir) {
   contract.imageSize = 64;
   LocalizationModel::createUntrained(config, contract, 3)->save(path, DType::F32, false);
   return path;
-}
-
-// The load's error message, or "" when it loaded.
-std::string loadError(const std::string& path) {
-  try {
-    LocalizationModel::load(path);
-  } catch (const CheckpointError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // Saves a copy of the checkpoint with metadata key's JSON text edited: the text of field (as
@@ -147,7 +139,7 @@ class TestCheckpointValidation : public QObject {
   void unknownOrNonUtf8MethodIsRefused() {
     QTemporaryDir dir;
     const std::string good = savedCheckpoint(dir);
-    for (const std::string method : {std::string("nope"), std::string("ez\xff\xfevsl")}) {
+    for (const std::string& method : {std::string("nope"), std::string("ez\xff\xfevsl")}) {
       SafetensorsFile file = loadSafetensors(good);
       file.metadata["method"] = method;
       const std::string path = dir.filePath("method.safetensors").toStdString();

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "../TestFixtures.h"
+#include "LoadError.h"
 #include "core/Methods.h"
 #include "core/Safetensors.h"
 #include "core/eval/OfficialRule.h"
@@ -14,6 +15,7 @@
 
 using namespace heardmap;
 using heardmap::test::fixture;
+using heardmap::test::loadError;
 
 namespace {
 
@@ -50,15 +52,6 @@ double mapDifference(LocalizationModel& model, const std::string& referenceName,
         std::abs(*std::max_element(values.begin(), values.end(),
                                    [](float a, float b) { return std::abs(a) < std::abs(b); })));
   return worst;
-}
-
-std::string loadError(const std::string& file, const LoadOptions& options) {
-  try {
-    LocalizationModel::load(file, options);
-  } catch (const CheckpointError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

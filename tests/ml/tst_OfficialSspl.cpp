@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "../TestFixtures.h"
+#include "LoadError.h"
 #include "core/Safetensors.h"
 #include "core/VggishLogMel.h"
 #include "core/eval/OfficialRule.h"
@@ -16,6 +17,7 @@
 
 using namespace heardmap;
 using heardmap::test::fixture;
+using heardmap::test::loadError;
 
 namespace {
 
@@ -71,15 +73,6 @@ double mapDifference(LocalizationModel& model, const char* referenceName) {
   qInfo("%s: max |difference| %.3g over %d x %d cells", referenceName, worst, map.width,
         map.height);
   return worst;
-}
-
-std::string loadError(const std::string& file) {
-  try {
-    LocalizationModel::load(file);
-  } catch (const CheckpointError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

@@ -14,9 +14,7 @@ test loader's audio path (min-max scaling, VGGish log-mel examples) written here
 recipe. Written by the project from the paper and the files' names and shapes; no official code
 is copied. Usage: sspl_reference.py OUTDIR
 """
-import json
 import os
-import struct
 import sys
 from collections import OrderedDict
 
@@ -24,6 +22,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from official_reference import save_safetensors  # noqa: E402 (the reference maps' writer)
 
 FRAME_WIDTH = 8  # VGG-16 uses 64; conv5_3 has 8x
 SOUND_WIDTH = 8  # VGGish uses 64
@@ -218,22 +219,6 @@ def ddp(state):
     out._metadata = OrderedDict(("module." + k if k else "module", v)
                                 for k, v in state._metadata.items())
     return out
-
-
-def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        data = t.detach().contiguous().float().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header).encode()
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
 
 
 def cosine_map(features, audio):
