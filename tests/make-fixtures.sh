@@ -21,6 +21,10 @@ ff -f lavfi -i "$video" -c:v libx264 -pix_fmt yuv420p silent-video.mkv
 ff -f lavfi -i "testsrc2=size=640x360:rate=25:duration=3" \
    -f lavfi -i "sine=frequency=660:sample_rate=48000:duration=2,adelay=1000" \
    -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest player.mp4
+# NTSC's 29.97 frames per second: no frame falls on a whole second (2 s lies between 1.969 and
+# 2.002), as in most camera and broadcast video.
+ff -f lavfi -i "testsrc2=size=160x120:rate=30000/1001:duration=3" -f lavfi -i "$tone" \
+   -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest ntsc.mp4
 # Damaged files: noise bytes, an mp4 cut before its index, an mkv cut mid-stream. The noise is
 # seeded (20,000 bytes of raw white noise, no header): /dev/urandom bytes are now and then taken
 # for a real format by FFmpeg's probe (once for an LRC subtitle file), which failed the tests.

@@ -23,6 +23,8 @@ namespace {
 
 // Rate of the audio sent to the sound device.
 constexpr int kPlaybackRateHz = 48000;
+// Frames of slack a paused player takes the picture with (VideoDecoder::seek's half a frame).
+constexpr double kPausedFrameSlackFrames = 0.5;
 // GUI tick: how often the clock is read and a due frame is shown.
 constexpr int kTickIntervalMs = 5;
 // Speed limits (mpv-like [ and ] steps multiply by 1.1).
@@ -557,7 +559,11 @@ void PlayerController::tick() {
   }
   int skipped = 0;
   if (pump_) {
-    if (std::optional<RgbImage> frame = pump_->takeFrameFor(now, &skipped)) {
+    // Paused, the picture is the frame nearest the clock, as the decoder's seek picks it: at
+    // 29.97 fps a seek to 2 s lands on the frame of 2.002 s, which "due by now" never shows.
+    const double due =
+        clock_->isPlaying() ? now : now + kPausedFrameSlackFrames / std::max(1.0, info_.frameRate);
+    if (std::optional<RgbImage> frame = pump_->takeFrameFor(due, &skipped)) {
       droppedFrames_ += static_cast<uint64_t>(skipped);
       showFrame(std::move(*frame));
     }

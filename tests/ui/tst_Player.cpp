@@ -82,6 +82,21 @@ class TestPlayer : public QObject {
     QVERIFY(player->position() >= 2.9);
   }
 
+  // A paused seek shows the frame at the target even when no frame falls on it (29.97 fps: the
+  // frame of 2.002 s for 2 s; `heardmap CLIP --start 2` showed an empty picture).
+  void pausedSeekShowsTheFrameNearestTheTarget() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openMedia(fixture("ntsc.mp4")));
+    PlayerController* player = window.controller();
+    QVERIFY(!player->isPlaying());
+    player->seek(2.0);
+    QTRY_VERIFY(std::fabs(player->currentFrame().timeSeconds - 2.002) < 1e-3);
+    player->step(-1);  // one frame back: 1.969 s
+    QTRY_VERIFY(std::fabs(player->currentFrame().timeSeconds - 1.969) < 1e-3);
+  }
+
   // The audio window placement is a visible setting; switching it recomputes the heatmap.
   void placementSettingChangesTheAudioTheModelHears() {
     MainWindow window;
