@@ -77,20 +77,23 @@ int main(int argc, char** argv) {
   QCommandLineOption play("play", "Start playing at once.");
   QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (screenshots, tests).",
                                "seconds");
-  QCommandLineOption fresh("fresh", "Ignore the saved session (views, probes, recent files).");
+  QCommandLineOption fresh(
+      "fresh", "Start without the saved views, probes and overlay (the recent files are kept).");
   QCommandLineOption views("views", "Number of views in the grid (1-6).", "n");
   parser.addOptions({demo, checkpoint, method, play, quitAfter, fresh, views, start});
   parser.process(app);
 
   heardmap::LocalizationModel::setThreadCount(kInferenceThreads);
   heardmap::MainWindow window;
-  if (!parser.isSet(fresh)) {
+  if (parser.isSet(fresh)) {
+    window.restoreRecentLists();
+  } else {
     window.restoreSession();
   }
   const QStringList checkpoints = parser.values(checkpoint);
   if (parser.isSet(views) || checkpoints.size() > 1) {
-    window.setViewCount(
-        std::max(parser.value(views).toInt(), static_cast<int>(checkpoints.size())));
+    window.setViewCount(std::max(parser.value(views).toInt(), static_cast<int>(checkpoints.size())),
+                        /*fill=*/false);  // the --checkpoint files first, then ensureModels below
   }
   window.show();
   // Views without a checkpoint get the shipped models (or, when none ship, the untrained compact

@@ -87,6 +87,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   timeline_->setObjectName("timeline");
   transport_ = new TransportBar(this);
   panel_ = new OverlayPanel(this);
+  defaultOverlay_ = panel_->settings();
 
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
@@ -271,7 +272,7 @@ void MainWindow::connectController() {
 
   // Probes and views.
   connect(probeBar_, &ProbeBar::conditionClicked, this, &MainWindow::applyProbe);
-  connect(probeBar_, &ProbeBar::viewCountChanged, this, &MainWindow::setViewCount);
+  connect(probeBar_, &ProbeBar::viewCountChanged, this, [this](int count) { setViewCount(count); });
   connect(probeBar_, &ProbeBar::chooseOffScreenClip, this, [this] {
     const QString path =
         QFileDialog::getOpenFileName(this, tr("Off-screen audio clip"), QString(), kMediaFilter);
@@ -437,9 +438,10 @@ bool MainWindow::compareCheckpoint(const QString& path) {
   int view = grid_->selected();
   if (controller_->viewCount() < PlayerController::kMaxViews) {
     view = controller_->viewCount();
-    setViewCount(view + 1);
+    setViewCount(view + 1, /*fill=*/false);  // the view is for this checkpoint
   }
   if (!loadModelIntoView(view, path)) {
+    ensureModels();  // a view added for it is not left empty
     return false;
   }
   selectView(view);
@@ -618,14 +620,29 @@ void MainWindow::ensureModels() {
   // Views without a checkpoint get the shipped models in method order (view 1 the EZ-VSL
   // baseline, then LVS, MarginNCE, ...), or the untrained demo model when none ship.
   const std::vector<std::string> shipped = shippedModelPaths();
+  // Each empty view gets the first shipped model no view shows, or once all are shown, the
+  // shipped models again in order.
   size_t next = 0;
+  const auto nextShipped = [&]() {
+    for (const std::string& path : shipped) {
+      const QString absolute = QFileInfo(QString::fromStdString(path)).absoluteFilePath();
+      bool shown = false;
+      for (int v = 0; v < controller_->viewCount(); ++v) {
+        shown = shown || controller_->view(v).checkpointPath == absolute;
+      }
+      if (!shown) {
+        return QString::fromStdString(path);
+      }
+    }
+    return QString::fromStdString(shipped[next++ % shipped.size()]);
+  };
   std::shared_ptr<LocalizationModel> untrained;
   for (int i = 0; i < controller_->viewCount(); ++i) {
     if (!controller_->view(i).loadError.empty()) {
       continue;  // the checkpoint asked for did not load: the view says so, nothing replaces it
     }
     if (!controller_->view(i).model && !shipped.empty()) {
-      loadModelIntoView(i, QString::fromStdString(shipped[next++ % shipped.size()]));
+      loadModelIntoView(i, nextShipped());
     }
     if (!controller_->view(i).model) {
       if (!untrained) {
@@ -637,8 +654,20 @@ void MainWindow::ensureModels() {
   showSelectedModel();
 }
 
-void MainWindow::setViewCount(int count) {
+void MainWindow::setViewCount(int count, bool fill) {
+  const int before = controller_->viewCount();
   controller_->setViewCount(count);
+  // New views: the panel's settings when they are every view's, else the defaults.
+  const OverlaySettings settings = panel_->sharedSettings() ? panel_->settings() : defaultOverlay_;
+  for (int i = before; i < controller_->viewCount(); ++i) {
+    controller_->setViewOverlaySettings(i, settings);
+    if (i < grid_->count()) {
+      grid_->view(i)->setOverlaySettings(settings);
+    }
+  }
+  if (fill && controller_->viewCount() > before) {
+    ensureModels();
+  }
 }
 
 void MainWindow::selectView(int view) {
@@ -931,12 +960,18 @@ void MainWindow::rebuildRecentMenus() {
   recentCheckpointMenu_->setEnabled(!recentCheckpoints_.isEmpty());
 }
 
-void MainWindow::restoreSession() {
+void MainWindow::restoreRecentLists() {
   QSettings settings;
   const SessionState session = SessionState::load(settings, panel_->settings());
   recent_ = session.recentFiles;
   recentCheckpoints_ = session.recentCheckpoints;
   rebuildRecentMenus();
+}
+
+void MainWindow::restoreSession() {
+  restoreRecentLists();
+  QSettings settings;
+  const SessionState session = SessionState::load(settings, panel_->settings());
   restoreGeometry(session.windowGeometry);
   restoreState(session.windowState);
   panel_->setSettings(session.overlay);
@@ -947,9 +982,14 @@ void MainWindow::restoreSession() {
   if (!session.offScreenClip.isEmpty() && QFileInfo::exists(session.offScreenClip)) {
     controller_->setOffScreenClip(session.offScreenClip);
   }
-  setViewCount(static_cast<int>(session.views.size()));
+  panel_->setSharedSettings(session.sharedOverlay);
+  setViewCount(static_cast<int>(session.views.size()), /*fill=*/false);  // the session's models
   for (int i = 0; i < static_cast<int>(session.views.size()); ++i) {
     const SessionView& view = session.views[static_cast<size_t>(i)];
+    if (!session.sharedOverlay && i < grid_->count()) {  // each view's own overlay
+      controller_->setViewOverlaySettings(i, view.overlay);
+      grid_->view(i)->setOverlaySettings(view.overlay);
+    }
     if (!view.checkpoint.isEmpty()) {  // a file gone since is an error in its view
       loadModelIntoView(i, view.checkpoint, LoadFailure::ShowInView, view.loadOptions);
     }
@@ -967,10 +1007,12 @@ void MainWindow::saveSession() {
   session.windowGeometry = saveGeometry();
   session.windowState = saveState();
   session.overlay = panel_->settings();
+  session.sharedOverlay = panel_->sharedSettings();
   session.offScreenClip = controller_->offScreenClip();
   for (int i = 0; i < controller_->viewCount(); ++i) {
-    session.views.push_back({controller_->view(i).checkpointPath, controller_->view(i).condition,
-                             controller_->view(i).loadOptions});
+    const ViewSlot& view = controller_->view(i);
+    session.views.push_back(
+        {view.checkpointPath, view.condition, view.loadOptions, view.processor.settings()});
   }
   QSettings settings;
   session.save(settings);

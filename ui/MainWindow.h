@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/AudioCondition.h"
+#include "core/OverlaySettings.h"
 #include "core/ml/ForeignCheckpoint.h"
 
 class QLabel;
@@ -83,7 +84,10 @@ class MainWindow : public QMainWindow {
   void ensureModels();
   // The shipped checkpoints this app finds.
   static std::vector<std::string> shippedModelPaths();
-  void setViewCount(int count);
+  // New views get default overlay settings (the panel's when shared) and, with fill, the next
+  // shipped models not yet shown (ensureModels); start-up leaves them for the checkpoints it
+  // loads and fills them after.
+  void setViewCount(int count, bool fill = true);
   void selectView(int view);
   void applyProbe(AudioCondition condition, bool allViews);
 
@@ -100,6 +104,8 @@ class MainWindow : public QMainWindow {
 
   // Session state: recent files, window layout, overlay, views (checkpoints, probes), shortcuts.
   void restoreSession();
+  // The saved recent files and checkpoints alone (--fresh: closing then keeps them).
+  void restoreRecentLists();
   void saveSession();
 
  protected:
@@ -137,6 +143,7 @@ class MainWindow : public QMainWindow {
   TimelineWidget* timeline_ = nullptr;
   TransportBar* transport_ = nullptr;
   OverlayPanel* panel_ = nullptr;
+  OverlaySettings defaultOverlay_;  // what a new view starts with when views have their own
   AnnotationPanel* annotationPanel_ = nullptr;
   LivePanel* livePanel_ = nullptr;
   ProbeBar* probeBar_ = nullptr;

@@ -115,6 +115,10 @@ bool OverlayPanel::sharedSettings() const {
   return sharedSettings_->isChecked();
 }
 
+void OverlayPanel::setSharedSettings(bool shared) {
+  sharedSettings_->setChecked(shared);
+}
+
 OverlaySettings OverlayPanel::settings() const {
   OverlaySettings s;
   s.colormap = static_cast<ColormapId>(colormap_->currentData().toInt());

@@ -27,6 +27,7 @@ class OverlayPanel : public QWidget {
   OverlaySettings settings() const;
   // True when the settings apply to every view (else to the selected one).
   bool sharedSettings() const;
+  void setSharedSettings(bool shared);
   void setSettings(const OverlaySettings& settings);
   // name e.g. "ezvsl compact"; provenance: steps, device and test scores of a trained model
   // (CheckpointInfo::provenance); trained=false shows a plain UNTRAINED warning instead.

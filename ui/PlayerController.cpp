@@ -210,13 +210,10 @@ void PlayerController::setViewCount(int count) {
   if (count == viewCount()) {
     return;
   }
+  // A new view starts empty, with default overlay settings: the window gives it the next model
+  // not yet shown (MainWindow::ensureModels), not a copy of the previous view.
   while (viewCount() < count) {
-    ViewSlot slot;
-    slot.model = views_.back().model;
-    slot.checkpointPath = views_.back().checkpointPath;
-    slot.loadError = views_.back().loadError;
-    slot.processor.setSettings(views_.back().processor.settings());
-    views_.push_back(std::move(slot));
+    views_.emplace_back();
   }
   views_.resize(static_cast<size_t>(count));
   modelsChanged();

@@ -20,6 +20,7 @@ struct SessionView {
   QString checkpoint;  // empty = the untrained demo model
   AudioCondition condition = AudioCondition::Real;
   LoadOptions loadOptions;  // how the checkpoint was read (its method when the file does not say)
+  OverlaySettings overlay;  // the view's own overlay (used when sharedOverlay is false)
 };
 
 struct SessionState {
@@ -27,7 +28,8 @@ struct SessionState {
   QStringList recentCheckpoints;
   QByteArray windowGeometry;
   QByteArray windowState;
-  OverlaySettings overlay;
+  OverlaySettings overlay;    // the panel's (every view's when sharedOverlay)
+  bool sharedOverlay = true;  // "Same settings for every view"
   QString offScreenClip;
   std::vector<SessionView> views;  // at least one
 

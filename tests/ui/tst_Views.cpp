@@ -1,0 +1,150 @@
+// How views come and go in the real main window under Xvfb (issue 19 item 1): a new view takes
+// the next shipped model not yet shown and default overlay settings, not a copy of the previous
+// view; per-view overlay settings survive a restart; --fresh keeps the saved recent files.
+#include <QCheckBox>
+#include <QSettings>
+#include <QSpinBox>
+#include <QtTest>
+
+#include "../GlTestMain.h"
+#include "../TestFixtures.h"
+#include "core/ml/LocalizationModel.h"
+#include "ui/MainWindow.h"
+#include "ui/OverlayPanel.h"
+#include "ui/PlayerController.h"
+
+using namespace heardmap;
+using heardmap::test::fixture;
+
+namespace {
+
+// A checkpoint of method in dir under name, flagged trained (a stand-in for a shipped model).
+void ship(const QTemporaryDir& dir, const QString& name, const std::string& method) {
+  ModelConfig config = ModelConfig::small();
+  config.method = method;
+  PreprocessingContract contract = PreprocessingContract::ezvsl();
+  contract.imageSize = config.defaultImageSize();
+  auto model = LocalizationModel::createUntrained(config, contract, 3);
+  model->info().trained = true;
+  model->save(dir.filePath(name).toStdString(), DType::F16, /*inferenceOnly=*/true);
+}
+
+QString shownModel(MainWindow& window, int view) {
+  return QFileInfo(window.controller()->view(view).checkpointPath).completeBaseName();
+}
+
+ColormapId colormapOf(MainWindow& window, int view) {
+  return window.controller()->view(view).processor.settings().colormap;
+}
+
+// Sets the overlay panel's colormap (to the selected view, or every view when shared).
+void chooseColormap(MainWindow& window, ColormapId colormap) {
+  OverlaySettings settings = window.overlayPanel()->settings();
+  settings.colormap = colormap;
+  window.overlayPanel()->setSettings(settings);
+  Q_EMIT window.overlayPanel()->settingsChanged(settings);
+}
+
+}  // namespace
+
+class TestViews : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    if (QGuiApplication::platformName() != "xcb") {
+      QSKIP("needs a real GL context: run under xvfb-run");
+    }
+    qputenv("HEARDMAP_NO_AUDIO", "1");
+    qputenv("HEARDMAP_NO_DIALOGS", "1");
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("HeardmapTest");
+    QCoreApplication::setApplicationName("tst_Views");
+    LocalizationModel::setThreadCount(2);
+    QVERIFY(shipped_.isValid());
+    ship(shipped_, "ezvsl-small.safetensors", "ezvsl");
+    ship(shipped_, "lvs-small.safetensors", "lvs");
+    ship(shipped_, "marginnce-small.safetensors", "marginnce");
+    qputenv("HEARDMAP_MODELS", shipped_.path().toUtf8());
+  }
+
+  void init() { QSettings().clear(); }
+
+  void newViewsTakeTheNextShippedModelAndDefaultSettings() {
+    MainWindow window;
+    window.ensureModels();
+    QCOMPARE(shownModel(window, 0), QString("ezvsl-small"));
+    // View 1's own colormap (settings per view).
+    window.overlayPanel()->findChild<QCheckBox*>("sharedOverlay")->setChecked(false);
+    chooseColormap(window, ColormapId::Viridis);
+    QCOMPARE(colormapOf(window, 0), ColormapId::Viridis);
+    // Raising Views (the spin box) adds views with the next models and the default overlay.
+    window.findChild<QSpinBox*>("viewCount")->setValue(3);
+    QCOMPARE(window.controller()->viewCount(), 3);
+    QCOMPARE(shownModel(window, 1), QString("lvs-small"));
+    QCOMPARE(shownModel(window, 2), QString("marginnce-small"));
+    QCOMPARE(colormapOf(window, 1), OverlaySettings{}.colormap);
+    QCOMPARE(colormapOf(window, 2), OverlaySettings{}.colormap);
+    // Once every shipped model is shown, they come again in order; shared settings are every
+    // new view's too.
+    window.overlayPanel()->findChild<QCheckBox*>("sharedOverlay")->setChecked(true);
+    chooseColormap(window, ColormapId::Inferno);
+    window.findChild<QSpinBox*>("viewCount")->setValue(4);
+    QCOMPARE(shownModel(window, 3), QString("ezvsl-small"));
+    QCOMPARE(colormapOf(window, 3), ColormapId::Inferno);
+    // "Add as a view" (a checkpoint compared from the Trainer) takes that checkpoint.
+    QVERIFY(window.compareCheckpoint(shipped_.filePath("marginnce-small.safetensors")));
+    QCOMPARE(window.controller()->viewCount(), 5);
+    QCOMPARE(shownModel(window, 4), QString("marginnce-small"));
+  }
+
+  void perViewOverlaySurvivesARestart() {
+    {
+      MainWindow window;
+      window.setViewCount(2);
+      window.ensureModels();
+      window.overlayPanel()->findChild<QCheckBox*>("sharedOverlay")->setChecked(false);
+      window.selectView(0);
+      chooseColormap(window, ColormapId::Viridis);
+      window.selectView(1);
+      chooseColormap(window, ColormapId::Gray);
+      window.close();  // saves the session
+    }
+    MainWindow window;
+    window.restoreSession();
+    QVERIFY(!window.overlayPanel()->sharedSettings());
+    QCOMPARE(colormapOf(window, 0), ColormapId::Viridis);
+    QCOMPARE(colormapOf(window, 1), ColormapId::Gray);
+    // --views 3 over the restored session: the new view gets the model not yet shown.
+    window.setViewCount(3);
+    window.ensureModels();
+    QCOMPARE(shownModel(window, 2), QString("marginnce-small"));
+  }
+
+  void freshKeepsTheRecentFiles() {
+    {
+      MainWindow window;
+      QVERIFY(window.openMedia(fixture("clip.mp4")));
+      window.close();
+    }
+    {
+      MainWindow window;  // heardmap --fresh
+      window.restoreRecentLists();
+      QVERIFY(window.openMedia(fixture("clip.webm")));
+      QCOMPARE(window.controller()->viewCount(), 1);
+      window.close();
+    }
+    MainWindow window;
+    window.restoreSession();
+    QCOMPARE(window.recentFiles().size(), 2);
+    QVERIFY(window.recentFiles().contains(QFileInfo(fixture("clip.mp4")).absoluteFilePath()));
+  }
+
+ private:
+  QTemporaryDir shipped_;
+};
+
+int main(int argc, char** argv) {
+  return heardmap::test::runGlTest<TestViews>(argc, argv);
+}
+#include "tst_Views.moc"
