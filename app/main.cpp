@@ -2,6 +2,7 @@
 #include <unistd.h>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QSurfaceFormat>
 #include <QTimer>
@@ -38,12 +39,62 @@ void reexecWithThreadingEnvironment(char** argv) {
   ::execv("/proc/self/exe", argv);  // on failure, carry on with the environment as it is
 }
 
+// The app's command line (the subcommands parse their own).
+struct AppFlags {
+  QCommandLineOption demo{"demo", "Open the built-in demo clip."};
+  QCommandLineOption checkpoint{
+      "checkpoint",
+      "Model checkpoint (.safetensors or .pth), or 'untrained'; repeat it for more views "
+      "(the n-th goes to view n).",
+      "file"};
+  QCommandLineOption method{
+      "method",
+      "How to read the n-th --checkpoint when its tensor names do not say its method (a .pth of "
+      "EZ-VSL names: ezvsl, fnac, marginnce, lvs, sslsan; an LVS AVENet: sslalign); 'auto' "
+      "leaves it to the names.",
+      "name"};
+  QCommandLineOption start{"start", "Open the media at this time.", "seconds"};
+  QCommandLineOption play{"play", "Start playing at once."};
+  QCommandLineOption quitAfter{"quit-after", "Quit after this many seconds (screenshots, tests).",
+                               "seconds"};
+  QCommandLineOption fresh{
+      "fresh", "Start without the saved views, probes and overlay (the recent files are kept)."};
+  QCommandLineOption views{"views", "Number of views in the grid (1-6).", "n"};
+
+  void describe(QCommandLineParser& parser) const {
+    parser.setApplicationDescription(
+        "Shows where in the picture a sound comes from.\n"
+        "Headless: heardmap render|eval|data|curves ... (each with its own --help).");
+    parser.addHelpOption();
+    parser.addPositionalArgument("media", "Video file to open.");
+    parser.addOptions({demo, checkpoint, method, play, quitAfter, fresh, views, start});
+  }
+};
+
+// Whether the command line asks for the help text, which needs no display.
+bool asksForHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    for (const char* flag : {"-h", "--help", "-?", "--help-all"}) {
+      if (std::strcmp(argv[i], flag) == 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   reexecWithThreadingEnvironment(argv);
   if (const std::optional<int> code = heardmap::runSubcommand(argc, argv)) {
     return *code;
+  }
+  if (asksForHelp(argc, argv)) {  // without a display too (a QApplication would abort)
+    QCoreApplication core(argc, argv);
+    QCommandLineParser parser;
+    AppFlags().describe(parser);
+    parser.process(core);  // prints the help and exits
   }
   // Must precede QApplication: the overlay shader is GLSL 3.30 core.
   QSurfaceFormat format;
@@ -55,33 +106,10 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("Heardmap");
   QApplication::setOrganizationName("Heardmap");
   QCommandLineParser parser;
-  parser.setApplicationDescription(
-      "Shows where in the picture a sound comes from.\n"
-      "Headless rendering: heardmap render IN --out OUT.mp4 [--checkpoint FILE] (see --help "
-      "there)");
-  parser.addHelpOption();
-  parser.addPositionalArgument("media", "Video file to open.");
-  QCommandLineOption demo("demo", "Open the built-in demo clip.");
-  QCommandLineOption checkpoint(
-      "checkpoint",
-      "Model checkpoint (.safetensors or .pth), or 'untrained'; repeat it for more views "
-      "(the n-th goes to view n).",
-      "file");
-  QCommandLineOption method(
-      "method",
-      "How to read the n-th --checkpoint when its tensor names do not say its method (a .pth of "
-      "EZ-VSL names: ezvsl, fnac, marginnce, lvs, sslsan; an LVS AVENet: sslalign); 'auto' "
-      "leaves it to the names.",
-      "name");
-  QCommandLineOption start("start", "Open the media at this time.", "seconds");
-  QCommandLineOption play("play", "Start playing at once.");
-  QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (screenshots, tests).",
-                               "seconds");
-  QCommandLineOption fresh(
-      "fresh", "Start without the saved views, probes and overlay (the recent files are kept).");
-  QCommandLineOption views("views", "Number of views in the grid (1-6).", "n");
-  parser.addOptions({demo, checkpoint, method, play, quitAfter, fresh, views, start});
+  const AppFlags flags;
+  flags.describe(parser);
   parser.process(app);
+  const auto& [demo, checkpoint, method, start, play, quitAfter, fresh, views] = flags;
 
   heardmap::LocalizationModel::setThreadCount(kInferenceThreads);
   heardmap::MainWindow window;

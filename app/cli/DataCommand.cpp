@@ -293,6 +293,10 @@ int runDataCommand(int argc, char** argv) {
   }
   try {
     const std::string sub = argv[1];
+    if (sub == "--help" || sub == "-h") {
+      printUsage();  // asked for: not an error
+      return 0;
+    }
     if (sub == "pack") {
       return packCommand(argc - 1, argv + 1);
     }

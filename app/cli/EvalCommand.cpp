@@ -302,6 +302,9 @@ int evalCommand(int argc, char** argv) {
       out = argv[++i];
     } else if (arg == "--save-maps" && hasValue) {
       mapsDir = argv[++i];
+    } else if (arg == "--help" || arg == "-h") {
+      printUsage();  // asked for: not an error
+      return 0;
     } else {
       printUsage();
       return 2;

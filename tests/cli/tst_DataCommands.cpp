@@ -15,6 +15,31 @@ class TestDataCommands : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // heardmap --help and every subcommand's help need no display (the app's --help aborted in
+  // QApplication without X).
+  void everyHelpWorksWithoutADisplay() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) {
+      env.remove(name);
+    }
+    const QList<QStringList> commands = {{"--help"},
+                                         {"render", "--help"},
+                                         {"eval", "--help"},
+                                         {"data", "--help"},
+                                         {"curves", "--help"}};
+    for (const QStringList& arguments : commands) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.setProcessEnvironment(env);
+      process.start(qEnvironmentVariable("HEARDMAP_BINARY"), arguments);
+      QVERIFY(process.waitForFinished(60000));
+      const QString output = QString::fromUtf8(process.readAll());
+      QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0 &&
+                   output.contains("sage"),
+               qPrintable(arguments.join(' ') + ": " + output));
+    }
+  }
+
   void builderKeepsObjectSoundsAndSkipsSpeech() {
     PackSources sources;
     sources.stampRoot = fixture("stamps").toStdString();
