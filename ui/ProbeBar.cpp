@@ -21,6 +21,12 @@ ProbeBar::ProbeBar(QWidget* parent) : QToolBar(tr("Probes"), parent) {
   for (AudioCondition condition : allAudioConditions()) {
     QAction* action = addAction(QString::fromStdString(audioConditionLabel(condition)));
     action->setObjectName("probe-" + QString::fromStdString(audioConditionName(condition)));
+    if (condition == AudioCondition::MutedMic) {
+      action->setToolTip(
+          tr("A muted microphone's self-noise (-66 dBFS). The EZ-VSL family's spectrogram floor "
+             "lies far above it, so those models hear it as silence; each view says whether its "
+             "model does"));
+    }
     connect(action, &QAction::triggered, this,
             [this, condition] { Q_EMIT conditionClicked(condition, appliesToAll()); });
   }

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 
+#include "core/ProbeFloor.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -38,6 +39,10 @@ QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bo
   lines << title;
   if (liveMicrophone && slot.condition == AudioCondition::Real) {
     lines << tr("hears: live microphone (causal)");
+  } else if (slot.condition == AudioCondition::MutedMic && slot.model &&
+             hearsMutedMicAsSilence(slot.model->contract())) {
+    // Its noise floor is below the model's spectrogram floor: the same input as silence.
+    lines << tr("hears: muted mic (= silence for this model: below its spectrogram floor)");
   } else {
     lines << tr("hears: %1").arg(QString::fromStdString(audioConditionLabel(slot.condition)));
   }

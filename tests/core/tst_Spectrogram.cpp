@@ -4,6 +4,7 @@
 #include <random>
 
 #include "core/AudioWindow.h"
+#include "core/ProbeFloor.h"
 #include "core/Spectrogram.h"
 
 using namespace heardmap;
@@ -201,6 +202,15 @@ class TestSpectrogram : public QObject {
     Json bad = c.toJson();
     bad["fft_size"] = Json(500);
     QVERIFY_THROWS_EXCEPTION(JsonError, PreprocessingContract::fromJson(bad));
+  }
+  // A muted microphone's -66 dBFS self-noise is below the EZ-VSL spectrogram's floor (the same
+  // input as silence); the official SSPL's min-max scaling makes it full-scale noise.
+  void mutedMicIsSilenceBelowTheSpectrogramFloor() {
+    QVERIFY(hearsMutedMicAsSilence(PreprocessingContract::ezvsl()));
+    QVERIFY(!hearsMutedMicAsSilence(PreprocessingContract::ssplVggish()));
+    PreprocessingContract loudFloor = PreprocessingContract::ezvsl();
+    loudFloor.logOffset = 1e-14;  // a floor far below the noise: the noise shows
+    QVERIFY(!hearsMutedMicAsSilence(loudFloor));
   }
 };
 

@@ -12,6 +12,7 @@
 #include "ui/MainWindow.h"
 #include "ui/OverlayPanel.h"
 #include "ui/PlayerController.h"
+#include "ui/ViewLabels.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;
@@ -138,6 +139,21 @@ class TestViews : public QObject {
     window.restoreSession();
     QCOMPARE(window.recentFiles().size(), 2);
     QVERIFY(window.recentFiles().contains(QFileInfo(fixture("clip.mp4")).absoluteFilePath()));
+  }
+
+  // Issue 19 item 3: the muted-mic probe gives an EZ-VSL-family model the input of silence (its
+  // noise floor is below the spectrogram's); the view says so, and not for a model that hears it.
+  void mutedMicSaysWhenItIsSilence() {
+    MainWindow window;
+    window.setViewCount(2, /*fill=*/false);
+    QVERIFY(window.loadModelIntoView(0, shipped_.filePath("ezvsl-small.safetensors")));
+    QVERIFY(window.loadModelIntoView(1, fixture("official/sspl")));
+    PlayerController* player = window.controller();
+    player->setAllViewConditions(AudioCondition::MutedMic);
+    bool warning = false;
+    QVERIFY(viewCaption(0, player->view(0), false, &warning)[1].contains("= silence"));
+    const QString sspl = viewCaption(1, player->view(1), false, &warning)[1];
+    QVERIFY2(sspl == "hears: muted mic", qPrintable(sspl));
   }
 
  private:
