@@ -673,6 +673,7 @@ void MainWindow::setViewCount(int count, bool fill) {
 void MainWindow::selectView(int view) {
   grid_->setSelected(view);
   showSelectedModel();
+  probeBar_->setActiveCondition(controller_->view(grid_->selected()).condition);
   if (!panel_->sharedSettings()) {
     panel_->setSettings(controller_->view(grid_->selected()).processor.settings());
   }
@@ -724,9 +725,12 @@ void MainWindow::refreshCaption(int view) {
     return;
   }
   bool warning = false;
-  const QStringList lines =
-      viewCaption(view, controller_->view(view), controller_->isLive(), &warning);
+  const QStringList lines = viewCaption(view, controller_->view(view), controller_->isLive(),
+                                        &warning, controller_->offScreenClip());
   grid_->view(view)->setCaption(lines, warning);
+  if (view == grid_->selected()) {
+    probeBar_->setActiveCondition(controller_->view(view).condition);
+  }
 }
 
 void MainWindow::refreshBoxes() {

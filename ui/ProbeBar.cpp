@@ -1,6 +1,7 @@
 #include "ProbeBar.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCheckBox>
 #include <QLabel>
 #include <QSpinBox>
@@ -18,8 +19,13 @@ ProbeBar::ProbeBar(QWidget* parent) : QToolBar(tr("Probes"), parent) {
   connect(views_, &QSpinBox::valueChanged, this, &ProbeBar::viewCountChanged);
   addSeparator();
   addWidget(new QLabel(tr(" Model hears: "), this));
+  auto* group = new QActionGroup(this);  // one condition per view: the selected view's checked
   for (AudioCondition condition : allAudioConditions()) {
     QAction* action = addAction(QString::fromStdString(audioConditionLabel(condition)));
+    action->setCheckable(true);
+    action->setChecked(condition == AudioCondition::Real);
+    group->addAction(action);
+    probes_[condition] = action;
     action->setObjectName("probe-" + QString::fromStdString(audioConditionName(condition)));
     if (condition == AudioCondition::MutedMic) {
       action->setToolTip(
@@ -38,6 +44,13 @@ ProbeBar::ProbeBar(QWidget* parent) : QToolBar(tr("Probes"), parent) {
   QAction* other = addAction(tr("Off-screen clip..."));
   other->setToolTip(tr("The clip whose audio the off-screen probe plays to the model"));
   connect(other, &QAction::triggered, this, &ProbeBar::chooseOffScreenClip);
+}
+
+void ProbeBar::setActiveCondition(AudioCondition condition) {
+  const auto it = probes_.find(condition);
+  if (it != probes_.end()) {
+    it->second->setChecked(true);
+  }
 }
 
 void ProbeBar::setViewCount(int count) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QToolBar>
+#include <map>
 
 #include "core/AudioCondition.h"
 
@@ -18,6 +19,8 @@ class ProbeBar : public QToolBar {
  public:
   explicit ProbeBar(QWidget* parent = nullptr);
   void setViewCount(int count);
+  // Checks the button of the condition the selected view hears.
+  void setActiveCondition(heardmap::AudioCondition condition);
   bool appliesToAll() const;
 
  Q_SIGNALS:
@@ -27,6 +30,7 @@ class ProbeBar : public QToolBar {
   void chooseOffScreenClip();
 
  private:
+  std::map<AudioCondition, QAction*> probes_;
   QCheckBox* allViews_ = nullptr;
   QSpinBox* views_ = nullptr;
 };

@@ -30,7 +30,8 @@ QString viewModelLabel(const ViewSlot& slot) {
   return name;
 }
 
-QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning) {
+QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning,
+                        const QString& offScreenClip) {
   QStringList lines;
   QString title = QStringLiteral("%1  %2").arg(index + 1).arg(viewModelLabel(slot));
   if (slot.model && !slot.model->info().trained) {
@@ -43,6 +44,8 @@ QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bo
              hearsMutedMicAsSilence(slot.model->contract())) {
     // Its noise floor is below the model's spectrogram floor: the same input as silence.
     lines << tr("hears: muted mic (= silence for this model: below its spectrogram floor)");
+  } else if (slot.condition == AudioCondition::OffScreen && !offScreenClip.isEmpty()) {
+    lines << tr("hears: off-screen audio (%1)").arg(QFileInfo(offScreenClip).fileName());
   } else {
     lines << tr("hears: %1").arg(QString::fromStdString(audioConditionLabel(slot.condition)));
   }

@@ -15,7 +15,9 @@ QString viewModelLabel(const ViewSlot& slot);
 // The panel's line on where the model's weights come from: its training record, or for a file
 // trained outside Heardmap (a .pth, the SSPL release) what the file held and how it was read.
 QString modelProvenance(const ViewSlot& slot);
-// Caption lines of view index (0-based); *warning = the last line is a warning.
-QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning);
+// Caption lines of view index (0-based); *warning = the last line is a warning. offScreenClip:
+// the clip the off-screen probe plays, named when the view hears it.
+QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning,
+                        const QString& offScreenClip = QString());
 
 }  // namespace heardmap

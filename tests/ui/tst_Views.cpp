@@ -1,6 +1,7 @@
 // How views come and go in the real main window under Xvfb (issue 19 item 1): a new view takes
 // the next shipped model not yet shown and default overlay settings, not a copy of the previous
 // view; per-view overlay settings survive a restart; --fresh keeps the saved recent files.
+#include <QAction>
 #include <QCheckBox>
 #include <QSettings>
 #include <QSpinBox>
@@ -154,6 +155,31 @@ class TestViews : public QObject {
     QVERIFY(viewCaption(0, player->view(0), false, &warning)[1].contains("= silence"));
     const QString sspl = viewCaption(1, player->view(1), false, &warning)[1];
     QVERIFY2(sspl == "hears: muted mic", qPrintable(sspl));
+  }
+
+  // Issue 19 item 2: the probe bar shows what the selected view hears, and a view that hears the
+  // off-screen clip names it.
+  void probesShowTheSelectedViewsCondition() {
+    MainWindow window;
+    window.setViewCount(2);
+    PlayerController* player = window.controller();
+    QVERIFY(player->setOffScreenClip(fixture("clip.webm")));
+    player->setViewCondition(1, AudioCondition::OffScreen);
+    bool warning = false;
+    QCOMPARE(viewCaption(1, player->view(1), false, &warning, player->offScreenClip())[1],
+             QString("hears: off-screen audio (clip.webm)"));
+    const auto checked = [&](const char* name) {
+      return window.findChild<QAction*>(QString("probe-") + name)->isChecked();
+    };
+    window.selectView(1);
+    QVERIFY(checked("off-screen") && !checked("real"));
+    window.selectView(0);
+    QVERIFY(checked("real") && !checked("off-screen"));
+    window.findChild<QCheckBox*>("probeAllViews")->setChecked(false);
+    window.findChild<QAction*>("probe-silence")->trigger();
+    QCOMPARE(player->view(0).condition, AudioCondition::Silence);
+    QCOMPARE(player->view(1).condition, AudioCondition::OffScreen);
+    QVERIFY(checked("silence"));
   }
 
  private:
