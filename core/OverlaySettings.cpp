@@ -1,5 +1,8 @@
 #include "OverlaySettings.h"
 
+#include <cmath>
+#include <cstdio>
+
 namespace heardmap {
 
 std::string colormapName(ColormapId id) {
@@ -51,6 +54,34 @@ NormalizationMode normalizationFromName(const std::string& name) {
     }
   }
   return NormalizationMode::Invalid;
+}
+
+Json overlayJson(const OverlaySettings& settings) {
+  Json j(Json::Object{});
+  j["colormap"] = Json(colormapName(settings.colormap));
+  j["opacity"] = Json(static_cast<double>(settings.opacity));
+  j["normalization"] = Json(normalizationName(settings.normalization));
+  j["threshold"] = Json(static_cast<double>(settings.threshold));
+  j["persistence_ms"] = Json(settings.persistenceMs);
+  return j;
+}
+
+std::string overlaySummary(const OverlaySettings& settings) {
+  char text[160];
+  const char* mode = settings.normalization == NormalizationMode::AbsoluteThreshold ? "absolute"
+                     : settings.normalization == NormalizationMode::RunningRange ? "running range"
+                                                                                 : "min-max";
+  int n = std::snprintf(text, sizeof text, "%s %d %%, %s", colormapName(settings.colormap).c_str(),
+                        static_cast<int>(std::lround(settings.opacity * 100.0f)), mode);
+  if (settings.normalization == NormalizationMode::AbsoluteThreshold) {
+    n += std::snprintf(text + n, sizeof text - static_cast<size_t>(n), " >= %.2f",
+                       static_cast<double>(settings.threshold));
+  }
+  if (settings.persistenceMs > 0.0) {
+    std::snprintf(text + n, sizeof text - static_cast<size_t>(n), ", EMA %.0f ms",
+                  settings.persistenceMs);
+  }
+  return text;
 }
 
 }  // namespace heardmap

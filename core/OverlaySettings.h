@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "Json.h"
+
 namespace heardmap {
 
 enum class ColormapId { Invalid = 0, Jet, Viridis, Inferno, Gray };
@@ -26,5 +28,11 @@ std::string colormapName(ColormapId id);
 ColormapId colormapFromName(const std::string& name);
 std::string normalizationName(NormalizationMode mode);
 NormalizationMode normalizationFromName(const std::string& name);
+
+// Every setting by name, for snapshot and export records: {"colormap": "jet", "opacity": 0.5,
+// "normalization": "minmax", "threshold": 0.55, "persistence_ms": 0}.
+Json overlayJson(const OverlaySettings& settings);
+// One line for captions: "jet 50 %, min-max" or "viridis 40 %, absolute >= 0.55, EMA 200 ms".
+std::string overlaySummary(const OverlaySettings& settings);
 
 }  // namespace heardmap

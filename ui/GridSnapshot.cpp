@@ -56,6 +56,7 @@ QStringList writeGridSnapshot(const QString& pngPath, const std::vector<QImage>&
     v["raw_min"] = static_cast<double>(slot.raw.rawMin);
     v["raw_max"] = static_cast<double>(slot.raw.rawMax);
     v["contract"] = contract.toJson();
+    v["overlay"] = overlayJson(slot.processor.settings());
     if (!slot.window.empty()) {
       auto it = wavByWindow.find(slot.window);
       if (it == wavByWindow.end()) {

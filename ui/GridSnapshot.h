@@ -1,6 +1,7 @@
 // Writes a snapshot of the grid: the views as seen (PNG), the audio window each view's model
 // heard (one WAV per distinct window: NAME.wav, NAME.viewN.wav) and NAME.json (clip, time, each
-// view's method, checkpoint, audio condition, raw range, contract and audio file).
+// view's method, checkpoint, audio condition, raw range, contract, overlay settings and audio
+// file).
 #pragma once
 
 #include <QImage>

@@ -170,6 +170,8 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
           QString::fromStdString(options.views[i].name + "  |  " +
                                  audioConditionLabel(options.views[i].condition)) +
           QStringLiteral("  |  max %1").arg(heatmap.rawMax, 0, 'f', 2) +
+          QStringLiteral("  |  %1").arg(
+              QString::fromStdString(overlaySummary(options.views[i].overlay))) +
           (display.anythingAboveLow ? QString() : QStringLiteral("  |  nothing above threshold"));
       const QRect box = painter.fontMetrics().boundingRect(caption).adjusted(-4, -2, 4, 2);
       painter.fillRect(QRect(x + 4, y + 4, box.width(), box.height()), QColor(0, 0, 0, 170));

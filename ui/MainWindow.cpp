@@ -59,6 +59,16 @@
 namespace heardmap {
 namespace {
 
+// Where an export dialog starts: the clip's folder and name + suffix ("clip-grid.mp4"), or just
+// suffix's name in the current folder without a clip.
+QString besideClip(const QString& clip, const QString& suffix) {
+  if (clip.isEmpty()) {
+    return QStringLiteral("heardmap") + suffix;
+  }
+  const QFileInfo info(clip);
+  return info.absoluteDir().filePath(info.completeBaseName() + suffix);
+}
+
 // Seek step of the Left/Right keys (mpv default).
 constexpr double kArrowSeekSeconds = 5.0;
 // Speed factor of the [ and ] keys (mpv default).
@@ -348,9 +358,8 @@ void MainWindow::connectAnnotations() {
           &MainWindow::evaluateAnnotations);
   const auto exportWith = [this](const QString& title, const QString& suffix, bool coco) {
     const QString clip = controller_->mediaPath();
-    const QString path =
-        QFileDialog::getSaveFileName(this, title, QFileInfo(clip).completeBaseName() + suffix,
-                                     coco ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, title, besideClip(clip, suffix), coco ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
     if (path.isEmpty()) {
       return;
     }
@@ -810,9 +819,9 @@ QStringList MainWindow::saveSnapshot(const QString& pngPath) {
 }
 
 void MainWindow::snapshotDialog() {
-  const QString suggested =
-      QFileInfo(controller_->mediaPath()).completeBaseName() +
-      QStringLiteral("-%1s.png").arg(controller_->currentFrame().timeSeconds, 0, 'f', 2);
+  const QString suggested = besideClip(
+      controller_->mediaPath(),
+      QStringLiteral("-%1s.png").arg(controller_->currentFrame().timeSeconds, 0, 'f', 2));
   const QString path =
       QFileDialog::getSaveFileName(this, tr("Snapshot"), suggested, tr("PNG (*.png)"));
   if (!path.isEmpty()) {
@@ -853,8 +862,8 @@ void MainWindow::exportDialog() {
     return;
   }
   const QString path = QFileDialog::getSaveFileName(
-      this, tr("Export range"),
-      QFileInfo(controller_->mediaPath()).completeBaseName() + "-grid.mp4", tr("MP4 (*.mp4)"));
+      this, tr("Export range"), besideClip(controller_->mediaPath(), "-grid.mp4"),
+      tr("MP4 (*.mp4)"));
   if (!path.isEmpty()) {
     exportRange(from->value(), to->value(), path);
   }

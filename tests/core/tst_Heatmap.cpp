@@ -141,6 +141,20 @@ class TestHeatmap : public QObject {
     h.low = 2.0f;
     QCOMPARE(int(c.compose(grayFrame(4, 3, 10), h).pixel(0, 0)[0]), 10);
   }
+  // Snapshots and exports record the overlay; captions summarise it.
+  void overlaySettingsAreRecordedByName() {
+    OverlaySettings settings;
+    QCOMPARE(overlaySummary(settings), std::string("jet 50 %, min-max"));
+    settings.colormap = ColormapId::Viridis;
+    settings.opacity = 0.4f;
+    settings.normalization = NormalizationMode::AbsoluteThreshold;
+    settings.persistenceMs = 200.0;
+    QCOMPARE(overlaySummary(settings), std::string("viridis 40 %, absolute >= 0.55, EMA 200 ms"));
+    const Json j = overlayJson(settings);
+    QCOMPARE(j.at("colormap").asString(), std::string("viridis"));
+    QCOMPARE(j.at("normalization").asString(), normalizationName(settings.normalization));
+    QCOMPARE(j.at("persistence_ms").asNumber(), 200.0);
+  }
 };
 
 QTEST_APPLESS_MAIN(TestHeatmap)

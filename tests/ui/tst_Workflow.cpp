@@ -412,6 +412,11 @@ class TestWorkflow : public QObject {
     QCOMPARE(meta.at("views").asArray()[1].at("audio_condition").asString(),
              std::string("silence"));
     QCOMPARE(meta.at("time_s").asNumber(), 1.6);
+    // The overlay each view was drawn with (issue 19 item 4).
+    const Json& overlay = meta.at("views").asArray()[0].at("overlay");
+    QCOMPARE(overlay.at("colormap").asString(), std::string("jet"));
+    QCOMPARE(overlay.at("normalization").asString(), std::string("minmax"));
+    QCOMPARE(overlay.at("opacity").asNumber(), 0.5);
 
     const QString out = dir.filePath("grid.mp4");
     QVERIFY(window.exportRange(0.5, 1.5, out));
