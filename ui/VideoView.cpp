@@ -5,6 +5,7 @@
 #include <QPainter>
 #include <algorithm>
 
+#include "ViewLabels.h"
 #include "core/Colormap.h"
 
 namespace heardmap {
@@ -160,7 +161,8 @@ QRectF VideoView::frameRect() const {
 }
 
 void VideoView::paintGL() {
-  const bool decorate = !caption_.isEmpty() || !boxes_.empty() || selected_ || dragging_;
+  const bool decorate = !caption_.isEmpty() || !boxes_.empty() || selected_ || dragging_ ||
+                        (colourBar_ && !heatmap_.empty());
   if (!decorate) {
     paintFrameGL();
     return;
@@ -220,10 +222,48 @@ void VideoView::paintDecorations() {
       painter.drawText(9, 6 + lineHeight * i + metrics.ascent(), caption_[i]);
     }
   }
+  if (colourBar_ && !heatmap_.empty()) {
+    paintColourBar(painter, frame);
+  }
   if (selected_) {
     painter.setPen(QPen(QColor(80, 160, 255), 3.0));
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(QRectF(1.5, 1.5, width() - 3.0, height() - 3.0));
+  }
+}
+
+void VideoView::setColourBar(bool shown) {
+  colourBar_ = shown;
+  update();
+}
+
+void VideoView::paintColourBar(QPainter& painter, const QRectF& frame) {
+  // A vertical bar at the frame's right edge, its colours from the view's colormap table (what
+  // the shader samples), labelled with the scores its ends mean.
+  const QFontMetrics metrics(painter.font());
+  const QStringList labels = colourBarLabels(heatmap_);
+  const int barHeight = std::max(40, static_cast<int>(frame.height() * kColourBarHeightOfFrame));
+  const int right = static_cast<int>(frame.right()) - 6;
+  const int top = static_cast<int>(frame.top() + (frame.height() - barHeight) / 2.0);
+  const QRect bar(right - kColourBarWidthPx, top, kColourBarWidthPx, barHeight);
+  const std::vector<float> table = colormapTable(settings_.colormap);
+  for (int y = 0; y < barHeight; ++y) {
+    const std::array<float, 3> rgb =
+        sampleColormap(table, 1.0f - static_cast<float>(y) / std::max(1, barHeight - 1));
+    painter.fillRect(QRect(bar.left(), bar.top() + y, bar.width(), 1),
+                     QColor::fromRgbF(rgb[0], rgb[1], rgb[2]));
+  }
+  painter.setPen(QPen(QColor(255, 255, 255), 1.0));
+  painter.setBrush(Qt::NoBrush);
+  painter.drawRect(bar);
+  for (int end = 0; end < 2; ++end) {  // 0: top label, 1: bottom label
+    const QString& text = labels[end];
+    const int w = metrics.horizontalAdvance(text) + 6;
+    const int y = end == 0 ? bar.top() : bar.bottom() - metrics.height();
+    const QRect box(bar.left() - w - 3, y, w, metrics.height());
+    painter.fillRect(box, QColor(0, 0, 0, 170));
+    painter.setPen(Qt::white);
+    painter.drawText(box.left() + 3, box.top() + metrics.ascent(), text);
   }
 }
 

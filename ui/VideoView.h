@@ -17,6 +17,8 @@
 #include "core/OverlaySettings.h"
 #include "core/RgbImage.h"
 
+class QPainter;
+
 namespace heardmap {
 
 // An annotation box to draw, in [0, 1] frame coordinates.
@@ -39,6 +41,8 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void setOverlaySettings(const OverlaySettings& settings);
   // Text lines drawn in the top-left corner (method, audio condition, scores...). warning=true
   // draws the last line in the warning colour (e.g. "nothing above threshold").
+  // A colour bar at the picture's right edge: what the colours mean (on by default).
+  void setColourBar(bool shown);
   void setCaption(const QStringList& lines, bool warning);
   const QStringList& caption() const { return caption_; }
   void setBoxes(const std::vector<ViewBox>& boxes);
@@ -70,6 +74,7 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void uploadColormap();
   void paintFrameGL();
   void paintDecorations();
+  void paintColourBar(QPainter& painter, const QRectF& frame);
 
   QOpenGLShaderProgram program_;
   QOpenGLVertexArrayObject vao_;
@@ -79,6 +84,10 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   GLuint colormapTexture_ = 0;
   RgbImage frame_;
   DisplayHeatmap heatmap_;
+  bool colourBar_ = true;
+  // The colour bar's size: width in pixels, height as a fraction of the picture's.
+  static constexpr int kColourBarWidthPx = 12;
+  static constexpr double kColourBarHeightOfFrame = 0.4;
   OverlaySettings settings_;
   bool frameDirty_ = false;
   bool heatmapDirty_ = false;

@@ -82,4 +82,17 @@ QString modelProvenance(const ViewSlot& slot) {
            QString::fromStdString(info.source.substr(held)));
 }
 
+QStringList colourBarLabels(const DisplayHeatmap& heatmap) {
+  const auto half = [](float cosine) { return (cosine + 1.0f) / 2.0f; };
+  const QString top =
+      QStringLiteral("%1 cos (%2)").arg(heatmap.high, 0, 'f', 3).arg(half(heatmap.high), 0, 'f', 3);
+  const QString bottom = heatmap.hideBelowLow ? QStringLiteral("thr %1 (cos %2)")
+                                                    .arg(half(heatmap.low), 0, 'f', 3)
+                                                    .arg(heatmap.low, 0, 'f', 3)
+                                              : QStringLiteral("%1 cos (%2)")
+                                                    .arg(heatmap.low, 0, 'f', 3)
+                                                    .arg(half(heatmap.low), 0, 'f', 3);
+  return {top, bottom};
+}
+
 }  // namespace heardmap

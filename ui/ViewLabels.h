@@ -15,6 +15,10 @@ QString viewModelLabel(const ViewSlot& slot);
 // The panel's line on where the model's weights come from: its training record, or for a file
 // trained outside Heardmap (a .pth, the SSPL release) what the file held and how it was read.
 QString modelProvenance(const ViewSlot& slot);
+// The colour bar's two labels for a heatmap: what its colormap's last (top) and first (bottom)
+// colours mean, in raw cosine and (cos+1)/2: "0.149 cos (0.575)"; with an absolute threshold the
+// bottom is the threshold ("thr 0.550 (cos 0.100)"), under which nothing is coloured.
+QStringList colourBarLabels(const DisplayHeatmap& heatmap);
 // Caption lines of view index (0-based); *warning = the last line is a warning. offScreenClip:
 // the clip the off-screen probe plays, named when the view hears it.
 QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning,

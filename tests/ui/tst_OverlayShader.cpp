@@ -4,8 +4,10 @@
 
 #include "../GlTestMain.h"
 
+#include "core/Colormap.h"
 #include "core/HeatmapCompositor.h"
 #include "ui/VideoView.h"
+#include "ui/ViewLabels.h"
 
 using namespace heardmap;
 
@@ -81,6 +83,7 @@ class TestOverlayShader : public QObject {
     settings.opacity = opacity;
 
     VideoView view;
+    view.setColourBar(false);  // every pixel is compared with the CPU compositor
     view.setFixedSize(width, height);
     view.setFrame(frame);
     view.setHeatmap(heatmap);
@@ -124,6 +127,7 @@ class TestOverlayShader : public QObject {
     const int width = 240;
     const int height = 180;
     VideoView view;
+    view.setColourBar(false);  // its rows are compared below the caption and box
     view.setFixedSize(width, height);
     view.setFrame(patternFrame(width, height));
     view.setHeatmap(gradient(5));
@@ -159,6 +163,39 @@ class TestOverlayShader : public QObject {
       }
     }
     QVERIFY2(worst <= 4, qPrintable(QString("max channel difference %1").arg(worst)));
+  }
+
+  // Issue 19 item 2: a colour bar at the picture's right edge with the colormap's colours, top
+  // the highest, labelled with the scores its ends mean (the threshold when absolute).
+  void colourBarSaysWhatTheColoursMean() {
+    const int width = 400;
+    const int height = 300;
+    VideoView view;
+    view.setFixedSize(width, height);
+    view.setFrame(patternFrame(width, height));
+    DisplayHeatmap heatmap = gradient(5);
+    heatmap.low = 0.1f;
+    heatmap.high = 0.6f;
+    view.setHeatmap(heatmap);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QImage shot = view.grabFramebuffer().convertToFormat(QImage::Format_RGB888);
+    const std::vector<float> jet = colormapTable(ColormapId::Jet);
+    // The bar: 12 px wide ending 6 px from the right edge, 40 % of the height, centred.
+    const auto near = [&](int x, int y, float t) {
+      const std::array<float, 3> want = sampleColormap(jet, t);
+      const QColor got = shot.pixelColor(x, y);
+      return std::abs(got.redF() - want[0]) < 0.05 && std::abs(got.greenF() - want[1]) < 0.05 &&
+             std::abs(got.blueF() - want[2]) < 0.05;
+    };
+    // Row r of the bar (top 90, 120 rows) shows the colour at 1 - r / 119.
+    const auto at = [](int y) { return 1.0f - static_cast<float>(y - 90) / 119.0f; };
+    QVERIFY(near(width - 12, 92, at(92)));    // top: the last colours
+    QVERIFY(near(width - 12, 150, at(150)));  // the middle
+    QVERIFY(near(width - 12, 207, at(207)));  // bottom: the first
+    QCOMPARE(colourBarLabels(heatmap), (QStringList{"0.600 cos (0.800)", "0.100 cos (0.550)"}));
+    heatmap.hideBelowLow = true;
+    QCOMPARE(colourBarLabels(heatmap).last(), QString("thr 0.550 (cos 0.100)"));
   }
 };
 
