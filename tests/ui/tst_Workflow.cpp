@@ -259,7 +259,8 @@ class TestWorkflow : public QObject {
     QVERIFY(player->setOffScreenClip(fixture("clip.mp4")));
     window.applyProbe(AudioCondition::OffScreen, true);
     QTRY_VERIFY(rms(player->view(0).window) > 0.05 && player->view(0).window != real);
-    QTRY_COMPARE(window.grid()->view(0)->caption().value(1), QString("hears: off-screen audio"));
+    QTRY_COMPARE(window.grid()->view(0)->caption().value(1),
+                 QString("hears: off-screen audio (clip.mp4)"));  // the clip named
 
     // An absolute threshold nobody reaches shows "nothing above threshold" on the view.
     window.applyProbe(AudioCondition::Real, true);
