@@ -765,7 +765,7 @@ void MainWindow::refreshTimeline() {
   for (int i = 0; i < controller_->viewCount(); ++i) {
     const ViewSlot& slot = controller_->view(i);
     TimelineTrack track;
-    track.name = viewModelLabel(slot);
+    track.name = QStringLiteral("%1 %2").arg(i + 1).arg(viewModelLabel(slot));
     track.color = kTrackColors[i % 6];
     track.peakByMs = slot.peakByMs;
     tracks.push_back(std::move(track));

@@ -13,6 +13,8 @@ namespace {
 constexpr int kEnvelopeColumns = 2048;
 // Left margin for the row labels, in pixels.
 constexpr int kLabelWidthPx = 74;
+// Side of a legend swatch of the peak-score lane.
+constexpr int kLegendSwatchPx = 8;
 // Row heights, in pixels.
 constexpr int kWaveRowPx = 44;
 constexpr int kSpectrogramRowPx = 40;
@@ -94,6 +96,30 @@ double TimelineWidget::xAt(double seconds) const {
 double TimelineWidget::secondsAt(double x) const {
   const double width = std::max(1, this->width() - kLabelWidthPx - 4);
   return std::clamp((x - kLabelWidthPx) / width, 0.0, 1.0) * duration_;
+}
+
+void TimelineWidget::paintScoreAxisAndLegend(QPainter& p, const QRect& lane) const {
+  // The y-axis: raw cosine +1 at the top, 0 in the middle, -1 at the bottom.
+  const QFontMetrics metrics(p.font());
+  p.setPen(QColor(150, 150, 150));
+  for (const auto& [value, label] : {std::pair{1.0, "+1"}, {0.0, "0"}, {-1.0, "-1"}}) {
+    const int y = static_cast<int>(lane.bottom() - (value + 1.0) / 2.0 * lane.height());
+    const int top =
+        std::clamp(y - metrics.height() / 2, lane.top(), lane.bottom() - metrics.height());
+    p.drawText(QRect(lane.left() - 18, top, 16, metrics.height()), Qt::AlignRight, label);
+  }
+  // The legend: one swatch and name per view, left to right along the lane's top.
+  int x = lane.left() + 4;
+  for (const TimelineTrack& track : tracks_) {
+    const int w = kLegendSwatchPx + 4 + metrics.horizontalAdvance(track.name) + 10;
+    if (x + w > lane.right()) {
+      break;  // no room for more: the views' captions name them too
+    }
+    p.fillRect(QRect(x, lane.top() + 3, kLegendSwatchPx, kLegendSwatchPx), track.color);
+    p.setPen(QColor(220, 220, 220));
+    p.drawText(x + kLegendSwatchPx + 4, lane.top() + 2 + metrics.ascent(), track.name);
+    x += w;
+  }
 }
 
 void TimelineWidget::paintEvent(QPaintEvent*) {
@@ -192,6 +218,7 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
     }
   }
   p.setRenderHint(QPainter::Antialiasing, false);
+  paintScoreAxisAndLegend(p, tracks);
 
   // Failure markers.
   p.fillRect(markers, QColor(20, 20, 24));

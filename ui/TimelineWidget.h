@@ -10,6 +10,8 @@
 #include <map>
 #include <vector>
 
+class QPainter;
+
 namespace heardmap {
 
 struct TimelineTrack {
@@ -58,6 +60,8 @@ class TimelineWidget : public QWidget {
   void mouseMoveEvent(QMouseEvent* event) override;
 
  private:
+  // The peak-score lane's y-axis (+1, 0, -1) and its legend (one swatch and name per view).
+  void paintScoreAxisAndLegend(QPainter& p, const QRect& lane) const;
   double duration_ = 0.0;
   double position_ = 0.0;
   std::vector<float> envelopeMin_;

@@ -13,6 +13,7 @@
 #include "ui/MainWindow.h"
 #include "ui/OverlayPanel.h"
 #include "ui/PlayerController.h"
+#include "ui/TimelineWidget.h"
 #include "ui/ViewLabels.h"
 
 using namespace heardmap;
@@ -180,6 +181,29 @@ class TestViews : public QObject {
     QCOMPARE(player->view(0).condition, AudioCondition::Silence);
     QCOMPARE(player->view(1).condition, AudioCondition::OffScreen);
     QVERIFY(checked("silence"));
+  }
+
+  // Issue 19 item 2: the timeline's peak-score lane has a legend (each view's colour and name)
+  // and a y-axis.
+  void timelineLegendNamesEveryView() {
+    TimelineWidget timeline;
+    timeline.resize(800, 180);
+    timeline.setDuration(4.0);
+    const QColor first(255, 200, 0);
+    const QColor second(60, 170, 255);
+    timeline.setTracks({{"1 ezvsl small", first, {{500, 0.3f}}}, {"2 sspl", second, {}}});
+    const QImage shot = timeline.grab().toImage();
+    // The lane starts below the waveform (44 px) and the spectrogram (40 px) rows.
+    const int row = 2 + 44 + 3 + 40 + 3 + 6;
+    int firstAt = -1;
+    int secondAt = -1;
+    for (int x = 0; x < shot.width(); ++x) {
+      const QColor c = shot.pixelColor(x, row);
+      firstAt = firstAt < 0 && c == first ? x : firstAt;
+      secondAt = secondAt < 0 && c == second ? x : secondAt;
+    }
+    QVERIFY2(firstAt > 0 && secondAt > firstAt + 50,
+             qPrintable(QString("%1 %2").arg(firstAt).arg(secondAt)));
   }
 
  private:
