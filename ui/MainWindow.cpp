@@ -114,6 +114,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   createDocks();
 
   mediaLabel_ = new QLabel(this);
+  mediaLabel_->setObjectName("mediaStatus");
+  // The clip's line gives way (clipped, whole in its tooltip) so that the sound and speed
+  // figures always fit at the default window width.
+  mediaLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   audioLabel_ = new QLabel(this);
   audioLabel_->setObjectName("audioStatus");
   statsLabel_ = new QLabel(this);
@@ -274,6 +278,7 @@ void MainWindow::connectController() {
             panel_->clearScores();
             const QString name = QFileInfo(QString::fromStdString(info.path)).fileName();
             mediaLabel_->setText(name + "  " + QString::fromStdString(info.summary()));
+            mediaLabel_->setToolTip(mediaLabel_->text());
             audioLabel_->setText(audioStatus);
             setWindowTitle(tr("Heardmap - %1").arg(name));
             annotations_->openClip(QString::fromStdString(info.path), info.durationSeconds,

@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSlider>
 #include <QStyle>
@@ -33,6 +34,11 @@ TransportBar::TransportBar(QWidget* parent) : QWidget(parent) {
   forwardButton_->setToolTip(tr("Next frame (.)"));
   slider_ = new QSlider(Qt::Horizontal, this);
   slider_->setObjectName("seekSlider");
+  timeEdit_ = new QLineEdit(this);
+  timeEdit_->setObjectName("goToTime");
+  timeEdit_->setToolTip(tr("Go to a time: type 83.5, 1:23.5 or 0:01:23.5 and press Enter"));
+  timeEdit_->setMaximumWidth(timeEdit_->fontMetrics().horizontalAdvance("00:00:00.00") + 16);
+  timeEdit_->setAlignment(Qt::AlignRight);
   timeLabel_ = new QLabel(this);
   speedLabel_ = new QLabel(this);
   speedLabel_->setToolTip(tr("Playback speed ([ and ] change it by 10 %)"));
@@ -46,6 +52,7 @@ TransportBar::TransportBar(QWidget* parent) : QWidget(parent) {
   layout->addWidget(playButton_);
   layout->addWidget(forwardButton_);
   layout->addWidget(slider_, 1);
+  layout->addWidget(timeEdit_);
   layout->addWidget(timeLabel_);
   layout->addWidget(speedLabel_);
 
@@ -62,6 +69,16 @@ TransportBar::TransportBar(QWidget* parent) : QWidget(parent) {
         action == QAbstractSlider::SliderSingleStepSub) {
       Q_EMIT seekRequested(static_cast<double>(slider_->sliderPosition()) / kSliderUnitsPerSecond);
     }
+  });
+  connect(timeEdit_, &QLineEdit::returnPressed, this, [this] {
+    const std::optional<double> seconds = parseTime(timeEdit_->text());
+    if (!seconds) {
+      timeEdit_->setStyleSheet("QLineEdit { border: 1px solid #d93025; }");
+      return;
+    }
+    timeEdit_->setStyleSheet({});
+    timeEdit_->clearFocus();  // the keys go back to the window's shortcuts
+    Q_EMIT seekRequested(std::min(*seconds, durationSeconds_));
   });
   setPlaying(false);
   setSpeed(1.0);
@@ -80,7 +97,30 @@ void TransportBar::setPosition(double seconds) {
     const QSignalBlocker blocker(slider_);
     slider_->setValue(static_cast<int>(seconds * kSliderUnitsPerSecond));
   }
-  timeLabel_->setText(formatTime(seconds) + " / " + formatTime(durationSeconds_));
+  if (!timeEdit_->hasFocus()) {  // not while the user types a time
+    timeEdit_->setText(formatTime(seconds));
+  }
+  timeLabel_->setText(" / " + formatTime(durationSeconds_));
+}
+
+std::optional<double> TransportBar::parseTime(const QString& text) {
+  const QStringList parts = text.trimmed().split(':');
+  if (parts.size() > 3) {
+    return std::nullopt;
+  }
+  double seconds = 0.0;
+  for (int i = 0; i < parts.size(); ++i) {
+    bool ok = false;
+    const double value = parts[i].toDouble(&ok);
+    // Every part but the last a whole number; minutes and seconds after a colon below 60.
+    const bool last = i + 1 == parts.size();
+    if (!ok || !std::isfinite(value) || value < 0.0 || (!last && value != std::floor(value)) ||
+        (i > 0 && value >= 60.0)) {
+      return std::nullopt;
+    }
+    seconds = seconds * 60.0 + value;
+  }
+  return seconds;
 }
 
 void TransportBar::setPlaying(bool playing) {

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
 
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSlider;
 
@@ -21,6 +23,10 @@ class TransportBar : public QWidget {
   void setPlaying(bool playing);
   void setSpeed(double speed);
 
+  // A time typed into the go-to field: "83.5" (seconds), "1:23.5" (minutes:seconds) or
+  // "0:01:23.5" (hours:minutes:seconds); nothing for anything else or a negative time.
+  static std::optional<double> parseTime(const QString& text);
+
  Q_SIGNALS:
   void playPauseClicked();
   void seekRequested(double seconds);
@@ -31,7 +37,8 @@ class TransportBar : public QWidget {
   QPushButton* backButton_ = nullptr;
   QPushButton* forwardButton_ = nullptr;
   QSlider* slider_ = nullptr;
-  QLabel* timeLabel_ = nullptr;
+  QLineEdit* timeEdit_ = nullptr;  // the position; type a time and Enter to go there
+  QLabel* timeLabel_ = nullptr;    // " / duration"
   QLabel* speedLabel_ = nullptr;
   double durationSeconds_ = 0.0;
 };

@@ -3,6 +3,8 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QStatusBar>
 #include "../GlTestMain.h"
 
 #include "../TestFixtures.h"
@@ -10,6 +12,7 @@
 #include "ui/MainWindow.h"
 #include "ui/OverlayPanel.h"
 #include "ui/PlayerController.h"
+#include "ui/TransportBar.h"
 #include "ui/VideoView.h"
 
 using namespace heardmap;
@@ -95,6 +98,52 @@ class TestPlayer : public QObject {
     QTRY_VERIFY(std::fabs(player->currentFrame().timeSeconds - 2.002) < 1e-3);
     player->step(-1);  // one frame back: 1.969 s
     QTRY_VERIFY(std::fabs(player->currentFrame().timeSeconds - 1.969) < 1e-3);
+  }
+
+  // Issue 19 item 6: at the default width the status bar shows the sound and speed figures whole,
+  // whatever the clip's name; the clip's line gives way (whole in its tooltip).
+  void statusBarFitsAtTheDefaultWidth() {
+    QTemporaryDir dir;
+    const QString clip = dir.filePath("a-phone-video-with-a-long-name-VID_20261204_181502_HDR.mp4");
+    QVERIFY(QFile::copy(fixture("player.mp4"), clip));
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openMedia(clip));
+    QStatusBar* status = window.statusBar();
+    for (const char* name : {"audioStatus", "stats"}) {
+      const QLabel* label = window.findChild<QLabel*>(name);
+      QTRY_VERIFY2(label->width() >= label->sizeHint().width() &&
+                       label->mapTo(status, QPoint(label->width(), 0)).x() <= status->width(),
+                   name);
+    }
+    QVERIFY(window.findChild<QLabel*>("mediaStatus")->toolTip().startsWith("a-phone-video"));
+  }
+
+  // Issue 19 item 6: the time field goes to a typed time; a malformed one is refused in place.
+  void goToTimeFieldSeeks() {
+    QCOMPARE(TransportBar::parseTime("83.5").value(), 83.5);
+    QCOMPARE(TransportBar::parseTime(" 1:23.5 ").value(), 83.5);
+    QCOMPARE(TransportBar::parseTime("0:01:23.5").value(), 83.5);
+    for (const char* bad : {"", "abc", "-1", "1:75", "1.5:20", "1:2:3:4", "nan"}) {
+      QVERIFY2(!TransportBar::parseTime(bad), bad);
+    }
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openMedia(fixture("player.mp4")));
+    auto* field = window.findChild<QLineEdit*>("goToTime");
+    QVERIFY(field != nullptr);
+    field->setFocus();
+    field->setText("0:01.6");
+    QTest::keyClick(field, Qt::Key_Return);
+    QTRY_VERIFY(std::fabs(window.controller()->position() - 1.6) < 1e-6);
+    QTRY_VERIFY(std::fabs(window.controller()->currentFrame().timeSeconds - 1.6) < 1e-6);
+    field->setFocus();
+    field->setText("soon");
+    QTest::keyClick(field, Qt::Key_Return);
+    QVERIFY(field->styleSheet().contains("border"));
+    QCOMPARE(window.controller()->position(), 1.6);
   }
 
   // The audio window placement is a visible setting; switching it recomputes the heatmap.
