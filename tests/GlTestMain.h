@@ -2,10 +2,21 @@
 #pragma once
 
 #include <QApplication>
+#include <QStandardPaths>
 #include <QSurfaceFormat>
 #include <QTest>
 
 namespace heardmap::test {
+
+// What a test of the real main window runs with: no sound device, no modal dialogs, its saved
+// session in a test location of its own (applicationName). Call after the xcb check.
+inline void useTestSession(const char* applicationName) {
+  qputenv("HEARDMAP_NO_AUDIO", "1");
+  qputenv("HEARDMAP_NO_DIALOGS", "1");
+  QStandardPaths::setTestModeEnabled(true);
+  QCoreApplication::setOrganizationName("HeardmapTest");
+  QCoreApplication::setApplicationName(applicationName);
+}
 
 template <typename TestObject>
 int runGlTest(int argc, char** argv) {

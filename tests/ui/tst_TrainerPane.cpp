@@ -37,11 +37,7 @@ class TestTrainerPane : public QObject {
     }
     QVERIFY2(QFileInfo(qEnvironmentVariable("HEARDMAP_TRAINER")).isExecutable(),
              "HEARDMAP_TRAINER must name the built heardmap-train");
-    qputenv("HEARDMAP_NO_AUDIO", "1");
-    qputenv("HEARDMAP_NO_DIALOGS", "1");
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("HeardmapTest");
-    QCoreApplication::setApplicationName("tst_TrainerPane");
+    heardmap::test::useTestSession("tst_TrainerPane");
     LocalizationModel::setThreadCount(2);
     pack_ = dir_.filePath("pack.safetensors");
     heardmap::test::tinyPack().save(pack_.toStdString());

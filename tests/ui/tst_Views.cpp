@@ -58,11 +58,7 @@ class TestViews : public QObject {
     if (QGuiApplication::platformName() != "xcb") {
       QSKIP("needs a real GL context: run under xvfb-run");
     }
-    qputenv("HEARDMAP_NO_AUDIO", "1");
-    qputenv("HEARDMAP_NO_DIALOGS", "1");
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("HeardmapTest");
-    QCoreApplication::setApplicationName("tst_Views");
+    heardmap::test::useTestSession("tst_Views");
     LocalizationModel::setThreadCount(2);
     QVERIFY(shipped_.isValid());
     ship(shipped_, "ezvsl-small.safetensors", "ezvsl");

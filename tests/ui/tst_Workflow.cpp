@@ -83,11 +83,7 @@ class TestWorkflow : public QObject {
     if (QGuiApplication::platformName() != "xcb") {
       QSKIP("needs a real GL context: run under xvfb-run");
     }
-    qputenv("HEARDMAP_NO_AUDIO", "1");
-    qputenv("HEARDMAP_NO_DIALOGS", "1");
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("HeardmapTest");
-    QCoreApplication::setApplicationName("tst_Workflow");
+    heardmap::test::useTestSession("tst_Workflow");
     QSettings().clear();
     LocalizationModel::setThreadCount(2);
     QVERIFY(models_.isValid());
