@@ -266,6 +266,8 @@ void MainWindow::connectController() {
   connect(controller_, &PlayerController::speedChanged, transport_, &TransportBar::setSpeed);
   connect(controller_, &PlayerController::statsChanged, this, &MainWindow::showStats);
   connect(controller_, &PlayerController::errorOccurred, this, &MainWindow::showError);
+  connect(controller_, &PlayerController::statusMessage, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 6000); });
   connect(controller_, &PlayerController::mediaOpened, this,
           [this](const MediaInfo& info, const QString& audioStatus) {
             transport_->setDuration(info.durationSeconds);
@@ -530,6 +532,8 @@ void MainWindow::createShortcuts() {
          [this] { controller_->seekRelative(-kArrowSeekSeconds); });
   s->add("seek-forward", tr("Seek +5 s"), Qt::Key_Right,
          [this] { controller_->seekRelative(kArrowSeekSeconds); });
+  s->add("ab-loop", tr("A-B loop: mark A, mark B, clear"), Qt::Key_L,
+         [this] { controller_->cycleLoop(); });
   s->add("failure-start", tr("Failure range start"), Qt::Key_I, [this] {
     annotations_->markStart(controller_->currentFrame().empty()
                                 ? controller_->position()

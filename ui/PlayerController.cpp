@@ -78,6 +78,8 @@ bool PlayerController::open(const QString& path) {
   clock_.reset();
   still_ = false;
   info_ = decoder->info();
+  loopA_.reset();  // a loop belongs to its clip
+  loopB_.reset();
   mediaPath_ = path;
   sourceAudio_ = std::move(track.samples);
   sourceRateHz_ = track.sampleRateHz;
@@ -127,6 +129,8 @@ bool PlayerController::openStill(const QString& path) {
   pump_.reset();
   still_ = true;
   info_ = MediaInfo{};
+  loopA_.reset();
+  loopB_.reset();
   info_.path = path.toStdString();
   info_.width = frame.width;
   info_.height = frame.height;
@@ -352,6 +356,29 @@ void PlayerController::seek(double seconds) {
   Q_EMIT positionChanged(target);
 }
 
+std::optional<std::pair<double, double>> PlayerController::loop() const {
+  if (!loopA_ || !loopB_) {
+    return std::nullopt;
+  }
+  return std::pair{*loopA_, *loopB_};
+}
+
+void PlayerController::cycleLoop() {
+  const double t = position();
+  if (!loopA_) {
+    loopA_ = t;
+    Q_EMIT statusMessage(tr("A-B loop: A at %1 s (l again marks B)").arg(t, 0, 'f', 2));
+  } else if (!loopB_ && t > *loopA_) {
+    loopB_ = t;
+    Q_EMIT statusMessage(
+        tr("A-B loop: %1 - %2 s (l again clears it)").arg(*loopA_, 0, 'f', 2).arg(t, 0, 'f', 2));
+  } else {
+    loopA_.reset();
+    loopB_.reset();
+    Q_EMIT statusMessage(tr("A-B loop cleared"));
+  }
+}
+
 void PlayerController::seekRelative(double seconds) {
   seek(position() + seconds);
 }
@@ -543,6 +570,10 @@ void PlayerController::tick() {
     return;
   }
   double now = clock_->timeSeconds();
+  if (clock_->isPlaying() && loopB_ && now >= *loopB_) {
+    seek(*loopA_);  // the A-B loop: back to A
+    now = *loopA_;
+  }
   if (clock_->isPlaying() && now >= info_.durationSeconds && info_.durationSeconds > 0) {
     if (isLive()) {
       seek(0.0);  // live: the picture loops under the microphone

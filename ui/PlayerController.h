@@ -56,6 +56,8 @@ class PlayerController : public QObject {
   QString mediaPath() const { return mediaPath_; }
   bool isPlaying() const;
   double position() const;
+  // The A-B loop (mpv's l): [a, b] in seconds, or nothing.
+  std::optional<std::pair<double, double>> loop() const;
   double speed() const;
   QString audioStatus() const { return audioStatus_; }
   const RgbImage& currentFrame() const { return currentFrame_; }
@@ -97,6 +99,9 @@ class PlayerController : public QObject {
   void togglePlay();
   void seek(double seconds);
   void seekRelative(double seconds);
+  // mpv's l: the first call marks A at the position, the second B (playback then returns to A on
+  // reaching B), the third clears the loop. Opening a clip clears it too.
+  void cycleLoop();
   // Pauses and moves by whole frames (+1 next, -1 previous).
   void step(int frames);
   void setSpeed(double speed);
@@ -110,6 +115,8 @@ class PlayerController : public QObject {
   void setWindowPlacement(heardmap::WindowPlacement placement);
 
  Q_SIGNALS:
+  // A passing note for the status bar (the A-B loop's state).
+  void statusMessage(const QString& text);
   void mediaOpened(const heardmap::MediaInfo& info, const QString& audioStatus);
   void frameReady(const heardmap::RgbImage& frame);
   void heatmapReady(int view, const heardmap::DisplayHeatmap& heatmap);
@@ -167,6 +174,7 @@ class PlayerController : public QObject {
   uint64_t droppedFrames_ = 0;
   uint64_t heatmapsProduced_ = 0;
   bool wasPlaying_ = false;
+  std::optional<double> loopA_, loopB_;  // the A-B loop's ends (cycleLoop)
 };
 
 }  // namespace heardmap

@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QStatusBar>
@@ -118,6 +119,41 @@ class TestPlayer : public QObject {
                    name);
     }
     QVERIFY(window.findChild<QLabel*>("mediaStatus")->toolTip().startsWith("a-phone-video"));
+  }
+
+  // Issue 19 item 6: an A-B loop (mpv's l): playback returns to A on reaching B; l a third time
+  // clears it.
+  void abLoopReturnsToA() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.openMedia(fixture("player.mp4")));
+    PlayerController* player = window.controller();
+    player->seek(0.5);
+    QTest::keyClick(&window, Qt::Key_L);
+    player->seek(1.0);
+    QTest::keyClick(&window, Qt::Key_L);
+    QVERIFY(player->loop().has_value());
+    QCOMPARE(player->loop()->first, 0.5);
+    QCOMPARE(player->loop()->second, 1.0);
+    player->play();
+    double latest = 0.0;
+    bool returned = false;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 2500) {  // 2.5 s of playing a 0.5 s loop
+      QTest::qWait(20);
+      const double t = player->position();
+      returned = returned || t < latest - 0.3;
+      latest = t;
+      QVERIFY2(t <= 1.0 + 0.1, qPrintable(QString::number(t)));  // a tick late at most
+    }
+    QVERIFY(returned);
+    QTest::keyClick(&window, Qt::Key_L);
+    QVERIFY(!player->loop().has_value());
+    QTRY_VERIFY_WITH_TIMEOUT(!player->isPlaying(), 10000);  // plays on to the end
   }
 
   // Issue 19 item 6: the time field goes to a typed time; a malformed one is refused in place.
