@@ -63,6 +63,7 @@ Json overlayJson(const OverlaySettings& settings) {
   j["normalization"] = Json(normalizationName(settings.normalization));
   j["threshold"] = Json(static_cast<double>(settings.threshold));
   j["persistence_ms"] = Json(settings.persistenceMs);
+  j["peak_crosshair"] = Json(settings.peakCrosshair);
   return j;
 }
 

@@ -22,6 +22,7 @@ struct OverlaySettings {
   NormalizationMode normalization = NormalizationMode::PerFrameMinMax;
   float threshold = 0.55f;     // in (cos + 1) / 2 units, for AbsoluteThreshold
   double persistenceMs = 0.0;  // EMA time constant over successive heatmaps; 0 = off
+  bool peakCrosshair = false;  // the player marks the map's highest cell with a crosshair
 };
 
 std::string colormapName(ColormapId id);

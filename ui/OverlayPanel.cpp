@@ -72,6 +72,9 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   sharedSettings_->setObjectName("sharedOverlay");
   sharedSettings_->setChecked(true);
   sharedSettings_->setToolTip(tr("Unticked, the controls change the selected view only"));
+  peakCrosshair_ = new QCheckBox(tr("Peak crosshair"), overlayBox);
+  peakCrosshair_->setObjectName("peakCrosshair");
+  peakCrosshair_->setToolTip(tr("Marks the highest cell of each view's map"));
   auto* form = new QFormLayout(overlayBox);
   form->addRow(sharedSettings_);
   form->addRow(tr("Colormap"), colormap_);
@@ -79,6 +82,7 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Normalization"), normalization_);
   form->addRow(tr("Threshold"), threshold_);
   form->addRow(tr("Persistence"), persistence_);
+  form->addRow(peakCrosshair_);
 
   auto* scoreBox = new QGroupBox(tr("Scores"), this);
   scoreRange_ = new QLabel(scoreBox);
@@ -105,6 +109,7 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   connect(threshold_, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
           &OverlayPanel::emitSettings);
   connect(persistence_, qOverload<int>(&QSpinBox::valueChanged), this, &OverlayPanel::emitSettings);
+  connect(peakCrosshair_, &QCheckBox::toggled, this, &OverlayPanel::emitSettings);
   connect(loadButton_, &QPushButton::clicked, this, &OverlayPanel::loadCheckpointClicked);
   connect(placement_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     Q_EMIT placementChanged(static_cast<WindowPlacement>(placement_->currentData().toInt()));
@@ -126,18 +131,20 @@ OverlaySettings OverlayPanel::settings() const {
   s.normalization = static_cast<NormalizationMode>(normalization_->currentData().toInt());
   s.threshold = static_cast<float>(threshold_->value());
   s.persistenceMs = persistence_->value();
+  s.peakCrosshair = peakCrosshair_->isChecked();
   return s;
 }
 
 void OverlayPanel::setSettings(const OverlaySettings& s) {
   const QSignalBlocker b1(colormap_), b2(opacity_), b3(normalization_), b4(threshold_),
-      b5(persistence_);
+      b5(persistence_), b6(peakCrosshair_);
   colormap_->setCurrentIndex(colormap_->findData(static_cast<int>(s.colormap)));
   opacity_->setValue(static_cast<int>(s.opacity * 100.0f + 0.5f));
   normalization_->setCurrentIndex(normalization_->findData(static_cast<int>(s.normalization)));
   threshold_->setValue(s.threshold);
   threshold_->setEnabled(s.normalization == NormalizationMode::AbsoluteThreshold);
   persistence_->setValue(static_cast<int>(s.persistenceMs));
+  peakCrosshair_->setChecked(s.peakCrosshair);
 }
 
 void OverlayPanel::emitSettings() {

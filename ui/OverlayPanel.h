@@ -48,6 +48,7 @@ class OverlayPanel : public QWidget {
   void emitSettings();
 
   QCheckBox* sharedSettings_ = nullptr;
+  QCheckBox* peakCrosshair_ = nullptr;
   QComboBox* colormap_ = nullptr;
   QSlider* opacity_ = nullptr;
   QComboBox* normalization_ = nullptr;

@@ -28,6 +28,7 @@ OverlaySettings loadOverlay(QSettings& settings, const QString& prefix,
   overlay.threshold = settings.value(prefix + "threshold", defaults.threshold).toFloat();
   overlay.persistenceMs =
       settings.value(prefix + "persistenceMs", defaults.persistenceMs).toDouble();
+  overlay.peakCrosshair = settings.value(prefix + "peakCrosshair", defaults.peakCrosshair).toBool();
   return overlay;
 }
 
@@ -38,6 +39,7 @@ void saveOverlay(QSettings& settings, const QString& prefix, const OverlaySettin
                     QString::fromStdString(normalizationName(overlay.normalization)));
   settings.setValue(prefix + "threshold", overlay.threshold);
   settings.setValue(prefix + "persistenceMs", overlay.persistenceMs);
+  settings.setValue(prefix + "peakCrosshair", overlay.peakCrosshair);
 }
 
 }  // namespace

@@ -162,7 +162,7 @@ QRectF VideoView::frameRect() const {
 
 void VideoView::paintGL() {
   const bool decorate = !caption_.isEmpty() || !boxes_.empty() || selected_ || dragging_ ||
-                        (colourBar_ && !heatmap_.empty());
+                        ((colourBar_ || settings_.peakCrosshair) && !heatmap_.empty());
   if (!decorate) {
     paintFrameGL();
     return;
@@ -225,10 +225,29 @@ void VideoView::paintDecorations() {
   if (colourBar_ && !heatmap_.empty()) {
     paintColourBar(painter, frame);
   }
+  if (settings_.peakCrosshair && !heatmap_.empty()) {
+    paintPeakCrosshair(painter, frame);
+  }
   if (selected_) {
     painter.setPen(QPen(QColor(80, 160, 255), 3.0));
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(QRectF(1.5, 1.5, width() - 3.0, height() - 3.0));
+  }
+}
+
+void VideoView::paintPeakCrosshair(QPainter& painter, const QRectF& frame) {
+  // The centre of the map's highest cell, over the picture the map covers.
+  const auto peak = std::max_element(heatmap_.scores.begin(), heatmap_.scores.end());
+  const auto index = static_cast<int>(peak - heatmap_.scores.begin());
+  const QPointF centre(
+      frame.left() + (index % heatmap_.width + 0.5) / heatmap_.width * frame.width(),
+      frame.top() + (index / heatmap_.width + 0.5) / heatmap_.height * frame.height());
+  const double arm = kCrosshairArmPx;
+  for (const auto& [colour, width] :
+       {std::pair{QColor(0, 0, 0), 4.0}, {QColor(255, 255, 255), 2.0}}) {
+    painter.setPen(QPen(colour, width));
+    painter.drawLine(QPointF(centre.x() - arm, centre.y()), QPointF(centre.x() + arm, centre.y()));
+    painter.drawLine(QPointF(centre.x(), centre.y() - arm), QPointF(centre.x(), centre.y() + arm));
   }
 }
 

@@ -75,6 +75,7 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void paintFrameGL();
   void paintDecorations();
   void paintColourBar(QPainter& painter, const QRectF& frame);
+  void paintPeakCrosshair(QPainter& painter, const QRectF& frame);
 
   QOpenGLShaderProgram program_;
   QOpenGLVertexArrayObject vao_;
@@ -88,6 +89,8 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   // The colour bar's size: width in pixels, height as a fraction of the picture's.
   static constexpr int kColourBarWidthPx = 12;
   static constexpr double kColourBarHeightOfFrame = 0.4;
+  // Half the length of each line of the peak crosshair, in pixels.
+  static constexpr double kCrosshairArmPx = 14.0;
   OverlaySettings settings_;
   bool frameDirty_ = false;
   bool heatmapDirty_ = false;

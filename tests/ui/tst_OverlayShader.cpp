@@ -197,6 +197,30 @@ class TestOverlayShader : public QObject {
     heatmap.hideBelowLow = true;
     QCOMPARE(colourBarLabels(heatmap).last(), QString("thr 0.550 (cos 0.100)"));
   }
+
+  // Issue 19 item 2: an optional crosshair on the map's highest cell.
+  void peakCrosshairMarksTheHighestCell() {
+    const int size = 280;  // a 7 x 7 map: 40 px cells
+    VideoView view;
+    view.setColourBar(false);
+    view.setFixedSize(size, size);
+    view.setFrame(patternFrame(size, size));
+    DisplayHeatmap heatmap = gradient(7);
+    std::fill(heatmap.scores.begin(), heatmap.scores.end(), 0.0f);
+    heatmap.scores[2 * 7 + 5] = 0.9f;  // row 2, column 5: centre (220, 100)
+    view.setHeatmap(heatmap);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QImage plain = view.grabFramebuffer();
+    OverlaySettings settings;
+    settings.peakCrosshair = true;
+    view.setOverlaySettings(settings);
+    const QImage marked = view.grabFramebuffer();
+    QCOMPARE(marked.pixelColor(220 + 8, 100), QColor(255, 255, 255));  // its arms
+    QCOMPARE(marked.pixelColor(220, 100 - 8), QColor(255, 255, 255));
+    QVERIFY(plain.pixelColor(220 + 8, 100) != QColor(255, 255, 255));
+    QCOMPARE(marked.pixelColor(40, 250), plain.pixelColor(40, 250));  // elsewhere unchanged
+  }
 };
 
 int main(int argc, char** argv) {
