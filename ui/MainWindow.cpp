@@ -15,7 +15,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -255,6 +257,16 @@ void MainWindow::connectController() {
     showSelectedModel();
   });
   connect(grid_, &ViewGrid::viewClicked, this, &MainWindow::selectView);
+  connect(grid_, &ViewGrid::viewDoubleClicked, this, [this](int view) {
+    bool accepted = false;
+    const QString name = QInputDialog::getText(
+        this, tr("Name view %1").arg(view + 1),
+        tr("A name for this view (captions, timeline, exports); empty for none:"),
+        QLineEdit::Normal, controller_->view(view).name, &accepted);
+    if (accepted) {
+      controller_->setViewName(view, name);
+    }
+  });
   connect(grid_, &ViewGrid::boxDrawn, this, [this](int, const QRectF& rect) {
     const double t = controller_->currentFrame().empty() ? controller_->position()
                                                          : controller_->currentFrame().timeSeconds;
@@ -1008,6 +1020,7 @@ void MainWindow::restoreSession() {
   setViewCount(static_cast<int>(session.views.size()), /*fill=*/false);  // the session's models
   for (int i = 0; i < static_cast<int>(session.views.size()); ++i) {
     const SessionView& view = session.views[static_cast<size_t>(i)];
+    controller_->setViewName(i, view.name);
     if (!session.sharedOverlay && i < grid_->count()) {  // each view's own overlay
       controller_->setViewOverlaySettings(i, view.overlay);
       grid_->view(i)->setOverlaySettings(view.overlay);
@@ -1033,8 +1046,8 @@ void MainWindow::saveSession() {
   session.offScreenClip = controller_->offScreenClip();
   for (int i = 0; i < controller_->viewCount(); ++i) {
     const ViewSlot& view = controller_->view(i);
-    session.views.push_back(
-        {view.checkpointPath, view.condition, view.loadOptions, view.processor.settings()});
+    session.views.push_back({view.checkpointPath, view.condition, view.loadOptions,
+                             view.processor.settings(), view.name});
   }
   QSettings settings;
   session.save(settings);

@@ -243,6 +243,11 @@ void PlayerController::setViewModel(int index, std::shared_ptr<LocalizationModel
   modelsChanged();
 }
 
+void PlayerController::setViewName(int index, const QString& name) {
+  views_.at(static_cast<size_t>(index)).name = name.trimmed();
+  modelsChanged();
+}
+
 void PlayerController::setViewLoadError(int index, const QString& path,
                                         const std::string& message) {
   ViewSlot& slot = views_.at(static_cast<size_t>(index));

@@ -75,6 +75,8 @@ class PlayerController : public QObject {
   // The checkpoint at path did not load: the view drops its model and shows message instead.
   void setViewLoadError(int index, const QString& path, const std::string& message);
   void setViewCondition(int index, AudioCondition condition);
+  // The user's name for view index, shown before its model in captions, legend and exports.
+  void setViewName(int index, const QString& name);
   void setAllViewConditions(AudioCondition condition);
   // Model of view 0 (the single-view API).
   void setModel(std::shared_ptr<LocalizationModel> model);

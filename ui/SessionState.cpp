@@ -60,6 +60,7 @@ SessionState SessionState::load(QSettings& settings, const OverlaySettings& defa
     view.checkpoint = settings.value(key + "checkpoint").toString();
     view.loadOptions.method = settings.value(key + "method").toString().toStdString();
     view.overlay = loadOverlay(settings, key + "overlay/", s.overlay);
+    view.name = settings.value(key + "name").toString();
     view.loadOptions.momentumBranch = settings.value(key + "momentumBranch", false).toBool();
     view.condition =
         audioConditionFromName(settings.value(key + "condition", "real").toString().toStdString());
@@ -87,6 +88,7 @@ void SessionState::save(QSettings& settings) const {
     settings.setValue(key + "method", QString::fromStdString(views[i].loadOptions.method));
     settings.setValue(key + "momentumBranch", views[i].loadOptions.momentumBranch);
     saveOverlay(settings, key + "overlay/", views[i].overlay);
+    settings.setValue(key + "name", views[i].name);
     settings.setValue(key + "condition",
                       QString::fromStdString(audioConditionName(views[i].condition)));
   }

@@ -21,6 +21,7 @@ struct SessionView {
   AudioCondition condition = AudioCondition::Real;
   LoadOptions loadOptions;  // how the checkpoint was read (its method when the file does not say)
   OverlaySettings overlay;  // the view's own overlay (used when sharedOverlay is false)
+  QString name;             // the user's name for the view
 };
 
 struct SessionState {

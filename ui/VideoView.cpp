@@ -286,6 +286,13 @@ void VideoView::paintColourBar(QPainter& painter, const QRectF& frame) {
   }
 }
 
+void VideoView::mouseDoubleClickEvent(QMouseEvent* event) {
+  QOpenGLWidget::mouseDoubleClickEvent(event);
+  if (event->button() == Qt::LeftButton) {
+    Q_EMIT doubleClicked();
+  }
+}
+
 void VideoView::mousePressEvent(QMouseEvent* event) {
   QOpenGLWidget::mousePressEvent(event);
   if (event->button() != Qt::LeftButton) {

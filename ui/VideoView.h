@@ -58,10 +58,13 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
 
  Q_SIGNALS:
   void clicked();
+  // A double-click on the picture: the window offers to rename the view.
+  void doubleClicked();
   // A box drawn by the user, in [0, 1] frame coordinates.
   void boxDrawn(const QRectF& normalized);
 
  protected:
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
   void initializeGL() override;
   void paintGL() override;
   void mousePressEvent(QMouseEvent* event) override;

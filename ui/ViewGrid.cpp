@@ -34,6 +34,8 @@ void ViewGrid::setCount(int count) {
     const int index = this->count();
     view->setObjectName(QStringLiteral("view%1").arg(index));
     connect(view, &VideoView::clicked, this, [this, index] { Q_EMIT viewClicked(index); });
+    connect(view, &VideoView::doubleClicked, this,
+            [this, index] { Q_EMIT viewDoubleClicked(index); });
     connect(view, &VideoView::boxDrawn, this,
             [this, index](const QRectF& rect) { Q_EMIT boxDrawn(index, rect); });
     views_.push_back(view);

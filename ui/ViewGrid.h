@@ -28,6 +28,7 @@ class ViewGrid : public QWidget {
 
  Q_SIGNALS:
   void viewClicked(int index);
+  void viewDoubleClicked(int index);
   void boxDrawn(int index, const QRectF& normalized);
   void viewCreated(int index);
 

@@ -16,6 +16,11 @@ QString tr(const char* text) {
 }  // namespace
 
 QString viewModelLabel(const ViewSlot& slot) {
+  if (!slot.name.isEmpty()) {  // the user's name first, the model after it
+    ViewSlot unnamed = slot;
+    unnamed.name.clear();
+    return slot.name + ": " + viewModelLabel(unnamed);
+  }
   if (!slot.loadError.empty()) {
     return tr("cannot load %1").arg(QFileInfo(slot.checkpointPath).fileName());
   }

@@ -10,7 +10,8 @@
 
 namespace heardmap {
 
-// e.g. "ezvsl compact (marginnce-20261123)"; "no model" without one.
+// e.g. "ezvsl compact (marginnce-20261123)"; "no model" without one; after the view's name when
+// the user gave it one ("baseline: ezvsl small (ezvsl-small)").
 QString viewModelLabel(const ViewSlot& slot);
 // The panel's line on where the model's weights come from: its training record, or for a file
 // trained outside Heardmap (a .pth, the SSPL release) what the file held and how it was read.

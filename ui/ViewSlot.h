@@ -22,6 +22,7 @@ struct ViewSlot {
   std::shared_ptr<LocalizationModel> model;
   QString checkpointPath;   // empty = the untrained demo model
   LoadOptions loadOptions;  // how checkpointPath was read (method, SLAVC momentum branch)
+  QString name;             // the user's name for the view (double-click it); empty = none
   AudioCondition condition = AudioCondition::Real;
   HeatmapProcessor processor;
   Heatmap raw;             // latest raw map

@@ -2,9 +2,12 @@
 // the next shipped model not yet shown and default overlay settings, not a copy of the previous
 // view; per-view overlay settings survive a restart; --fresh keeps the saved recent files.
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
+#include <QInputDialog>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTimer>
 #include <QtTest>
 
 #include "../GlTestMain.h"
@@ -14,6 +17,8 @@
 #include "ui/OverlayPanel.h"
 #include "ui/PlayerController.h"
 #include "ui/TimelineWidget.h"
+#include "ui/VideoView.h"
+#include "ui/ViewGrid.h"
 #include "ui/ViewLabels.h"
 
 using namespace heardmap;
@@ -200,6 +205,32 @@ class TestViews : public QObject {
     }
     QVERIFY2(firstAt > 0 && secondAt > firstAt + 50,
              qPrintable(QString("%1 %2").arg(firstAt).arg(secondAt)));
+  }
+
+  // Issue 19 item 2: a double-click names a view; the name leads its caption and legend entry and
+  // survives a restart.
+  void viewsCanBeNamed() {
+    {
+      MainWindow window;
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      window.setViewCount(2);
+      QTimer::singleShot(300, [] {  // the name dialog: type a name, OK
+        auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+        if (dialog != nullptr) {
+          dialog->setTextValue("  dog baseline ");
+          dialog->accept();
+        }
+      });
+      QTest::mouseDClick(window.grid()->view(1), Qt::LeftButton, {}, QPoint(50, 50));
+      QCOMPARE(window.controller()->view(1).name, QString("dog baseline"));
+      QVERIFY(window.grid()->view(1)->caption().value(0).startsWith("2  dog baseline: lvs small"));
+      window.close();
+    }
+    MainWindow window;
+    window.restoreSession();
+    QCOMPARE(window.controller()->view(1).name, QString("dog baseline"));
+    QVERIFY(window.controller()->view(0).name.isEmpty());
   }
 
  private:
