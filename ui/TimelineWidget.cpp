@@ -115,6 +115,7 @@ void TimelineWidget::paintScoreAxisAndLegend(QPainter& p, const QRect& lane) con
     if (x + w > lane.right()) {
       break;  // no room for more: the views' captions name them too
     }
+    p.fillRect(QRect(x - 2, lane.top() + 1, w - 4, metrics.height() + 2), QColor(20, 20, 24, 210));
     p.fillRect(QRect(x, lane.top() + 3, kLegendSwatchPx, kLegendSwatchPx), track.color);
     p.setPen(QColor(220, 220, 220));
     p.drawText(x + kLegendSwatchPx + 4, lane.top() + 2 + metrics.ascent(), track.name);
