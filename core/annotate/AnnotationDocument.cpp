@@ -229,9 +229,13 @@ std::string AnnotationDocument::toCsv() const {
                number(k.box.x1) + " " + number(k.box.y1);
     }
     out << a.id << ',' << csvField(clipPath) << ',' << number(a.startSeconds) << ','
-        << number(a.endSeconds) << ',' << csvField(a.tagText()) << ',' << csvField(a.note) << ','
-        << csvField(a.method) << ',' << csvField(a.checkpoint) << ','
-        << audioConditionName(a.condition) << ',' << csvField(boxes) << '\n';
+        << number(a.endSeconds)
+        << ','
+        // The tag as the JSON and COCO files spell it ("false-positive"); a custom one as typed.
+        << csvField(a.tag == FailureTag::Custom && !a.customTag.empty() ? a.customTag
+                                                                        : failureTagName(a.tag))
+        << ',' << csvField(a.note) << ',' << csvField(a.method) << ',' << csvField(a.checkpoint)
+        << ',' << audioConditionName(a.condition) << ',' << csvField(boxes) << '\n';
   }
   return out.str();
 }

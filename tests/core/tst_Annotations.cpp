@@ -193,7 +193,10 @@ class TestAnnotations : public QObject {
         lines[1].contains("1.0000:0.0000 0.0000 0.4000 0.2000|2.0000:0.6000 0.6000 1.0000 "
                           "1.0000"));
     QVERIFY(
-        lines[2].startsWith("2,/clips/dog.mp4,4.0000,5.0000,silence hallucination,,,,silence,"));
+        lines[2].startsWith("2,/clips/dog.mp4,4.0000,5.0000,silence-hallucination,,,,silence,"));
+    // The same spelling as the JSON's "tag" and the COCO categories' names (issue 19 item 4).
+    QVERIFY(coco.at("categories").asArray()[2].at("name").asString() == "wrong-object" &&
+            lines[1].contains(",wrong-object,"));
   }
 
   void probesReplaceTheAudio() {
