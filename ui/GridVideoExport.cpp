@@ -166,6 +166,23 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
       const int x = static_cast<int>(i % static_cast<size_t>(shape.width())) * tileW;
       const int y = static_cast<int>(i / static_cast<size_t>(shape.width())) * tileH;
       painter.drawImage(x, y, tile);
+      for (const FailureAnnotation& failure : options.failures) {
+        const std::optional<NormalizedBox> box = failure.boxAt(frame->timeSeconds);
+        if (!box || frame->timeSeconds < failure.startSeconds ||
+            frame->timeSeconds > failure.endSeconds) {
+          continue;
+        }
+        const QRectF r(x + box->x0 * tileW, y + box->y0 * tileH, (box->x1 - box->x0) * tileW,
+                       (box->y1 - box->y0) * tileH);
+        painter.setPen(QPen(QColor(0, 230, 120), 3.0));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(r);
+        painter.setPen(QColor(0, 230, 120));
+        painter.drawText(r.topLeft() + QPointF(4, -4),
+                         QStringLiteral("#%1 %2")
+                             .arg(failure.id)
+                             .arg(QString::fromStdString(failureTagName(failure.tag))));
+      }
       const QString caption =
           QString::fromStdString(options.views[i].name + "  |  " +
                                  audioConditionLabel(options.views[i].condition)) +

@@ -12,6 +12,7 @@
 #include "core/AudioCondition.h"
 #include "core/OverlaySettings.h"
 #include "core/PreprocessingContract.h"
+#include "core/annotate/FailureAnnotation.h"
 
 namespace heardmap {
 
@@ -31,6 +32,9 @@ struct GridExportOptions {
   WindowPlacement placement = WindowPlacement::Invalid;
   std::vector<GridExportView> views;
   int tileWidth = 640;  // pixels per view (height follows the clip's aspect)
+  // Failures whose boxes are drawn on every tile while their range covers the frame (with their
+  // number and tag), as the player draws them; empty = none.
+  std::vector<FailureAnnotation> failures;
 };
 
 struct GridExportSummary {

@@ -907,6 +907,7 @@ bool MainWindow::exportRange(double startSeconds, double endSeconds, const QStri
     options.views.push_back(v);
   }
   options.placement = controller_->effectiveContract(0).placement;
+  options.failures = annotations_->document().items();  // their boxes, as the player shows them
 
   const ExportOutcome outcome = runGridExport(this, options, &exportCancel_);
   if (!outcome.error.isEmpty()) {

@@ -60,6 +60,38 @@ class TestGridExportMatrix : public QObject {
       QVERIFY(!QFile::exists(QString::fromStdString(options.outputPath)));
     }
   }
+
+  // Issue 19 item 4: the exported mp4 draws the failures' boxes (green, as the player) while
+  // their range covers the frame, on every view's tile.
+  void exportDrawsFailureBoxes() {
+    QTemporaryDir dir;
+    GridExportOptions options;
+    options.clipPath = fixture("player.mp4").toStdString();
+    options.startSeconds = 0.0;
+    options.endSeconds = 0.4;
+    options.tileWidth = 320;  // 320 x 180 tiles
+    options.placement = WindowPlacement::Centred;
+    options.views = {GridExportView{"a", "", AudioCondition::Real, {}}};
+    const auto greenAt = [&](const std::string& path, int x, int y) {
+      VideoDecoder written(path);
+      const std::optional<RgbImage> frame = written.nextFrame();
+      const uint8_t* p = frame->pixel(x, y);
+      return p[1] > 150 && p[0] < 90 && p[2] < 170;  // (0, 230, 120) after h.264
+    };
+    options.outputPath = dir.filePath("plain.mp4").toStdString();
+    exportGridVideo(options, nullptr, nullptr);
+    FailureAnnotation failure;
+    failure.id = 7;
+    failure.startSeconds = 0.0;
+    failure.endSeconds = 1.0;
+    failure.keyframes = {{0.0, {0.25, 0.25, 0.75, 0.75}}};
+    options.failures = {failure};
+    options.outputPath = dir.filePath("boxes.mp4").toStdString();
+    exportGridVideo(options, nullptr, nullptr);
+    // The box's left edge at x = 80, halfway down (y = 90).
+    QVERIFY(greenAt(dir.filePath("boxes.mp4").toStdString(), 80, 90));
+    QVERIFY(!greenAt(dir.filePath("plain.mp4").toStdString(), 80, 90));
+  }
 };
 
 QTEST_MAIN(TestGridExportMatrix)
