@@ -5,8 +5,14 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QUndoCommand>
+#include <map>
+#include <memory>
+#include <optional>
 #include <utility>
 
+#include "app/media/MediaError.h"
+#include "app/media/PngWriter.h"
+#include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
 
 namespace heardmap {
@@ -218,7 +224,28 @@ void AnnotationController::remove(int id) {
 }
 
 void AnnotationController::exportCoco(const QString& path) const {
-  writeFileAtomically(path.toStdString(), document_.toCocoJson());
+  const QDir folder = QFileInfo(path).absoluteDir();
+  const QString base = QFileInfo(QString::fromStdString(document_.clipPath)).completeBaseName();
+  std::unique_ptr<VideoDecoder> decoder;
+  std::map<double, std::string> written;  // one PNG per keyframe time
+  const auto frameFile = [&](double seconds) {
+    const auto it = written.find(seconds);
+    if (it != written.end()) {
+      return it->second;
+    }
+    if (!decoder) {
+      decoder = std::make_unique<VideoDecoder>(document_.clipPath);
+    }
+    decoder->seek(seconds);
+    const std::optional<RgbImage> frame = decoder->nextFrame();
+    if (!frame) {
+      throw MediaError(document_.clipPath + ": no frame at " + std::to_string(seconds) + " s");
+    }
+    const QString name = QStringLiteral("%1-%2s.png").arg(base).arg(seconds, 0, 'f', 3);
+    writePng(folder.filePath(name).toStdString(), *frame);
+    return written[seconds] = name.toStdString();
+  };
+  writeFileAtomically(path.toStdString(), document_.toCocoJson(frameFile));
 }
 
 void AnnotationController::exportCsv(const QString& path) const {

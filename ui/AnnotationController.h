@@ -47,7 +47,9 @@ class AnnotationController : public QObject {
   void setNote(int id, const QString& note);
   void remove(int id);
 
-  // Export files (atomic). Throw FileError.
+  // Export files (atomic). Throw FileError. The COCO JSON's images are real files: each boxed
+  // keyframe's frame as PNG beside it (<clip>-<t>s.png), so that CVAT and VIA import it as is
+  // (MediaError when the clip cannot be decoded).
   void exportCoco(const QString& path) const;
   void exportCsv(const QString& path) const;
 

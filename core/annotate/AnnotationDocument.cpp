@@ -145,7 +145,8 @@ AnnotationDocument AnnotationDocument::load(const std::string& path, std::string
   }
 }
 
-std::string AnnotationDocument::toCocoJson() const {
+std::string AnnotationDocument::toCocoJson(
+    const std::function<std::string(double)>& frameFile) const {
   const std::string clipName = std::filesystem::path(clipPath).filename().string();
   Json coco;
   Json info;
@@ -185,7 +186,8 @@ std::string AnnotationDocument::toCocoJson() const {
     for (const BoxKeyframe& k : a.keyframes) {
       Json image;
       image["id"] = ++imageId;
-      image["file_name"] = clipName + "@" + number(k.timeSeconds) + "s";
+      image["file_name"] =
+          frameFile ? frameFile(k.timeSeconds) : clipName + "@" + number(k.timeSeconds) + "s";
       image["width"] = frameWidth;
       image["height"] = frameHeight;
       image["time_s"] = k.timeSeconds;

@@ -3,6 +3,7 @@
 // as COCO-style JSON or CSV.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,9 @@ class AnnotationDocument {
   // COCO-style: one image per box keyframe (file_name "<clip>@<t>s"), one annotation per keyframe
   // (bbox [x, y, w, h] in pixels, category = tag, attributes = note, time range, method,
   // checkpoint, audio condition, track_id = annotation id), and "segments" with every record.
-  std::string toCocoJson() const;
+  // frameFile(t), when given, names the image file of the frame at time t (written beside the
+  // JSON by the caller) in place of "<clip>@<t>s".
+  std::string toCocoJson(const std::function<std::string(double)>& frameFile = {}) const;
   // One row per annotation (RFC 4180 quoting); boxes as "t:x0 y0 x1 y1|..." in [0, 1].
   std::string toCsv() const;
 

@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -351,6 +352,12 @@ class TestWorkflow : public QObject {
       const Json coco = Json::parse(readFile(dir.filePath("out.coco.json").toStdString()));
       QCOMPARE(coco.at("annotations").asArray().size(), size_t{2});
       QCOMPARE(coco.at("images").asArray()[0].at("width").asInt(), int64_t{640});
+      // Its images are real files beside it, the frames of the boxes (issue 19 item 4).
+      for (const Json& image : coco.at("images").asArray()) {
+        const QImage frame(dir.filePath(QString::fromStdString(image.at("file_name").asString())));
+        QVERIFY2(frame.width() == 640 && frame.height() == 360,
+                 image.at("file_name").asString().c_str());
+      }
       const QString csv = QString::fromStdString(readFile(dir.filePath("out.csv").toStdString()));
       QVERIFY(csv.contains("missed-source"));  // as the JSON and COCO files spell it
       QVERIFY(csv.contains("\"dog, \"\"woof\"\"\""));
