@@ -8,28 +8,22 @@
 #include <vector>
 
 #include "AudioCondition.h"
-#include "Spectrogram.h"
-#include "VggishLogMel.h"
+#include "AudioFrontEnd.h"
 
 namespace heardmap {
 namespace {
 
-// The model's input for one window under contract.
-std::vector<float> modelInput(const PreprocessingContract& contract,
-                              const std::vector<float>& window) {
-  if (contract.usesVggish()) {
-    int examples = 0;
-    return VggishLogMel(contract).examples(window, &examples);
-  }
-  return Spectrogram(contract).compute(window);
-}
-
 bool computeHearsAsSilence(const PreprocessingContract& contract) {
+  const AudioFrontEnd frontEnd(contract);
+  std::vector<int64_t> shape;
+  const auto modelInput = [&](const std::vector<float>& window) {
+    return frontEnd.compute(window, &shape);
+  };
   const std::vector<float> silence(static_cast<size_t>(contract.windowSamples()), 0.0f);
   const std::vector<float> muted =
       applyAudioCondition(AudioCondition::MutedMic, silence, {}, /*seed=*/1);
-  const std::vector<float> a = modelInput(contract, silence);
-  const std::vector<float> b = modelInput(contract, muted);
+  const std::vector<float> a = modelInput(silence);
+  const std::vector<float> b = modelInput(muted);
   double worst = 0.0;
   for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
     worst = std::max(worst, std::abs(double(a[i]) - double(b[i])));

@@ -997,16 +997,19 @@ void MainWindow::rebuildRecentMenus() {
 
 void MainWindow::restoreRecentLists() {
   QSettings settings;
-  const SessionState session = SessionState::load(settings, panel_->settings());
+  applyRecentLists(SessionState::load(settings, panel_->settings()));
+}
+
+void MainWindow::applyRecentLists(const SessionState& session) {
   recent_ = session.recentFiles;
   recentCheckpoints_ = session.recentCheckpoints;
   rebuildRecentMenus();
 }
 
 void MainWindow::restoreSession() {
-  restoreRecentLists();
   QSettings settings;
   const SessionState session = SessionState::load(settings, panel_->settings());
+  applyRecentLists(session);
   restoreGeometry(session.windowGeometry);
   restoreState(session.windowState);
   panel_->setSettings(session.overlay);

@@ -20,6 +20,8 @@ class QMenu;
 
 namespace heardmap {
 
+struct SessionState;
+
 class AnnotationController;
 class AnnotationScorer;
 class AnnotationPanel;
@@ -123,6 +125,7 @@ class MainWindow : public QMainWindow {
   void connectTrainer();
   void showError(const QString& message);
   void showStats(const PlaybackStats& stats);
+  void applyRecentLists(const SessionState& session);
   void refreshCaptions();
   void refreshCaption(int view);
   void refreshBoxes();

@@ -13,14 +13,8 @@ QString tr(const char* text) {
   return QCoreApplication::translate("ViewLabels", text);
 }
 
-}  // namespace
-
-QString viewModelLabel(const ViewSlot& slot) {
-  if (!slot.name.isEmpty()) {  // the user's name first, the model after it
-    ViewSlot unnamed = slot;
-    unnamed.name.clear();
-    return slot.name + ": " + viewModelLabel(unnamed);
-  }
+// The model part of viewModelLabel, without the view's name.
+QString modelLabel(const ViewSlot& slot) {
   if (!slot.loadError.empty()) {
     return tr("cannot load %1").arg(QFileInfo(slot.checkpointPath).fileName());
   }
@@ -33,6 +27,13 @@ QString viewModelLabel(const ViewSlot& slot) {
     name += " (" + QFileInfo(slot.checkpointPath).completeBaseName() + ")";
   }
   return name;
+}
+
+}  // namespace
+
+QString viewModelLabel(const ViewSlot& slot) {
+  // The user's name first, the model after it.
+  return slot.name.isEmpty() ? modelLabel(slot) : slot.name + ": " + modelLabel(slot);
 }
 
 QStringList viewCaption(int index, const ViewSlot& slot, bool liveMicrophone, bool* warning,

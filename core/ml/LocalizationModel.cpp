@@ -9,12 +9,12 @@
 #include <chrono>
 #include <cstring>
 
+#include "../AudioFrontEnd.h"
 #include "../Fnv1a.h"
 #include "../Methods.h"
 #include "../PilResize.h"
 #include "../Safetensors.h"
 #include "../Spectrogram.h"
-#include "../VggishLogMel.h"
 #include "../pth/PthReader.h"
 #include "SsplFiles.h"
 
@@ -61,38 +61,23 @@ bool startsWith(const std::string& s, const std::string& prefix) {
 
 struct LocalizationModel::Impl {
   explicit Impl(const CheckpointInfo& info_)
-      : info(info_), net(info_.config), spectrogram(info_.contract) {
+      : info(info_), net(info_.config), audio(info_.contract) {
     net->eval();  // inference: batch-norm running statistics, no dropout
-    if (info.contract.usesVggish()) {
-      vggish = std::make_unique<VggishLogMel>(info.contract);
-    }
   }
 
   // The network's audio input for one window: 1 x 1 x F x T, or E x 1 x 96 x 64 VGGish examples.
   torch::Tensor audioInput(const std::vector<float>& window) const {
-    if (vggish) {
-      int examples = 0;
-      std::vector<float> values = vggish->examples(window, &examples);
-      if (examples == 0) {
-        throw std::invalid_argument("localize: an audio window under 0.96 s has no VGGish example");
-      }
-      return torch::from_blob(values.data(),
-                              {examples, 1, VggishLogMel::kExampleFrames, VggishLogMel::kBands},
-                              torch::kFloat)
-          .clone();
+    std::vector<int64_t> shape;
+    std::vector<float> values = audio.compute(window, &shape);
+    if (shape[0] == 0) {
+      throw std::invalid_argument("localize: an audio window under 0.96 s has no VGGish example");
     }
-    std::vector<float> values = spectrogram.compute(window);
-    return torch::from_blob(
-               values.data(),
-               {1, 1, info.contract.frequencyBins(), spectrogram.framesFor(window.size())},
-               torch::kFloat)
-        .clone();
+    return torch::from_blob(values.data(), shape, torch::kFloat).clone();
   }
 
   CheckpointInfo info;
   EzvslNet net;
-  Spectrogram spectrogram;
-  std::unique_ptr<VggishLogMel> vggish;  // the official SSPL's front-end
+  AudioFrontEnd audio;          // spectrogram, or the official SSPL's VGGish examples
   uint64_t fingerprint = 0;     // of the visual weights; 0 = not computed since the last change
   bool evaluationCrop = false;  // setEvaluationCrop
 };
@@ -464,7 +449,8 @@ Heatmap LocalizationModel::mapOfInputs(const TensorData& image, const TensorData
   };
   const torch::Tensor visual = impl_->net->encodeImage(asTensor(image, "image", 3, {1}));
   torch::Tensor audioInput;
-  if (impl_->vggish) {  // the official SSPL's input: its VGGish examples, E x 96 x 64
+  if (impl_->info.contract
+          .usesVggish()) {  // the official SSPL's input: its VGGish examples, E x 96 x 64
     const std::vector<int64_t>& shape = spectrogram.shape;
     if (spectrogram.dtype != DType::F32 || shape.size() != 3 || shape[0] < 1 ||
         shape[1] != VggishLogMel::kExampleFrames || shape[2] != VggishLogMel::kBands ||
