@@ -8,6 +8,7 @@
 #include <QTimer>
 #include <algorithm>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -124,6 +125,13 @@ int main(int argc, char** argv) {
                         /*fill=*/false);  // the --checkpoint files first, then ensureModels below
   }
   window.show();
+  if (qEnvironmentVariableIsSet("HEARDMAP_REPORT_STARTUP")) {
+    // For bench/app_bench.cpp: one line on stderr when every view first shows its map.
+    QObject::connect(
+        window.controller(), &heardmap::PlayerController::heatmapsUpdated, &app,
+        [] { std::fprintf(stderr, "heardmap: every view has its map\n"); },
+        Qt::SingleShotConnection);
+  }
   // Views without a checkpoint get the shipped models (or, when none ship, the untrained compact
   // model, labelled as such).
   const QStringList methods = parser.values(method);

@@ -14,6 +14,7 @@
 #include "app/media/PngWriter.h"
 #include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
+#include "core/annotate/CocoImport.h"
 
 namespace heardmap {
 
@@ -158,23 +159,70 @@ void AnnotationController::select(int id) {
     return;
   }
   selected_ = id;
+  const FailureAnnotation* a = document_.find(id);
+  selectedObject_ = a != nullptr && !a->objects.empty() ? a->objects.front().id : 1;
   Q_EMIT selectionChanged(id);
 }
 
-bool AnnotationController::setBox(double seconds, const NormalizedBox& box) {
+namespace {
+
+int nextObjectId(const FailureAnnotation& a) {
+  int next = 1;
+  for (const ObjectTrack& o : a.objects) {
+    next = std::max(next, o.id + 1);
+  }
+  return next;
+}
+
+}  // namespace
+
+void AnnotationController::selectObject(int objectId) {
+  const FailureAnnotation* a = document_.find(selected_);
+  if (a == nullptr) {
+    return;
+  }
+  selectedObject_ = objectId != 0 && a->object(objectId) != nullptr ? objectId : nextObjectId(*a);
+  if (objectId == 0) {
+    Q_EMIT message(tr("Object #%1 of failure #%2: Shift+drag a box or Shift+click a point")
+                       .arg(selectedObject_)
+                       .arg(selected_));
+  }
+  Q_EMIT selectionChanged(selected_);
+}
+
+void AnnotationController::setObjectLabel(int id, int objectId, const QString& label) {
+  const FailureAnnotation* a = document_.find(id);
+  if (a == nullptr || a->object(objectId) == nullptr ||
+      a->object(objectId)->label == label.toStdString()) {
+    return;
+  }
+  AnnotationDocument after = document_;
+  after.find(id)->object(objectId)->label = label.toStdString();
+  apply(document_, after, tr("label object"));
+}
+
+bool AnnotationController::setBox(double seconds, const NormalizedBox& box, bool newObject) {
   if (document_.find(selected_) == nullptr) {
     Q_EMIT message(
         tr("Select a failure (or mark one with the start / end keys) before drawing a "
            "box"));
     return false;
   }
+  const ObjectShape shape =
+      box.x1 == box.x0 && box.y1 == box.y0 ? ObjectShape::Point : ObjectShape::Box;
   AnnotationDocument after = document_;
   FailureAnnotation* target = after.find(selected_);
-  target->setKeyframe(seconds, box);
+  const ObjectTrack* current = target->object(selectedObject_);
+  int objectId = selectedObject_;
+  if (current == nullptr || newObject || current->shape != shape) {
+    objectId = target->addObject(shape).id;  // a track for another object or shape
+  }
+  target->setKeyframe(seconds, box, objectId);
+  selectedObject_ = objectId;
   // A box outside the range widens the range: the box is evidence of the failure at that time.
   target->startSeconds = std::min(target->startSeconds, seconds);
   target->endSeconds = std::max(target->endSeconds, seconds);
-  apply(document_, after, tr("draw box"));
+  apply(document_, after, shape == ObjectShape::Point ? tr("mark point") : tr("draw box"));
   return true;
 }
 
@@ -184,12 +232,32 @@ bool AnnotationController::removeBox(double seconds) {
     return false;
   }
   AnnotationDocument after = document_;
-  if (!after.find(selected_)->removeKeyframe(seconds)) {
+  FailureAnnotation* target = after.find(selected_);
+  bool removed = target->removeKeyframe(seconds, selectedObject_);
+  for (size_t i = 0; !removed && i < current->objects.size(); ++i) {
+    removed = target->removeKeyframe(seconds, current->objects[i].id);
+  }
+  if (!removed) {
     Q_EMIT message(tr("No box of failure #%1 at %2 s").arg(selected_).arg(seconds, 0, 'f', 2));
     return false;
   }
   apply(document_, after, tr("remove box"));
   return true;
+}
+
+int AnnotationController::importCoco(const QString& path, double framesPerSecond) {
+  CocoImportOptions options;
+  options.framesPerSecond = framesPerSecond;
+  options.frameWidth = document_.frameWidth;
+  options.frameHeight = document_.frameHeight;
+  options.sourceName = path.toStdString();
+  FailureAnnotation labels = annotationFromCoco(Json::parse(readFile(path.toStdString())), options);
+  AnnotationDocument after = document_;
+  const int id = after.add(labels);
+  apply(document_, after, tr("import labels"));
+  select(id);
+  Q_EMIT message(tr("Failure #%1: %2").arg(id).arg(QString::fromStdString(labels.note)));
+  return id;
 }
 
 void AnnotationController::setTag(int id, FailureTag tag, const QString& customTag) {

@@ -1,7 +1,7 @@
-// The failure annotations of the open clip: marking ranges (start / end keys), box keyframes,
-// tags and notes, with undo/redo (each edit stores the document before and after) and automatic
-// atomic saving next to the clip (with a backup), or in the app's data folder when the clip's
-// folder is read-only. Owns no widgets.
+// The failure annotations of the open clip: marking ranges (start / end keys), objects with box
+// or point keyframes, tags and notes, COCO import, with undo/redo (each edit stores the document
+// before and after) and automatic atomic saving next to the clip (with a backup), or in the app's
+// data folder when the clip's folder is read-only. Owns no widgets.
 #pragma once
 
 #include <QObject>
@@ -38,11 +38,22 @@ class AnnotationController : public QObject {
   double pendingStart() const { return pendingStart_; }
   void select(int id);
   int selected() const { return selected_; }
-  // Adds / replaces the selected annotation's box at a time. False (with a message) if none is
-  // selected.
-  bool setBox(double seconds, const NormalizedBox& box);
-  // Removes the selected annotation's box keyframe at a time (within one frame); false if none.
+  // The object of the selected annotation that new boxes go to (it may not exist yet).
+  int selectedObject() const { return selectedObject_; }
+  // 0 selects a new object (the next free id).
+  void selectObject(int objectId);
+  void setObjectLabel(int id, int objectId, const QString& label);
+  // Adds / replaces the selected object's box at a time; a box with no extent is a point. A new
+  // object is started when newObject is set or the shape differs from the selected object's.
+  // False (with a message) if no annotation is selected.
+  bool setBox(double seconds, const NormalizedBox& box, bool newObject = false);
+  // Removes the selected object's keyframe at a time (within one frame), or else any object's
+  // there; false if none.
   bool removeBox(double seconds);
+  // Reads someone else's labels (COCO: CVAT, VIA, Heardmap) into a new record, selected; frame
+  // numbers in file names count at framesPerSecond. Returns its id. Throws FileError / JsonError
+  // naming the file and the field.
+  int importCoco(const QString& path, double framesPerSecond);
   void setTag(int id, FailureTag tag, const QString& customTag);
   void setNote(int id, const QString& note);
   void remove(int id);
@@ -72,6 +83,7 @@ class AnnotationController : public QObject {
   QUndoStack undo_;
   double pendingStart_ = -1.0;
   int selected_ = 0;
+  int selectedObject_ = 1;
 };
 
 }  // namespace heardmap

@@ -16,8 +16,9 @@ namespace heardmap {
 
 AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
-  auto* help = new QLabel(tr("I / O: start / end of a failure range. Shift+drag on a view: box "
-                             "at this frame (marks where the sound really is)."),
+  auto* help = new QLabel(tr("I / O: start / end of a failure range. On a view, at this frame: "
+                             "Shift+drag a box, Shift+click a point (where the sound really is); "
+                             "with Ctrl too, for another object."),
                           this);
   help->setWordWrap(true);
   layout->addWidget(help);
@@ -40,6 +41,14 @@ AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Tag"), tag_);
   form->addRow(QString(), customTag_);
   form->addRow(tr("Note"), note_);
+  object_ = new QComboBox(this);
+  object_->setObjectName("annotationObject");
+  object_->setToolTip(tr("The object that the next box or point goes to; each is its own track"));
+  objectLabel_ = new QLineEdit(this);
+  objectLabel_->setObjectName("annotationObjectLabel");
+  objectLabel_->setPlaceholderText(tr("object label, e.g. dog (Enter to keep)"));
+  form->addRow(tr("Object"), object_);
+  form->addRow(QString(), objectLabel_);
   layout->addLayout(form);
 
   auto* buttons = new QHBoxLayout;
@@ -51,10 +60,17 @@ AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
   buttons->addWidget(removeBox);
   auto* coco = new QPushButton(tr("Export COCO..."), this);
   auto* csv = new QPushButton(tr("Export CSV..."), this);
+  auto* import = new QPushButton(tr("Import COCO..."), this);
+  import->setObjectName("importCoco");
+  import->setToolTip(
+      tr("Reads someone else's boxes (CVAT, VIA, COCO) as one record, to score views on them"));
   buttons->addWidget(delete_);
-  buttons->addWidget(coco);
-  buttons->addWidget(csv);
   layout->addLayout(buttons);
+  auto* files = new QHBoxLayout;  // a second row: the dock stays narrow
+  files->addWidget(coco);
+  files->addWidget(csv);
+  files->addWidget(import);
+  layout->addLayout(files);
   saved_ = new QLabel(this);
   saved_->setObjectName("annotationSaved");
   saved_->setWordWrap(true);
@@ -98,6 +114,18 @@ AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
   });
   connect(coco, &QPushButton::clicked, this, &AnnotationPanel::exportCocoClicked);
   connect(csv, &QPushButton::clicked, this, &AnnotationPanel::exportCsvClicked);
+  connect(import, &QPushButton::clicked, this, &AnnotationPanel::importCocoClicked);
+  connect(object_, &QComboBox::currentIndexChanged, this, [this] {
+    if (!updating_ && object_->currentIndex() >= 0) {
+      Q_EMIT objectSelected(object_->currentData().toInt());
+    }
+  });
+  connect(objectLabel_, &QLineEdit::editingFinished, this, [this] {
+    const int objectId = object_->currentData().toInt();
+    if (!updating_ && currentId() != 0 && objectId != 0) {
+      Q_EMIT objectLabelEdited(currentId(), objectId, objectLabel_->text());
+    }
+  });
   connect(evaluate, &QPushButton::clicked, this, &AnnotationPanel::evaluateClicked);
 }
 
@@ -114,21 +142,25 @@ void AnnotationPanel::emitTag() {
                    customTag_->text());
 }
 
-void AnnotationPanel::setDocument(const AnnotationDocument& document, int selectedId) {
+void AnnotationPanel::setDocument(const AnnotationDocument& document, int selectedId,
+                                  int selectedObject) {
   updating_ = true;
   list_->clear();
   const FailureAnnotation* current = nullptr;
   for (const FailureAnnotation& a : document.items()) {
-    auto* item = new QListWidgetItem(
-        tr("#%1  %2-%3 s  %4  [%5, %6]%7")
-            .arg(a.id)
-            .arg(a.startSeconds, 0, 'f', 2)
-            .arg(a.endSeconds, 0, 'f', 2)
-            .arg(QString::fromStdString(a.tagText()))
-            .arg(QString::fromStdString(a.method))
-            .arg(QString::fromStdString(audioConditionLabel(a.condition)))
-            .arg(a.keyframes.empty() ? QString() : tr("  %1 box(es)").arg(a.keyframes.size())),
-        list_);
+    auto* item =
+        new QListWidgetItem(tr("#%1  %2-%3 s  %4  [%5, %6]%7")
+                                .arg(a.id)
+                                .arg(a.startSeconds, 0, 'f', 2)
+                                .arg(a.endSeconds, 0, 'f', 2)
+                                .arg(QString::fromStdString(a.tagText()))
+                                .arg(QString::fromStdString(a.method))
+                                .arg(QString::fromStdString(audioConditionLabel(a.condition)))
+                                .arg(a.objects.empty() ? QString()
+                                                       : tr("  %1 object(s), %2 keyframe(s)")
+                                                             .arg(a.objects.size())
+                                                             .arg(a.keyframeCount())),
+                            list_);
     item->setData(Qt::UserRole, a.id);
     item->setData(Qt::UserRole + 1, a.startSeconds);
     if (!a.note.empty()) {
@@ -143,7 +175,31 @@ void AnnotationPanel::setDocument(const AnnotationDocument& document, int select
   customTag_->setEnabled(current != nullptr);
   note_->setEnabled(current != nullptr);
   delete_->setEnabled(current != nullptr);
+  object_->clear();
+  objectLabel_->clear();
+  object_->setEnabled(current != nullptr);
+  objectLabel_->setEnabled(current != nullptr);
   if (current != nullptr) {
+    bool listed = false;
+    for (const ObjectTrack& o : current->objects) {
+      object_->addItem(tr("#%1 %2 %3 (%4)")
+                           .arg(o.id)
+                           .arg(QString::fromStdString(objectShapeName(o.shape)))
+                           .arg(QString::fromStdString(o.label))
+                           .arg(o.keyframes.size()),
+                       o.id);
+      if (o.id == selectedObject) {
+        object_->setCurrentIndex(object_->count() - 1);
+        objectLabel_->setText(QString::fromStdString(o.label));
+        listed = true;
+      }
+    }
+    object_->addItem(listed || current->objects.empty() ? tr("new object")
+                                                        : tr("new object #%1").arg(selectedObject),
+                     0);
+    if (!listed) {
+      object_->setCurrentIndex(object_->count() - 1);
+    }
     tag_->setCurrentIndex(tag_->findData(static_cast<int>(current->tag)));
     customTag_->setText(QString::fromStdString(current->customTag));
     note_->setText(QString::fromStdString(current->note));

@@ -1,6 +1,6 @@
-// The failure list of the open clip and the editor of the selected one (tag, custom tag, note),
-// export buttons, and the metrics table (cIoU / AUC of every view's model on the annotated boxes).
-// Dumb: shows what it is given and emits intents.
+// The failure list of the open clip and the editor of the selected one (tag, custom tag, note, its
+// objects and their labels), export and COCO import buttons, and the metrics table (cIoU / AUC of
+// every view's model on the annotated boxes). Dumb: shows what it is given and emits intents.
 #pragma once
 
 #include <QWidget>
@@ -31,7 +31,8 @@ class AnnotationPanel : public QWidget {
  public:
   explicit AnnotationPanel(QWidget* parent = nullptr);
 
-  void setDocument(const AnnotationDocument& document, int selectedId);
+  // selectedObject: the object that new boxes go to (may not exist yet: a new object).
+  void setDocument(const AnnotationDocument& document, int selectedId, int selectedObject);
   void setSavedPath(const QString& path);
   void setScores(const std::vector<AnnotationScore>& scores, const QString& status);
   void setEvaluationStatus(const QString& status);
@@ -43,6 +44,10 @@ class AnnotationPanel : public QWidget {
   void deleteClicked(int id);
   void removeBoxClicked();  // the selected failure's box at the current frame
   void exportCocoClicked();
+  void importCocoClicked();
+  // The object new boxes go to; 0: a new one.
+  void objectSelected(int objectId);
+  void objectLabelEdited(int id, int objectId, const QString& label);
   void exportCsvClicked();
   void evaluateClicked();
   void seekRequested(double seconds);
@@ -55,6 +60,8 @@ class AnnotationPanel : public QWidget {
   QComboBox* tag_ = nullptr;
   QLineEdit* customTag_ = nullptr;
   QLineEdit* note_ = nullptr;
+  QComboBox* object_ = nullptr;
+  QLineEdit* objectLabel_ = nullptr;
   QPushButton* delete_ = nullptr;
   QLabel* saved_ = nullptr;
   QTableWidget* scores_ = nullptr;

@@ -23,6 +23,8 @@ namespace {
 
 // Rate of the exported audio track.
 constexpr int kExportAudioRateHz = 48000;
+// Radius of the ring drawn around a marked point in the exported video, in pixels.
+constexpr double kExportPointRadiusPx = 8.0;
 
 QImage toQImage(const RgbImage& image) {
   return QImage(image.pixels.data(), image.width, image.height, image.width * 3,
@@ -167,21 +169,28 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
       const int y = static_cast<int>(i / static_cast<size_t>(shape.width())) * tileH;
       painter.drawImage(x, y, tile);
       for (const FailureAnnotation& failure : options.failures) {
-        const std::optional<NormalizedBox> box = failure.boxAt(frame->timeSeconds);
-        if (!box || frame->timeSeconds < failure.startSeconds ||
-            frame->timeSeconds > failure.endSeconds) {
+        if (!failure.covers(frame->timeSeconds)) {
           continue;
         }
-        const QRectF r(x + box->x0 * tileW, y + box->y0 * tileH, (box->x1 - box->x0) * tileW,
-                       (box->y1 - box->y0) * tileH);
-        painter.setPen(QPen(QColor(0, 230, 120), 3.0));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawRect(r);
-        painter.setPen(QColor(0, 230, 120));
-        painter.drawText(r.topLeft() + QPointF(4, -4),
-                         QStringLiteral("#%1 %2")
-                             .arg(failure.id)
-                             .arg(QString::fromStdString(failureTagName(failure.tag))));
+        for (const FailureAnnotation::ObjectBox& object : failure.boxesAt(frame->timeSeconds)) {
+          const NormalizedBox& b = object.box;
+          const QRectF r(x + b.x0 * tileW, y + b.y0 * tileH, (b.x1 - b.x0) * tileW,
+                         (b.y1 - b.y0) * tileH);
+          painter.setPen(QPen(QColor(0, 230, 120), 3.0));
+          painter.setBrush(Qt::NoBrush);
+          if (object.shape == ObjectShape::Point) {
+            painter.drawEllipse(r.topLeft(), kExportPointRadiusPx, kExportPointRadiusPx);
+          } else {
+            painter.drawRect(r);
+          }
+          painter.setPen(QColor(0, 230, 120));
+          painter.drawText(
+              r.topLeft() + QPointF(4, -4),
+              QStringLiteral("#%1 %2")
+                  .arg(failure.id)
+                  .arg(QString::fromStdString(object.label.empty() ? failureTagName(failure.tag)
+                                                                   : object.label)));
+        }
       }
       const QString caption =
           QString::fromStdString(options.views[i].name + "  |  " +

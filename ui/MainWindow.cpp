@@ -75,6 +75,8 @@ QString besideClip(const QString& clip, const QString& suffix) {
 constexpr double kArrowSeekSeconds = 5.0;
 // Speed factor of the [ and ] keys (mpv default).
 constexpr double kSpeedStep = 1.1;
+// Zoom factor of one zoom key press (as one wheel notch).
+constexpr double kZoomStep = 1.25;
 // Shortest interval between two timeline refreshes while heatmaps arrive.
 constexpr int kTimelineRefreshMs = 100;
 // Default length of an exported range when nothing is selected.
@@ -267,10 +269,10 @@ void MainWindow::connectController() {
       controller_->setViewName(view, name);
     }
   });
-  connect(grid_, &ViewGrid::boxDrawn, this, [this](int, const QRectF& rect) {
+  connect(grid_, &ViewGrid::boxDrawn, this, [this](int, const QRectF& rect, bool newObject) {
     const double t = controller_->currentFrame().empty() ? controller_->position()
                                                          : controller_->currentFrame().timeSeconds;
-    annotations_->setBox(t, {rect.left(), rect.top(), rect.right(), rect.bottom()});
+    annotations_->setBox(t, {rect.left(), rect.top(), rect.right(), rect.bottom()}, newObject);
   });
   connect(controller_, &PlayerController::positionChanged, transport_, &TransportBar::setPosition);
   connect(controller_, &PlayerController::positionChanged, timeline_, &TimelineWidget::setPosition);
@@ -344,12 +346,13 @@ void MainWindow::connectAnnotations() {
   });
   connect(scorer_, &AnnotationScorer::finished, annotationPanel_, &AnnotationPanel::setScores);
   connect(annotations_, &AnnotationController::changed, this, [this] {
-    annotationPanel_->setDocument(annotations_->document(), annotations_->selected());
+    annotationPanel_->setDocument(annotations_->document(), annotations_->selected(),
+                                  annotations_->selectedObject());
     refreshBoxes();
     refreshTimeline();
   });
   connect(annotations_, &AnnotationController::selectionChanged, this, [this](int id) {
-    annotationPanel_->setDocument(annotations_->document(), id);
+    annotationPanel_->setDocument(annotations_->document(), id, annotations_->selectedObject());
     refreshBoxes();
     refreshTimeline();
   });
@@ -372,6 +375,18 @@ void MainWindow::connectAnnotations() {
   });
   connect(annotationPanel_, &AnnotationPanel::deleteClicked, annotations_,
           &AnnotationController::remove);
+  connect(annotationPanel_, &AnnotationPanel::objectSelected, annotations_,
+          &AnnotationController::selectObject);
+  connect(annotationPanel_, &AnnotationPanel::objectLabelEdited, annotations_,
+          &AnnotationController::setObjectLabel);
+  connect(annotationPanel_, &AnnotationPanel::importCocoClicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import COCO labels"), QFileInfo(controller_->mediaPath()).absolutePath(),
+        tr("JSON (*.json)"));
+    if (!path.isEmpty()) {
+      importLabels(path);
+    }
+  });
   connect(annotationPanel_, &AnnotationPanel::seekRequested, controller_, &PlayerController::seek);
   connect(annotationPanel_, &AnnotationPanel::evaluateClicked, this,
           &MainWindow::evaluateAnnotations);
@@ -568,6 +583,17 @@ void MainWindow::createShortcuts() {
          [this] { snapshotDialog(); });
   s->add("export-range", tr("Export range as mp4"), QKeySequence(Qt::CTRL | Qt::Key_E),
          [this] { exportDialog(); });
+  // mpv's keys for video zoom: Alt and +, -, Backspace.
+  const auto zoomBy = [this](double factor) {
+    const VideoView* view = grid_->view(0);
+    grid_->setZoom(factor == 0.0 ? 1.0 : view->zoom() * factor, view->zoomCentre());
+  };
+  s->add("zoom-in", tr("Zoom in (every view; or the wheel)"), QKeySequence(Qt::ALT | Qt::Key_Equal),
+         [=] { zoomBy(kZoomStep); });
+  s->add("zoom-out", tr("Zoom out"), QKeySequence(Qt::ALT | Qt::Key_Minus),
+         [=] { zoomBy(1.0 / kZoomStep); });
+  s->add("zoom-reset", tr("Whole picture"), QKeySequence(Qt::ALT | Qt::Key_Backspace),
+         [=] { zoomBy(0.0); });
   s->add("help", tr("Show / hide this help"), Qt::Key_F1, [this] { help_->toggle(); });
   s->add("help-question", tr("Show / hide this help"), Qt::Key_Question,
          [this] { help_->toggle(); });
@@ -581,7 +607,10 @@ void MainWindow::refreshHelp() {
     rows.emplace_back(e.key.isEmpty() ? tr("(none)") : e.key.toString(QKeySequence::NativeText),
                       e.description);
   }
-  rows.emplace_back(tr("Shift+drag"), tr("Draw a box on a view (selected failure)"));
+  rows.emplace_back(tr("Shift+drag"), tr("Draw a box on a view (selected failure, object)"));
+  rows.emplace_back(tr("Shift+click"), tr("Mark a point (where the sound comes from)"));
+  rows.emplace_back(tr("Ctrl+Shift+drag"), tr("Box (or point) of another object"));
+  rows.emplace_back(tr("Wheel / drag"), tr("Zoom about the cursor / pan a zoomed picture"));
   rows.emplace_back(tr("Click"), tr("Select a view"));
   rows.emplace_back(tr("Ctrl+Z / Ctrl+Shift+Z"), tr("Undo / redo annotation edits"));
   rows.emplace_back(tr("Ctrl+O"), tr("Open media (or drop a file on the window)"));
@@ -763,16 +792,34 @@ void MainWindow::refreshCaption(int view) {
   }
 }
 
+void MainWindow::importLabels(const QString& path) {
+  try {
+    annotations_->importCoco(path, controller_->mediaInfo().frameRate);
+  } catch (const std::exception& e) {
+    showError(QString::fromStdString(e.what()));
+  }
+}
+
 void MainWindow::refreshBoxes() {
   const double t = controller_->currentFrame().empty() ? controller_->position()
                                                        : controller_->currentFrame().timeSeconds;
   std::vector<ViewBox> boxes;
   for (const FailureAnnotation* a : annotations_->document().at(t)) {
-    if (const std::optional<NormalizedBox> box = a->boxAt(t)) {
+    const std::vector<FailureAnnotation::ObjectBox> objects = a->boxesAt(t);
+    for (const FailureAnnotation::ObjectBox& object : objects) {
+      const NormalizedBox& box = object.box;
       ViewBox vb;
-      vb.rect = QRectF(QPointF(box->x0, box->y0), QPointF(box->x1, box->y1));
-      vb.label = QStringLiteral("#%1 %2").arg(a->id).arg(QString::fromStdString(a->tagText()));
-      vb.selected = a->id == annotations_->selected();
+      vb.rect = QRectF(QPointF(box.x0, box.y0), QPointF(box.x1, box.y1));
+      // "#2 wrong object", and the object when the record has several: "#2.3 dog".
+      vb.label =
+          objects.size() > 1 || !object.label.empty()
+              ? QStringLiteral("#%1.%2 %3")
+                    .arg(a->id)
+                    .arg(object.objectId)
+                    .arg(QString::fromStdString(object.label.empty() ? a->tagText() : object.label))
+              : QStringLiteral("#%1 %2").arg(a->id).arg(QString::fromStdString(a->tagText()));
+      vb.selected = a->id == annotations_->selected() &&
+                    (objects.size() == 1 || object.objectId == annotations_->selectedObject());
       boxes.push_back(vb);
     }
   }

@@ -70,6 +70,8 @@ class MainWindow : public QMainWindow {
   bool compareCheckpoint(const QString& path);
 
   bool openMedia(const QString& path);
+  // Reads someone else's labels (COCO) into the open clip's annotations (errors in a dialog).
+  void importLabels(const QString& path);
   // Loads a checkpoint into the selected view (empty: the untrained demo model). Shows errors in a
   // dialog (or the log when hidden) and keeps the previous model.
   // options: how to read a file whose names do not say its method (CheckpointPrompt asks).

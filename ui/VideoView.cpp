@@ -3,7 +3,9 @@
 #include <QFile>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QWheelEvent>
 #include <algorithm>
+#include <cmath>
 
 #include "ViewLabels.h"
 #include "core/Colormap.h"
@@ -144,7 +146,7 @@ void VideoView::setSelected(bool selected) {
   update();
 }
 
-QRectF VideoView::frameRect() const {
+QRectF VideoView::letterboxRect() const {
   if (frame_.empty()) {
     return QRectF(0, 0, width(), height());
   }
@@ -158,6 +160,34 @@ QRectF VideoView::frameRect() const {
     h = w / frameAspect;
   }
   return QRectF((width() - w) / 2.0, (height() - h) / 2.0, w, h);
+}
+
+QPointF VideoView::clampedCentre(double zoom, const QPointF& centre) const {
+  // Zoomed in, the picture keeps covering the view: the centre stays half a view from the edges.
+  const QRectF base = letterboxRect();
+  const auto clampAxis = [](double c, double viewSide, double frameSide) {
+    const double half = viewSide / 2.0 / frameSide;
+    return half >= 0.5 ? 0.5 : std::clamp(c, half, 1.0 - half);
+  };
+  return {clampAxis(centre.x(), width(), base.width() * zoom),
+          clampAxis(centre.y(), height(), base.height() * zoom)};
+}
+
+QRectF VideoView::frameRect() const {
+  const QRectF base = letterboxRect();
+  if (zoom_ == 1.0) {
+    return base;
+  }
+  const double w = base.width() * zoom_;
+  const double h = base.height() * zoom_;
+  const QPointF c = clampedCentre(zoom_, centre_);
+  return QRectF(width() / 2.0 - c.x() * w, height() / 2.0 - c.y() * h, w, h);
+}
+
+void VideoView::setZoom(double zoom, const QPointF& centre) {
+  zoom_ = std::clamp(zoom, 1.0, kMaxZoom);
+  centre_ = clampedCentre(zoom_, centre);
+  update();
 }
 
 void VideoView::paintGL() {
@@ -187,21 +217,7 @@ void VideoView::paintDecorations() {
     return QRectF(frame.x() + r.x() * frame.width(), frame.y() + r.y() * frame.height(),
                   r.width() * frame.width(), r.height() * frame.height());
   };
-  for (const ViewBox& box : boxes_) {
-    const QRectF r = toWidget(box.rect);
-    painter.setPen(QPen(box.selected ? QColor(255, 220, 0) : QColor(0, 230, 120), 2.0));
-    painter.setBrush(Qt::NoBrush);
-    painter.drawRect(r);
-    if (!box.label.isEmpty()) {
-      const QFontMetrics metrics(painter.font());
-      // Whole pixels: the GL paint engine garbles text at fractional positions.
-      const QRect text(static_cast<int>(r.left()), static_cast<int>(r.top()) - metrics.height() - 2,
-                       metrics.horizontalAdvance(box.label) + 6, metrics.height() + 2);
-      painter.fillRect(text, QColor(0, 0, 0, 170));
-      painter.setPen(Qt::white);
-      painter.drawText(text.left() + 3, text.top() + 1 + metrics.ascent(), box.label);
-    }
-  }
+  paintBoxes(painter, frame);
   if (dragging_) {
     painter.setPen(QPen(QColor(255, 220, 0), 1.5, Qt::DashLine));
     painter.drawRect(QRectF(dragStart_, dragEnd_).normalized());
@@ -232,6 +248,37 @@ void VideoView::paintDecorations() {
     painter.setPen(QPen(QColor(80, 160, 255), 3.0));
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(QRectF(1.5, 1.5, width() - 3.0, height() - 3.0));
+  }
+}
+
+void VideoView::paintBoxes(QPainter& painter, const QRectF& frame) {
+  for (const ViewBox& box : boxes_) {
+    const QRectF r(frame.x() + box.rect.x() * frame.width(),
+                   frame.y() + box.rect.y() * frame.height(), box.rect.width() * frame.width(),
+                   box.rect.height() * frame.height());
+    const QColor colour = box.selected ? QColor(255, 220, 0) : QColor(0, 230, 120);
+    painter.setBrush(Qt::NoBrush);
+    if (box.rect.width() <= 0.0 && box.rect.height() <= 0.0) {  // a point: a ringed dot
+      painter.setPen(QPen(QColor(0, 0, 0), 4.0));
+      painter.drawEllipse(r.topLeft(), kPointRadiusPx, kPointRadiusPx);
+      painter.setPen(QPen(colour, 2.0));
+      painter.drawEllipse(r.topLeft(), kPointRadiusPx, kPointRadiusPx);
+      painter.setBrush(colour);
+      painter.drawEllipse(r.topLeft(), 2.0, 2.0);
+      painter.setBrush(Qt::NoBrush);
+    } else {
+      painter.setPen(QPen(colour, 2.0));
+      painter.drawRect(r);
+    }
+    if (!box.label.isEmpty()) {
+      const QFontMetrics metrics(painter.font());
+      // Whole pixels: the GL paint engine garbles text at fractional positions.
+      const QRect text(static_cast<int>(r.left()), static_cast<int>(r.top()) - metrics.height() - 2,
+                       metrics.horizontalAdvance(box.label) + 6, metrics.height() + 2);
+      painter.fillRect(text, QColor(0, 0, 0, 170));
+      painter.setPen(Qt::white);
+      painter.drawText(text.left() + 3, text.top() + 1 + metrics.ascent(), box.label);
+    }
   }
 }
 
@@ -295,12 +342,19 @@ void VideoView::mouseDoubleClickEvent(QMouseEvent* event) {
 
 void VideoView::mousePressEvent(QMouseEvent* event) {
   QOpenGLWidget::mousePressEvent(event);
+  if (event->button() == Qt::MiddleButton ||
+      (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier) &&
+       zoom_ > 1.0)) {
+    panning_ = true;  // a plain drag on a zoomed picture pans it
+    panLast_ = event->position();
+  }
   if (event->button() != Qt::LeftButton) {
     return;
   }
   Q_EMIT clicked();
-  if (event->modifiers() & Qt::ShiftModifier) {  // Shift+drag draws a failure box
+  if (event->modifiers() & Qt::ShiftModifier) {  // Shift+drag draws a box, Shift+click a point
     dragging_ = true;
+    newObjectDrag_ = (event->modifiers() & Qt::ControlModifier) != 0;
     dragStart_ = dragEnd_ = event->position();
   }
 }
@@ -309,10 +363,18 @@ void VideoView::mouseMoveEvent(QMouseEvent* event) {
   if (dragging_) {
     dragEnd_ = event->position();
     update();
+  } else if (panning_) {
+    const QRectF frame = frameRect();
+    const QPointF moved = event->position() - panLast_;
+    panLast_ = event->position();
+    setZoom(zoom_, QPointF(centre_.x() - moved.x() / frame.width(),
+                           centre_.y() - moved.y() / frame.height()));
+    Q_EMIT zoomChanged(zoom_, centre_);
   }
 }
 
 void VideoView::mouseReleaseEvent(QMouseEvent* event) {
+  panning_ = false;
   if (!dragging_ || event->button() != Qt::LeftButton) {
     return;
   }
@@ -320,18 +382,42 @@ void VideoView::mouseReleaseEvent(QMouseEvent* event) {
   dragEnd_ = event->position();
   update();
   const QRectF drawn = QRectF(dragStart_, dragEnd_).normalized();
-  if (drawn.width() < 4 || drawn.height() < 4) {
-    return;  // a click, not a box
-  }
   const QRectF frame = frameRect();
   const auto clip = [](double v) { return std::clamp(v, 0.0, 1.0); };
   const double x0 = clip((drawn.left() - frame.x()) / frame.width());
   const double y0 = clip((drawn.top() - frame.y()) / frame.height());
+  if (drawn.width() < kPointClickPx && drawn.height() < kPointClickPx) {
+    if (frame.contains(dragStart_)) {  // a click on the picture: a point
+      Q_EMIT boxDrawn(QRectF(QPointF(x0, y0), QSizeF(0.0, 0.0)), newObjectDrag_);
+    }
+    return;
+  }
   const double x1 = clip((drawn.right() - frame.x()) / frame.width());
   const double y1 = clip((drawn.bottom() - frame.y()) / frame.height());
   if (x1 > x0 && y1 > y0) {
-    Q_EMIT boxDrawn(QRectF(QPointF(x0, y0), QPointF(x1, y1)));
+    Q_EMIT boxDrawn(QRectF(QPointF(x0, y0), QPointF(x1, y1)), newObjectDrag_);
   }
+}
+
+void VideoView::wheelEvent(QWheelEvent* event) {
+  // Zoom about the cursor: the frame point under it stays under it.
+  const double notches = event->angleDelta().y() / 120.0;
+  if (notches == 0.0 || frame_.empty()) {
+    return;
+  }
+  const QRectF before = frameRect();
+  const QPointF cursor = event->position();
+  const QPointF under((cursor.x() - before.x()) / before.width(),
+                      (cursor.y() - before.y()) / before.height());
+  const double zoom = std::clamp(zoom_ * std::pow(kZoomPerNotch, notches), 1.0, kMaxZoom);
+  const QRectF base = letterboxRect();
+  const double w = base.width() * zoom;
+  const double h = base.height() * zoom;
+  // Centre c such that width()/2 - c.x * w + under.x * w = cursor.x.
+  setZoom(zoom, QPointF(under.x() + (width() / 2.0 - cursor.x()) / w,
+                        under.y() + (height() / 2.0 - cursor.y()) / h));
+  Q_EMIT zoomChanged(zoom_, centre_);
+  event->accept();
 }
 
 void VideoView::paintFrameGL() {
@@ -354,18 +440,13 @@ void VideoView::paintFrameGL() {
   if (colormapDirty_) {
     uploadColormap();
   }
-  // Letterbox: the largest rectangle with the frame's aspect ratio.
-  const double viewAspect = static_cast<double>(width()) / std::max(1, height());
-  const double frameAspect = static_cast<double>(frame_.width) / frame_.height;
-  float sx = 1.0f;
-  float sy = 1.0f;
-  if (viewAspect > frameAspect) {
-    sx = static_cast<float>(frameAspect / viewAspect);
-  } else {
-    sy = static_cast<float>(viewAspect / frameAspect);
-  }
+  // The frame's rectangle (letterboxed and zoomed) in normalized device coordinates.
+  const QRectF r = frameRect();
+  const auto ndcX = [this](double x) { return static_cast<float>(2.0 * x / width() - 1.0); };
+  const auto ndcY = [this](double y) { return static_cast<float>(1.0 - 2.0 * y / height()); };
   program_.bind();
-  program_.setUniformValue("u_rect", -sx, -sy, sx, sy);
+  program_.setUniformValue("u_rect", ndcX(r.left()), ndcY(r.bottom()), ndcX(r.right()),
+                           ndcY(r.top()));
   program_.setUniformValue("u_frame", 0);
   program_.setUniformValue("u_heatmap", 1);
   program_.setUniformValue("u_colormap", 2);

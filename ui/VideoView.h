@@ -23,7 +23,7 @@ namespace heardmap {
 
 // An annotation box to draw, in [0, 1] frame coordinates.
 struct ViewBox {
-  QRectF rect;
+  QRectF rect;  // a point has no width and height
   QString label;
   bool selected = false;
 };
@@ -49,8 +49,14 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   const std::vector<ViewBox>& boxes() const { return boxes_; }
   // Highlights the view (the selected one in a grid).
   void setSelected(bool selected);
-  // Where the frame is drawn inside the widget (letterboxed), in widget pixels.
+  // Where the frame is drawn inside the widget (letterboxed, then zoomed), in widget pixels.
   QRectF frameRect() const;
+  // Zoom (1 = the whole frame, up to kMaxZoom) about a centre: the frame point, in [0, 1]
+  // coordinates, at the middle of the view. The wheel zooms about the cursor and a drag pans.
+  void setZoom(double zoom, const QPointF& centre);
+  double zoom() const { return zoom_; }
+  QPointF zoomCentre() const { return centre_; }
+  static constexpr double kMaxZoom = 8.0;
   // The GL version string once initialised (for the about box and tests).
   QString glVersion() const { return glVersion_; }
   // Empty if the shaders compiled and linked.
@@ -60,8 +66,11 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void clicked();
   // A double-click on the picture: the window offers to rename the view.
   void doubleClicked();
-  // A box drawn by the user, in [0, 1] frame coordinates.
-  void boxDrawn(const QRectF& normalized);
+  // A box drawn by the user (Shift+drag), in [0, 1] frame coordinates; a point (Shift+click)
+  // has no width and height. newObject: Ctrl was held too (the box starts a new object).
+  void boxDrawn(const QRectF& normalized, bool newObject);
+  // The user zoomed or panned this view (the grid gives the others the same).
+  void zoomChanged(double zoom, const QPointF& centre);
 
  protected:
   void mouseDoubleClickEvent(QMouseEvent* event) override;
@@ -70,6 +79,7 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void mousePressEvent(QMouseEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
 
  private:
   void uploadFrame();
@@ -79,6 +89,9 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void paintDecorations();
   void paintColourBar(QPainter& painter, const QRectF& frame);
   void paintPeakCrosshair(QPainter& painter, const QRectF& frame);
+  void paintBoxes(QPainter& painter, const QRectF& frame);
+  QRectF letterboxRect() const;
+  QPointF clampedCentre(double zoom, const QPointF& centre) const;
 
   QOpenGLShaderProgram program_;
   QOpenGLVertexArrayObject vao_;
@@ -104,6 +117,17 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   std::vector<ViewBox> boxes_;
   bool selected_ = false;
   bool dragging_ = false;
+  bool newObjectDrag_ = false;
+  bool panning_ = false;
+  QPointF panLast_;
+  double zoom_ = 1.0;
+  QPointF centre_{0.5, 0.5};
+  // Zoom factor of one wheel notch.
+  static constexpr double kZoomPerNotch = 1.25;
+  // A Shift+drag shorter than this, in pixels, is a click: it marks a point.
+  static constexpr double kPointClickPx = 4.0;
+  // Radius of the ring drawn around a marked point, in pixels.
+  static constexpr double kPointRadiusPx = 7.0;
   QPointF dragStart_;
   QPointF dragEnd_;
   QString glVersion_;

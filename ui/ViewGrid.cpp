@@ -27,6 +27,12 @@ QSize ViewGrid::gridShape(int count) {
   return {3, 2};
 }
 
+void ViewGrid::setZoom(double zoom, const QPointF& centre) {
+  for (VideoView* view : views_) {
+    view->setZoom(zoom, centre);
+  }
+}
+
 void ViewGrid::setCount(int count) {
   count = std::clamp(count, 1, 6);
   while (this->count() < count) {
@@ -36,8 +42,13 @@ void ViewGrid::setCount(int count) {
     connect(view, &VideoView::clicked, this, [this, index] { Q_EMIT viewClicked(index); });
     connect(view, &VideoView::doubleClicked, this,
             [this, index] { Q_EMIT viewDoubleClicked(index); });
-    connect(view, &VideoView::boxDrawn, this,
-            [this, index](const QRectF& rect) { Q_EMIT boxDrawn(index, rect); });
+    connect(view, &VideoView::boxDrawn, this, [this, index](const QRectF& rect, bool newObject) {
+      Q_EMIT boxDrawn(index, rect, newObject);
+    });
+    connect(view, &VideoView::zoomChanged, this, &ViewGrid::setZoom);
+    if (!views_.empty()) {  // a new view shows the same region as the others
+      view->setZoom(views_.front()->zoom(), views_.front()->zoomCentre());
+    }
     views_.push_back(view);
     Q_EMIT viewCreated(index);
   }

@@ -23,13 +23,15 @@ class ViewGrid : public QWidget {
   VideoView* view(int index) const { return views_.at(static_cast<size_t>(index)); }
   void setSelected(int index);
   int selected() const { return selected_; }
+  // Every view shows the same region: zooming or panning one zooms and pans them all.
+  void setZoom(double zoom, const QPointF& centre);
   // Columns and rows for a count (also used by the exporters).
   static QSize gridShape(int count);
 
  Q_SIGNALS:
   void viewClicked(int index);
   void viewDoubleClicked(int index);
-  void boxDrawn(int index, const QRectF& normalized);
+  void boxDrawn(int index, const QRectF& normalized, bool newObject);
   void viewCreated(int index);
 
  private:

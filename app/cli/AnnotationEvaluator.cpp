@@ -15,14 +15,14 @@ namespace heardmap {
 
 std::vector<double> annotationSampleTimes(const FailureAnnotation& annotation,
                                           double clipDurationSeconds) {
-  std::vector<double> times;
-  if (annotation.keyframes.empty()) {
+  std::vector<double> times = annotation.keyframeTimes();
+  if (times.empty()) {
     return times;
   }
-  for (const BoxKeyframe& k : annotation.keyframes) {
-    times.push_back(k.timeSeconds);
-  }
-  for (double t = annotation.startSeconds; t <= annotation.endSeconds + 1e-9;
+  // Drawn tracks are interpolated, so the range between keyframes is sampled too; imported
+  // labels exist at their frames only.
+  for (double t = annotation.startSeconds;
+       !annotation.keyframesOnly && t <= annotation.endSeconds + 1e-9;
        t += kAnnotationSampleSeconds) {
     times.push_back(t);
   }
@@ -47,10 +47,20 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
   VideoDecoder decoder(document.clipPath);
   const double duration = decoder.info().durationSeconds;
   const AudioTrack track = decodeAudio(document.clipPath, 48000, duration);
-  std::vector<std::pair<double, NormalizedBox>> samples;
+  // Each sample is a frame and every box there (the union is the ground truth, as in the
+  // Flickr-SoundNet test set); points have no area and do not count.
+  std::vector<std::pair<double, std::vector<NormalizedBox>>> samples;
   for (const FailureAnnotation& a : document.items()) {
     for (double t : annotationSampleTimes(a, duration)) {
-      samples.emplace_back(t, *a.boxAt(t));
+      std::vector<NormalizedBox> boxes;
+      for (const FailureAnnotation::ObjectBox& b : a.boxesAt(t)) {
+        if (b.shape == ObjectShape::Box && b.box.area() > 0.0) {
+          boxes.push_back(b.box);
+        }
+      }
+      if (!boxes.empty()) {
+        samples.emplace_back(t, std::move(boxes));
+      }
     }
   }
   std::sort(samples.begin(), samples.end(),
@@ -62,7 +72,7 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
   for (const auto& model : loaded) {
     audioPerModel.push_back(resampleMono(track.samples, 48000, model->contract().sampleRateHz));
   }
-  for (const auto& [t, box] : samples) {
+  for (const auto& [t, boxes] : samples) {
     if (cancel != nullptr && cancel->load()) {
       break;
     }
@@ -71,8 +81,11 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
     if (!frame) {
       continue;
     }
-    const std::vector<float> truth = unionGroundTruth(
-        {boxFromNormalized(box.x0, box.y0, box.x1, box.y1, kEvalGridSize)}, kEvalGridSize);
+    std::vector<PixelBox> pixelBoxes;
+    for (const NormalizedBox& box : boxes) {
+      pixelBoxes.push_back(boxFromNormalized(box.x0, box.y0, box.x1, box.y1, kEvalGridSize));
+    }
+    const std::vector<float> truth = unionGroundTruth(pixelBoxes, kEvalGridSize);
     for (size_t m = 0; m < loaded.size(); ++m) {
       PreprocessingContract contract = loaded[m]->contract();
       if (placement != WindowPlacement::Invalid) {

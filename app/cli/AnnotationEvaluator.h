@@ -1,7 +1,8 @@
-// Scores models on a user's own failure annotations: every box keyframe (and every
-// kAnnotationSampleSeconds inside a boxed range, boxes interpolated) becomes a ground-truth
-// sample; each model localises that frame with the clip's real audio; cIoU (relative, top-50 %
-// prediction) and the success-curve AUC are reported per model.
+// Scores models on a user's own failure annotations or on imported labels: every frame with a
+// keyframe (and, for drawn tracks, every kAnnotationSampleSeconds inside a boxed range, boxes
+// interpolated) becomes a ground-truth sample, the union of the boxes of every object there; each
+// model localises that frame with the clip's real audio; cIoU (relative, top-50 % prediction) and
+// the success-curve AUC are reported per model.
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,6 @@
 #include "AnnotationDocument.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -166,8 +167,40 @@ std::string AnnotationDocument::toCocoJson(
   Json::Array images;
   Json::Array annotations;
   Json::Array segments;
-  int imageId = 0;
+  // One image per frame that holds a keyframe of any object: (time, image id), in time order.
+  std::vector<std::pair<double, int>> frames;
+  for (const FailureAnnotation& a : items_) {
+    for (double t : a.keyframeTimes()) {
+      frames.emplace_back(t, 0);
+    }
+  }
+  std::sort(frames.begin(), frames.end());
+  frames.erase(std::unique(frames.begin(), frames.end(),
+                           [](const auto& p, const auto& q) {
+                             return q.first - p.first < kKeyframeMergeSeconds;
+                           }),
+               frames.end());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    frames[i].second = static_cast<int>(i) + 1;
+    Json image;
+    image["id"] = frames[i].second;
+    image["file_name"] =
+        frameFile ? frameFile(frames[i].first) : clipName + "@" + number(frames[i].first) + "s";
+    image["width"] = frameWidth;
+    image["height"] = frameHeight;
+    image["time_s"] = frames[i].first;
+    images.push_back(image);
+  }
+  const auto imageAt = [&frames](double t) {
+    for (const auto& [time, id] : frames) {
+      if (std::abs(time - t) < kKeyframeMergeSeconds) {
+        return id;
+      }
+    }
+    return 0;
+  };
   int annotationId = 0;
+  int trackId = 0;
   for (const FailureAnnotation& a : items_) {
     int categoryId = 0;
     for (size_t i = 0; i < tags.size(); ++i) {
@@ -175,37 +208,39 @@ std::string AnnotationDocument::toCocoJson(
         categoryId = static_cast<int>(i) + 1;
       }
     }
-    Json attributes;
-    attributes["note"] = a.note;
-    attributes["custom_tag"] = a.customTag;
-    attributes["method"] = a.method;
-    attributes["checkpoint"] = a.checkpoint;
-    attributes["audio_condition"] = audioConditionName(a.condition);
-    attributes["start_s"] = a.startSeconds;
-    attributes["end_s"] = a.endSeconds;
-    for (const BoxKeyframe& k : a.keyframes) {
-      Json image;
-      image["id"] = ++imageId;
-      image["file_name"] =
-          frameFile ? frameFile(k.timeSeconds) : clipName + "@" + number(k.timeSeconds) + "s";
-      image["width"] = frameWidth;
-      image["height"] = frameHeight;
-      image["time_s"] = k.timeSeconds;
-      images.push_back(image);
-      const double x = k.box.x0 * frameWidth;
-      const double y = k.box.y0 * frameHeight;
-      const double w = (k.box.x1 - k.box.x0) * frameWidth;
-      const double h = (k.box.y1 - k.box.y0) * frameHeight;
-      Json annotation;
-      annotation["id"] = ++annotationId;
-      annotation["image_id"] = imageId;
-      annotation["category_id"] = categoryId;
-      annotation["bbox"] = Json::Array{x, y, w, h};
-      annotation["area"] = w * h;
-      annotation["iscrowd"] = 0;
-      annotation["track_id"] = a.id;
-      annotation["attributes"] = attributes;
-      annotations.push_back(annotation);
+    for (const ObjectTrack& o : a.objects) {
+      Json attributes;
+      attributes["note"] = a.note;
+      attributes["custom_tag"] = a.customTag;
+      attributes["method"] = a.method;
+      attributes["checkpoint"] = a.checkpoint;
+      attributes["audio_condition"] = audioConditionName(a.condition);
+      attributes["start_s"] = a.startSeconds;
+      attributes["end_s"] = a.endSeconds;
+      attributes["failure_id"] = a.id;
+      attributes["object_id"] = o.id;
+      attributes["label"] = o.label;
+      ++trackId;
+      for (const BoxKeyframe& k : o.keyframes) {
+        const double x = k.box.x0 * frameWidth;
+        const double y = k.box.y0 * frameHeight;
+        const double w = (k.box.x1 - k.box.x0) * frameWidth;
+        const double h = (k.box.y1 - k.box.y0) * frameHeight;
+        Json annotation;
+        annotation["id"] = ++annotationId;
+        annotation["image_id"] = imageAt(k.timeSeconds);
+        annotation["category_id"] = categoryId;
+        annotation["bbox"] = Json::Array{x, y, w, h};
+        annotation["area"] = w * h;
+        annotation["iscrowd"] = 0;
+        if (o.shape == ObjectShape::Point) {  // COCO keypoints: x, y, visibility 2 (visible)
+          annotation["keypoints"] = Json::Array{x, y, 2};
+          annotation["num_keypoints"] = 1;
+        }
+        annotation["track_id"] = trackId;
+        annotation["attributes"] = attributes;
+        annotations.push_back(annotation);
+      }
     }
     Json segment = a.toJson();
     segment["category_id"] = categoryId;
@@ -220,24 +255,38 @@ std::string AnnotationDocument::toCocoJson(
 
 std::string AnnotationDocument::toCsv() const {
   std::ostringstream out;
-  out << "id,clip,start_s,end_s,tag,note,method,checkpoint,audio_condition,keyframes\n";
+  out << "id,clip,start_s,end_s,tag,note,method,checkpoint,audio_condition,keyframes,object,"
+         "object_label,shape\n";
   for (const FailureAnnotation& a : items_) {
-    std::string boxes;
-    for (const BoxKeyframe& k : a.keyframes) {
-      if (!boxes.empty()) {
-        boxes += "|";
-      }
-      boxes += number(k.timeSeconds) + ":" + number(k.box.x0) + " " + number(k.box.y0) + " " +
-               number(k.box.x1) + " " + number(k.box.y1);
+    // One row per object (one row with no keyframes when the record has none).
+    std::vector<const ObjectTrack*> rows;
+    for (const ObjectTrack& o : a.objects) {
+      rows.push_back(&o);
     }
-    out << a.id << ',' << csvField(clipPath) << ',' << number(a.startSeconds) << ','
-        << number(a.endSeconds)
-        << ','
-        // The tag as the JSON and COCO files spell it ("false-positive"); a custom one as typed.
-        << csvField(a.tag == FailureTag::Custom && !a.customTag.empty() ? a.customTag
-                                                                        : failureTagName(a.tag))
-        << ',' << csvField(a.note) << ',' << csvField(a.method) << ',' << csvField(a.checkpoint)
-        << ',' << audioConditionName(a.condition) << ',' << csvField(boxes) << '\n';
+    if (rows.empty()) {
+      rows.push_back(nullptr);
+    }
+    for (const ObjectTrack* o : rows) {
+      std::string boxes;
+      for (const BoxKeyframe& k : o != nullptr ? o->keyframes : std::vector<BoxKeyframe>{}) {
+        if (!boxes.empty()) {
+          boxes += "|";
+        }
+        boxes += number(k.timeSeconds) + ":" + number(k.box.x0) + " " + number(k.box.y0) + " " +
+                 number(k.box.x1) + " " + number(k.box.y1);
+      }
+      out << a.id << ',' << csvField(clipPath) << ',' << number(a.startSeconds) << ','
+          << number(a.endSeconds)
+          << ','
+          // The tag as the JSON and COCO files spell it ("false-positive"); a custom one as typed.
+          << csvField(a.tag == FailureTag::Custom && !a.customTag.empty() ? a.customTag
+                                                                          : failureTagName(a.tag))
+          << ',' << csvField(a.note) << ',' << csvField(a.method) << ',' << csvField(a.checkpoint)
+          << ',' << audioConditionName(a.condition) << ',' << csvField(boxes) << ','
+          << (o != nullptr ? std::to_string(o->id) : std::string()) << ','
+          << csvField(o != nullptr ? o->label : std::string()) << ','
+          << (o != nullptr ? objectShapeName(o->shape) : std::string()) << '\n';
+    }
   }
   return out.str();
 }

@@ -14,7 +14,7 @@ namespace heardmap {
 class AnnotationDocument {
  public:
   // Format version written to the native file.
-  static constexpr int kFormatVersion = 1;
+  static constexpr int kFormatVersion = 2;  // 2: objects per record
 
   std::string clipPath;
   double clipDurationSeconds = 0.0;
@@ -45,13 +45,15 @@ class AnnotationDocument {
   // in *recoveredFrom (else leaves it empty). Throws FileError / JsonError when neither loads.
   static AnnotationDocument load(const std::string& path, std::string* recoveredFrom = nullptr);
 
-  // COCO-style: one image per box keyframe (file_name "<clip>@<t>s"), one annotation per keyframe
-  // (bbox [x, y, w, h] in pixels, category = tag, attributes = note, time range, method,
-  // checkpoint, audio condition, track_id = annotation id), and "segments" with every record.
+  // COCO-style: one image per frame with a keyframe (file_name "<clip>@<t>s", time_s), one
+  // annotation per object keyframe (bbox [x, y, w, h] in pixels, a point also as keypoints
+  // [x, y, 2]; category = tag; track_id one per object; attributes = note, time range, method,
+  // checkpoint, audio condition, failure_id, object_id, label), and "segments" with every record.
   // frameFile(t), when given, names the image file of the frame at time t (written beside the
   // JSON by the caller) in place of "<clip>@<t>s".
   std::string toCocoJson(const std::function<std::string(double)>& frameFile = {}) const;
-  // One row per annotation (RFC 4180 quoting); boxes as "t:x0 y0 x1 y1|..." in [0, 1].
+  // One row per object of each annotation (RFC 4180 quoting); boxes as "t:x0 y0 x1 y1|..." in
+  // [0, 1], then the object id, label and shape.
   std::string toCsv() const;
 
  private:

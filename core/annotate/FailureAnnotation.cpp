@@ -4,6 +4,26 @@
 #include <cmath>
 
 namespace heardmap {
+namespace {
+
+// Reads a list of {"t_s", "box_xyxy"} into track (where names it in errors).
+void readKeyframes(const Json& list, const std::string& where, ObjectTrack* track) {
+  for (const Json& frame : list.asArray()) {
+    const Json::Array& box = frame.at("box_xyxy").asArray();
+    if (box.size() != 4) {
+      throw JsonError(where + ": a box needs 4 numbers");
+    }
+    for (const Json& v : box) {
+      if (!std::isfinite(v.asNumber())) {
+        throw JsonError(where + ": a box value is not finite");
+      }
+    }
+    track->setKeyframe(frame.finiteAt("t_s"), {box[0].asNumber(), box[1].asNumber(),
+                                               box[2].asNumber(), box[3].asNumber()});
+  }
+}
+
+}  // namespace
 
 std::string failureTagName(FailureTag tag) {
   switch (tag) {
@@ -45,64 +65,97 @@ std::vector<FailureTag> allFailureTags() {
           FailureTag::OffScreenConfusion, FailureTag::SilenceHallucination, FailureTag::Custom};
 }
 
-NormalizedBox NormalizedBox::normalized() const {
-  const auto clip = [](double v) { return std::clamp(v, 0.0, 1.0); };
-  return {clip(std::min(x0, x1)), clip(std::min(y0, y1)), clip(std::max(x0, x1)),
-          clip(std::max(y0, y1))};
-}
-
-void FailureAnnotation::setKeyframe(double timeSeconds, const NormalizedBox& box) {
-  for (BoxKeyframe& k : keyframes) {
-    if (std::abs(k.timeSeconds - timeSeconds) < kKeyframeMergeSeconds) {
-      k.box = box.normalized();
-      return;
+ObjectTrack* FailureAnnotation::object(int objectId) {
+  for (ObjectTrack& o : objects) {
+    if (o.id == objectId) {
+      return &o;
     }
   }
-  keyframes.push_back({timeSeconds, box.normalized()});
-  std::sort(keyframes.begin(), keyframes.end(), [](const BoxKeyframe& a, const BoxKeyframe& b) {
-    return a.timeSeconds < b.timeSeconds;
-  });
+  return nullptr;
 }
 
-bool FailureAnnotation::removeKeyframe(double timeSeconds) {
-  auto best = keyframes.end();
-  double bestGap = kKeyframeMergeSeconds;
-  for (auto it = keyframes.begin(); it != keyframes.end(); ++it) {
-    const double gap = std::abs(it->timeSeconds - timeSeconds);
-    if (gap < bestGap) {
-      bestGap = gap;
-      best = it;
-    }
+const ObjectTrack* FailureAnnotation::object(int objectId) const {
+  return const_cast<FailureAnnotation*>(this)->object(objectId);
+}
+
+ObjectTrack& FailureAnnotation::addObject(ObjectShape shape, const std::string& label) {
+  int next = 1;
+  for (const ObjectTrack& o : objects) {
+    next = std::max(next, o.id + 1);
   }
-  if (best == keyframes.end()) {
+  ObjectTrack track;
+  track.id = next;
+  track.shape = shape;
+  track.label = label;
+  objects.push_back(std::move(track));
+  return objects.back();
+}
+
+void FailureAnnotation::setKeyframe(double timeSeconds, const NormalizedBox& box, int objectId) {
+  ObjectTrack* track = object(objectId);
+  if (track == nullptr) {
+    ObjectTrack made;
+    made.id = objectId;
+    objects.push_back(made);
+    std::sort(objects.begin(), objects.end(),
+              [](const ObjectTrack& p, const ObjectTrack& q) { return p.id < q.id; });
+    track = object(objectId);
+  }
+  track->setKeyframe(timeSeconds, box);
+}
+
+bool FailureAnnotation::removeKeyframe(double timeSeconds, int objectId) {
+  ObjectTrack* track = object(objectId);
+  if (track == nullptr || !track->removeKeyframe(timeSeconds)) {
     return false;
   }
-  keyframes.erase(best);
+  if (track->keyframes.empty()) {
+    objects.erase(objects.begin() + (track - objects.data()));
+  }
   return true;
 }
 
-std::optional<NormalizedBox> FailureAnnotation::boxAt(double timeSeconds) const {
-  if (keyframes.empty()) {
-    return std::nullopt;
+std::optional<NormalizedBox> FailureAnnotation::boxAt(double timeSeconds, int objectId) const {
+  const ObjectTrack* track = object(objectId);
+  return track == nullptr ? std::nullopt : track->boxAt(timeSeconds, keyframesOnly);
+}
+
+const std::vector<BoxKeyframe>& FailureAnnotation::keyframes(int objectId) const {
+  static const std::vector<BoxKeyframe> kNone;  // an object that does not exist has none
+  const ObjectTrack* track = object(objectId);
+  return track == nullptr ? kNone : track->keyframes;
+}
+
+size_t FailureAnnotation::keyframeCount() const {
+  size_t count = 0;
+  for (const ObjectTrack& o : objects) {
+    count += o.keyframes.size();
   }
-  if (timeSeconds <= keyframes.front().timeSeconds) {
-    return keyframes.front().box;
-  }
-  if (timeSeconds >= keyframes.back().timeSeconds) {
-    return keyframes.back().box;
-  }
-  for (size_t i = 1; i < keyframes.size(); ++i) {
-    const BoxKeyframe& a = keyframes[i - 1];
-    const BoxKeyframe& b = keyframes[i];
-    if (timeSeconds <= b.timeSeconds) {
-      const double span = b.timeSeconds - a.timeSeconds;
-      const double w = span > 0.0 ? (timeSeconds - a.timeSeconds) / span : 1.0;
-      const auto mix = [w](double p, double q) { return p + (q - p) * w; };
-      return NormalizedBox{mix(a.box.x0, b.box.x0), mix(a.box.y0, b.box.y0),
-                           mix(a.box.x1, b.box.x1), mix(a.box.y1, b.box.y1)};
+  return count;
+}
+
+std::vector<double> FailureAnnotation::keyframeTimes() const {
+  std::vector<double> times;
+  for (const ObjectTrack& o : objects) {
+    for (const BoxKeyframe& k : o.keyframes) {
+      times.push_back(k.timeSeconds);
     }
   }
-  return keyframes.back().box;
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end(),
+                          [](double p, double q) { return q - p < kKeyframeMergeSeconds; }),
+              times.end());
+  return times;
+}
+
+std::vector<FailureAnnotation::ObjectBox> FailureAnnotation::boxesAt(double timeSeconds) const {
+  std::vector<ObjectBox> out;
+  for (const ObjectTrack& o : objects) {
+    if (const std::optional<NormalizedBox> box = o.boxAt(timeSeconds, keyframesOnly)) {
+      out.push_back({o.id, o.shape, o.label, *box});
+    }
+  }
+  return out;
 }
 
 std::string FailureAnnotation::tagText() const {
@@ -125,14 +178,29 @@ Json FailureAnnotation::toJson() const {
   json["method"] = method;
   json["checkpoint"] = checkpoint;
   json["audio_condition"] = audioConditionName(condition);
-  Json::Array frames;
-  for (const BoxKeyframe& k : keyframes) {
-    Json frame;
-    frame["t_s"] = k.timeSeconds;
-    frame["box_xyxy"] = Json::Array{k.box.x0, k.box.y0, k.box.x1, k.box.y1};
-    frames.push_back(frame);
+  if (keyframesOnly) {
+    json["keyframes_only"] = true;
   }
-  json["keyframes"] = frames;
+  if (!importedFrom.empty()) {
+    json["imported_from"] = importedFrom;
+  }
+  Json::Array list;
+  for (const ObjectTrack& o : objects) {
+    Json object;
+    object["id"] = o.id;
+    object["label"] = o.label;
+    object["shape"] = objectShapeName(o.shape);
+    Json::Array frames;
+    for (const BoxKeyframe& k : o.keyframes) {
+      Json frame;
+      frame["t_s"] = k.timeSeconds;
+      frame["box_xyxy"] = Json::Array{k.box.x0, k.box.y0, k.box.x1, k.box.y1};
+      frames.push_back(frame);
+    }
+    object["keyframes"] = frames;
+    list.push_back(object);
+  }
+  json["objects"] = list;
   return json;
 }
 
@@ -157,37 +225,39 @@ FailureAnnotation FailureAnnotation::fromJson(const Json& json) {
   if (a.condition == AudioCondition::Invalid) {
     throw JsonError("annotation " + std::to_string(a.id) + ": unknown audio condition");
   }
-  if (json.contains("keyframes")) {
-    for (const Json& frame : json.at("keyframes").asArray()) {
-      const Json::Array& box = frame.at("box_xyxy").asArray();
-      if (box.size() != 4) {
-        throw JsonError("annotation " + std::to_string(a.id) + ": a box needs 4 numbers");
+  a.keyframesOnly = json.boolOr("keyframes_only", false);
+  a.importedFrom = json.stringOr("imported_from", "");
+  const std::string where = "annotation " + std::to_string(a.id);
+  if (json.contains("keyframes")) {  // version 1: one box track
+    readKeyframes(json.at("keyframes"), where, &a.objects.emplace_back());
+  }
+  if (json.contains("objects")) {
+    for (const Json& item : json.at("objects").asArray()) {
+      ObjectTrack track;
+      track.id = static_cast<int>(item.intAt("id", 1, kMaxObjectId));
+      const std::string objectWhere = where + " object " + std::to_string(track.id);
+      if (a.object(track.id) != nullptr) {
+        throw JsonError(objectWhere + ": the id is used twice");
       }
-      for (const Json& v : box) {
-        if (!std::isfinite(v.asNumber())) {
-          throw JsonError("annotation " + std::to_string(a.id) + ": a box value is not finite");
-        }
+      track.label = item.stringOr("label", "");
+      const std::string shape = item.stringOr("shape", "box");
+      if (shape != "box" && shape != "point") {
+        throw JsonError(objectWhere + ": shape '" + shape + "' is neither box nor point");
       }
-      a.setKeyframe(frame.finiteAt("t_s"),
-                    {box[0].asNumber(), box[1].asNumber(), box[2].asNumber(), box[3].asNumber()});
+      track.shape = shape == "point" ? ObjectShape::Point : ObjectShape::Box;
+      readKeyframes(item.at("keyframes"), objectWhere, &track);
+      a.objects.push_back(std::move(track));
     }
   }
   return a;
 }
 
 bool FailureAnnotation::operator==(const FailureAnnotation& o) const {
-  if (keyframes.size() != o.keyframes.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < keyframes.size(); ++i) {
-    if (keyframes[i].timeSeconds != o.keyframes[i].timeSeconds ||
-        !(keyframes[i].box == o.keyframes[i].box)) {
-      return false;
-    }
-  }
   return id == o.id && startSeconds == o.startSeconds && endSeconds == o.endSeconds &&
-         tag == o.tag && customTag == o.customTag && note == o.note && method == o.method &&
-         checkpoint == o.checkpoint && condition == o.condition;
+         objects == o.objects && keyframesOnly == o.keyframesOnly &&
+         importedFrom == o.importedFrom && tag == o.tag && customTag == o.customTag &&
+         note == o.note && method == o.method && checkpoint == o.checkpoint &&
+         condition == o.condition;
 }
 
 }  // namespace heardmap

@@ -1,5 +1,6 @@
-// One failure case marked by a researcher: a time range of a clip, boxes at keyframes (linearly
-// interpolated between them), a tag, a note, and which model heard which audio when it failed.
+// One failure case marked by a researcher: a time range of a clip, the objects in it (each a track
+// of boxes or points at keyframes), a tag, a note, and which model heard which audio when it
+// failed.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "../AudioCondition.h"
 #include "../Json.h"
+#include "ObjectTrack.h"
 
 namespace heardmap {
 
@@ -26,44 +28,47 @@ std::string failureTagLabel(FailureTag tag);  // "false positive", ... (UI)
 FailureTag failureTagFromName(const std::string& name);
 std::vector<FailureTag> allFailureTags();
 
-// A box in [0, 1] coordinates of the frame, x0 <= x1, y0 <= y1.
-struct NormalizedBox {
-  double x0 = 0.0;
-  double y0 = 0.0;
-  double x1 = 0.0;
-  double y1 = 0.0;
-
-  // Sorted corners clipped to [0, 1].
-  NormalizedBox normalized() const;
-  double area() const { return (x1 - x0) * (y1 - y0); }
-  bool operator==(const NormalizedBox& o) const {
-    return x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1;
-  }
-};
-
-struct BoxKeyframe {
-  double timeSeconds = 0.0;
-  NormalizedBox box;
-};
-
 struct FailureAnnotation {
   int id = 0;
   double startSeconds = 0.0;
   double endSeconds = 0.0;
-  std::vector<BoxKeyframe> keyframes;  // sorted by time
+  std::vector<ObjectTrack> objects;  // by id; each its own track
   FailureTag tag = FailureTag::FalsePositive;
   std::string customTag;  // with FailureTag::Custom
   std::string note;
   std::string method;      // e.g. "ezvsl compact"
   std::string checkpoint;  // file, or "untrained"
   AudioCondition condition = AudioCondition::Real;
+  // Labels imported frame by frame (COCO): boxes exist at their keyframes only, neither
+  // interpolated nor held, and scoring samples those frames only.
+  bool keyframesOnly = false;
+  std::string importedFrom;  // the file the labels came from, if imported
 
-  // Sets (or replaces, within kKeyframeMergeSeconds) the box at a time; keeps keyframes sorted.
-  void setKeyframe(double timeSeconds, const NormalizedBox& box);
-  // Removes the keyframe nearest to timeSeconds within kKeyframeMergeSeconds; false if none.
-  bool removeKeyframe(double timeSeconds);
-  // The box at a time: linear between keyframes, held before the first and after the last.
-  std::optional<NormalizedBox> boxAt(double timeSeconds) const;
+  // nullptr if there is no such object.
+  ObjectTrack* object(int objectId);
+  const ObjectTrack* object(int objectId) const;
+  // A new, empty object with the next free id.
+  ObjectTrack& addObject(ObjectShape shape, const std::string& label = {});
+  // Sets the object's box at a time (the object is made, as a box track, if it does not exist).
+  void setKeyframe(double timeSeconds, const NormalizedBox& box, int objectId = 1);
+  // Removes the object's keyframe nearest to timeSeconds (within one frame); an object left with
+  // no keyframe is removed. False if there was none.
+  bool removeKeyframe(double timeSeconds, int objectId = 1);
+  // The object's box at a time (see ObjectTrack::boxAt).
+  std::optional<NormalizedBox> boxAt(double timeSeconds, int objectId = 1) const;
+  // The object's keyframes (none if there is no such object).
+  const std::vector<BoxKeyframe>& keyframes(int objectId = 1) const;
+  size_t keyframeCount() const;               // over all objects
+  std::vector<double> keyframeTimes() const;  // over all objects, sorted, one per frame
+
+  struct ObjectBox {
+    int objectId = 1;
+    ObjectShape shape = ObjectShape::Box;
+    std::string label;
+    NormalizedBox box;
+  };
+  // Every object's box (or point) at a time.
+  std::vector<ObjectBox> boxesAt(double timeSeconds) const;
   bool covers(double timeSeconds) const {
     return timeSeconds >= startSeconds && timeSeconds <= endSeconds;
   }
@@ -74,10 +79,10 @@ struct FailureAnnotation {
   bool operator==(const FailureAnnotation& o) const;
 };
 
-// Two keyframes closer than this are the same keyframe (one video frame at 60 fps).
-constexpr double kKeyframeMergeSeconds = 1.0 / 60.0;
 // Largest annotation id a file may hold (ids count up from 1; far above any session's count).
 constexpr int kMaxAnnotationId = 1 << 30;
+// Largest object id a file may hold (objects of one annotation count up from 1).
+constexpr int kMaxObjectId = 1 << 20;
 // Largest frame side a session file may record, in pixels.
 constexpr int kMaxFrameSidePx = 1 << 16;
 

@@ -49,8 +49,12 @@ int main(int argc, char** argv) {
   a.checkpoint = "untrained";
   a.setKeyframe(1.0, NormalizedBox{0.1, 0.2, 0.5, 0.6});
   a.setKeyframe(2.0, NormalizedBox{0.2, 0.2, 0.6, 0.7});
+  a.setKeyframe(1.5, NormalizedBox{0.3, 0.3, 0.3, 0.3}, a.addObject(ObjectShape::Point, "bark").id);
   doc.add(a);
+  doc.frameWidth = 64;
+  doc.frameHeight = 48;
   writeFileAtomically((out / "annotations/session.json").string(), doc.toJson().dump(2));
+  writeFileAtomically((out / "annotations/coco.json").string(), doc.toCocoJson());
 
   writeFileAtomically((out / "json/contract.json").string(), info.contract.toJson().dump(2));
   writeFileAtomically((out / "json/config.json").string(), info.config.toJson().dump());

@@ -84,7 +84,7 @@ class TestGridExportMatrix : public QObject {
     failure.id = 7;
     failure.startSeconds = 0.0;
     failure.endSeconds = 1.0;
-    failure.keyframes = {{0.0, {0.25, 0.25, 0.75, 0.75}}};
+    failure.setKeyframe(0.0, {0.25, 0.25, 0.75, 0.75});
     options.failures = {failure};
     options.outputPath = dir.filePath("boxes.mp4").toStdString();
     exportGridVideo(options, nullptr, nullptr);

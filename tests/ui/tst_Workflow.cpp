@@ -309,22 +309,22 @@ class TestWorkflow : public QObject {
       QTest::mousePress(view, Qt::LeftButton, Qt::ShiftModifier, at(0.25, 0.25));
       QTest::mouseMove(view, at(0.5, 0.6));
       QTest::mouseRelease(view, Qt::LeftButton, Qt::ShiftModifier, at(0.5, 0.6));
-      QCOMPARE(doc.items()[0].keyframes.size(), size_t{1});
-      const NormalizedBox drawn = doc.items()[0].keyframes[0].box;
+      QCOMPARE(doc.items()[0].keyframes().size(), size_t{1});
+      const NormalizedBox drawn = doc.items()[0].keyframes()[0].box;
       QVERIFY(std::abs(drawn.x0 - 0.25) < 0.01 && std::abs(drawn.y1 - 0.6) < 0.01);
-      QCOMPARE(doc.items()[0].keyframes[0].timeSeconds, 2.0);
+      QCOMPARE(doc.items()[0].keyframes()[0].timeSeconds, 2.0);
       QCOMPARE(view->boxes().size(), size_t{1});  // shown on the view at once
       player->seek(1.0);
       QTRY_VERIFY(std::abs(player->currentFrame().timeSeconds - 1.0) < 1e-6);
       QTest::mousePress(view, Qt::LeftButton, Qt::ShiftModifier, at(0.0, 0.0));
       QTest::mouseMove(view, at(0.3, 0.3));
       QTest::mouseRelease(view, Qt::LeftButton, Qt::ShiftModifier, at(0.3, 0.3));
-      QCOMPARE(doc.items()[0].keyframes.size(), size_t{2});
+      QCOMPARE(doc.items()[0].keyframes().size(), size_t{2});
       // "Remove box here" takes this frame's keyframe away; undo brings it back.
       window.findChild<QPushButton*>("removeBox")->click();
-      QCOMPARE(doc.items()[0].keyframes.size(), size_t{1});
+      QCOMPARE(doc.items()[0].keyframes().size(), size_t{1});
       QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
-      QCOMPARE(doc.items()[0].keyframes.size(), size_t{2});
+      QCOMPARE(doc.items()[0].keyframes().size(), size_t{2});
 
       // Tag and note through the panel.
       auto* tag = window.findChild<QComboBox*>("annotationTag");
@@ -387,7 +387,7 @@ class TestWorkflow : public QObject {
     MainWindow again;
     QVERIFY(again.openMedia(clip));
     QCOMPARE(again.annotations()->document().items().size(), size_t{1});
-    QCOMPARE(again.annotations()->document().items()[0].keyframes.size(), size_t{2});
+    QCOMPARE(again.annotations()->document().items()[0].keyframes().size(), size_t{2});
     QCOMPARE(again.annotations()->document().items()[0].note, std::string("dog, \"woof\""));
   }
 
