@@ -12,16 +12,21 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <stdexcept>
+#include <thread>
 
 #include "app/cli/Subcommands.h"
+#include "core/FlagValue.h"
 #include "core/ml/LocalizationModel.h"
 #include "ui/MainWindow.h"
 #include "ui/PlayerController.h"
 
 namespace {
 
-// Torch threads for inference in the app (the target machine has 2 cores).
-constexpr int kInferenceThreads = 2;
+// Most torch threads for inference by default: the machine's cores but one, which decoding and
+// drawing keep (bench/app_bench: on 2 cores under Xvfb, 2 threads gave 7.2 maps/s with 6 views
+// but 22 frames/s of a 25 fps clip; 1 thread 6.0 maps/s and 25 frames/s).
+constexpr int kMaxDefaultInferenceThreads = 8;
 // Set once the process runs with its threading environment.
 constexpr const char* kThreadingMarker = "HEARDMAP_THREADING_SET";
 
@@ -61,6 +66,11 @@ struct AppFlags {
   QCommandLineOption fresh{
       "fresh", "Start without the saved views, probes and overlay (the recent files are kept)."};
   QCommandLineOption views{"views", "Number of views in the grid (1-6).", "n"};
+  QCommandLineOption threads{
+      "inference-threads",
+      "Torch threads for the models (default: the cores but one, at most 8; the other core "
+      "decodes and draws).",
+      "n"};
 
   void describe(QCommandLineParser& parser) const {
     parser.setApplicationDescription(
@@ -68,7 +78,7 @@ struct AppFlags {
         "Headless: heardmap render|eval|data|curves ... (each with its own --help).");
     parser.addHelpOption();
     parser.addPositionalArgument("media", "Video file to open.");
-    parser.addOptions({demo, checkpoint, method, play, quitAfter, fresh, views, start});
+    parser.addOptions({demo, checkpoint, method, play, quitAfter, fresh, views, start, threads});
   }
 };
 
@@ -110,9 +120,33 @@ int main(int argc, char** argv) {
   const AppFlags flags;
   flags.describe(parser);
   parser.process(app);
-  const auto& [demo, checkpoint, method, start, play, quitAfter, fresh, views] = flags;
+  const auto& [demo, checkpoint, method, start, play, quitAfter, fresh, views, threads] = flags;
+  // Numbers are checked here: a bad one is an error that names the flag.
+  int viewCount = 0;
+  int threadCount = std::clamp(static_cast<int>(std::thread::hardware_concurrency()) - 1, 1,
+                               kMaxDefaultInferenceThreads);
+  double startSeconds = 0.0;
+  double quitSeconds = 0.0;
+  try {
+    const auto integer = [&](const QCommandLineOption& option, long long low, long long high) {
+      return static_cast<int>(heardmap::integerInRange("--" + option.names().front().toStdString(),
+                                                       parser.value(option).toStdString(), low,
+                                                       high));
+    };
+    const auto number = [&](const QCommandLineOption& option, double low, double high) {
+      return heardmap::numberInRange("--" + option.names().front().toStdString(),
+                                     parser.value(option).toStdString(), low, high);
+    };
+    viewCount = parser.isSet(views) ? integer(views, 1, 6) : 0;
+    threadCount = parser.isSet(threads) ? integer(threads, 1, 256) : threadCount;
+    startSeconds = parser.isSet(start) ? number(start, 0.0, 1e7) : 0.0;
+    quitSeconds = parser.isSet(quitAfter) ? number(quitAfter, 0.0, 1e7) : 0.0;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "heardmap: %s\n", e.what());
+    return 2;
+  }
 
-  heardmap::LocalizationModel::setThreadCount(kInferenceThreads);
+  heardmap::LocalizationModel::setThreadCount(threadCount);
   heardmap::MainWindow window;
   if (parser.isSet(fresh)) {
     window.restoreRecentLists();
@@ -121,7 +155,7 @@ int main(int argc, char** argv) {
   }
   const QStringList checkpoints = parser.values(checkpoint);
   if (parser.isSet(views) || checkpoints.size() > 1) {
-    window.setViewCount(std::max(parser.value(views).toInt(), static_cast<int>(checkpoints.size())),
+    window.setViewCount(std::max(viewCount, static_cast<int>(checkpoints.size())),
                         /*fill=*/false);  // the --checkpoint files first, then ensureModels below
   }
   window.show();
@@ -155,15 +189,14 @@ int main(int argc, char** argv) {
   }
   if (!media.isEmpty() && window.openMedia(media)) {
     if (parser.isSet(start)) {
-      window.controller()->seek(parser.value(start).toDouble());
+      window.controller()->seek(startSeconds);
     }
     if (parser.isSet(play)) {
       window.controller()->play();
     }
   }
   if (parser.isSet(quitAfter)) {
-    QTimer::singleShot(static_cast<int>(parser.value(quitAfter).toDouble() * 1000), &app,
-                       &QApplication::quit);
+    QTimer::singleShot(static_cast<int>(quitSeconds * 1000), &app, &QApplication::quit);
   }
   return app.exec();
 }

@@ -222,8 +222,10 @@ void MainWindow::connectController() {
   connect(controller_, &PlayerController::heatmapReady, this,
           [this](int view, const DisplayHeatmap& heatmap) {
             if (view < grid_->count()) {
-              grid_->view(view)->setHeatmap(heatmap);
-              refreshCaption(view);
+              // Playing, the map shows with the next frame: one draw per frame, not two.
+              const bool redrawNow = !controller_->framesComeOften();
+              grid_->view(view)->setHeatmap(heatmap, redrawNow);
+              refreshCaption(view, redrawNow);
             }
             if (view == grid_->selected()) {
               panel_->setScores(heatmap);
@@ -779,14 +781,14 @@ void MainWindow::refreshCaptions() {
   }
 }
 
-void MainWindow::refreshCaption(int view) {
+void MainWindow::refreshCaption(int view, bool redrawNow) {
   if (view >= controller_->viewCount()) {
     return;
   }
   bool warning = false;
   const QStringList lines = viewCaption(view, controller_->view(view), controller_->isLive(),
                                         &warning, controller_->offScreenClip());
-  grid_->view(view)->setCaption(lines, warning);
+  grid_->view(view)->setCaption(lines, warning, redrawNow);
   if (view == grid_->selected()) {
     probeBar_->setActiveCondition(controller_->view(view).condition);
   }

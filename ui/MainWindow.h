@@ -129,7 +129,7 @@ class MainWindow : public QMainWindow {
   void showStats(const PlaybackStats& stats);
   void applyRecentLists(const SessionState& session);
   void refreshCaptions();
-  void refreshCaption(int view);
+  void refreshCaption(int view, bool redrawNow = true);
   void refreshBoxes();
   void refreshTimeline();
   void refreshModelWindow();

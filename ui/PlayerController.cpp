@@ -27,6 +27,11 @@ constexpr int kPlaybackRateHz = 48000;
 constexpr double kPausedFrameSlackFrames = 0.5;
 // GUI tick: how often the clock is read and a due frame is shown.
 constexpr int kTickIntervalMs = 5;
+// Frame rate from which a new map waits for the next frame's redraw while playing (at 15 fps it
+// waits at most 67 ms).
+constexpr double kMapWaitsForFrameMinFps = 15.0;
+// Longest interval between two position updates while playing.
+constexpr qint64 kPositionIntervalMs = 100;
 // Speed limits (mpv-like [ and ] steps multiply by 1.1).
 constexpr double kMinSpeed = 0.1;
 constexpr double kMaxSpeed = 4.0;
@@ -52,6 +57,7 @@ PlayerController::PlayerController(QObject* parent)
   timer_.setInterval(kTickIntervalMs);
   connect(&timer_, &QTimer::timeout, this, &PlayerController::tick);
   statsClock_.start();
+  positionClock_.start();
   liveSubmitClock_.start();
   micLevelClock_.start();
   micStallClock_.start();
@@ -518,6 +524,10 @@ std::vector<float> PlayerController::realWindow(const PreprocessingContract& con
   return cutAudioWindow(clipAudioAt(contract.sampleRateHz), timeSeconds, contract);
 }
 
+bool PlayerController::framesComeOften() const {
+  return pump_ && !still_ && isPlaying() && info_.frameRate >= kMapWaitsForFrameMinFps;
+}
+
 void PlayerController::showFrame(RgbImage frame) {
   currentFrame_ = std::move(frame);
   ++framesShownInWindow_;
@@ -647,7 +657,14 @@ void PlayerController::tick() {
     }
     Q_EMIT heatmapsUpdated(result->timeSeconds);
   }
-  if (clock_->isPlaying() || clock_->isPlaying() != wasPlaying_) {
+  // Playing, the position moves with the frames shown (or every kPositionIntervalMs): the
+  // transport and timeline repaint the window, which costs a composition of every view.
+  const bool frameShown = framesShownInWindow_ != framesShownAtPosition_;
+  if (clock_->isPlaying() != wasPlaying_ ||
+      (clock_->isPlaying() &&
+       (frameShown || positionClock_.elapsed() >= kPositionIntervalMs || !pump_))) {
+    framesShownAtPosition_ = framesShownInWindow_;
+    positionClock_.restart();
     Q_EMIT positionChanged(now);
   }
   wasPlaying_ = clock_->isPlaying();

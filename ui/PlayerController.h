@@ -52,6 +52,9 @@ class PlayerController : public QObject {
   // Shows a still image as the video (for the live microphone); no file audio.
   bool openStill(const QString& path);
   bool hasMedia() const { return static_cast<bool>(pump_) || still_; }
+  // Playing a video whose frames come often enough that a new map can wait for the next frame's
+  // redraw instead of costing a draw of its own.
+  bool framesComeOften() const;
   const MediaInfo& mediaInfo() const { return info_; }
   QString mediaPath() const { return mediaPath_; }
   bool isPlaying() const;
@@ -153,6 +156,8 @@ class PlayerController : public QObject {
   MediaInfo info_;
   QString mediaPath_;
   bool still_ = false;
+  QElapsedTimer positionClock_;     // since the last positionChanged
+  int framesShownAtPosition_ = -1;  // framesShownInWindow_ at the last positionChanged
   std::vector<float> sourceAudio_;  // mono at sourceRateHz_
   int sourceRateHz_ = 0;
   std::map<int, std::vector<float>> clipAudioByRate_;

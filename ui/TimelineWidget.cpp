@@ -108,17 +108,25 @@ void TimelineWidget::paintScoreAxisAndLegend(QPainter& p, const QRect& lane) con
         std::clamp(y - metrics.height() / 2, lane.top(), lane.bottom() - metrics.height());
     p.drawText(QRect(lane.left() - 18, top, 16, metrics.height()), Qt::AlignRight, label);
   }
-  // The legend: one swatch and name per view, left to right along the lane's top.
+  // The legend: one swatch and name per view, left to right along the lane's top. When the names
+  // do not all fit, each gets an equal share of the width, elided: every view stays named.
+  const int padding = kLegendSwatchPx + 4 + 10;
+  int needed = 0;
+  for (const TimelineTrack& track : tracks_) {
+    needed += padding + metrics.horizontalAdvance(track.name);
+  }
+  const int available = lane.width() - 8;
+  const int share = tracks_.empty() ? 0 : available / static_cast<int>(tracks_.size());
   int x = lane.left() + 4;
   for (const TimelineTrack& track : tracks_) {
-    const int w = kLegendSwatchPx + 4 + metrics.horizontalAdvance(track.name) + 10;
-    if (x + w > lane.right()) {
-      break;  // no room for more: the views' captions name them too
-    }
+    const QString name = needed <= available ? track.name
+                                             : metrics.elidedText(track.name, Qt::ElideRight,
+                                                                  std::max(0, share - padding));
+    const int w = padding + metrics.horizontalAdvance(name);
     p.fillRect(QRect(x - 2, lane.top() + 1, w - 4, metrics.height() + 2), QColor(20, 20, 24, 210));
     p.fillRect(QRect(x, lane.top() + 3, kLegendSwatchPx, kLegendSwatchPx), track.color);
     p.setPen(QColor(220, 220, 220));
-    p.drawText(x + kLegendSwatchPx + 4, lane.top() + 2 + metrics.ascent(), track.name);
+    p.drawText(x + kLegendSwatchPx + 4, lane.top() + 2 + metrics.ascent(), name);
     x += w;
   }
 }

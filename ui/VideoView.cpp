@@ -53,10 +53,12 @@ void VideoView::setFrame(const RgbImage& frame) {
   update();
 }
 
-void VideoView::setHeatmap(const DisplayHeatmap& heatmap) {
+void VideoView::setHeatmap(const DisplayHeatmap& heatmap, bool redrawNow) {
   heatmap_ = heatmap;
   heatmapDirty_ = true;
-  update();
+  if (redrawNow) {
+    update();
+  }
 }
 
 void VideoView::clearHeatmap() {
@@ -130,10 +132,12 @@ void VideoView::uploadColormap() {
   colormapDirty_ = false;
 }
 
-void VideoView::setCaption(const QStringList& lines, bool warning) {
+void VideoView::setCaption(const QStringList& lines, bool warning, bool redrawNow) {
   caption_ = lines;
   captionWarning_ = warning;
-  update();
+  if (redrawNow) {
+    update();
+  }
 }
 
 void VideoView::setBoxes(const std::vector<ViewBox>& boxes) {
@@ -191,6 +195,7 @@ void VideoView::setZoom(double zoom, const QPointF& centre) {
 }
 
 void VideoView::paintGL() {
+  ++paintCount_;
   const bool decorate = !caption_.isEmpty() || !boxes_.empty() || selected_ || dragging_ ||
                         ((colourBar_ || settings_.peakCrosshair) && !heatmap_.empty());
   if (!decorate) {
@@ -213,10 +218,6 @@ void VideoView::paintDecorations() {
   font.setPointSizeF(9.0);
   painter.setFont(font);
   const QRectF frame = frameRect();
-  const auto toWidget = [&](const QRectF& r) {
-    return QRectF(frame.x() + r.x() * frame.width(), frame.y() + r.y() * frame.height(),
-                  r.width() * frame.width(), r.height() * frame.height());
-  };
   paintBoxes(painter, frame);
   if (dragging_) {
     painter.setPen(QPen(QColor(255, 220, 0), 1.5, Qt::DashLine));

@@ -36,14 +36,16 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   ~VideoView() override;
 
   void setFrame(const RgbImage& frame);
-  void setHeatmap(const DisplayHeatmap& heatmap);
+  // redrawNow false: the map (or caption) waits for the next frame's redraw (during playback, so
+  // that a map arriving between two frames costs no draw of its own).
+  void setHeatmap(const DisplayHeatmap& heatmap, bool redrawNow = true);
   void clearHeatmap();
   void setOverlaySettings(const OverlaySettings& settings);
   // Text lines drawn in the top-left corner (method, audio condition, scores...). warning=true
   // draws the last line in the warning colour (e.g. "nothing above threshold").
   // A colour bar at the picture's right edge: what the colours mean (on by default).
   void setColourBar(bool shown);
-  void setCaption(const QStringList& lines, bool warning);
+  void setCaption(const QStringList& lines, bool warning, bool redrawNow = true);
   const QStringList& caption() const { return caption_; }
   void setBoxes(const std::vector<ViewBox>& boxes);
   const std::vector<ViewBox>& boxes() const { return boxes_; }
@@ -59,6 +61,8 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   static constexpr double kMaxZoom = 8.0;
   // The GL version string once initialised (for the about box and tests).
   QString glVersion() const { return glVersion_; }
+  // paintGL calls so far (what one view's drawing costs: tests and bench/app_bench).
+  uint64_t paintCount() const { return paintCount_; }
   // Empty if the shaders compiled and linked.
   QString shaderLog() const { return shaderLog_; }
 
@@ -117,6 +121,7 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   std::vector<ViewBox> boxes_;
   bool selected_ = false;
   bool dragging_ = false;
+  uint64_t paintCount_ = 0;
   bool newObjectDrag_ = false;
   bool panning_ = false;
   QPointF panLast_;

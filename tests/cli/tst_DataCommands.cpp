@@ -40,6 +40,29 @@ class TestDataCommands : public QObject {
     }
   }
 
+  // A bad number on the app's command line is an error that names the flag (exit 2), before any
+  // window opens.
+  void appNumbersAreCheckedByName() {
+    if (qEnvironmentVariableIsEmpty("DISPLAY")) {
+      QSKIP("the app parses its flags after connecting to the display: run under xvfb-run");
+    }
+    const QList<QPair<QStringList, QString>> cases = {
+        {{"--views", "9"}, "--views must be in [1, 6], got 9"},
+        {{"--views", "two"}, "--views needs a whole number, got 'two'"},
+        {{"--inference-threads", "0"}, "--inference-threads must be in [1, 256], got 0"},
+        {{"--start", "nan"}, "--start"},
+        {{"--quit-after", "-1"}, "--quit-after"}};
+    for (const auto& [arguments, message] : cases) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(qEnvironmentVariable("HEARDMAP_BINARY"), arguments + QStringList{"--fresh"});
+      QVERIFY(process.waitForFinished(60000));
+      const QString output = QString::fromUtf8(process.readAll());
+      QVERIFY2(process.exitCode() == 2 && output.contains("heardmap: " + message),
+               qPrintable(arguments.join(' ') + ": " + output));
+    }
+  }
+
   void builderKeepsObjectSoundsAndSkipsSpeech() {
     PackSources sources;
     sources.stampRoot = fixture("stamps").toStdString();

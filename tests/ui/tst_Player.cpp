@@ -86,6 +86,40 @@ class TestPlayer : public QObject {
     QVERIFY(player->position() >= 2.9);
   }
 
+  // Playing, a view draws once per frame: a map arriving between two frames waits for the next
+  // one, and the position (transport, timeline) moves with the frames, not every 5 ms tick
+  // (issue 19 item 7: under software GL every extra draw took CPU from the models). Paused, a new
+  // map is drawn at once.
+  void onePaintPerFramePlaying() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.loadModel(QString()));
+    PlayerController* player = window.controller();
+    QVERIFY(window.openMedia(fixture("player.mp4")));
+    QTRY_VERIFY_WITH_TIMEOUT(player->heatmapsProduced() >= 1, 30000);
+    int frames = 0;
+    int positions = 0;
+    connect(player, &PlayerController::frameReady, this, [&] { ++frames; });
+    connect(player, &PlayerController::positionChanged, this, [&] { ++positions; });
+    const uint64_t paintsBefore = window.videoView()->paintCount();
+    const uint64_t mapsBefore = player->heatmapsProduced();
+    player->play();
+    QTest::qWait(1500);
+    player->pause();
+    const auto paints = static_cast<int>(window.videoView()->paintCount() - paintsBefore);
+    QVERIFY2(player->heatmapsProduced() - mapsBefore >= 3, "too few maps to tell");
+    QVERIFY2(frames >= 10 && paints <= frames + 3,
+             qPrintable(QString("%1 paints for %2 frames").arg(paints).arg(frames)));
+    QVERIFY2(positions <= frames + 3,
+             qPrintable(QString("%1 position updates for %2 frames").arg(positions).arg(frames)));
+    // Paused, a map (a new probe here) is drawn without waiting for a frame.
+    QTest::qWait(200);
+    const uint64_t pausedPaints = window.videoView()->paintCount();
+    player->setViewCondition(0, AudioCondition::Silence);
+    QTRY_VERIFY_WITH_TIMEOUT(window.videoView()->paintCount() > pausedPaints, 10000);
+  }
+
   // A paused seek shows the frame at the target even when no frame falls on it (29.97 fps: the
   // frame of 2.002 s for 2 s; `heardmap CLIP --start 2` showed an empty picture).
   void pausedSeekShowsTheFrameNearestTheTarget() {

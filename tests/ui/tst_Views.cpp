@@ -205,6 +205,25 @@ class TestViews : public QObject {
     }
     QVERIFY2(firstAt > 0 && secondAt > firstAt + 50,
              qPrintable(QString("%1 %2").arg(firstAt).arg(secondAt)));
+
+    // Six views with long names in a narrow timeline: every one keeps its swatch (names elided),
+    // none falls off the end.
+    std::vector<TimelineTrack> six;
+    for (int i = 0; i < 6; ++i) {
+      six.push_back({QStringLiteral("%1 marginnce small (marginnce-small-long-name)").arg(i + 1),
+                     QColor::fromHsv(i * 60, 255, 255).toRgb(),
+                     {}});
+    }
+    timeline.resize(700, 180);
+    timeline.setTracks(six);
+    const QImage narrow = timeline.grab().toImage();
+    for (const TimelineTrack& track : six) {
+      bool found = false;
+      for (int x = 0; x < narrow.width() && !found; ++x) {
+        found = narrow.pixelColor(x, row) == track.color;
+      }
+      QVERIFY2(found, qPrintable(track.name + " has no swatch"));
+    }
   }
 
   // Issue 19 item 2: a double-click names a view; the name leads its caption and legend entry and
