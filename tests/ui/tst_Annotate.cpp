@@ -4,6 +4,7 @@
 // zoomed (wheel) and panned (drag) in every view at once, with boxes still landing where drawn.
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QScreen>
 #include <QTableWidget>
@@ -143,6 +144,45 @@ class TestAnnotate : public QObject {
       QTest::qWait(800);
       window.screen()->grabWindow(window.winId()).save(shots + "/screenshot-objects.png");
     }
+  }
+
+  // docs/screenshot-objects.png: three objects on a real clip (HEARDMAP_SCREENSHOT_CLIP, e.g.
+  // ../shared/media/guitar_keyboard_duo.mp4) in two views. Only with HEARDMAP_SCREENSHOT_DIR.
+  void screenshotOfObjectsOnARealClip() {
+    const QString shots = qEnvironmentVariable("HEARDMAP_SCREENSHOT_DIR");
+    const QString source = qEnvironmentVariable("HEARDMAP_SCREENSHOT_CLIP");
+    if (shots.isEmpty() || source.isEmpty()) {
+      QSKIP("a screenshot for the docs: set HEARDMAP_SCREENSHOT_DIR and HEARDMAP_SCREENSHOT_CLIP");
+    }
+    QTemporaryDir dir;
+    const QString clip = dir.filePath(QFileInfo(source).fileName());
+    QVERIFY(QFile::copy(source, clip));
+    MainWindow window;
+    window.resize(1400, 860);
+    activate(window);
+    window.controller()->setViewCount(2);
+    window.ensureModels();
+    PlayerController* player = window.controller();
+    QVERIFY(window.openMedia(clip));
+    AnnotationController* notes = window.annotations();
+    notes->markStart(0.8);
+    notes->markEnd(2.4, {"ezvsl small", "ezvsl-small.safetensors", AudioCondition::Real});
+    notes->setTag(1, FailureTag::WrongObject, {});
+    notes->setBox(1.0, {0.02, 0.45, 0.52, 0.82});
+    notes->setObjectLabel(1, 1, "guitar");
+    notes->setBox(1.0, {0.37, 0.6, 1.0, 0.8}, /*newObject=*/true);
+    notes->setObjectLabel(1, 2, "keyboard");
+    notes->setBox(1.0, {0.3, 0.66, 0.3, 0.66}, /*newObject=*/true);
+    notes->setObjectLabel(1, 3, "strings");
+    notes->selectObject(2);
+    for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
+      if (dock->objectName() == "annotationDock") {
+        dock->raise();
+      }
+    }
+    player->seek(1.0);  // 29.97 fps: the frame of 1.001 s
+    QTest::qWait(2500);
+    window.screen()->grabWindow(window.winId()).save(shots + "/screenshot-objects.png");
   }
 
   // Labels made in another tool (CVAT's COCO export: frames named by number, no times) are one
