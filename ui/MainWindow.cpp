@@ -214,8 +214,9 @@ void MainWindow::connectController() {
   connect(transport_, &TransportBar::stepRequested, controller_, &PlayerController::step);
   connect(timeline_, &TimelineWidget::seekRequested, controller_, &PlayerController::seek);
   connect(controller_, &PlayerController::frameReady, this, [this](const RgbImage& frame) {
+    const auto shared = std::make_shared<const RgbImage>(frame);  // one copy for every view
     for (int i = 0; i < grid_->count(); ++i) {
-      grid_->view(i)->setFrame(frame);
+      grid_->view(i)->setFrame(shared);
     }
     refreshBoxes();
   });

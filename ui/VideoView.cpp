@@ -42,15 +42,28 @@ VideoView::~VideoView() {
   makeCurrent();
   const GLuint textures[] = {frameTexture_, heatmapTexture_, colormapTexture_};
   glDeleteTextures(3, textures);
+  if (sharedTexture_ && sharedTexture_.use_count() == 1 && sharedTexture_->texture != 0 &&
+      sharedTexture_->group == context()->shareGroup()) {
+    glDeleteTextures(1, &sharedTexture_->texture);  // the last view of the grid
+  }
   vertices_.destroy();
   vao_.destroy();
   doneCurrent();
 }
 
 void VideoView::setFrame(const RgbImage& frame) {
-  frame_ = frame;
+  setFrame(std::make_shared<const RgbImage>(frame));
+}
+
+void VideoView::setFrame(std::shared_ptr<const RgbImage> frame) {
+  frame_ = frame ? std::move(frame) : std::make_shared<const RgbImage>();
   frameDirty_ = true;
   update();
+}
+
+void VideoView::shareFrameTexture(std::shared_ptr<SharedFrameTexture> shared) {
+  sharedTexture_ = std::move(shared);
+  frameDirty_ = true;
 }
 
 void VideoView::setHeatmap(const DisplayHeatmap& heatmap, bool redrawNow) {
@@ -104,17 +117,40 @@ void VideoView::initializeGL() {
     setLinearClamp(this);
   }
   initialized_ = true;
-  frameDirty_ = !frame_.empty();
+  frameDirty_ = !frame_->empty();
   heatmapDirty_ = !heatmap_.empty();
   colormapDirty_ = true;
 }
 
-void VideoView::uploadFrame() {
-  glBindTexture(GL_TEXTURE_2D, frameTexture_);
+void VideoView::uploadFrame(GLuint texture) {
+  glBindTexture(GL_TEXTURE_2D, texture);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, frame_.width, frame_.height, 0, GL_RGB, GL_UNSIGNED_BYTE,
-               frame_.pixels.data());
-  frameDirty_ = false;
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, frame_->width, frame_->height, 0, GL_RGB,
+               GL_UNSIGNED_BYTE, frame_->pixels.data());
+}
+
+GLuint VideoView::frameTextureToDraw() {
+  SharedFrameTexture* shared = sharedTexture_.get();
+  QOpenGLContextGroup* group = context()->shareGroup();
+  if (shared != nullptr && (shared->texture == 0 || shared->group == group)) {
+    if (shared->texture == 0) {
+      glGenTextures(1, &shared->texture);
+      glBindTexture(GL_TEXTURE_2D, shared->texture);
+      setLinearClamp(this);
+      shared->group = group;
+    }
+    if (shared->uploaded != frame_) {
+      uploadFrame(shared->texture);
+      shared->uploaded = frame_;
+    }
+    frameDirty_ = false;
+    return shared->texture;
+  }
+  if (frameDirty_) {  // alone, or in another window's share group: this view's own texture
+    uploadFrame(frameTexture_);
+    frameDirty_ = false;
+  }
+  return frameTexture_;
 }
 
 void VideoView::uploadHeatmap() {
@@ -151,11 +187,11 @@ void VideoView::setSelected(bool selected) {
 }
 
 QRectF VideoView::letterboxRect() const {
-  if (frame_.empty()) {
+  if (frame_->empty()) {
     return QRectF(0, 0, width(), height());
   }
   const double viewAspect = static_cast<double>(width()) / std::max(1, height());
-  const double frameAspect = static_cast<double>(frame_.width) / frame_.height;
+  const double frameAspect = static_cast<double>(frame_->width) / frame_->height;
   double w = width();
   double h = height();
   if (viewAspect > frameAspect) {
@@ -403,7 +439,7 @@ void VideoView::mouseReleaseEvent(QMouseEvent* event) {
 void VideoView::wheelEvent(QWheelEvent* event) {
   // Zoom about the cursor: the frame point under it stays under it.
   const double notches = event->angleDelta().y() / 120.0;
-  if (notches == 0.0 || frame_.empty()) {
+  if (notches == 0.0 || frame_->empty()) {
     return;
   }
   const QRectF before = frameRect();
@@ -429,12 +465,10 @@ void VideoView::paintFrameGL() {
   glDisable(GL_SCISSOR_TEST);
   glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  if (frame_.empty() || !shaderLog_.isEmpty()) {
+  if (frame_->empty() || !shaderLog_.isEmpty()) {
     return;
   }
-  if (frameDirty_) {
-    uploadFrame();
-  }
+  const GLuint frameTexture = frameTextureToDraw();
   if (heatmapDirty_ && !heatmap_.empty()) {
     uploadHeatmap();
   }
@@ -458,7 +492,7 @@ void VideoView::paintFrameGL() {
   program_.setUniformValue("u_hideBelowLow", heatmap_.hideBelowLow);
   program_.setUniformValue("u_opacity", settings_.opacity);
   glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, frameTexture_);
+  glBindTexture(GL_TEXTURE_2D, frameTexture);
   glActiveTexture(GL_TEXTURE1);
   glBindTexture(GL_TEXTURE_2D, heatmapTexture_);
   glActiveTexture(GL_TEXTURE2);

@@ -8,6 +8,7 @@
 #include <QOpenGLShaderProgram>
 #include <QOpenGLVertexArrayObject>
 #include <QOpenGLWidget>
+#include <QPointer>
 #include <QRectF>
 #include <QStringList>
 #include <memory>
@@ -28,6 +29,15 @@ struct ViewBox {
   bool selected = false;
 };
 
+// The frame texture of a grid's views: the views of one window share their GL contexts, so the
+// first view to draw a frame uploads it once for all (six 1280x720 uploads a frame cost the
+// software rasteriser more than the draws).
+struct SharedFrameTexture {
+  GLuint texture = 0;
+  QPointer<QOpenGLContextGroup> group;  // the share group the texture lives in
+  std::shared_ptr<const RgbImage> uploaded;
+};
+
 class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   Q_OBJECT
 
@@ -36,6 +46,10 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   ~VideoView() override;
 
   void setFrame(const RgbImage& frame);
+  // The same frame for every view of a grid, held once.
+  void setFrame(std::shared_ptr<const RgbImage> frame);
+  // Views given one SharedFrameTexture upload each frame once (ViewGrid does this).
+  void shareFrameTexture(std::shared_ptr<SharedFrameTexture> shared);
   // redrawNow false: the map (or caption) waits for the next frame's redraw (during playback, so
   // that a map arriving between two frames costs no draw of its own).
   void setHeatmap(const DisplayHeatmap& heatmap, bool redrawNow = true);
@@ -86,7 +100,10 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void wheelEvent(QWheelEvent* event) override;
 
  private:
-  void uploadFrame();
+  void uploadFrame(GLuint texture);
+  // The texture the frame is drawn from: the grid's shared one (uploaded once per frame) or this
+  // view's own.
+  GLuint frameTextureToDraw();
   void uploadHeatmap();
   void uploadColormap();
   void paintFrameGL();
@@ -103,7 +120,8 @@ class VideoView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   GLuint frameTexture_ = 0;
   GLuint heatmapTexture_ = 0;
   GLuint colormapTexture_ = 0;
-  RgbImage frame_;
+  std::shared_ptr<const RgbImage> frame_ = std::make_shared<const RgbImage>();
+  std::shared_ptr<SharedFrameTexture> sharedTexture_;
   DisplayHeatmap heatmap_;
   bool colourBar_ = true;
   // The colour bar's size: width in pixels, height as a fraction of the picture's.

@@ -7,7 +7,8 @@
 
 namespace heardmap {
 
-ViewGrid::ViewGrid(QWidget* parent) : QWidget(parent) {
+ViewGrid::ViewGrid(QWidget* parent)
+    : QWidget(parent), frameTexture_(std::make_shared<SharedFrameTexture>()) {
   layout_ = new QGridLayout(this);
   layout_->setContentsMargins(0, 0, 0, 0);
   layout_->setSpacing(2);
@@ -46,6 +47,7 @@ void ViewGrid::setCount(int count) {
       Q_EMIT boxDrawn(index, rect, newObject);
     });
     connect(view, &VideoView::zoomChanged, this, &ViewGrid::setZoom);
+    view->shareFrameTexture(frameTexture_);
     if (!views_.empty()) {  // a new view shows the same region as the others
       view->setZoom(views_.front()->zoom(), views_.front()->zoomCentre());
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QWidget>
+#include <memory>
 #include <vector>
 
 class QGridLayout;
@@ -10,6 +11,7 @@ class QGridLayout;
 namespace heardmap {
 
 class VideoView;
+struct SharedFrameTexture;
 
 class ViewGrid : public QWidget {
   Q_OBJECT
@@ -39,6 +41,8 @@ class ViewGrid : public QWidget {
 
   QGridLayout* layout_ = nullptr;
   std::vector<VideoView*> views_;
+  // One frame texture for every view (uploaded once per frame).
+  std::shared_ptr<SharedFrameTexture> frameTexture_;
   int selected_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <QtTest>
+#include <algorithm>
 
 #include "../GlTestMain.h"
 #include "../TestFixtures.h"
@@ -100,6 +101,65 @@ class TestViews : public QObject {
     QVERIFY(window.compareCheckpoint(shipped_.filePath("marginnce-small.safetensors")));
     QCOMPARE(window.controller()->viewCount(), 5);
     QCOMPARE(shownModel(window, 4), QString("marginnce-small"));
+  }
+
+  // The views of a grid draw one frame texture, uploaded once per frame by whichever view draws
+  // first (issue 19 item 7): every view shows the same picture, new frames reach every view, and
+  // the texture outlives the views that are removed.
+  void everyViewDrawsTheSharedFrame() {
+    MainWindow window;
+    window.resize(1000, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setViewCount(4);
+    window.ensureModels();
+    OverlaySettings settings = window.overlayPanel()->settings();
+    settings.opacity = 0.0f;  // the picture alone
+    window.overlayPanel()->setSettings(settings);
+    Q_EMIT window.overlayPanel()->settingsChanged(settings);
+    PlayerController* player = window.controller();
+    QVERIFY(window.openMedia(fixture("player.mp4")));
+    // Each view's picture below its caption and left of its colour bar (the views of a 2x2 grid
+    // have one size).
+    const auto pictures = [&] {
+      std::vector<QImage> out;
+      for (int i = 0; i < window.grid()->count(); ++i) {
+        VideoView* view = window.grid()->view(i);
+        const QRectF f = view->frameRect();
+        const qreal ratio = view->devicePixelRatioF();
+        out.push_back(view->grabFramebuffer().copy(
+            QRectF(f.x() + 0.05 * f.width(), f.y() + 0.55 * f.height(), 0.55 * f.width(),
+                   0.4 * f.height())
+                .toRect()
+                .intersected(QRect(0, 0, static_cast<int>(view->width() * ratio),
+                                   static_cast<int>(view->height() * ratio)))));
+      }
+      return out;
+    };
+    const auto sameEverywhere = [&](const std::vector<QImage>& shots) {
+      return std::all_of(shots.begin(), shots.end(),
+                         [&](const QImage& shot) { return shot == shots.front(); });
+    };
+    std::vector<QImage> seen;
+    for (const double t : {0.4, 2.0}) {
+      player->seek(t);
+      QTRY_VERIFY(std::abs(player->currentFrame().timeSeconds - t) < 1e-6);
+      QTest::qWait(200);
+      const std::vector<QImage> shots = pictures();
+      QVERIFY(sameEverywhere(shots));
+      seen.push_back(shots.front());
+    }
+    QVERIFY(seen[0] != seen[1]);  // a new frame reached the views
+    window.setViewCount(1);
+    window.setViewCount(3);
+    window.ensureModels();
+    player->seek(0.4);
+    QTRY_VERIFY(std::abs(player->currentFrame().timeSeconds - 0.4) < 1e-6);
+    QTest::qWait(200);
+    const std::vector<QImage> after = pictures();
+    QCOMPARE(after.size(), size_t{3});
+    QVERIFY(sameEverywhere(after));
+    QVERIFY(after.front() == seen[0]);  // the frame of 0.4 s again, not a stale texture
   }
 
   void perViewOverlaySurvivesARestart() {
