@@ -32,9 +32,10 @@
 
 #include "AnnotationController.h"
 #include "AnnotationPanel.h"
-#include "AnnotationScorer.h"
 #include "CheckpointPrompt.h"
+#include "ClipPaths.h"
 #include "ExportRunner.h"
+#include "FailuresPane.h"
 #include "GridSnapshot.h"
 #include "GridVideoExport.h"
 #include "HelpOverlay.h"
@@ -53,23 +54,12 @@
 #include "VideoView.h"
 #include "ViewGrid.h"
 #include "ViewLabels.h"
-#include "app/cli/AnnotationEvaluator.h"
 #include "app/media/MicrophoneCapture.h"
 #include "core/ShippedModels.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
 namespace {
-
-// Where an export dialog starts: the clip's folder and name + suffix ("clip-grid.mp4"), or just
-// suffix's name in the current folder without a clip.
-QString besideClip(const QString& clip, const QString& suffix) {
-  if (clip.isEmpty()) {
-    return QStringLiteral("heardmap") + suffix;
-  }
-  const QFileInfo info(clip);
-  return info.absoluteDir().filePath(info.completeBaseName() + suffix);
-}
 
 // Seek step of the Left/Right keys (mpv default).
 constexpr double kArrowSeekSeconds = 5.0;
@@ -95,9 +85,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("Heardmap"));
   setAcceptDrops(true);
   controller_ = new PlayerController(this);
-  annotations_ = new AnnotationController(this);
   grid_ = new ViewGrid(this);
   timeline_ = new TimelineWidget(this);
+  failures_ = new FailuresPane(controller_, grid_, timeline_, this);
+  annotations_ = failures_->annotations();
   timeline_->setObjectName("timeline");
   transport_ = new TransportBar(this);
   panel_ = new OverlayPanel(this);
@@ -167,9 +158,8 @@ void MainWindow::createDocks() {
     return d;
   };
   QDockWidget* overlay = dock(tr("Overlay"), "overlayDock", panel_, Qt::RightDockWidgetArea);
-  annotationPanel_ = new AnnotationPanel(this);
   QDockWidget* failures =
-      dock(tr("Failures"), "annotationDock", annotationPanel_, Qt::RightDockWidgetArea);
+      dock(tr("Failures"), "annotationDock", failures_->panel(), Qt::RightDockWidgetArea);
   livePanel_ = new LivePanel(this);
   QDockWidget* live = dock(tr("Live microphone"), "liveDock", livePanel_, Qt::RightDockWidgetArea);
   trainerPanel_ = new TrainerPanel(this);
@@ -272,11 +262,6 @@ void MainWindow::connectController() {
       controller_->setViewName(view, name);
     }
   });
-  connect(grid_, &ViewGrid::boxDrawn, this, [this](int, const QRectF& rect, bool newObject) {
-    const double t = controller_->currentFrame().empty() ? controller_->position()
-                                                         : controller_->currentFrame().timeSeconds;
-    annotations_->setBox(t, {rect.left(), rect.top(), rect.right(), rect.bottom()}, newObject);
-  });
   connect(controller_, &PlayerController::positionChanged, transport_, &TransportBar::setPosition);
   connect(controller_, &PlayerController::positionChanged, timeline_, &TimelineWidget::setPosition);
   connect(controller_, &PlayerController::playingChanged, transport_, &TransportBar::setPlaying);
@@ -300,8 +285,6 @@ void MainWindow::connectController() {
             mediaLabel_->setToolTip(mediaLabel_->text());
             audioLabel_->setText(audioStatus);
             setWindowTitle(tr("Heardmap - %1").arg(name));
-            annotations_->openClip(QString::fromStdString(info.path), info.durationSeconds,
-                                   info.width, info.height);
           });
 
   // Probes and views.
@@ -343,74 +326,10 @@ void MainWindow::connectController() {
 }
 
 void MainWindow::connectAnnotations() {
-  scorer_ = new AnnotationScorer(this);
-  connect(scorer_, &AnnotationScorer::progress, this, [this](int done, int total) {
-    annotationPanel_->setEvaluationStatus(tr("scoring: %1 / %2 frames").arg(done).arg(total));
-  });
-  connect(scorer_, &AnnotationScorer::finished, annotationPanel_, &AnnotationPanel::setScores);
-  connect(annotations_, &AnnotationController::changed, this, [this] {
-    annotationPanel_->setDocument(annotations_->document(), annotations_->selected(),
-                                  annotations_->selectedObject());
-    refreshBoxes();
-    refreshTimeline();
-  });
-  connect(annotations_, &AnnotationController::selectionChanged, this, [this](int id) {
-    annotationPanel_->setDocument(annotations_->document(), id, annotations_->selectedObject());
-    refreshBoxes();
-    refreshTimeline();
-  });
-  connect(annotations_, &AnnotationController::pendingStartChanged, timeline_,
-          &TimelineWidget::setPendingStart);
-  connect(annotations_, &AnnotationController::saved, annotationPanel_,
-          &AnnotationPanel::setSavedPath);
-  connect(annotations_, &AnnotationController::message, this,
+  connect(failures_, &FailuresPane::message, this,
           [this](const QString& text) { statusBar()->showMessage(text, 8000); });
-  connect(annotationPanel_, &AnnotationPanel::selected, annotations_,
-          &AnnotationController::select);
-  connect(annotationPanel_, &AnnotationPanel::tagEdited, annotations_,
-          &AnnotationController::setTag);
-  connect(annotationPanel_, &AnnotationPanel::noteEdited, annotations_,
-          &AnnotationController::setNote);
-  connect(annotationPanel_, &AnnotationPanel::removeBoxClicked, this, [this] {
-    annotations_->removeBox(controller_->currentFrame().empty()
-                                ? controller_->position()
-                                : controller_->currentFrame().timeSeconds);
-  });
-  connect(annotationPanel_, &AnnotationPanel::deleteClicked, annotations_,
-          &AnnotationController::remove);
-  connect(annotationPanel_, &AnnotationPanel::objectSelected, annotations_,
-          &AnnotationController::selectObject);
-  connect(annotationPanel_, &AnnotationPanel::objectLabelEdited, annotations_,
-          &AnnotationController::setObjectLabel);
-  connect(annotationPanel_, &AnnotationPanel::importCocoClicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Import COCO labels"), QFileInfo(controller_->mediaPath()).absolutePath(),
-        tr("JSON (*.json)"));
-    if (!path.isEmpty()) {
-      importLabels(path);
-    }
-  });
-  connect(annotationPanel_, &AnnotationPanel::seekRequested, controller_, &PlayerController::seek);
-  connect(annotationPanel_, &AnnotationPanel::evaluateClicked, this,
-          &MainWindow::evaluateAnnotations);
-  const auto exportWith = [this](const QString& title, const QString& suffix, bool coco) {
-    const QString clip = controller_->mediaPath();
-    const QString path = QFileDialog::getSaveFileName(
-        this, title, besideClip(clip, suffix), coco ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
-    if (path.isEmpty()) {
-      return;
-    }
-    try {
-      coco ? annotations_->exportCoco(path) : annotations_->exportCsv(path);
-      statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
-    } catch (const std::exception& e) {
-      showError(QString::fromStdString(e.what()));
-    }
-  };
-  connect(annotationPanel_, &AnnotationPanel::exportCocoClicked, this,
-          [=] { exportWith(tr("Export COCO-style JSON"), ".coco.json", true); });
-  connect(annotationPanel_, &AnnotationPanel::exportCsvClicked, this,
-          [=] { exportWith(tr("Export CSV"), ".failures.csv", false); });
+  connect(failures_, &FailuresPane::error, this, &MainWindow::showError);
+  connect(failures_, &FailuresPane::changed, this, &MainWindow::refreshTimeline);
 }
 
 void MainWindow::connectTrainer() {
@@ -564,12 +483,9 @@ void MainWindow::createShortcuts() {
          [this] { controller_->seekRelative(kArrowSeekSeconds); });
   s->add("ab-loop", tr("A-B loop: mark A, mark B, clear"), Qt::Key_L,
          [this] { controller_->cycleLoop(); });
-  s->add("failure-start", tr("Failure range start"), Qt::Key_I, [this] {
-    annotations_->markStart(controller_->currentFrame().empty()
-                                ? controller_->position()
-                                : controller_->currentFrame().timeSeconds);
-  });
-  s->add("failure-end", tr("Failure range end (creates it)"), Qt::Key_O, [this] { markEnd(); });
+  s->add("failure-start", tr("Failure range start"), Qt::Key_I, [this] { failures_->markStart(); });
+  s->add("failure-end", tr("Failure range end (creates it)"), Qt::Key_O,
+         [this] { failures_->markEnd(); });
   s->add("probe-real", tr("Probe: real audio"), Qt::Key_1,
          [this] { applyProbe(AudioCondition::Real, probeBar_->appliesToAll()); });
   s->add("probe-silence", tr("Probe: silence"), Qt::Key_2,
@@ -618,20 +534,6 @@ void MainWindow::refreshHelp() {
   rows.emplace_back(tr("Ctrl+Z / Ctrl+Shift+Z"), tr("Undo / redo annotation edits"));
   rows.emplace_back(tr("Ctrl+O"), tr("Open media (or drop a file on the window)"));
   help_->setRows(rows);
-}
-
-void MainWindow::markEnd() {
-  const int view = grid_->selected();
-  const ViewSlot& slot = controller_->view(view);
-  AnnotationContext context;
-  context.method = viewModelLabel(slot).toStdString();
-  context.checkpoint = slot.checkpointPath.isEmpty() ? std::string("untrained demo model")
-                                                     : slot.checkpointPath.toStdString();
-  context.condition = slot.condition;
-  annotations_->markEnd(controller_->currentFrame().empty()
-                            ? controller_->position()
-                            : controller_->currentFrame().timeSeconds,
-                        context);
 }
 
 bool MainWindow::openMedia(const QString& path) {
@@ -796,39 +698,11 @@ void MainWindow::refreshCaption(int view, bool redrawNow) {
 }
 
 void MainWindow::importLabels(const QString& path) {
-  try {
-    annotations_->importCoco(path, controller_->mediaInfo().frameRate);
-  } catch (const std::exception& e) {
-    showError(QString::fromStdString(e.what()));
-  }
+  failures_->importLabels(path);
 }
 
 void MainWindow::refreshBoxes() {
-  const double t = controller_->currentFrame().empty() ? controller_->position()
-                                                       : controller_->currentFrame().timeSeconds;
-  std::vector<ViewBox> boxes;
-  for (const FailureAnnotation* a : annotations_->document().at(t)) {
-    const std::vector<FailureAnnotation::ObjectBox> objects = a->boxesAt(t);
-    for (const FailureAnnotation::ObjectBox& object : objects) {
-      const NormalizedBox& box = object.box;
-      ViewBox vb;
-      vb.rect = QRectF(QPointF(box.x0, box.y0), QPointF(box.x1, box.y1));
-      // "#2 wrong object", and the object when the record has several: "#2.3 dog".
-      vb.label =
-          objects.size() > 1 || !object.label.empty()
-              ? QStringLiteral("#%1.%2 %3")
-                    .arg(a->id)
-                    .arg(object.objectId)
-                    .arg(QString::fromStdString(object.label.empty() ? a->tagText() : object.label))
-              : QStringLiteral("#%1 %2").arg(a->id).arg(QString::fromStdString(a->tagText()));
-      vb.selected = a->id == annotations_->selected() &&
-                    (objects.size() == 1 || object.objectId == annotations_->selectedObject());
-      boxes.push_back(vb);
-    }
-  }
-  for (int i = 0; i < grid_->count(); ++i) {
-    grid_->view(i)->setBoxes(boxes);
-  }
+  failures_->refreshBoxes();
 }
 
 void MainWindow::refreshTimeline() {
@@ -842,12 +716,7 @@ void MainWindow::refreshTimeline() {
     tracks.push_back(std::move(track));
   }
   timeline_->setTracks(tracks);
-  std::vector<TimelineMarker> markers;
-  for (const FailureAnnotation& a : annotations_->document().items()) {
-    markers.push_back({a.startSeconds, a.endSeconds, QStringLiteral("#%1").arg(a.id),
-                       a.id == annotations_->selected()});
-  }
-  timeline_->setMarkers(markers);
+  timeline_->setMarkers(failures_->markers());
 }
 
 void MainWindow::refreshModelWindow() {
@@ -982,20 +851,11 @@ bool MainWindow::exportRange(double startSeconds, double endSeconds, const QStri
 }
 
 void MainWindow::evaluateAnnotations() {
-  std::vector<AnnotationEvalModel> models;
-  for (int i = 0; i < controller_->viewCount(); ++i) {
-    const ViewSlot& slot = controller_->view(i);
-    models.push_back({QStringLiteral("%1 %2").arg(i + 1).arg(viewModelLabel(slot)).toStdString(),
-                      slot.checkpointPath.toStdString()});
-  }
-  if (scorer_->start(annotations_->document(), std::move(models),
-                     controller_->effectiveContract(0).placement)) {
-    annotationPanel_->setEvaluationStatus(tr("scoring..."));
-  }
+  failures_->evaluate();
 }
 
 bool MainWindow::evaluationRunning() const {
-  return scorer_->isRunning();
+  return failures_->evaluationRunning();
 }
 
 void MainWindow::refreshDevices() {

@@ -23,8 +23,7 @@ namespace heardmap {
 struct SessionState;
 
 class AnnotationController;
-class AnnotationScorer;
-class AnnotationPanel;
+class FailuresPane;
 class HelpOverlay;
 class LivePanel;
 class LocalizationModel;
@@ -137,24 +136,22 @@ class MainWindow : public QMainWindow {
   void addRecent(QStringList& list, const QString& path);
   void rebuildRecentMenus();
   void refreshHelp();
-  void markEnd();
   void refreshDevices();
   void snapshotDialog();
   void exportDialog();
 
   PlayerController* controller_ = nullptr;
-  AnnotationController* annotations_ = nullptr;
+  AnnotationController* annotations_ = nullptr;  // failures_->annotations()
   ViewGrid* grid_ = nullptr;
   TimelineWidget* timeline_ = nullptr;
   TransportBar* transport_ = nullptr;
   OverlayPanel* panel_ = nullptr;
-  OverlaySettings defaultOverlay_;  // what a new view starts with when views have their own
-  AnnotationPanel* annotationPanel_ = nullptr;
+  OverlaySettings defaultOverlay_;    // what a new view starts with when views have their own
+  FailuresPane* failures_ = nullptr;  // the Failures dock and its annotations
   LivePanel* livePanel_ = nullptr;
   ProbeBar* probeBar_ = nullptr;
   TrainerPanel* trainerPanel_ = nullptr;
   TrainerProcess* trainer_ = nullptr;
-  AnnotationScorer* scorer_ = nullptr;
   ShortcutMap* shortcuts_ = nullptr;
   HelpOverlay* help_ = nullptr;
   QMenu* recentMenu_ = nullptr;
