@@ -36,6 +36,7 @@
 #include "ClipPaths.h"
 #include "ExportRunner.h"
 #include "FailuresPane.h"
+#include "GridExports.h"
 #include "GridSnapshot.h"
 #include "GridVideoExport.h"
 #include "HelpOverlay.h"
@@ -48,6 +49,7 @@
 #include "ShortcutMap.h"
 #include "SpectrogramImage.h"
 #include "TimelineWidget.h"
+#include "TrainerPane.h"
 #include "TrainerPanel.h"
 #include "TrainerProcess.h"
 #include "TransportBar.h"
@@ -69,8 +71,6 @@ constexpr double kSpeedStep = 1.1;
 constexpr double kZoomStep = 1.25;
 // Shortest interval between two timeline refreshes while heatmaps arrive.
 constexpr int kTimelineRefreshMs = 100;
-// Default length of an exported range when nothing is selected.
-constexpr double kDefaultExportSeconds = 5.0;
 
 const QString kMediaFilter = QStringLiteral(
     "Media (*.mp4 *.mkv *.webm *.avi *.mpg *.mpeg *.mov *.m4v *.ogv);;All files (*)");
@@ -89,6 +89,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   timeline_ = new TimelineWidget(this);
   failures_ = new FailuresPane(controller_, grid_, timeline_, this);
   annotations_ = failures_->annotations();
+  exports_ = new GridExports(controller_, grid_, annotations_, this);
   timeline_->setObjectName("timeline");
   transport_ = new TransportBar(this);
   panel_ = new OverlayPanel(this);
@@ -162,19 +163,12 @@ void MainWindow::createDocks() {
       dock(tr("Failures"), "annotationDock", failures_->panel(), Qt::RightDockWidgetArea);
   livePanel_ = new LivePanel(this);
   QDockWidget* live = dock(tr("Live microphone"), "liveDock", livePanel_, Qt::RightDockWidgetArea);
-  trainerPanel_ = new TrainerPanel(this);
-  trainer_ = new TrainerProcess(this);
+  trainer_ = new TrainerPane(this);
   QDockWidget* training =
-      dock(tr("Trainer"), "trainerDock", trainerPanel_, Qt::RightDockWidgetArea);
+      dock(tr("Trainer"), "trainerDock", trainer_->panel(), Qt::RightDockWidgetArea);
   tabifyDockWidget(overlay, failures);
   tabifyDockWidget(failures, live);
   tabifyDockWidget(live, training);
-  // The benchmark pack the build makes (build/data) next to build/bin.
-  const QString pack = QDir(QCoreApplication::applicationDirPath() + "/../data")
-                           .absoluteFilePath("asset-pack.safetensors");
-  if (QFileInfo::exists(pack)) {
-    trainerPanel_->setPackPath(pack);
-  }
   overlay->raise();
 }
 
@@ -330,73 +324,30 @@ void MainWindow::connectAnnotations() {
           [this](const QString& text) { statusBar()->showMessage(text, 8000); });
   connect(failures_, &FailuresPane::error, this, &MainWindow::showError);
   connect(failures_, &FailuresPane::changed, this, &MainWindow::refreshTimeline);
+  connect(exports_, &GridExports::message, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+  connect(exports_, &GridExports::error, this, &MainWindow::showError);
 }
 
 void MainWindow::connectTrainer() {
-  connect(trainerPanel_, &TrainerPanel::startClicked, this, &MainWindow::startTraining);
-  connect(trainerPanel_, &TrainerPanel::stopClicked, trainer_, &TrainerProcess::stop);
-  connect(trainerPanel_, &TrainerPanel::chooseBaseClicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Base checkpoint"), QString(),
-        tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar *.tar);;All files (*)"));
-    if (!path.isEmpty()) {
-      trainerPanel_->setBasePath(path);
-    }
-  });
-  connect(trainerPanel_, &TrainerPanel::chooseVideosClicked, this, [this] {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder of videos"));
-    if (!folder.isEmpty()) {
-      trainerPanel_->setVideoFolder(folder);
-    }
-  });
-  connect(trainerPanel_, &TrainerPanel::compareClicked, this, &MainWindow::compareCheckpoint);
-  connect(trainerPanel_, &TrainerPanel::loadClicked, this,
+  connect(trainer_, &TrainerPane::compareRequested, this, &MainWindow::compareCheckpoint);
+  connect(trainer_, &TrainerPane::loadRequested, this,
           [this](const QString& path) { loadModel(path); });
-  connect(trainer_, &TrainerProcess::stepReported, trainerPanel_, &TrainerPanel::addStep);
-  connect(trainer_, &TrainerProcess::evalReported, trainerPanel_, &TrainerPanel::addEval);
-  connect(trainer_, &TrainerProcess::logLine, trainerPanel_, &TrainerPanel::appendLog);
-  connect(trainer_, &TrainerProcess::finished, this,
-          [this](bool ok, const QString& path, const QString& message) {
-            trainerPanel_->setRunning(false);
-            trainerPanel_->setStatus(message);
-            statusBar()->showMessage(tr("Training: %1").arg(message), 10000);
-            if (!path.isEmpty()) {
-              const TrainerRequest r = trainerPanel_->request();
-              trainerPanel_->addCheckpoint(path, ok ? r.method : r.method + tr(" (partial)"));
-            }
-          });
+  connect(trainer_, &TrainerPane::message, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+  connect(trainer_, &TrainerPane::error, this, &MainWindow::showError);
 }
 
 bool MainWindow::startTraining() {
-  TrainerRequest request = trainerPanel_->request();
-  if (request.packPath.isEmpty() || !QFileInfo::exists(request.packPath)) {
-    showError(
-        tr("The trainer needs the benchmark asset pack (build/data/asset-pack.safetensors, "
-           "or `heardmap data pack --out FILE`)"));
-    return false;
-  }
-  const QString folder =
-      QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/checkpoints";
-  if (!QDir().mkpath(folder)) {
-    showError(tr("Cannot create %1").arg(folder));
-    return false;
-  }
-  const QString stamp = QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
-  request.outputPath = folder + QStringLiteral("/%1-%2.safetensors").arg(request.method, stamp);
-  if (!request.videoFolder.isEmpty()) {
-    if (!QFileInfo(request.videoFolder).isDir()) {
-      showError(tr("No such folder of videos: %1").arg(request.videoFolder));
-      return false;
-    }
-    request.clipsPath = folder + QStringLiteral("/clips-%1.safetensors").arg(stamp);
-  }
-  trainerPanel_->clearCurves();
-  if (!trainer_->start(request)) {
-    return false;
-  }
-  trainerPanel_->setRunning(true);
-  trainerPanel_->setStatus(tr("starting %1...").arg(request.method));
-  return true;
+  return trainer_->start();
+}
+
+TrainerPanel* MainWindow::trainerPanel() const {
+  return trainer_->panel();
+}
+
+TrainerProcess* MainWindow::trainer() const {
+  return trainer_->process();
 }
 
 bool MainWindow::compareCheckpoint(const QString& path) {
@@ -435,8 +386,8 @@ void MainWindow::createMenus() {
   shipped->setEnabled(!shipped->isEmpty());
   file->addAction(tr("Use the &untrained demo model"), this, [this] { loadModel(QString()); });
   file->addSeparator();
-  file->addAction(tr("&Snapshot (PNG + audio)..."), this, &MainWindow::snapshotDialog);
-  file->addAction(tr("&Export range as mp4..."), this, &MainWindow::exportDialog);
+  file->addAction(tr("&Snapshot (PNG + audio)..."), exports_, &GridExports::snapshotDialog);
+  file->addAction(tr("&Export range as mp4..."), exports_, &GridExports::exportDialog);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -499,9 +450,9 @@ void MainWindow::createShortcuts() {
   s->add("next-view", tr("Select the next view"), Qt::Key_Tab,
          [this] { selectView((grid_->selected() + 1) % grid_->count()); });
   s->add("snapshot", tr("Snapshot (PNG + audio)"), QKeySequence(Qt::CTRL | Qt::Key_S),
-         [this] { snapshotDialog(); });
+         [this] { exports_->snapshotDialog(); });
   s->add("export-range", tr("Export range as mp4"), QKeySequence(Qt::CTRL | Qt::Key_E),
-         [this] { exportDialog(); });
+         [this] { exports_->exportDialog(); });
   // mpv's keys for video zoom: Alt and +, -, Backspace.
   const auto zoomBy = [this](double factor) {
     const VideoView* view = grid_->view(0);
@@ -739,115 +690,15 @@ void MainWindow::refreshModelWindow() {
 }
 
 QStringList MainWindow::saveSnapshot(const QString& pngPath) {
-  if (controller_->currentFrame().empty()) {
-    showError(tr("Nothing to snapshot: open a clip first"));
-    return {};
-  }
-  std::vector<QImage> tiles;
-  for (int i = 0; i < grid_->count(); ++i) {
-    tiles.push_back(grid_->view(i)->grabFramebuffer());
-  }
-  try {
-    const QStringList written =
-        writeGridSnapshot(pngPath, tiles, ViewGrid::gridShape(grid_->count()), *controller_);
-    statusBar()->showMessage(tr("Snapshot: %1").arg(written.join(", ")), 8000);
-    return written;
-  } catch (const std::exception& e) {
-    showError(tr("Snapshot not saved: %1").arg(QString::fromStdString(e.what())));
-    return {};
-  }
-}
-
-void MainWindow::snapshotDialog() {
-  const QString suggested = besideClip(
-      controller_->mediaPath(),
-      QStringLiteral("-%1s.png").arg(controller_->currentFrame().timeSeconds, 0, 'f', 2));
-  const QString path =
-      QFileDialog::getSaveFileName(this, tr("Snapshot"), suggested, tr("PNG (*.png)"));
-  if (!path.isEmpty()) {
-    saveSnapshot(path);
-  }
-}
-
-void MainWindow::exportDialog() {
-  if (!controller_->hasMedia()) {
-    showError(tr("Open a clip first"));
-    return;
-  }
-  double start = controller_->position();
-  double end = start + kDefaultExportSeconds;
-  if (const FailureAnnotation* a = annotations_->document().find(annotations_->selected())) {
-    start = a->startSeconds;
-    end = std::max(a->endSeconds, a->startSeconds + 1.0);
-  }
-  QDialog dialog(this);
-  dialog.setWindowTitle(tr("Export range as mp4"));
-  auto* form = new QFormLayout(&dialog);
-  auto* from = new QDoubleSpinBox(&dialog);
-  auto* to = new QDoubleSpinBox(&dialog);
-  for (QDoubleSpinBox* box : {from, to}) {
-    box->setRange(0.0, controller_->mediaInfo().durationSeconds);
-    box->setDecimals(2);
-    box->setSuffix(tr(" s"));
-  }
-  from->setValue(start);
-  to->setValue(std::min(end, controller_->mediaInfo().durationSeconds));
-  form->addRow(tr("From"), from);
-  form->addRow(tr("To"), to);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-  form->addRow(buttons);
-  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-  if (dialog.exec() != QDialog::Accepted) {
-    return;
-  }
-  const QString path = QFileDialog::getSaveFileName(
-      this, tr("Export range"), besideClip(controller_->mediaPath(), "-grid.mp4"),
-      tr("MP4 (*.mp4)"));
-  if (!path.isEmpty()) {
-    exportRange(from->value(), to->value(), path);
-  }
+  return exports_->saveSnapshot(pngPath);
 }
 
 bool MainWindow::exportRange(double startSeconds, double endSeconds, const QString& path) {
-  GridExportOptions options;
-  options.clipPath = controller_->mediaPath().toStdString();
-  options.offScreenClipPath = controller_->offScreenClip().toStdString();
-  options.outputPath = path.toStdString();
-  options.startSeconds = startSeconds;
-  options.endSeconds = endSeconds;
-  for (int i = 0; i < controller_->viewCount(); ++i) {
-    const ViewSlot& slot = controller_->view(i);
-    GridExportView v;
-    v.name = QStringLiteral("%1 %2").arg(i + 1).arg(viewModelLabel(slot)).toStdString();
-    v.checkpoint = slot.checkpointPath.toStdString();
-    v.condition = slot.condition;
-    v.overlay = slot.processor.settings();
-    options.views.push_back(v);
-  }
-  options.placement = controller_->effectiveContract(0).placement;
-  options.failures = annotations_->document().items();  // their boxes, as the player shows them
+  return exports_->exportRange(startSeconds, endSeconds, path);
+}
 
-  const ExportOutcome outcome = runGridExport(this, options, &exportCancel_);
-  if (!outcome.error.isEmpty()) {
-    showError(tr("Export failed: %1").arg(outcome.error));
-    return false;
-  }
-  if (outcome.cancelled) {
-    statusBar()->showMessage(tr("Export cancelled; nothing written"), 8000);
-    return false;
-  }
-  statusBar()->showMessage(
-      tr("Exported %1 frames (%2x%3) to %4%5")
-          .arg(outcome.summary.frames)
-          .arg(outcome.summary.width)
-          .arg(outcome.summary.height)
-          .arg(path)
-          .arg(outcome.summary.warning.empty()
-                   ? QString()
-                   : tr("; warning: %1").arg(QString::fromStdString(outcome.summary.warning))),
-      8000);
-  return true;
+void MainWindow::cancelExport() {
+  exports_->cancelExport();
 }
 
 void MainWindow::evaluateAnnotations() {

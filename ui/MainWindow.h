@@ -24,6 +24,7 @@ struct SessionState;
 
 class AnnotationController;
 class FailuresPane;
+class GridExports;
 class HelpOverlay;
 class LivePanel;
 class LocalizationModel;
@@ -31,6 +32,7 @@ class OverlayPanel;
 class PlayerController;
 class ProbeBar;
 class ShortcutMap;
+class TrainerPane;
 class TrainerPanel;
 class TrainerProcess;
 class TimelineWidget;
@@ -59,8 +61,8 @@ class MainWindow : public QMainWindow {
   HelpOverlay* helpOverlay() const { return help_; }
   QStringList recentFiles() const { return recent_; }
   QStringList recentCheckpoints() const { return recentCheckpoints_; }
-  TrainerPanel* trainerPanel() const { return trainerPanel_; }
-  TrainerProcess* trainer() const { return trainer_; }
+  TrainerPanel* trainerPanel() const;
+  TrainerProcess* trainer() const;
 
   // Starts a training run with the trainer pane's settings (background process); false with a
   // message when it cannot start.
@@ -100,7 +102,7 @@ class MainWindow : public QMainWindow {
   // Exports [start, end] of the grid as mp4 with progress and cancel; blocks (with an event
   // loop) until done. Returns true when the file was written.
   bool exportRange(double startSeconds, double endSeconds, const QString& path);
-  void cancelExport() { exportCancel_ = true; }
+  void cancelExport();
   // Scores every view's model on the annotated boxes (background thread); the table fills in.
   void evaluateAnnotations();
   bool evaluationRunning() const;
@@ -137,8 +139,6 @@ class MainWindow : public QMainWindow {
   void rebuildRecentMenus();
   void refreshHelp();
   void refreshDevices();
-  void snapshotDialog();
-  void exportDialog();
 
   PlayerController* controller_ = nullptr;
   AnnotationController* annotations_ = nullptr;  // failures_->annotations()
@@ -150,8 +150,7 @@ class MainWindow : public QMainWindow {
   FailuresPane* failures_ = nullptr;  // the Failures dock and its annotations
   LivePanel* livePanel_ = nullptr;
   ProbeBar* probeBar_ = nullptr;
-  TrainerPanel* trainerPanel_ = nullptr;
-  TrainerProcess* trainer_ = nullptr;
+  TrainerPane* trainer_ = nullptr;  // the Trainer dock and its training process
   ShortcutMap* shortcuts_ = nullptr;
   HelpOverlay* help_ = nullptr;
   QMenu* recentMenu_ = nullptr;
@@ -163,7 +162,7 @@ class MainWindow : public QMainWindow {
   QStringList recentCheckpoints_;
   double lastInferenceMs_ = 0.0;
   QTimer timelineRefresh_;
-  std::atomic<bool> exportCancel_{false};
+  GridExports* exports_ = nullptr;  // snapshot and range export
 };
 
 }  // namespace heardmap
