@@ -248,7 +248,7 @@ int main(int argc, char** argv) {
         const SceneCondition condition =
             allConditions()[static_cast<size_t>(i) % allConditions().size()];
         const Scene scene = synthesizer.make(SceneSynthesizer::testSeed(condition, i), condition);
-        accumulator.add(scene,
+        accumulator.add(evalTargetOf(scene),
                         lanes ? renderWorker.infer({scene.image, {scene.audio}, 0}).heatmaps.front()
                               : compact->localize(scene.image, scene.audio));
       }

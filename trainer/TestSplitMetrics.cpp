@@ -30,7 +30,7 @@ BenchmarkResult evaluateTestSplit(LocalizationModel& model, const SceneSynthesiz
       if (!result.errors.front().empty()) {
         throw std::runtime_error("test split: " + result.errors.front());
       }
-      accumulator.add(scene, result.heatmaps.front());
+      accumulator.add(evalTargetOf(scene), result.heatmaps.front());
     }
   }
   return accumulator.finish();

@@ -1,6 +1,5 @@
 #include "CurvesCommand.h"
 
-#include <QGuiApplication>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -8,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "app/plots/ChartRenderer.h"
 #include "core/AtomicFile.h"
 #include "core/eval/TrainingLog.h"
-#include "ui/plots/ChartRenderer.h"
 
 namespace heardmap {
 namespace {
@@ -61,12 +60,12 @@ double lastStep(const std::vector<Run>& runs) {
 }
 
 bool writeLossChart(const std::vector<Run>& runs, const std::string& path) {
-  QVector<ChartSeries> series;
+  std::vector<ChartSeries> series;
   double low = 1e300;
   double high = -1e300;
   for (const Run& run : runs) {
     ChartSeries s;
-    s.label = QString::fromStdString(run.name);
+    s.label = run.name;
     for (const TrainingLogPoint& p : run.log.loss) {
       s.x.push_back(static_cast<double>(p.step));
       s.y.push_back(p.value);
@@ -87,19 +86,19 @@ bool writeLossChart(const std::vector<Run>& runs, const std::string& path) {
   axes.xMax = lastStep(runs);
   axes.yMin = low - margin;
   axes.yMax = high + margin;
-  return ChartRenderer::writeLineChart(QString::fromStdString(path), axes, series);
+  return ChartRenderer::writeLineChart(path, axes, series);
 }
 
 bool writeTestSplitChart(const std::vector<Run>& runs, const std::string& path) {
-  QVector<ChartSeries> series;
+  std::vector<ChartSeries> series;
   for (size_t r = 0; r < runs.size(); ++r) {
     const Run& run = runs[r];
-    const QString name = QString::fromStdString(run.name);
+    const std::string& name = run.name;
     // One colour per run; the line style tells the scores apart.
-    ChartSeries ciou{name + ": cIoU@0.5", {}, {}, static_cast<int>(r), Qt::SolidLine, true};
-    ChartSeries auc{name + ": AUC", {}, {}, static_cast<int>(r), Qt::DashLine, true};
-    ChartSeries silence{name + ": silence max x100", {},          {},
-                        static_cast<int>(r),         Qt::DotLine, true};
+    ChartSeries ciou{name + ": cIoU@0.5", {}, {}, static_cast<int>(r), LineStyle::Solid, true};
+    ChartSeries auc{name + ": AUC", {}, {}, static_cast<int>(r), LineStyle::Dash, true};
+    ChartSeries silence{
+        name + ": silence max x100", {}, {}, static_cast<int>(r), LineStyle::Dot, true};
     for (const TrainingLogEval& e : run.log.evals) {
       const auto step = static_cast<double>(e.step);
       ciou.x.push_back(step);
@@ -109,7 +108,7 @@ bool writeTestSplitChart(const std::vector<Run>& runs, const std::string& path) 
       silence.x.push_back(step);
       silence.y.push_back(100.0 * e.silenceMaxScore);
     }
-    series << ciou << auc << silence;
+    series.insert(series.end(), {ciou, auc, silence});
   }
   ChartAxes axes;
   axes.title = "Test split at each evaluation (positive scenes; silence: lower is better)";
@@ -117,7 +116,7 @@ bool writeTestSplitChart(const std::vector<Run>& runs, const std::string& path) 
   axes.yLabel = "score x100";
   axes.xMax = lastStep(runs);
   axes.yMax = 100.0;
-  return ChartRenderer::writeLineChart(QString::fromStdString(path), axes, series);
+  return ChartRenderer::writeLineChart(path, axes, series);
 }
 
 }  // namespace
@@ -179,11 +178,7 @@ int runCurvesCommand(int argc, char** argv) {
     std::fprintf(stderr, "heardmap curves: %s\n", e.what());
     return 1;
   }
-  // Fonts need a QGuiApplication; a headless one is enough for QPainter on QImage.
-  qputenv("QT_QPA_PLATFORM", "offscreen");
-  int qtArgc = 1;
-  char* qtArgv[] = {argv[0], nullptr};
-  QGuiApplication app(qtArgc, qtArgv);
+  const PlotSession plots;  // fonts for the charts
   const std::string lossPath = out + "/loss.png";
   const std::string testPath = out + "/test_split.png";
   if (!writeLossChart(runs, lossPath) || !writeTestSplitChart(runs, testPath)) {

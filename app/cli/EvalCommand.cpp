@@ -1,7 +1,5 @@
 #include "EvalCommand.h"
 
-#include <QDir>
-#include <QGuiApplication>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +21,8 @@
 #include "app/media/JpegDecoder.h"
 #include "app/media/MediaError.h"
 #include "app/media/VideoDecoder.h"
+#include "app/plots/ChartRenderer.h"
+#include "app/plots/GalleryRenderer.h"
 #include "core/AtomicFile.h"
 #include "core/AudioWindow.h"
 #include "core/FlagValue.h"
@@ -35,8 +35,6 @@
 #include "core/eval/OfficialRule.h"
 #include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
-#include "ui/plots/ChartRenderer.h"
-#include "ui/plots/GalleryRenderer.h"
 
 namespace heardmap {
 namespace {
@@ -173,14 +171,14 @@ bool inGallery(SceneCondition condition, int index, int positives) {
 
 void writeGallery(const std::vector<GalleryScene>& scenes,
                   const std::vector<std::string>& modelNames, const std::string& path) {
-  QStringList titles;
+  std::vector<std::string> titles;
   for (const GalleryScene& g : scenes) {
-    titles << QString::fromStdString(conditionName(g.scene.condition));
+    titles.push_back(conditionName(g.scene.condition));
   }
-  QVector<GalleryRow> rows;
+  std::vector<GalleryRow> rows;
   for (size_t m = 0; m < modelNames.size(); ++m) {
     GalleryRow row;
-    row.label = QString::fromStdString(modelNames[m]);
+    row.label = modelNames[m];
     const HeatmapCompositor compositor;
     for (const GalleryScene& g : scenes) {
       HeatmapProcessor processor;  // default settings: per-frame min-max, as in the papers
@@ -188,27 +186,27 @@ void writeGallery(const std::vector<GalleryScene>& scenes,
       for (const PixelBox& box : g.scene.sourceBoxes()) {
         drawBox(picture, box, kGalleryBoxRgb, kGalleryBoxPx);
       }
-      row.tiles.push_back(QImage(picture.pixels.data(), picture.width, picture.height,
-                                 picture.width * 3, QImage::Format_RGB888)
-                              .copy());
-      row.captions << QString("max %1").arg((g.heatmaps[m].rawMax + 1.0) / 2.0, 0, 'f', 3);
+      row.tiles.push_back(std::move(picture));
+      char caption[32];
+      std::snprintf(caption, sizeof(caption), "max %.3f", (g.heatmaps[m].rawMax + 1.0) / 2.0);
+      row.captions.push_back(caption);
     }
     rows.push_back(row);
   }
-  if (!GalleryRenderer::write(QString::fromStdString(path), titles, rows)) {
+  if (!GalleryRenderer::write(path, titles, rows)) {
     std::fprintf(stderr, "could not write %s\n", path.c_str());
   }
 }
 
 void writePlots(const std::vector<BenchmarkResult>& results, const std::string& out) {
-  QVector<ChartSeries> curves;
+  std::vector<ChartSeries> curves;
   for (const BenchmarkResult& r : results) {
     for (const ConditionResult& c : r.conditions) {
       if (c.condition != SceneCondition::Positive) {
         continue;
       }
       ChartSeries s;
-      s.label = QString::fromStdString(r.method);
+      s.label = r.method;
       for (size_t i = 0; i < c.relative.thresholds.size(); ++i) {
         s.x.push_back(c.relative.thresholds[i]);
         s.y.push_back(c.relative.rates[i]);
@@ -220,20 +218,20 @@ void writePlots(const std::vector<BenchmarkResult>& results, const std::string& 
   axes.title = "Success rate vs cIoU threshold (positive scenes, relative prediction)";
   axes.xLabel = "cIoU threshold";
   axes.yLabel = "fraction of scenes with cIoU >= threshold";
-  ChartRenderer::writeLineChart(QString::fromStdString(out + "/success_curves.png"), axes, curves);
+  ChartRenderer::writeLineChart(out + "/success_curves.png", axes, curves);
 
   for (const BenchmarkResult& r : results) {
-    QVector<ChartSeries> histograms;
+    std::vector<ChartSeries> histograms;
     for (const ConditionResult& c : r.conditions) {
       ChartSeries s;
-      s.label = QString::fromStdString(conditionName(c.condition));
+      s.label = conditionName(c.condition);
       for (double v : c.maxScores) {
         s.y.push_back(v);
       }
       histograms.push_back(s);
     }
     ChartAxes h;
-    h.title = QString::fromStdString("Max (cos+1)/2 per scene by condition: " + r.method);
+    h.title = "Max (cos+1)/2 per scene by condition: " + r.method;
     h.xLabel = "max of (cos + 1) / 2 over the map";
     h.yLabel = "fraction of scenes";
     h.xMin = 0.3;
@@ -244,8 +242,7 @@ void writePlots(const std::vector<BenchmarkResult>& results, const std::string& 
         ch = '_';
       }
     }
-    ChartRenderer::writeHistogram(QString::fromStdString(out + "/max_score_hist_" + safe + ".png"),
-                                  h, histograms, 35);
+    ChartRenderer::writeHistogram(out + "/max_score_hist_" + safe + ".png", h, histograms, 35);
   }
 }
 
@@ -385,7 +382,8 @@ int evalCommand(int argc, char** argv) {
               worker, modelNames, baselines, id,
               {scene.image, std::vector<std::vector<float>>(models.size(), scene.audio), 0});
           for (size_t m = 0; m < models.size(); ++m) {
-            rows.add(id, condition, m, accumulators[m].add(scene, heatmaps[m]), heatmaps[m]);
+            rows.add(id, condition, m, accumulators[m].add(evalTargetOf(scene), heatmaps[m]),
+                     heatmaps[m]);
           }
           if (inGallery(condition, i, galleryPositives)) {
             gallery.push_back(GalleryScene{scene, std::move(heatmaps)});
@@ -475,11 +473,7 @@ int evalCommand(int argc, char** argv) {
     document["samples"] = rows.json();
     writeFileAtomically(out + "/results.json", document.dump(2) + "\n");
 
-    // Fonts need a QGuiApplication; a headless one is enough for QPainter on QImage.
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    int qtArgc = 1;
-    char* qtArgv[] = {argv[0], nullptr};
-    QGuiApplication app(qtArgc, qtArgv);
+    const PlotSession plots;  // fonts for the charts
     writePlots(results, out);
     if (!gallery.empty()) {
       writeGallery(gallery, modelNames, out + "/gallery.png");

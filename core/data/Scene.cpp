@@ -2,35 +2,6 @@
 
 namespace heardmap {
 
-std::string conditionName(SceneCondition condition) {
-  switch (condition) {
-    case SceneCondition::Positive:
-      return "positive";
-    case SceneCondition::Silence:
-      return "silence";
-    case SceneCondition::Noise:
-      return "noise";
-    case SceneCondition::Offscreen:
-      return "offscreen";
-    case SceneCondition::MultiSource:
-      return "multisource";
-    case SceneCondition::Invalid:
-      break;
-  }
-  return "invalid";
-}
-
-const std::vector<SceneCondition>& allConditions() {
-  static const std::vector<SceneCondition> kAll = {
-      SceneCondition::Positive, SceneCondition::MultiSource, SceneCondition::Silence,
-      SceneCondition::Noise, SceneCondition::Offscreen};
-  return kAll;
-}
-
-bool hasVisibleSource(SceneCondition condition) {
-  return condition == SceneCondition::Positive || condition == SceneCondition::MultiSource;
-}
-
 std::vector<PixelBox> Scene::sourceBoxes() const {
   std::vector<PixelBox> boxes;
   for (const PlacedObject& o : objects) {
@@ -39,6 +10,23 @@ std::vector<PixelBox> Scene::sourceBoxes() const {
     }
   }
   return boxes;
+}
+
+EvalTarget evalTargetOf(const Scene& scene) {
+  EvalTarget target;
+  target.condition = scene.condition;
+  if (!hasVisibleSource(scene.condition)) {
+    return target;
+  }
+  // Scenes are synthesised at the evaluation grid size, so boxes are already in its pixels.
+  target.groundTruth = unionGroundTruth(scene.sourceBoxes(), kEvalGridSize);
+  if (scene.condition == SceneCondition::MultiSource) {
+    for (const PixelBox& box : scene.sourceBoxes()) {
+      target.instanceGroundTruths.push_back(unionGroundTruth({box}, kEvalGridSize));
+    }
+    target.group = std::to_string(scene.seed);
+  }
+  return target;
 }
 
 }  // namespace heardmap

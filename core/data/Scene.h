@@ -7,25 +7,11 @@
 #include <vector>
 
 #include "../RgbImage.h"
+#include "../eval/BenchmarkAccumulator.h"
 #include "../eval/GroundTruth.h"
+#include "../eval/SampleCondition.h"
 
 namespace heardmap {
-
-// What the audio is relative to the picture (IS3+ / SSL-SaN style negatives included).
-enum class SceneCondition {
-  Invalid = 0,
-  Positive,     // one visible object makes the sound
-  Silence,      // all-zero audio
-  Noise,        // white noise
-  Offscreen,    // the sound of an object that is not in the picture
-  MultiSource,  // two visible objects sound at once
-};
-
-std::string conditionName(SceneCondition condition);
-// The conditions in table order.
-const std::vector<SceneCondition>& allConditions();
-// True when the audio has a visible source (ground truth exists).
-bool hasVisibleSource(SceneCondition condition);
 
 struct PlacedObject {
   std::string name;
@@ -44,5 +30,9 @@ struct Scene {
 
   std::vector<PixelBox> sourceBoxes() const;
 };
+
+// What the benchmark scores a scene against: its sounding objects' union (and each one alone for
+// multi-source scenes) on the evaluation grid.
+EvalTarget evalTargetOf(const Scene& scene);
 
 }  // namespace heardmap

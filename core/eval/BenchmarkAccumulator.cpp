@@ -45,23 +45,6 @@ BenchmarkAccumulator::BenchmarkAccumulator(std::string method, double scoreThres
       rule_(rule),
       temperature_(temperature) {}
 
-EvalTarget EvalTarget::fromScene(const Scene& scene) {
-  EvalTarget target;
-  target.condition = scene.condition;
-  if (!hasVisibleSource(scene.condition)) {
-    return target;
-  }
-  // Scenes are synthesised at the evaluation grid size, so boxes are already in its pixels.
-  target.groundTruth = unionGroundTruth(scene.sourceBoxes(), kEvalGridSize);
-  if (scene.condition == SceneCondition::MultiSource) {
-    for (const PixelBox& box : scene.sourceBoxes()) {
-      target.instanceGroundTruths.push_back(unionGroundTruth({box}, kEvalGridSize));
-    }
-    target.group = std::to_string(scene.seed);
-  }
-  return target;
-}
-
 SampleScores BenchmarkAccumulator::add(const EvalTarget& target, const Heatmap& heatmap) {
   SampleScores scores;
   Samples& s = samples_[target.condition];

@@ -11,10 +11,10 @@
 
 #include "../Heatmap.h"
 #include "../Json.h"
-#include "../data/Scene.h"
 #include "Localization.h"
 #include "NegativeAudio.h"
 #include "OfficialRule.h"
+#include "SampleCondition.h"
 
 namespace heardmap {
 
@@ -63,8 +63,6 @@ struct EvalTarget {
   // Instance-level evaluation (IIoU): each instance's own map, grouped per image by `group`.
   std::vector<std::vector<float>> instanceGroundTruths;
   std::string group;
-
-  static EvalTarget fromScene(const Scene& scene);
 };
 
 class BenchmarkAccumulator {
@@ -75,9 +73,6 @@ class BenchmarkAccumulator {
   // heatmap: the model's raw cosine map for the sample.
   // Scores one sample and returns its own numbers (the per-sample rows of heardmap eval).
   SampleScores add(const EvalTarget& target, const Heatmap& heatmap);
-  SampleScores add(const Scene& scene, const Heatmap& heatmap) {
-    return add(EvalTarget::fromScene(scene), heatmap);
-  }
   BenchmarkResult finish() const;
 
  private:

@@ -1,5 +1,6 @@
 #include "ChartRenderer.h"
 
+#include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
 #include <QPainterPath>
@@ -20,6 +21,23 @@ constexpr int kBottom = 60;
 constexpr int kTicks = 5;
 // Radius of the dots of a series drawn with dots, px.
 constexpr double kMarkerRadiusPx = 3.5;
+
+QString text(const std::string& s) {
+  return QString::fromStdString(s);
+}
+
+Qt::PenStyle penStyle(LineStyle style) {
+  return style == LineStyle::Dash ? Qt::DashLine
+                                  : (style == LineStyle::Dot ? Qt::DotLine : Qt::SolidLine);
+}
+
+// Colour of the i-th series (a fixed qualitative palette).
+QColor seriesColor(int index) {
+  static const QColor kPalette[] = {
+      QColor(31, 119, 180),  QColor(214, 39, 40), QColor(44, 160, 44),   QColor(255, 127, 14),
+      QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127)};
+  return kPalette[index % 8];
+}
 
 struct Frame {
   QRectF rect{kLeft, kTop, kWidth - kLeft - kRight, kHeight - kTop - kBottom};
@@ -57,50 +75,59 @@ void drawFrame(QPainter& p, const Frame& f) {
                QString::number(y, 'g', 3));
   }
   p.drawText(QRectF(f.rect.left(), kHeight - 30, f.rect.width(), 22), Qt::AlignCenter,
-             f.axes.xLabel);
+             text(f.axes.xLabel));
   p.save();
   p.translate(18, f.rect.center().y());
   p.rotate(-90);
   p.drawText(QRectF(-f.rect.height() / 2, -10, f.rect.height(), 22), Qt::AlignCenter,
-             f.axes.yLabel);
+             text(f.axes.yLabel));
   p.restore();
   font.setPixelSize(17);
   font.setBold(true);
   p.setFont(font);
-  p.drawText(QRectF(10, 10, kWidth - 20, 28), Qt::AlignLeft | Qt::AlignVCenter, f.axes.title);
+  p.drawText(QRectF(10, 10, kWidth - 20, 28), Qt::AlignLeft | Qt::AlignVCenter, text(f.axes.title));
 }
 
-QColor colorOf(const QVector<ChartSeries>& series, int i) {
-  return ChartRenderer::seriesColor(series[i].colorIndex >= 0 ? series[i].colorIndex : i);
+QColor colorOf(const std::vector<ChartSeries>& series, size_t i) {
+  return seriesColor(series[i].colorIndex >= 0 ? series[i].colorIndex : static_cast<int>(i));
 }
 
-void drawLegend(QPainter& p, const QVector<ChartSeries>& series) {
+void drawLegend(QPainter& p, const std::vector<ChartSeries>& series) {
   QFont font = p.font();
   font.setPixelSize(13);
   font.setBold(false);
   p.setFont(font);
-  for (int i = 0; i < series.size(); ++i) {
-    const double y = kTop + 12 + i * 22;
-    p.setPen(QPen(colorOf(series, i), 3, series[i].style));
+  for (size_t i = 0; i < series.size(); ++i) {
+    const double y = kTop + 12 + static_cast<double>(i) * 22;
+    p.setPen(QPen(colorOf(series, i), 3, penStyle(series[i].style)));
     p.drawLine(QPointF(kWidth - kRight + 14, y), QPointF(kWidth - kRight + 38, y));
     p.setPen(Qt::black);
     p.drawText(QRectF(kWidth - kRight + 44, y - 9, kRight - 48, 18),
                Qt::AlignLeft | Qt::AlignVCenter,
-               p.fontMetrics().elidedText(series[i].label, Qt::ElideRight, kRight - 48));
+               p.fontMetrics().elidedText(text(series[i].label), Qt::ElideRight, kRight - 48));
   }
 }
 
 }  // namespace
 
-QColor ChartRenderer::seriesColor(int index) {
-  static const QColor kPalette[] = {
-      QColor(31, 119, 180),  QColor(214, 39, 40), QColor(44, 160, 44),   QColor(255, 127, 14),
-      QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127)};
-  return kPalette[index % 8];
+struct PlotSession::State {
+  int argc = 1;
+  char name[16] = "heardmap";
+  char* argv[2] = {name, nullptr};
+  std::unique_ptr<QGuiApplication> app;
+};
+
+PlotSession::PlotSession() : state_(std::make_unique<State>()) {
+  if (QCoreApplication::instance() == nullptr) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");  // headless: QPainter on QImage needs no display
+    state_->app = std::make_unique<QGuiApplication>(state_->argc, state_->argv);
+  }
 }
 
-bool ChartRenderer::writeLineChart(const QString& path, const ChartAxes& axes,
-                                   const QVector<ChartSeries>& series) {
+PlotSession::~PlotSession() = default;
+
+bool ChartRenderer::writeLineChart(const std::string& path, const ChartAxes& axes,
+                                   const std::vector<ChartSeries>& series) {
   QImage image(kWidth, kHeight, QImage::Format_RGB32);
   QPainter p(&image);
   p.setRenderHint(QPainter::Antialiasing);
@@ -110,18 +137,18 @@ bool ChartRenderer::writeLineChart(const QString& path, const ChartAxes& axes,
   // Room for a whole dot on the frame (a last evaluation at the axis' end).
   const int clipPx = static_cast<int>(kMarkerRadiusPx) + 2;
   p.setClipRect(f.rect.adjusted(-clipPx, -clipPx, clipPx, clipPx));
-  for (int i = 0; i < series.size(); ++i) {
+  for (size_t i = 0; i < series.size(); ++i) {
     QPainterPath line;
-    for (int k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {
+    for (size_t k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {
       const QPointF pt = f.map(series[i].x[k], series[i].y[k]);
       k == 0 ? line.moveTo(pt) : line.lineTo(pt);
     }
-    p.setPen(QPen(colorOf(series, i), 2.5, series[i].style));
+    p.setPen(QPen(colorOf(series, i), 2.5, penStyle(series[i].style)));
     p.drawPath(line);
     if (series[i].dots) {
       p.setPen(QPen(colorOf(series, i), 1.0));
       p.setBrush(colorOf(series, i));
-      for (int k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {
+      for (size_t k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {
         p.drawEllipse(f.map(series[i].x[k], series[i].y[k]), kMarkerRadiusPx, kMarkerRadiusPx);
       }
       p.setBrush(Qt::NoBrush);
@@ -130,11 +157,11 @@ bool ChartRenderer::writeLineChart(const QString& path, const ChartAxes& axes,
   p.setClipping(false);
   drawLegend(p, series);
   p.end();
-  return image.save(path, "PNG");
+  return image.save(text(path), "PNG");
 }
 
-bool ChartRenderer::writeHistogram(const QString& path, ChartAxes axes,
-                                   const QVector<ChartSeries>& series, int bins) {
+bool ChartRenderer::writeHistogram(const std::string& path, ChartAxes axes,
+                                   const std::vector<ChartSeries>& series, int bins) {
   QVector<QVector<double>> fractions;
   double peak = 0.0;
   for (const ChartSeries& s : series) {
@@ -145,7 +172,7 @@ bool ChartRenderer::writeHistogram(const QString& path, ChartAxes axes,
       counts[b] += 1.0;
     }
     for (double& c : counts) {
-      c /= std::max<qsizetype>(1, s.y.size());
+      c /= static_cast<double>(std::max<size_t>(1, s.y.size()));
       peak = std::max(peak, c);
     }
     fractions.push_back(counts);
@@ -159,12 +186,12 @@ bool ChartRenderer::writeHistogram(const QString& path, ChartAxes axes,
   f.axes = axes;
   drawFrame(p, f);
   const double width = (axes.xMax - axes.xMin) / bins;
-  for (int i = 0; i < fractions.size(); ++i) {
+  for (size_t i = 0; i < static_cast<size_t>(fractions.size()); ++i) {
     QPainterPath steps;
     steps.moveTo(f.map(axes.xMin, 0));
     for (int b = 0; b < bins; ++b) {
-      steps.lineTo(f.map(axes.xMin + b * width, fractions[i][b]));
-      steps.lineTo(f.map(axes.xMin + (b + 1) * width, fractions[i][b]));
+      steps.lineTo(f.map(axes.xMin + b * width, fractions[static_cast<qsizetype>(i)][b]));
+      steps.lineTo(f.map(axes.xMin + (b + 1) * width, fractions[static_cast<qsizetype>(i)][b]));
     }
     steps.lineTo(f.map(axes.xMax, 0));
     QColor fill = colorOf(series, i);
@@ -175,7 +202,7 @@ bool ChartRenderer::writeHistogram(const QString& path, ChartAxes axes,
   }
   drawLegend(p, series);
   p.end();
-  return image.save(path, "PNG");
+  return image.save(text(path), "PNG");
 }
 
 }  // namespace heardmap
