@@ -23,6 +23,7 @@
 #include "core/data/ClipPack.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
+#include "core/eval/TrainerProgress.h"
 #include "core/ml/EzvslNet.h"
 
 namespace heardmap {
@@ -245,8 +246,7 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
   // One "stopped" progress record: {"event": "stopped", "reason": R, "step": N}, or a text line.
   const auto reportStop = [&](int64_t step, const std::string& reason, const std::string& text) {
     progress(config.progress == ProgressFormat::JsonLines
-                 ? "{\"event\": \"stopped\", \"reason\": \"" + reason +
-                       "\", \"step\": " + std::to_string(step) + "}"
+                 ? progressLine(StopProgress{step, reason})
                  : "stopped at step " + std::to_string(step) + text);
   };
   const auto stop = [&](int64_t step, const std::string& reason) {
@@ -262,8 +262,7 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
     pendingMetrics = compactMetrics(result);
     summary.metrics = pendingMetrics;
     progress(config.progress == ProgressFormat::JsonLines
-                 ? "{\"event\": \"eval\", \"step\": " + std::to_string(stepsDone) +
-                       ", \"metrics\": " + pendingMetrics.dump() + "}"
+                 ? progressLine(EvalProgress{stepsDone, pendingMetrics})
                  : "eval at step " + std::to_string(stepsDone) + ":\n" +
                        benchmarkMarkdown({result}));
   };
@@ -334,22 +333,18 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
     if ((step + 1) % progressEvery == 0 || last) {
       const double remaining = remainingSeconds(config, summary.wallSeconds, step + 1 - startStep,
                                                 config.steps - step - 1);
-      char line[256];
       if (config.progress == ProgressFormat::JsonLines) {
-        std::snprintf(line, sizeof(line),
-                      "{\"event\": \"step\", \"step\": %lld, \"steps\": %lld, \"loss\": %.5f, "
-                      "\"samples_per_s\": %.2f, "
-                      "\"elapsed_s\": %.1f, \"remaining_s\": %.0f}",
-                      static_cast<long long>(step + 1), static_cast<long long>(config.steps),
-                      lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds,
-                      remaining);
+        progress(
+            progressLine(StepProgress{step + 1, config.steps, lossSum / lossCount,
+                                      summary.samplesPerSecond, summary.wallSeconds, remaining}));
       } else {
+        char line[256];
         std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s%s",
                       static_cast<long long>(step + 1), static_cast<long long>(config.steps),
                       lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds,
                       last ? "" : ("  about " + roughDuration(remaining) + " left").c_str());
+        progress(line);
       }
-      progress(line);
       lossSum = 0.0;
       lossCount = 0;
     }

@@ -3,9 +3,9 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTimer>
+
+#include "core/eval/TrainerProgress.h"
 
 namespace heardmap {
 namespace {
@@ -205,18 +205,13 @@ void TrainerProcess::readOutput() {
       progressLog_.write(line + '\n');
       progressLog_.flush();
     }
-    const QJsonObject event = QJsonDocument::fromJson(line).object();
-    const QString kind = event.value("event").toString();
-    if (kind == "step") {
-      Q_EMIT stepReported(event.value("step").toInt(), event.value("steps").toInt(),
-                          event.value("loss").toDouble(), event.value("samples_per_s").toDouble(),
-                          event.value("remaining_s").toDouble());
-    } else if (kind == "eval") {
-      const QJsonObject metrics = event.value("metrics").toObject();
-      const QJsonObject positive = metrics.value("positive").toObject();
-      Q_EMIT evalReported(event.value("step").toInt(), positive.value("ciou50_relative").toDouble(),
-                          positive.value("auc_relative").toDouble(),
-                          metrics.value("silence").toObject().value("mean_max_unit").toDouble());
+    const std::optional<ProgressRecord> record = parseProgressLine(line.toStdString());
+    if (const auto* step = record ? std::get_if<StepProgress>(&*record) : nullptr) {
+      Q_EMIT stepReported(static_cast<int>(step->step), static_cast<int>(step->steps), step->loss,
+                          step->samplesPerSecond, step->remainingSeconds);
+    } else if (const auto* eval = record ? std::get_if<EvalProgress>(&*record) : nullptr) {
+      Q_EMIT evalReported(static_cast<int>(eval->step), eval->ciou50(), eval->auc(),
+                          eval->silenceMaxScore());
       Q_EMIT logLine(QString::fromUtf8(line));
     } else {
       Q_EMIT logLine(QString::fromUtf8(line));

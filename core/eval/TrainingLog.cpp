@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "TrainerProgress.h"
 #include "core/Json.h"
 
 namespace heardmap {
@@ -43,36 +44,14 @@ constexpr size_t kAucColumn = 4;
 constexpr size_t kMaxScoreColumn = 8;
 
 void parseJsonLine(const std::string& line, TrainingLog& log) {
-  Json event;
-  try {
-    event = Json::parse(line);
-  } catch (const JsonError&) {
+  const std::optional<ProgressRecord> record = parseProgressLine(line);
+  if (!record) {
     return;
   }
-  if (!event.isObject() || !event.contains("event") || !event.contains("step")) {
-    return;
-  }
-  const std::string kind = event.at("event").asString();
-  int64_t step = 0;
-  try {
-    step = event.intAt("step", 0, int64_t{1} << 53);
-  } catch (const JsonError&) {
-    return;  // not a step this program wrote: skipped like any other foreign line
-  }
-  if (kind == "step" && event.contains("loss")) {
-    log.loss.push_back({step, event.at("loss").asNumber()});
-  } else if (kind == "eval" && event.contains("metrics")) {
-    const Json& metrics = event.at("metrics");
-    TrainingLogEval eval;
-    eval.step = step;
-    if (metrics.contains("positive")) {
-      eval.ciou50 = metrics.at("positive").numberOr("ciou50_relative", 0.0);
-      eval.auc = metrics.at("positive").numberOr("auc_relative", 0.0);
-    }
-    if (metrics.contains("silence")) {
-      eval.silenceMaxScore = metrics.at("silence").numberOr("mean_max_unit", 0.0);
-    }
-    log.evals.push_back(eval);
+  if (const auto* step = std::get_if<StepProgress>(&*record)) {
+    log.loss.push_back({step->step, step->loss});
+  } else if (const auto* eval = std::get_if<EvalProgress>(&*record)) {
+    log.evals.push_back({eval->step, eval->ciou50(), eval->auc(), eval->silenceMaxScore()});
   }
 }
 

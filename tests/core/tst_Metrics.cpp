@@ -7,6 +7,7 @@
 #include "core/eval/GroundTruth.h"
 #include "core/eval/Localization.h"
 #include "core/eval/NegativeAudio.h"
+#include "core/eval/TrainerProgress.h"
 #include "core/eval/TrainingLog.h"
 
 using namespace heardmap;
@@ -170,6 +171,28 @@ class TestMetrics : public QObject {
     QCOMPARE(json.evals[0].auc, 30.0);
     QCOMPARE(json.evals[0].silenceMaxScore, 0.8);
     QVERIFY(TrainingLog::parse("cmake -S . -B build\n[35 s] built\n").loss.empty());
+
+    // One writer and one reader of the records (the trainer writes, the pane and curves read):
+    // each record reads back as written; other lines are none.
+    Json metrics;
+    metrics["positive"]["ciou50_relative"] = 12.5;
+    metrics["silence"]["mean_max_unit"] = 0.25;
+    const StepProgress step{7, 20, 1.5, 32.25, 4.5, 9.0};
+    const auto backStep = parseProgressLine(progressLine(step));
+    QVERIFY(backStep && std::holds_alternative<StepProgress>(*backStep));
+    const StepProgress& s = std::get<StepProgress>(*backStep);
+    QVERIFY(s.step == 7 && s.steps == 20 && s.loss == 1.5 && s.samplesPerSecond == 32.25 &&
+            s.elapsedSeconds == 4.5 && s.remainingSeconds == 9.0);
+    const auto backEval = parseProgressLine(progressLine(EvalProgress{20, metrics}));
+    QVERIFY(backEval && std::get<EvalProgress>(*backEval).ciou50() == 12.5 &&
+            std::get<EvalProgress>(*backEval).auc() == 0.0 &&
+            std::get<EvalProgress>(*backEval).silenceMaxScore() == 0.25);
+    const auto backStop = parseProgressLine(progressLine(StopProgress{3, "loss is NaN"}));
+    QVERIFY(backStop && std::get<StopProgress>(*backStop).reason == "loss is NaN");
+    for (const char* other : {"step 10/20  loss 2.5", "{\"event\": \"dance\", \"step\": 1}",
+                              "{\"event\": \"step\", \"step\": 1.5}", "{\"event\": 3}", "{"}) {
+      QVERIFY2(!parseProgressLine(other), other);
+    }
 
     // The GPU session's logs.txt: the script's notes, then one "===== NAME" section per log.
     const std::vector<TrainingLogSection> sections = parseTrainingLogSections(
