@@ -7,8 +7,8 @@
 #include <functional>
 #include <string>
 
-#include "TrainingConfig.h"
 #include "core/Json.h"
+#include "core/ml/TrainingConfig.h"
 
 namespace heardmap {
 

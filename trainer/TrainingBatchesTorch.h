@@ -12,10 +12,10 @@
 #include <utility>
 
 #include "DeviceSceneBatcher.h"
-#include "TrainingConfig.h"
 #include "core/PreprocessingContract.h"
 #include "core/data/ClipPack.h"
 #include "core/data/SceneSynthesizer.h"
+#include "core/ml/TrainingConfig.h"
 
 namespace heardmap {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "TrainingConfig.h"
 #include "core/PreprocessingContract.h"
 #include "core/ml/EzvslNet.h"
 #include "core/ml/ModelConfig.h"
+#include "core/ml/TrainingConfig.h"
 
 namespace heardmap {
 

@@ -6,6 +6,7 @@
 #include <QTimer>
 
 #include "core/eval/TrainerProgress.h"
+#include "core/ml/TrainingConfig.h"
 
 namespace heardmap {
 namespace {
@@ -93,47 +94,42 @@ QString TrainerProcess::appBinary() {
 }
 
 QStringList TrainerProcess::arguments(const TrainerRequest& r) {
-  QStringList args{"--method",
-                   r.method,
-                   "--pack",
-                   r.packPath,
-                   "--out",
-                   r.outputPath,
-                   "--steps",
-                   QString::number(r.steps),
-                   "--batch",
-                   QString::number(r.batch),
-                   "--lr",
-                   QString::number(r.learningRate),
-                   "--threads",
-                   QString::number(r.threads),
-                   "--eval-every",
-                   QString::number(r.evalEvery),
-                   "--eval-per-condition",
-                   QString::number(r.evalPerCondition),
-                   "--checkpoint-every",
-                   QString::number(std::max(10, r.evalEvery)),
-                   "--progress=json"};
+  // The pane's choices as the trainer's own config, written by its one writer.
+  TrainingConfig c;
+  c.method = r.method.toStdString();
+  c.packPath = r.packPath.toStdString();
+  c.outputPath = r.outputPath.toStdString();
+  c.steps = r.steps;
+  c.batchSize = r.batch;
+  c.learningRate = r.learningRate;
+  c.threads = r.threads;
+  c.evalEvery = r.evalEvery;
+  c.evalPerCondition = r.evalPerCondition;
+  c.checkpointEvery = std::max(10, r.evalEvery);
+  c.progress = ProgressFormat::JsonLines;
   if (!r.basePath.isEmpty()) {
-    args << "--init" << r.basePath;
-    if (r.freezeTrunkSteps > 0) {
-      args << "--freeze-trunks" << QString::number(r.freezeTrunkSteps);
-    }
+    c.initPath = r.basePath.toStdString();
+    c.freezeTrunkSteps = r.freezeTrunkSteps;  // a base keeps its size and padding
   } else {
-    args << "--variant" << r.variant << "--image-padding" << r.imagePadding;
+    c.variant = r.variant.toStdString();
+    c.imagePadding = r.imagePadding.toStdString();
   }
   if (!r.videoFolder.isEmpty()) {
-    args << "--clips" << r.clipsPath;
+    c.clipsPath = r.clipsPath.toStdString();
   }
+  // Each method's own settings (the others keep the trainer's defaults).
   if (r.method == "marginnce") {
-    args << "--margin" << QString::number(r.margin);
+    c.margin = r.margin;
   } else if (r.method == "fnac") {
-    if (r.fnacLambda >= 0) {
-      args << "--fnac-lambda" << QString::number(r.fnacLambda);
-    }
-    args << "--warmup-steps" << QString::number(r.warmupSteps);
+    c.fnacLambdaGiven = r.fnacLambda >= 0;  // else 100 x batch / 256
+    c.fnacLambda = c.fnacLambdaGiven ? r.fnacLambda : c.fnacLambda;
+    c.warmupSteps = r.warmupSteps;
   } else if (r.method == "sslsan") {
-    args << "--negative-ratio" << QString::number(r.sanRatio);
+    c.negativeRatio = r.sanRatio;
+  }
+  QStringList args;
+  for (const std::string& a : c.toArguments()) {
+    args << QString::fromStdString(a);
   }
   return args;
 }

@@ -10,6 +10,7 @@
 #include "core/ShippedModels.h"
 #include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
+#include "core/ml/TrainingConfig.h"
 #include "core/pth/PthReader.h"
 
 using namespace heardmap;
@@ -61,6 +62,66 @@ class TestModels : public QObject {
   void initTestCase() { LocalizationModel::setThreadCount(2); }
 
   // Names and sizes follow torchvision's ResNet-18 and stoneMo/EZ-VSL's model.py.
+  // heardmap-train's flags have one writer and one reader (issue 18 item 4): any config read back
+  // from the flags it writes is the same config, settings of other methods included.
+  void trainingFlagsRoundTrip() {
+    const auto same = [](const TrainingConfig& a, const TrainingConfig& b) {
+      return a.toJson().dump() == b.toJson().dump() && a.toArguments() == b.toArguments() &&
+             a.initPath == b.initPath && a.resume == b.resume && a.progress == b.progress &&
+             a.fnacLambdaGiven == b.fnacLambdaGiven && a.threads == b.threads;
+    };
+    const std::vector<std::vector<std::string>> runs = {
+        {"--pack", "p.safetensors"},
+        {"--pack", "p", "--method", "fnac", "--batch", "48", "--lr", "3e-5", "--warmup-steps", "20",
+         "--image-dropout", "0.5", "--progress=json", "--max-minutes", "1.5"},
+        {"--pack", "p", "--method", "fnac", "--fnac-lambda", "50", "--weight-decay", "0"},
+        {"--pack", "p", "--method", "marginnce", "--margin", "-0.35", "--init", "base.pth",
+         "--freeze-trunks", "30", "--ship", "--seed", "7", "--channels-last"},
+        {"--pack",
+         "p",
+         "--method",
+         "sslsan",
+         "--negative-ratio",
+         "0.5",
+         "--variant",
+         "small",
+         "--image-padding",
+         "circular",
+         "--layer4-stride",
+         "1",
+         "--synthesis",
+         "cpu",
+         "--data-threads",
+         "3",
+         "--tau",
+         "0.07",
+         "--precision",
+         "fp32",
+         "--half",
+         "--resume",
+         "--clips",
+         "c.safetensors",
+         "--threads",
+         "4",
+         "--checkpoint-every",
+         "7"}};
+    for (const std::vector<std::string>& flags : runs) {
+      const TrainingConfig c = TrainingConfig::fromArguments(flags);
+      const std::vector<std::string> written = c.toArguments();
+      const TrainingConfig back = TrainingConfig::fromArguments(written);
+      std::string line;
+      for (const std::string& w : written) {
+        line += w + " ";
+      }
+      QVERIFY2(same(c, back), line.c_str());
+    }
+    // A base keeps its own size: no --variant is written with --init.
+    const TrainingConfig fromBase =
+        TrainingConfig::fromArguments({"--pack", "p", "--init", "b", "--variant", "full"});
+    const std::vector<std::string> written = fromBase.toArguments();
+    QVERIFY(std::find(written.begin(), written.end(), "--variant") == written.end());
+  }
+
   void fullModelHasTorchvisionNames() {
     auto model =
         LocalizationModel::createUntrained(ModelConfig::full(), PreprocessingContract::ezvsl(), 0);

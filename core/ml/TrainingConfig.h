@@ -1,4 +1,6 @@
-// Everything a training run needs to know, parsed from flags and stored in the checkpoint.
+// Everything a training run needs to know: heardmap-train's flags as one typed structure, with one
+// reader (fromArguments, in the trainer) and one writer (toArguments, in the Trainer pane that
+// starts it), and the record stored in the checkpoint.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +69,10 @@ struct TrainingConfig {
   Json toJson() const;
   // Parses heardmap-train's flags; throws std::invalid_argument naming the bad flag.
   static TrainingConfig fromArguments(const std::vector<std::string>& arguments);
+  // The flags that give this config back through fromArguments: the run's essentials and the
+  // method's own settings always, the rest where they differ from the defaults (--variant not
+  // with --init: a base keeps its size).
+  std::vector<std::string> toArguments() const;
   static std::string usage();
 };
 

@@ -292,4 +292,76 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
   return c;
 }
 
+namespace {
+
+// A number as fromArguments reads it back exactly.
+std::string exact(double value) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof(buffer), "%.17g", value);
+  return buffer;
+}
+
+}  // namespace
+
+std::vector<std::string> TrainingConfig::toArguments() const {
+  const TrainingConfig d;  // the defaults
+  std::vector<std::string> a = {
+      "--method",
+      method,
+      "--pack",
+      packPath,
+      "--out",
+      outputPath,
+      "--steps",
+      std::to_string(steps),
+      "--batch",
+      std::to_string(batchSize),
+      "--lr",
+      exact(learningRate),
+      "--threads",
+      std::to_string(threads),
+      "--eval-every",
+      std::to_string(evalEvery),
+      "--eval-per-condition",
+      std::to_string(evalPerCondition),
+      "--checkpoint-every",
+      std::to_string(checkpointEvery),
+      progress == ProgressFormat::JsonLines ? "--progress=json" : "--progress=text"};
+  const auto add = [&a](bool when, const std::string& flag, const std::string& value = {}) {
+    if (when) {
+      a.push_back(flag);
+      if (!value.empty()) {
+        a.push_back(value);
+      }
+    }
+  };
+  add(!initPath.empty(), "--init", initPath);
+  add(initPath.empty() && variant != d.variant, "--variant", variant);
+  add(!imagePadding.empty(), "--image-padding", imagePadding);
+  add(!clipsPath.empty(), "--clips", clipsPath);
+  add(resume, "--resume");
+  add(inferenceOnly, "--ship");
+  add(halfPrecision && !inferenceOnly, "--half");
+  add(precision != d.precision, "--precision", precision);
+  // FNAC's default decay is its recipe's 1e-4, not 0: its decay is always written.
+  add(method == "fnac" || weightDecay != d.weightDecay, "--weight-decay", exact(weightDecay));
+  add(temperature != d.temperature, "--tau", exact(temperature));
+  // The method's own settings, always spelled out for it (other methods ignore them).
+  add(method == "marginnce" || margin != d.margin, "--margin", exact(margin));
+  add(fnacLambdaGiven, "--fnac-lambda", exact(fnacLambda));
+  add(method == "fnac" || warmupSteps != d.warmupSteps, "--warmup-steps",
+      std::to_string(warmupSteps));
+  add(imageDropout != d.imageDropout, "--image-dropout", exact(imageDropout));
+  add(method == "sslsan" || negativeRatio != d.negativeRatio, "--negative-ratio",
+      exact(negativeRatio));
+  add(seed != d.seed, "--seed", std::to_string(seed));
+  add(synthesis != d.synthesis, "--synthesis", synthesis);
+  add(dataThreads != d.dataThreads, "--data-threads", std::to_string(dataThreads));
+  add(maxMinutes != d.maxMinutes, "--max-minutes", exact(maxMinutes));
+  add(layer4Stride != 0, "--layer4-stride", std::to_string(layer4Stride));
+  add(freezeTrunkSteps != 0, "--freeze-trunks", std::to_string(freezeTrunkSteps));
+  add(channelsLast, "--channels-last");
+  return a;
+}
+
 }  // namespace heardmap
