@@ -93,284 +93,353 @@ BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test,
 }
 
 // The training run (train() below turns torch's errors into plain messages).
-TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& progress,
-                            const std::atomic<bool>* stopRequested) {
-  TrainingSummary summary;
-  const bool cuda = torch::cuda::is_available();
-  const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  summary.device = cuda ? "cuda" : "cpu (" + std::to_string(config.threads) + " threads)";
-  LocalizationModel::setThreadCount(config.threads);
-  torch::manual_seed(config.seed);
-  if (cuda) {
+// One training run, in the order it happens: the constructor sets it up (device, objective, model
+// from --resume, --init or scratch, scenes, batches, optimizer and its saved moments); run() is
+// the loop; finish() the end (the budget's evaluation, the last check and save).
+class TrainingRun {
+ public:
+  TrainingRun(const TrainingConfig& config, const ProgressSink& progress)
+      : config_(config), progress_(progress) {
+    chooseDevice();
+    method_ = makeTrainingMethod(config_);
+    pack_ = std::make_unique<AssetPack>(AssetPack::load(config_.packPath));
+    // The checkpoint's path must take files now, not at the first checkpoint of a long run (and
+    // temporaries of killed saves go).
+    checkOutputFile(config_.outputPath, {config_.packPath, config_.initPath, config_.clipsPath});
+    startModel();
+    prepareData();
+    prepareNetwork();
+  }
+
+  TrainingSummary run(const std::atomic<bool>* stopRequested);
+
+ private:
+  void chooseDevice();
+  void startModel();  // --resume, --init or from scratch
+  void prepareData();
+  void prepareNetwork();  // on the device, with the optimizer (and a resumed run's moments)
+  void restoreMoments();
+  void saveCheckpoint(int64_t stepsDone);
+  // The test-split table of the current weights, reported and kept for the next checkpoint.
+  void evaluateAt(int64_t stepsDone);
+  torch::Tensor lossForStep(int64_t step);
+  // One "stopped" progress record, or a text line.
+  void reportStop(int64_t step, const std::string& reason, const std::string& text);
+  void stopNonFinite(int64_t step, const std::string& reason);
+  void reportProgress(int64_t stepsDone, double meanLoss, bool last);
+  // After the loop: a run cut short by its budget is still evaluated; the final weights are
+  // checked on one more batch and saved.
+  void finish();
+
+  const TrainingConfig& config_;
+  const ProgressSink& progress_;
+  TrainingSummary summary_;
+  torch::Device device_{torch::kCPU};
+  bool cuda_ = false;
+  bool mixedPrecision_ = false;
+  std::unique_ptr<TrainingMethod> method_;
+  std::unique_ptr<AssetPack> pack_;
+  std::unique_ptr<LocalizationModel> model_;
+  int64_t startStep_ = 0;
+  std::string initReport_;           // what a run from --init took from its base, for the record
+  double earlierWallSeconds_ = 0.0;  // a resumed run's time before this one (the record's total)
+  std::unique_ptr<SceneSynthesizer> trainScenes_;
+  std::unique_ptr<SceneSynthesizer> testScenes_;
+  std::unique_ptr<ClipPack> clips_;  // the user's own videos instead of synthetic positives
+  std::unique_ptr<TrainingBatches> batches_;
+  EzvslNet* net_ = nullptr;
+  std::unique_ptr<ForeachAdam> optimizer_;
+  Json pendingMetrics_;
+  Clock::time_point start_;
+};
+
+void TrainingRun::chooseDevice() {
+  cuda_ = torch::cuda::is_available();
+  device_ = cuda_ ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  summary_.device = cuda_ ? "cuda" : "cpu (" + std::to_string(config_.threads) + " threads)";
+  LocalizationModel::setThreadCount(config_.threads);
+  torch::manual_seed(config_.seed);
+  if (cuda_) {
     // Fixed shapes all run long: let cuDNN pick its fastest convolution algorithms.
     at::globalContext().setBenchmarkCuDNN(true);
   }
-  const std::unique_ptr<TrainingMethod> method = makeTrainingMethod(config);
   // Mixed precision: bf16 autocast on CUDA unless --precision fp32; the CPU always trains in fp32.
-  const bool mixedPrecision = cuda && config.precision == "bf16";
-  summary.device += mixedPrecision ? ", bf16 autocast" : ", fp32";
+  mixedPrecision_ = cuda_ && config_.precision == "bf16";
+  summary_.device += mixedPrecision_ ? ", bf16 autocast" : ", fp32";
+}
 
-  const AssetPack pack = AssetPack::load(config.packPath);
-  // The checkpoint's path must take files now, not at the first checkpoint of a long run (and
-  // temporaries of killed saves go).
-  checkOutputFile(config.outputPath, {config.packPath, config.initPath, config.clipsPath});
-  std::unique_ptr<LocalizationModel> model;
-  int64_t startStep = 0;
-  std::string initReport;  // what a run from --init took from its base, for the training record
-  double earlierWallSeconds = 0.0;  // a resumed run's time before this one (the record's total)
-  if (config.resume && std::filesystem::exists(config.outputPath)) {
-    model = LocalizationModel::load(config.outputPath);
-    const double recordedSteps = model->info().training.numberOr("steps_done", 0);
+void TrainingRun::startModel() {
+  if (config_.resume && std::filesystem::exists(config_.outputPath)) {
+    model_ = LocalizationModel::load(config_.outputPath);
+    const double recordedSteps = model_->info().training.numberOr("steps_done", 0);
     if (!std::isfinite(recordedSteps) || recordedSteps < 0 || recordedSteps > 1e9 ||
         recordedSteps != std::floor(recordedSteps)) {
-      throw std::runtime_error(config.outputPath + ": training record 'steps_done' " +
-                               model->info().training.at("steps_done").dump() +
+      throw std::runtime_error(config_.outputPath + ": training record 'steps_done' " +
+                               model_->info().training.at("steps_done").dump() +
                                " is not a step count in [0, 1e9]; nothing was written");
     }
-    startStep = static_cast<int64_t>(recordedSteps);
-    initReport = model->info().training.stringOr("init_report", "");
-    earlierWallSeconds = model->info().training.numberOr("wall_seconds", 0.0);
-    if (model->info().config.method != config.method) {
-      throw std::runtime_error(config.outputPath + " was trained with --method " +
-                               model->info().config.method + ", not " + config.method +
+    startStep_ = static_cast<int64_t>(recordedSteps);
+    initReport_ = model_->info().training.stringOr("init_report", "");
+    earlierWallSeconds_ = model_->info().training.numberOr("wall_seconds", 0.0);
+    if (model_->info().config.method != config_.method) {
+      throw std::runtime_error(config_.outputPath + " was trained with --method " +
+                               model_->info().config.method + ", not " + config_.method +
                                ": resume with the same method or write to a new --out");
     }
-  } else if (!config.initPath.empty()) {
-    InitialModel initial = createModelFromInit(config);
-    model = std::move(initial.model);
-    progress(initial.description);
-    initReport = initial.description;
+  } else if (!config_.initPath.empty()) {
+    InitialModel initial = createModelFromInit(config_);
+    model_ = std::move(initial.model);
+    progress_(initial.description);
+    initReport_ = initial.description;
   } else {
-    model = createModelFromScratch(config, *method);
+    model_ = createModelFromScratch(config_, *method_);
   }
-  model->info().trained = true;
-  model->info().source = config.outputPath;
-  const PreprocessingContract contract = model->contract();
+  model_->info().trained = true;
+  model_->info().source = config_.outputPath;
+}
+
+void TrainingRun::prepareData() {
+  const PreprocessingContract contract = model_->contract();
   SynthesisOptions trainOptions;
   trainOptions.imageSize = contract.imageSize;
   trainOptions.sampleRateHz = contract.sampleRateHz;
   trainOptions.windowSeconds = contract.windowSeconds;
   trainOptions.split = Split::Train;
-  const SceneSynthesizer trainScenes(pack, trainOptions);
-  const SceneSynthesizer testScenes = testSplitScenes(pack, contract);
-  // The user's own videos (pairs made by `heardmap data clips`) instead of synthetic positives.
-  std::unique_ptr<ClipPack> clips;
-  if (!config.clipsPath.empty()) {
-    clips = std::make_unique<ClipPack>(ClipPack::load(config.clipsPath));
-    if (clips->sampleRateHz != contract.sampleRateHz ||
-        std::lround(clips->windowSeconds * clips->sampleRateHz) != contract.windowSamples()) {
-      throw std::runtime_error(config.clipsPath + " holds " + std::to_string(clips->windowSeconds) +
-                               " s windows at " + std::to_string(clips->sampleRateHz) +
+  trainScenes_ = std::make_unique<SceneSynthesizer>(*pack_, trainOptions);
+  testScenes_ = std::make_unique<SceneSynthesizer>(testSplitScenes(*pack_, contract));
+  if (!config_.clipsPath.empty()) {
+    clips_ = std::make_unique<ClipPack>(ClipPack::load(config_.clipsPath));
+    if (clips_->sampleRateHz != contract.sampleRateHz ||
+        std::lround(clips_->windowSeconds * clips_->sampleRateHz) != contract.windowSamples()) {
+      throw std::runtime_error(config_.clipsPath + " holds " +
+                               std::to_string(clips_->windowSeconds) + " s windows at " +
+                               std::to_string(clips_->sampleRateHz) +
                                " Hz; the model's contract needs " + contract.summary());
     }
-    progress("training pairs: " + std::to_string(clips->samples.size()) + " frames from " +
-             std::to_string(clips->sourceCount()) + " videos in " + config.clipsPath);
+    progress_("training pairs: " + std::to_string(clips_->samples.size()) + " frames from " +
+              std::to_string(clips_->sourceCount()) + " videos in " + config_.clipsPath);
   }
-
   // Synthetic training scenes rendered where the model trains (plans drawn here, pixels and
   // samples made on the device), unless --synthesis cpu or the user's own clips.
-  const TrainingBatches batches(
-      config, trainScenes, clips.get(), method->extraNegativeAudio(config.batchSize), contract,
-      device, config.synthesis == "device" || (config.synthesis == "auto" && cuda));
-  if (!clips) {
-    summary.device += batches.rendersOnDevice() ? ", scenes rendered on the device"
-                                                : ", scenes rendered on the CPU";
+  batches_ = std::make_unique<TrainingBatches>(
+      config_, *trainScenes_, clips_.get(), method_->extraNegativeAudio(config_.batchSize),
+      contract, device_, config_.synthesis == "device" || (config_.synthesis == "auto" && cuda_));
+  if (!clips_) {
+    summary_.device += batches_->rendersOnDevice() ? ", scenes rendered on the device"
+                                                   : ", scenes rendered on the CPU";
   }
+}
 
-  EzvslNet& net = networkOf(*model);
-  net->imageDropout = method->imageDropout();
-  net->to(device);
-  if (config.channelsLast) {
+void TrainingRun::prepareNetwork() {
+  net_ = &networkOf(*model_);
+  EzvslNet& net = *net_;
+  net->imageDropout = method_->imageDropout();
+  net->to(device_);
+  if (config_.channelsLast) {
     setConvolutionLayout(*net, torch::MemoryFormat::ChannelsLast);
   }
   net->train();
-  ForeachAdam optimizer(
+  optimizer_ = std::make_unique<ForeachAdam>(
       net->parameters(),
-      torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
-  if (startStep > 0) {
-    // Resume: the Adam moments saved with the weights (a run from before they were saved restarts
-    // them, and says so).
-    const std::optional<std::string> saved =
-        readMomentsFor(config.outputPath, model->info().training, progress);
-    if (saved) {
-      std::istringstream moments(*saved);
-      try {
-        torch::load(optimizer, moments, device);
-      } catch (const c10::Error& e) {
-        const std::string reason = e.what_without_backtrace();
-        throw std::runtime_error("cannot read the Adam moments in " +
-                                 recordedMomentsPath(config.outputPath, model->info().training) +
-                                 " (" + reason.substr(0, reason.find('\n')) +
-                                 "); nothing was written: move that file away to resume with "
-                                 "fresh moments, or train to a new --out");
-      }
-    }
+      torch::optim::AdamOptions(config_.learningRate).weight_decay(config_.weightDecay));
+  if (startStep_ > 0) {
+    restoreMoments();
   }
+}
 
-  const auto saveCheckpoint = [&](int64_t stepsDone, const Json& metrics) {
-    CheckpointInfo& info = model->info();
-    Json training = config.toJson();
-    // The size and padding of the model trained (from the flags, or kept from --init / --resume).
-    training["variant"] = Json(info.config.variantName());
-    training["image_padding"] = Json(info.config.imagePadding);
-    if (!initReport.empty()) {
-      training["init_report"] = Json(initReport);
-    }
-    training["steps_done"] = Json(static_cast<double>(stepsDone));
-    training["device"] = Json(summary.device);
-    training["wall_seconds"] = Json(earlierWallSeconds + summary.wallSeconds);
-    training["samples_per_second"] = Json(summary.samplesPerSecond);
-    training["final_loss"] = Json(summary.finalLoss);
-    training["recipe"] = Json(method->recipe());
-    training["provisional"] = Json(method->provisional());
-    // The moments first, under this step's name; the checkpoint that records them is the commit.
-    std::ostringstream moments;
-    torch::save(optimizer, moments);
-    writeMomentsFor(config.outputPath, stepsDone, moments.str(), training);
-    info.training = training;
-    if (!metrics.isNull()) {
-      info.metrics = metrics;
-    }
-    model->save(config.outputPath, config.halfPrecision ? DType::F16 : DType::F32,
-                config.inferenceOnly);
-    removeOtherMoments(config.outputPath, training);
-    summary.savedStep = stepsDone;
-  };
+void TrainingRun::restoreMoments() {
+  // The Adam moments saved with the weights (a run from before they were saved restarts them,
+  // and says so).
+  const std::optional<std::string> saved =
+      readMomentsFor(config_.outputPath, model_->info().training, progress_);
+  if (!saved) {
+    return;
+  }
+  std::istringstream moments(*saved);
+  try {
+    torch::load(*optimizer_, moments, device_);
+  } catch (const c10::Error& e) {
+    const std::string reason = e.what_without_backtrace();
+    throw std::runtime_error("cannot read the Adam moments in " +
+                             recordedMomentsPath(config_.outputPath, model_->info().training) +
+                             " (" + reason.substr(0, reason.find('\n')) +
+                             "); nothing was written: move that file away to resume with "
+                             "fresh moments, or train to a new --out");
+  }
+}
 
-  const auto lossForStep = [&](int64_t step) {
-    const auto [images, spectrograms] = batches.forStep(step);
-    const double tau = model->info().config.temperature;
-    const CudaAutocast autocast(mixedPrecision);
-    return method->networkLoss(net, images, spectrograms, tau, step).to(torch::kFloat);
-  };
-  // One "stopped" progress record: {"event": "stopped", "reason": R, "step": N}, or a text line.
-  const auto reportStop = [&](int64_t step, const std::string& reason, const std::string& text) {
-    progress(config.progress == ProgressFormat::JsonLines
-                 ? progressLine(StopProgress{step, reason})
-                 : "stopped at step " + std::to_string(step) + text);
-  };
-  const auto stop = [&](int64_t step, const std::string& reason) {
-    summary.stoppedOnNonFinite = true;
-    reportStop(step, reason, ": " + reason + "; the last good checkpoint is kept");
-  };
+void TrainingRun::saveCheckpoint(int64_t stepsDone) {
+  CheckpointInfo& info = model_->info();
+  Json training = config_.toJson();
+  // The size and padding of the model trained (from the flags, or kept from --init / --resume).
+  training["variant"] = Json(info.config.variantName());
+  training["image_padding"] = Json(info.config.imagePadding);
+  if (!initReport_.empty()) {
+    training["init_report"] = Json(initReport_);
+  }
+  training["steps_done"] = Json(static_cast<double>(stepsDone));
+  training["device"] = Json(summary_.device);
+  training["wall_seconds"] = Json(earlierWallSeconds_ + summary_.wallSeconds);
+  training["samples_per_second"] = Json(summary_.samplesPerSecond);
+  training["final_loss"] = Json(summary_.finalLoss);
+  training["recipe"] = Json(method_->recipe());
+  training["provisional"] = Json(method_->provisional());
+  // The moments first, under this step's name; the checkpoint that records them is the commit.
+  std::ostringstream moments;
+  torch::save(*optimizer_, moments);
+  writeMomentsFor(config_.outputPath, stepsDone, moments.str(), training);
+  info.training = training;
+  if (!pendingMetrics_.isNull()) {
+    info.metrics = pendingMetrics_;
+  }
+  model_->save(config_.outputPath, config_.halfPrecision ? DType::F16 : DType::F32,
+               config_.inferenceOnly);
+  removeOtherMoments(config_.outputPath, training);
+  summary_.savedStep = stepsDone;
+}
 
-  Json pendingMetrics;
-  // The test-split table of the current weights, reported and kept for the next checkpoint.
-  const auto evaluateAt = [&](int64_t stepsDone) {
-    const BenchmarkResult result =
-        evaluate(*model, testScenes, config.evalPerCondition, device, config.channelsLast);
-    pendingMetrics = compactMetrics(result);
-    summary.metrics = pendingMetrics;
-    progress(config.progress == ProgressFormat::JsonLines
-                 ? progressLine(EvalProgress{stepsDone, pendingMetrics})
-                 : "eval at step " + std::to_string(stepsDone) + ":\n" +
-                       benchmarkMarkdown({result}));
-  };
+void TrainingRun::evaluateAt(int64_t stepsDone) {
+  const BenchmarkResult result =
+      evaluate(*model_, *testScenes_, config_.evalPerCondition, device_, config_.channelsLast);
+  pendingMetrics_ = compactMetrics(result);
+  summary_.metrics = pendingMetrics_;
+  progress_(config_.progress == ProgressFormat::JsonLines
+                ? progressLine(EvalProgress{stepsDone, pendingMetrics_})
+                : "eval at step " + std::to_string(stepsDone) + ":\n" +
+                      benchmarkMarkdown({result}));
+}
 
+torch::Tensor TrainingRun::lossForStep(int64_t step) {
+  const auto [images, spectrograms] = batches_->forStep(step);
+  const double tau = model_->info().config.temperature;
+  const CudaAutocast autocast(mixedPrecision_);
+  return method_->networkLoss(*net_, images, spectrograms, tau, step).to(torch::kFloat);
+}
+
+void TrainingRun::reportStop(int64_t step, const std::string& reason, const std::string& text) {
+  progress_(config_.progress == ProgressFormat::JsonLines
+                ? progressLine(StopProgress{step, reason})
+                : "stopped at step " + std::to_string(step) + text);
+}
+
+void TrainingRun::stopNonFinite(int64_t step, const std::string& reason) {
+  summary_.stoppedOnNonFinite = true;
+  reportStop(step, reason, ": " + reason + "; the last good checkpoint is kept");
+}
+
+void TrainingRun::reportProgress(int64_t stepsDone, double meanLoss, bool last) {
+  const double remaining = remainingSeconds(config_, summary_.wallSeconds, stepsDone - startStep_,
+                                            config_.steps - stepsDone);
+  if (config_.progress == ProgressFormat::JsonLines) {
+    progress_(
+        progressLine(StepProgress{stepsDone, config_.steps, meanLoss, summary_.samplesPerSecond,
+                                  summary_.wallSeconds, remaining}));
+    return;
+  }
+  char line[256];
+  std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s%s",
+                static_cast<long long>(stepsDone), static_cast<long long>(config_.steps), meanLoss,
+                summary_.samplesPerSecond, summary_.wallSeconds,
+                last ? "" : ("  about " + roughDuration(remaining) + " left").c_str());
+  progress_(line);
+}
+
+TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
+  EzvslNet& net = *net_;
   // A checkpoint is written only for weights whose loss has been seen finite: the weights after
   // step k are saved at the start of step k + 1, once its loss is known.
-  const auto start = Clock::now();
+  start_ = Clock::now();
   // Short runs report every step (smooth curves in the trainer pane), long ones every 10.
-  const int64_t progressEvery = std::clamp<int64_t>(config.steps / 50, 1, kProgressEvery);
+  const int64_t progressEvery = std::clamp<int64_t>(config_.steps / 50, 1, kProgressEvery);
   int64_t samples = 0;
   bool trunksFrozen = false;
-  if (startStep < config.freezeTrunkSteps) {
-    progress("--freeze-trunks " + std::to_string(config.freezeTrunkSteps) +
-             ": imgnet and audnet frozen until step " + std::to_string(config.freezeTrunkSteps));
+  if (startStep_ < config_.freezeTrunkSteps) {
+    progress_("--freeze-trunks " + std::to_string(config_.freezeTrunkSteps) +
+              ": imgnet and audnet frozen until step " + std::to_string(config_.freezeTrunkSteps));
   }
   double lossSum = 0.0;
   int lossCount = 0;
-  for (int64_t step = startStep; step < config.steps; ++step) {
-    if (config.maxMinutes > 0 && step > startStep &&
-        std::chrono::duration<double>(Clock::now() - start).count() >= 60.0 * config.maxMinutes) {
-      summary.stoppedByBudget = true;
+  for (int64_t step = startStep_; step < config_.steps; ++step) {
+    if (config_.maxMinutes > 0 && step > startStep_ &&
+        std::chrono::duration<double>(Clock::now() - start_).count() >= 60.0 * config_.maxMinutes) {
+      summary_.stoppedByBudget = true;
       reportStop(step, "time budget", ": --max-minutes reached");
       break;
     }
     if (stopRequested != nullptr && stopRequested->load()) {
-      summary.stoppedByRequest = true;
+      summary_.stoppedByRequest = true;
       reportStop(step, "requested", " as requested");
       break;
     }
     // Every frozen step, since an evaluation puts the whole network back in training mode.
-    const bool freezeNow = step < config.freezeTrunkSteps;
+    const bool freezeNow = step < config_.freezeTrunkSteps;
     if (freezeNow || trunksFrozen) {
       setTrunksFrozen(net, freezeNow);
       if (trunksFrozen && !freezeNow) {
-        progress("step " + std::to_string(step) + ": imgnet and audnet train from here");
+        progress_("step " + std::to_string(step) + ": imgnet and audnet train from here");
       }
       trunksFrozen = freezeNow;
     }
     const torch::Tensor loss = lossForStep(step);
     const double lossValue = loss.item<double>();
     if (!std::isfinite(lossValue)) {
-      stop(step, "non-finite loss");
+      stopNonFinite(step, "non-finite loss");
       break;
     }
-    if (step > startStep && step % config.checkpointEvery == 0) {
+    if (step > startStep_ && step % config_.checkpointEvery == 0) {
       if (!parametersFinite(net)) {
-        stop(step, "non-finite weights");
+        stopNonFinite(step, "non-finite weights");
         break;
       }
-      saveCheckpoint(step, pendingMetrics);
+      saveCheckpoint(step);
     }
-    optimizer.clearGradients();
+    optimizer_->clearGradients();
     loss.backward();
-    optimizer.step();
+    optimizer_->step();
     if ((step + 1) % kWeightCheckEvery == 0 && !parametersFinite(net)) {
-      stop(step + 1, "non-finite weights");
+      stopNonFinite(step + 1, "non-finite weights");
       break;
     }
-    samples += config.batchSize;
+    samples += config_.batchSize;
     lossSum += lossValue;
     ++lossCount;
-    summary.stepsDone = step + 1;
-    summary.finalLoss = lossValue;
-    summary.wallSeconds = std::chrono::duration<double>(Clock::now() - start).count();
-    summary.samplesPerSecond = static_cast<double>(samples) / summary.wallSeconds;
-
-    const bool last = step + 1 == config.steps;
+    summary_.stepsDone = step + 1;
+    summary_.finalLoss = lossValue;
+    summary_.wallSeconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    summary_.samplesPerSecond = static_cast<double>(samples) / summary_.wallSeconds;
+    const bool last = step + 1 == config_.steps;
     if ((step + 1) % progressEvery == 0 || last) {
-      const double remaining = remainingSeconds(config, summary.wallSeconds, step + 1 - startStep,
-                                                config.steps - step - 1);
-      if (config.progress == ProgressFormat::JsonLines) {
-        progress(
-            progressLine(StepProgress{step + 1, config.steps, lossSum / lossCount,
-                                      summary.samplesPerSecond, summary.wallSeconds, remaining}));
-      } else {
-        char line[256];
-        std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s%s",
-                      static_cast<long long>(step + 1), static_cast<long long>(config.steps),
-                      lossSum / lossCount, summary.samplesPerSecond, summary.wallSeconds,
-                      last ? "" : ("  about " + roughDuration(remaining) + " left").c_str());
-        progress(line);
-      }
+      reportProgress(step + 1, lossSum / lossCount, last);
       lossSum = 0.0;
       lossCount = 0;
     }
-    if (last || (config.evalEvery > 0 && (step + 1) % config.evalEvery == 0)) {
+    if (last || (config_.evalEvery > 0 && (step + 1) % config_.evalEvery == 0)) {
       evaluateAt(step + 1);
     }
   }
-  // A run cut short by its time budget is still evaluated (its checkpoint carries the table).
-  if (summary.stoppedByBudget && summary.stepsDone > startStep &&
-      (config.evalEvery <= 0 || summary.stepsDone % config.evalEvery != 0)) {
-    evaluateAt(summary.stepsDone);
+  finish();
+  return summary_;
+}
+
+void TrainingRun::finish() {
+  EzvslNet& net = *net_;
+  if (summary_.stoppedByBudget && summary_.stepsDone > startStep_ &&
+      (config_.evalEvery <= 0 || summary_.stepsDone % config_.evalEvery != 0)) {
+    evaluateAt(summary_.stepsDone);
   }
-  if (!summary.stoppedOnNonFinite && summary.stepsDone > startStep) {
+  if (!summary_.stoppedOnNonFinite && summary_.stepsDone > startStep_) {
     // The final weights have no next step to vouch for them: check one more batch's loss (in
     // eval mode, so that the check leaves the batch-norm statistics as training left them).
     torch::NoGradGuard noGrad;
     net->eval();
-    const double checkLoss = lossForStep(summary.stepsDone).item<double>();
+    const double checkLoss = lossForStep(summary_.stepsDone).item<double>();
     net->train();
     if (std::isfinite(checkLoss) && parametersFinite(net)) {
-      saveCheckpoint(summary.stepsDone, pendingMetrics);
+      saveCheckpoint(summary_.stepsDone);
     } else {
-      stop(summary.stepsDone, "non-finite loss or weights after the last step");
+      stopNonFinite(summary_.stepsDone, "non-finite loss or weights after the last step");
     }
   }
-  return summary;
 }
 
 }  // namespace
@@ -378,7 +447,8 @@ TrainingSummary runTraining(const TrainingConfig& config, const ProgressSink& pr
 TrainingSummary train(const TrainingConfig& config, const ProgressSink& progress,
                       const std::atomic<bool>* stopRequested) {
   try {
-    return runTraining(config, progress, stopRequested);
+    TrainingRun run(config, progress);
+    return run.run(stopRequested);
   } catch (const c10::Error& e) {
     // Torch's messages carry a C++ backtrace, noise to whoever reads them: the message alone.
     throw std::runtime_error(e.what_without_backtrace());
