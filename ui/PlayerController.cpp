@@ -581,9 +581,21 @@ void PlayerController::submitCurrentFrame() {
 }
 
 void PlayerController::tick() {
+  // The clock is master: each tick reads it once and does five things with that time.
   if (!clock_) {
     return;
   }
+  const double now = advanceClock();
+  showDueFrame(now);
+  if (mic_) {
+    serviceMicrophone();
+  }
+  takeResults();
+  reportPosition(now);
+  reportStats();
+}
+
+double PlayerController::advanceClock() {
   double now = clock_->timeSeconds();
   if (clock_->isPlaying() && loopB_ && now >= *loopB_) {
     seek(*loopA_);  // the A-B loop: back to A
@@ -600,6 +612,10 @@ void PlayerController::tick() {
       Q_EMIT playingChanged(false);
     }
   }
+  return now;
+}
+
+void PlayerController::showDueFrame(double now) {
   int skipped = 0;
   if (pump_) {
     // Paused, the picture is the frame nearest the clock, as the decoder's seek picks it: at
@@ -613,50 +629,59 @@ void PlayerController::tick() {
   } else if (still_ && !currentFrame_.empty()) {
     currentFrame_.timeSeconds = now;
   }
-  if (mic_) {
-    if (liveSubmitClock_.elapsed() >= kLiveSubmitIntervalMs) {
-      liveSubmitClock_.restart();
-      submitCurrentFrame();  // new microphone audio under the frame on screen
-    }
-    if (micLevelClock_.elapsed() >= kMicLevelIntervalMs) {
-      micLevelClock_.restart();
-      Q_EMIT micLevel(mic_->blockRms(), mic_->blockPeak());
-    }
-    const uint64_t captured = mic_->samplesCaptured();
-    if (captured != micSamplesSeen_) {
-      micSamplesSeen_ = captured;
-      micStallClock_.restart();
-    }
-    if (!mic_->isRunning() || micStallClock_.elapsed() > kMicStallMs) {
-      const QString reason = mic_->isRunning() ? tr("the microphone delivers no audio")
-                                               : QString::fromStdString(mic_->errorText());
-      stopLive();
-      Q_EMIT errorOccurred(tr("%1: back to the file's audio").arg(reason));
-    }
+}
+
+void PlayerController::serviceMicrophone() {
+  if (liveSubmitClock_.elapsed() >= kLiveSubmitIntervalMs) {
+    liveSubmitClock_.restart();
+    submitCurrentFrame();  // new microphone audio under the frame on screen
   }
-  if (std::optional<InferenceResult> result = worker_->takeResult()) {
-    ++heatmapsInWindow_;
-    ++heatmapsProduced_;
-    inferenceMsSum_ += result->totalMs;
-    lastVisualPasses_ = result->visualPasses;
-    const size_t count = std::min(result->heatmaps.size(), views_.size());
-    for (size_t i = 0; i < count; ++i) {
-      ViewSlot& slot = views_[i];
-      if (!result->errors[i].empty()) {
-        slot.error = result->errors[i];
-      } else if (!result->heatmaps[i].empty()) {
-        slot.error.clear();
-      }
-      if (result->heatmaps[i].empty()) {
-        continue;
-      }
-      slot.raw = std::move(result->heatmaps[i]);
-      slot.display = slot.processor.process(slot.raw);
-      slot.peakByMs[std::llround(result->timeSeconds * 1000.0)] = slot.raw.rawMax;
-      Q_EMIT heatmapReady(static_cast<int>(i), slot.display);
-    }
-    Q_EMIT heatmapsUpdated(result->timeSeconds);
+  if (micLevelClock_.elapsed() >= kMicLevelIntervalMs) {
+    micLevelClock_.restart();
+    Q_EMIT micLevel(mic_->blockRms(), mic_->blockPeak());
   }
+  const uint64_t captured = mic_->samplesCaptured();
+  if (captured != micSamplesSeen_) {
+    micSamplesSeen_ = captured;
+    micStallClock_.restart();
+  }
+  if (!mic_->isRunning() || micStallClock_.elapsed() > kMicStallMs) {
+    const QString reason = mic_->isRunning() ? tr("the microphone delivers no audio")
+                                             : QString::fromStdString(mic_->errorText());
+    stopLive();
+    Q_EMIT errorOccurred(tr("%1: back to the file's audio").arg(reason));
+  }
+}
+
+void PlayerController::takeResults() {
+  std::optional<InferenceResult> result = worker_->takeResult();
+  if (!result) {
+    return;
+  }
+  ++heatmapsInWindow_;
+  ++heatmapsProduced_;
+  inferenceMsSum_ += result->totalMs;
+  lastVisualPasses_ = result->visualPasses;
+  const size_t count = std::min(result->heatmaps.size(), views_.size());
+  for (size_t i = 0; i < count; ++i) {
+    ViewSlot& slot = views_[i];
+    if (!result->errors[i].empty()) {
+      slot.error = result->errors[i];
+    } else if (!result->heatmaps[i].empty()) {
+      slot.error.clear();
+    }
+    if (result->heatmaps[i].empty()) {
+      continue;
+    }
+    slot.raw = std::move(result->heatmaps[i]);
+    slot.display = slot.processor.process(slot.raw);
+    slot.peakByMs[std::llround(result->timeSeconds * 1000.0)] = slot.raw.rawMax;
+    Q_EMIT heatmapReady(static_cast<int>(i), slot.display);
+  }
+  Q_EMIT heatmapsUpdated(result->timeSeconds);
+}
+
+void PlayerController::reportPosition(double now) {
   // Playing, the position moves with the frames shown (or every kPositionIntervalMs): the
   // transport and timeline repaint the window, which costs a composition of every view.
   const bool frameShown = framesShownInWindow_ != framesShownAtPosition_;
@@ -668,6 +693,9 @@ void PlayerController::tick() {
     Q_EMIT positionChanged(now);
   }
   wasPlaying_ = clock_->isPlaying();
+}
+
+void PlayerController::reportStats() {
   const qint64 elapsedMs = statsClock_.elapsed();
   if (elapsedMs >= 1000) {
     PlaybackStats stats;

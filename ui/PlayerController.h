@@ -138,7 +138,14 @@ class PlayerController : public QObject {
   void micLevel(float rms, float peak);
 
  private:
+  // The GUI tick (every kTickIntervalMs) and its jobs, in order.
   void tick();
+  double advanceClock();  // the clock's time, after the A-B loop and the clip's end
+  void showDueFrame(double now);
+  void serviceMicrophone();  // submits new audio, reports the level, notices a stalled device
+  void takeResults();        // the newest maps, processed, to the views
+  void reportPosition(double now);
+  void reportStats();  // once a second
   void showFrame(RgbImage frame);
   void submitCurrentFrame();
   void modelsChanged();
