@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "ViewGrid.h"
+#include "app/media/AudioAtRates.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/MediaError.h"
 #include "app/media/VideoDecoder.h"
@@ -69,18 +70,8 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
   };
   // Views that share a checkpoint share one loaded model; views at one rate share the audio.
   std::map<std::string, std::shared_ptr<LocalizationModel>> modelByCheckpoint;
-  std::map<int, std::shared_ptr<const std::vector<float>>> audioByRate;
-  std::map<int, std::shared_ptr<const std::vector<float>>> offAudioByRate;
-  const auto resampled = [](auto& cache, const std::vector<float>& samples, int rateHz) {
-    auto it = cache.find(rateHz);
-    if (it == cache.end()) {
-      it = cache
-               .emplace(rateHz, std::make_shared<const std::vector<float>>(
-                                    resampleMono(samples, kExportAudioRateHz, rateHz)))
-               .first;
-    }
-    return it->second;
-  };
+  AudioAtRates clipAudio(track.samples, kExportAudioRateHz);
+  AudioAtRates offScreenAudio(std::move(offScreen.samples), kExportAudioRateHz);
   std::vector<ViewState> views(options.views.size());
   for (size_t i = 0; i < views.size(); ++i) {
     std::shared_ptr<LocalizationModel>& model = modelByCheckpoint[options.views[i].checkpoint];
@@ -92,10 +83,9 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
     if (options.placement != WindowPlacement::Invalid) {
       views[i].contract.placement = options.placement;
     }
-    views[i].audio = resampled(audioByRate, track.samples, views[i].contract.sampleRateHz);
+    views[i].audio = clipAudio.at(views[i].contract.sampleRateHz);
     if (needOffScreen) {
-      views[i].offAudio =
-          resampled(offAudioByRate, offScreen.samples, views[i].contract.sampleRateHz);
+      views[i].offAudio = offScreenAudio.at(views[i].contract.sampleRateHz);
     }
     views[i].processor.setSettings(options.views[i].overlay);
     views[i].compositor.setSettings(options.views[i].overlay);

@@ -87,9 +87,7 @@ bool PlayerController::open(const QString& path) {
   loopA_.reset();  // a loop belongs to its clip
   loopB_.reset();
   mediaPath_ = path;
-  sourceAudio_ = std::move(track.samples);
-  sourceRateHz_ = track.sampleRateHz;
-  clipAudioByRate_.clear();
+  clipAudio_ = AudioAtRates(std::move(track.samples), track.sampleRateHz);
   replaceClock(isLive());
   pump_ = std::make_unique<FramePump>(std::move(decoder));
   for (ViewSlot& view : views_) {
@@ -143,9 +141,7 @@ bool PlayerController::openStill(const QString& path) {
   info_.frameRate = kStillFrameRate;
   info_.durationSeconds = kStillDurationSeconds;
   mediaPath_ = path;
-  sourceAudio_.clear();
-  sourceRateHz_ = kPlaybackRateHz;
-  clipAudioByRate_.clear();
+  clipAudio_ = AudioAtRates({}, kPlaybackRateHz);
   replaceClock(true);
   for (ViewSlot& view : views_) {
     view.processor.reset();
@@ -167,32 +163,13 @@ void PlayerController::replaceClock(bool muted) {
     clock_ = std::make_unique<WallClockPlayback>(still_ ? "still image"
                                                         : "live microphone: file audio muted");
   } else {
-    auto playback = std::make_shared<const std::vector<float>>(
-        resampleMono(sourceAudio_, sourceRateHz_, kPlaybackRateHz));
-    clock_ = openPlayback(playback, kPlaybackRateHz);
+    clock_ = openPlayback(clipAudio_.at(kPlaybackRateHz), kPlaybackRateHz);
   }
   clock_->seek(at);
   clock_->setSpeed(speedNow);
   if (wasPlaying) {
     clock_->play();
   }
-}
-
-const std::vector<float>& PlayerController::clipAudioAt(int rateHz) {
-  auto it = clipAudioByRate_.find(rateHz);
-  if (it == clipAudioByRate_.end()) {
-    it = clipAudioByRate_.emplace(rateHz, resampleMono(sourceAudio_, sourceRateHz_, rateHz)).first;
-  }
-  return it->second;
-}
-
-const std::vector<float>& PlayerController::offScreenAudioAt(int rateHz) {
-  auto it = offScreenByRate_.find(rateHz);
-  if (it == offScreenByRate_.end()) {
-    it = offScreenByRate_.emplace(rateHz, resampleMono(offScreenSource_, offScreenRateHz_, rateHz))
-             .first;
-  }
-  return it->second;
 }
 
 bool PlayerController::setOffScreenClip(const QString& path) {
@@ -203,14 +180,12 @@ bool PlayerController::setOffScreenClip(const QString& path) {
                                .arg(QFileInfo(path).fileName()));
       return false;
     }
-    offScreenSource_ = std::move(track.samples);
-    offScreenRateHz_ = track.sampleRateHz;
+    offScreenAudio_ = AudioAtRates(std::move(track.samples), track.sampleRateHz);
   } catch (const MediaError& e) {
     Q_EMIT errorOccurred(QString::fromStdString(e.what()));
     return false;
   }
   offScreenPath_ = path;
-  offScreenByRate_.clear();
   submitCurrentFrame();
   return true;
 }
@@ -521,7 +496,7 @@ std::vector<float> PlayerController::realWindow(const PreprocessingContract& con
     window.resize(static_cast<size_t>(contract.windowSamples()), 0.0f);
     return window;
   }
-  return cutAudioWindow(clipAudioAt(contract.sampleRateHz), timeSeconds, contract);
+  return clipAudio_.window(contract, timeSeconds);
 }
 
 bool PlayerController::framesComeOften() const {
@@ -562,13 +537,13 @@ void PlayerController::submitCurrentFrame() {
       const std::vector<float>& real = cached->second;
       std::vector<float> other;
       if (slot.condition == AudioCondition::OffScreen) {
-        if (offScreenSource_.empty()) {
+        if (offScreenAudio_.empty()) {
           slot.error = "off-screen probe: choose another clip (Probes > Off-screen clip...)";
           request.audioWindows.emplace_back();
           slot.window.clear();
           continue;
         }
-        other = cutAudioWindow(offScreenAudioAt(contract.sampleRateHz), t, contract);
+        other = offScreenAudio_.window(contract, t);
       }
       window = applyAudioCondition(slot.condition, real, other, seed + static_cast<uint64_t>(i));
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ViewSlot.h"
+#include "app/media/AudioAtRates.h"
 #include "app/media/MediaInfo.h"
 #include "core/DisplayHeatmap.h"
 #include "core/PreprocessingContract.h"
@@ -66,8 +67,8 @@ class PlayerController : public QObject {
   const RgbImage& currentFrame() const { return currentFrame_; }
   uint64_t heatmapsProduced() const { return heatmapsProduced_; }
   // The clip's mono audio at its own rate (for the waveform).
-  const std::vector<float>& sourceAudio() const { return sourceAudio_; }
-  int sourceRateHz() const { return sourceRateHz_; }
+  const std::vector<float>& sourceAudio() const { return clipAudio_.source(); }
+  int sourceRateHz() const { return clipAudio_.sourceRateHz(); }
 
   // Views (1..kMaxViews). New views start with the last view's model and real audio.
   int viewCount() const { return static_cast<int>(views_.size()); }
@@ -149,8 +150,6 @@ class PlayerController : public QObject {
   void showFrame(RgbImage frame);
   void submitCurrentFrame();
   void modelsChanged();
-  const std::vector<float>& clipAudioAt(int rateHz);
-  const std::vector<float>& offScreenAudioAt(int rateHz);
   std::vector<float> realWindow(const PreprocessingContract& contract, double timeSeconds);
   void replaceClock(bool muted);
 
@@ -165,13 +164,9 @@ class PlayerController : public QObject {
   bool still_ = false;
   QElapsedTimer positionClock_;     // since the last positionChanged
   int framesShownAtPosition_ = -1;  // framesShownInWindow_ at the last positionChanged
-  std::vector<float> sourceAudio_;  // mono at sourceRateHz_
-  int sourceRateHz_ = 0;
-  std::map<int, std::vector<float>> clipAudioByRate_;
+  AudioAtRates clipAudio_;          // the clip's audio, mono, at every rate a view's model asks for
   QString offScreenPath_;
-  std::vector<float> offScreenSource_;
-  int offScreenRateHz_ = 0;
-  std::map<int, std::vector<float>> offScreenByRate_;
+  AudioAtRates offScreenAudio_;  // the off-screen probe's clip, likewise
   RgbImage currentFrame_;
   QString audioStatus_;
   WindowPlacement placementOverride_ = WindowPlacement::Invalid;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "app/media/AudioAtRates.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/VideoDecoder.h"
 #include "core/AudioWindow.h"
@@ -68,10 +69,7 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
   std::vector<std::vector<double>> ious(models.size());
   int done = 0;
   // The model audio per contract rate, resampled once.
-  std::vector<std::vector<float>> audioPerModel;
-  for (const auto& model : loaded) {
-    audioPerModel.push_back(resampleMono(track.samples, 48000, model->contract().sampleRateHz));
-  }
+  AudioAtRates audio(track.samples, 48000);
   for (const auto& [t, boxes] : samples) {
     if (cancel != nullptr && cancel->load()) {
       break;
@@ -91,8 +89,8 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
       if (placement != WindowPlacement::Invalid) {
         contract.placement = placement;
       }
-      const Heatmap heatmap = loaded[m]->localize(
-          *frame, cutAudioWindow(audioPerModel[m], frame->timeSeconds, contract));
+      const Heatmap heatmap =
+          loaded[m]->localize(*frame, audio.window(contract, frame->timeSeconds));
       std::vector<float> map = upsampleAlignCorners(heatmap.scores, heatmap.width, heatmap.height,
                                                     kEvalGridSize, kEvalGridSize);
       minMaxNormalize(map);

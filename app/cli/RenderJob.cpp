@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/media/AudioAtRates.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/MediaError.h"
 #include "app/media/PngWriter.h"
@@ -41,8 +42,8 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   const int outputRateHz =
       info.hasAudio && info.audioSampleRateHz > 0 ? info.audioSampleRateHz : 48000;
   const AudioTrack track = decodeAudio(options.inputPath, outputRateHz, info.durationSeconds);
-  const std::vector<float> modelAudio =
-      resampleMono(track.samples, outputRateHz, contract.sampleRateHz);
+  AudioAtRates audio(track.samples, outputRateHz);
+  const std::vector<float>& modelAudio = *audio.at(contract.sampleRateHz);
   summary.audioPresent = track.present;
   summary.audioSourceRateHz = track.sourceSampleRateHz;
 

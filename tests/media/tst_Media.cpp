@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "../TestFixtures.h"
+#include "app/media/AudioAtRates.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/FramePump.h"
 #include "app/media/MediaError.h"
@@ -11,6 +12,7 @@
 #include "app/media/PngWriter.h"
 #include "app/media/VideoDecoder.h"
 #include "app/media/VideoEncoder.h"
+#include "core/AudioWindow.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;
@@ -203,6 +205,17 @@ class TestMedia : public QObject {
     QVERIFY(std::abs(static_cast<int>(out.size()) - 16000) <= 2);
     QVERIFY(std::fabs(crossingRate(out, 16000) - 1000.0) < 3.0);
     QCOMPARE(resampleMono(tone, 44100, 44100), tone);
+
+    // One clip's audio for every model (the player, the exports, the scorer): each rate is
+    // resampled once and shared; a window is what cutAudioWindow cuts from that rate.
+    AudioAtRates audio(tone, 44100);
+    const auto at16 = audio.at(16000);
+    QCOMPARE(*at16, out);
+    QCOMPARE(audio.at(16000).get(), at16.get());  // kept, not resampled again
+    QCOMPARE(*audio.at(44100), tone);
+    PreprocessingContract contract = PreprocessingContract::ezvsl();
+    contract.windowSeconds = 0.5;
+    QCOMPARE(audio.window(contract, 0.5), cutAudioWindow(out, 0.5, contract));
   }
 
   void pumpDeliversFramesByClockAndSeeks() {
