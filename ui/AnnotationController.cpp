@@ -146,7 +146,8 @@ int AnnotationController::markEnd(double seconds, const AnnotationContext& conte
   Q_EMIT pendingStartChanged(pendingStart_);
   apply(document_, after, tr("mark failure"));
   select(id);
-  Q_EMIT message(tr("Failure #%1 marked: %2-%3 s (%4); Shift+drag on a view to box the source")
+  Q_EMIT message(tr("Failure #%1 marked: %2-%3 s (%4); Shift+drag a box or Shift+click a point "
+                    "where the sound is")
                      .arg(id)
                      .arg(annotation.startSeconds, 0, 'f', 2)
                      .arg(annotation.endSeconds, 0, 'f', 2)
