@@ -5,6 +5,7 @@
 #include <QStandardPaths>
 #include <QSurfaceFormat>
 #include <QTest>
+#include <QWidget>
 
 namespace heardmap::test {
 
@@ -16,6 +17,15 @@ inline void useTestSession(const char* applicationName) {
   QStandardPaths::setTestModeEnabled(true);
   QCoreApplication::setOrganizationName("HeardmapTest");
   QCoreApplication::setApplicationName(applicationName);
+}
+
+// Shows a window and makes it the active one: Xvfb has no window manager to activate it, and
+// window shortcuts need an active window. (QVERIFY: call from a test function.)
+inline void showActive(QWidget& window) {
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  window.activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(&window));
 }
 
 template <typename TestObject>

@@ -28,13 +28,6 @@ using heardmap::test::waitUntil;
 
 namespace {
 
-void activate(MainWindow& window) {
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  window.activateWindow();  // Xvfb has no window manager; window shortcuts need an active one
-  QVERIFY(QTest::qWaitForWindowActive(&window));
-}
-
 // The widget point of a frame point (u, v in [0, 1]) of a view, letterboxed and zoomed.
 QPoint at(VideoView* view, double u, double v) {
   const QRectF frame = view->frameRect();
@@ -80,7 +73,7 @@ class TestAnnotate : public QObject {
     const QString clip = dir.filePath("street.mp4");
     QVERIFY(QFile::copy(fixture("player.mp4"), clip));
     MainWindow window;
-    activate(window);
+    heardmap::test::showActive(window);
     window.ensureModels();
     PlayerController* player = window.controller();
     QVERIFY(window.openMedia(clip));
@@ -159,7 +152,7 @@ class TestAnnotate : public QObject {
     QVERIFY(QFile::copy(source, clip));
     MainWindow window;
     window.resize(1400, 860);
-    activate(window);
+    heardmap::test::showActive(window);
     window.controller()->setViewCount(2);
     window.ensureModels();
     PlayerController* player = window.controller();
@@ -200,7 +193,7 @@ class TestAnnotate : public QObject {
                       {"id": 2, "image_id": 1, "category_id": 1, "bbox": [320, 180, 64, 36]},
                       {"id": 3, "image_id": 2, "category_id": 1, "bbox": [70, 36, 128, 72]}]})");
     MainWindow window;
-    activate(window);
+    heardmap::test::showActive(window);
     window.ensureModels();
     PlayerController* player = window.controller();
     QVERIFY(window.openMedia(clip));
@@ -235,7 +228,7 @@ class TestAnnotate : public QObject {
   // zoomed picture lands on the frame where it was drawn.
   void zoomAndPanEveryView() {
     MainWindow window;
-    activate(window);
+    heardmap::test::showActive(window);
     window.ensureModels();
     PlayerController* player = window.controller();
     QVERIFY(window.openMedia(fixture("player.mp4")));
@@ -280,7 +273,7 @@ class TestAnnotate : public QObject {
   // at a small one (issue 19 item 6).
   void helpTextNeverOverlaps() {
     MainWindow window;
-    activate(window);
+    heardmap::test::showActive(window);
     for (const QSize size : {QSize(1280, 800), QSize(800, 500), QSize(560, 380)}) {
       window.resize(size);
       QTest::keyClick(&window, Qt::Key_F1);

@@ -66,14 +66,6 @@ bool allViewsAt(PlayerController* player, double t) {
       30000);
 }
 
-void activate(MainWindow& window) {
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  // Xvfb has no window manager to activate the window; window shortcuts need an active one.
-  window.activateWindow();
-  QVERIFY(QTest::qWaitForWindowActive(&window));
-}
-
 }  // namespace
 
 class TestWorkflow : public QObject {
@@ -176,7 +168,7 @@ class TestWorkflow : public QObject {
   // Four views on the same frame; views sharing weights share the visual pass.
   void gridShowsEveryViewOnTheSameFrame() {
     MainWindow window;
-    activate(window);
+    heardmap::test::showActive(window);
     window.setViewCount(4);
     QCOMPARE(window.grid()->count(), 4);
     QVERIFY(window.loadModelIntoView(0, modelA_));
@@ -225,7 +217,7 @@ class TestWorkflow : public QObject {
   // Probes: each view hears what its condition says, and shows it.
   void probesChangeWhatEachViewHears() {
     MainWindow window;
-    activate(window);
+    heardmap::test::showActive(window);
     window.ensureModels();
     window.setViewCount(2);
     PlayerController* player = window.controller();
@@ -280,7 +272,7 @@ class TestWorkflow : public QObject {
     const QString sidecar = clip + ".heardmap.json";
     {
       MainWindow window;
-      activate(window);
+      heardmap::test::showActive(window);
       window.ensureModels();
       PlayerController* player = window.controller();
       QVERIFY(window.openMedia(clip));
@@ -395,7 +387,7 @@ class TestWorkflow : public QObject {
   void exportsSnapshotAndRange() {
     QTemporaryDir dir;
     MainWindow window;
-    activate(window);
+    heardmap::test::showActive(window);
     window.ensureModels();
     window.setViewCount(2);
     PlayerController* player = window.controller();
@@ -444,7 +436,7 @@ class TestWorkflow : public QObject {
     QSettings().clear();
     {
       MainWindow window;
-      activate(window);
+      heardmap::test::showActive(window);
       QVERIFY(window.openMedia(fixture("player.mp4")));
       window.setViewCount(3);
       QVERIFY(window.loadModelIntoView(1, modelB_));
@@ -462,7 +454,7 @@ class TestWorkflow : public QObject {
     MainWindow window;
     window.restoreSession();
     window.ensureModels();
-    activate(window);
+    heardmap::test::showActive(window);
     QCOMPARE(window.recentFiles().value(0), QFileInfo(fixture("player.mp4")).absoluteFilePath());
     QCOMPARE(window.controller()->viewCount(), 3);
     QCOMPARE(window.controller()->view(1).checkpointPath, QFileInfo(modelB_).absoluteFilePath());
@@ -502,7 +494,7 @@ class TestWorkflow : public QObject {
              qPrintable(labels.join(" | ")));
     {
       MainWindow window;
-      activate(window);
+      heardmap::test::showActive(window);
       window.setViewCount(2);
       LoadOptions fnac;
       fnac.method = "fnac";
