@@ -76,9 +76,9 @@ AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
   saved_->setWordWrap(true);
   layout->addWidget(saved_);
 
-  auto* evaluate = new QPushButton(tr("Score views on my boxes"), this);
-  evaluate->setObjectName("evaluateAnnotations");
-  layout->addWidget(evaluate);
+  evaluate_ = new QPushButton(tr("Score views on my boxes"), this);
+  evaluate_->setObjectName("evaluateAnnotations");
+  layout->addWidget(evaluate_);
   scores_ = new QTableWidget(0, 4, this);
   scores_->setObjectName("annotationScores");
   scores_->setHorizontalHeaderLabels({tr("method"), tr("n"), tr("cIoU@0.5"), tr("AUC")});
@@ -126,7 +126,7 @@ AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
       Q_EMIT objectLabelEdited(currentId(), objectId, objectLabel_->text());
     }
   });
-  connect(evaluate, &QPushButton::clicked, this, &AnnotationPanel::evaluateClicked);
+  connect(evaluate_, &QPushButton::clicked, this, &AnnotationPanel::evaluateClicked);
 }
 
 int AnnotationPanel::currentId() const {
@@ -225,6 +225,10 @@ void AnnotationPanel::setScores(const std::vector<AnnotationScore>& scores, cons
     scores_->setItem(r, 3, new QTableWidgetItem(QString::number(s.auc, 'f', 1)));
   }
   evalStatus_->setText(status);
+}
+
+void AnnotationPanel::setEvaluating(bool running) {
+  evaluate_->setText(running ? tr("Stop scoring") : tr("Score views on my boxes"));
 }
 
 void AnnotationPanel::setEvaluationStatus(const QString& status) {

@@ -36,6 +36,8 @@ class AnnotationPanel : public QWidget {
   void setSavedPath(const QString& path);
   void setScores(const std::vector<AnnotationScore>& scores, const QString& status);
   void setEvaluationStatus(const QString& status);
+  // While scoring runs, its button stops it.
+  void setEvaluating(bool running);
 
  Q_SIGNALS:
   void selected(int id);
@@ -66,6 +68,7 @@ class AnnotationPanel : public QWidget {
   QLabel* saved_ = nullptr;
   QTableWidget* scores_ = nullptr;
   QLabel* evalStatus_ = nullptr;
+  QPushButton* evaluate_ = nullptr;
   bool updating_ = false;
 };
 

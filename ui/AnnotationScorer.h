@@ -17,12 +17,14 @@ class AnnotationScorer : public QObject {
 
  public:
   explicit AnnotationScorer(QObject* parent = nullptr);
-  ~AnnotationScorer() override;  // waits for a running evaluation
+  ~AnnotationScorer() override;  // stops a running evaluation at its next frame
 
   // False (nothing started) while an evaluation runs.
   bool start(AnnotationDocument document, std::vector<AnnotationEvalModel> models,
              WindowPlacement placement);
   bool isRunning() const { return running_.load(); }
+  // Stops a running evaluation at its next frame; finished() reports what was scored.
+  void cancel() { cancel_ = true; }
 
  Q_SIGNALS:
   void progress(int done, int total);
@@ -30,6 +32,7 @@ class AnnotationScorer : public QObject {
 
  private:
   std::atomic<bool> running_{false};
+  std::atomic<bool> cancel_{false};
   std::thread thread_;
 };
 

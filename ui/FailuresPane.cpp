@@ -29,6 +29,7 @@ FailuresPane::FailuresPane(PlayerController* player, ViewGrid* grid, TimelineWid
     panel_->setEvaluationStatus(tr("scoring: %1 / %2 frames").arg(done).arg(total));
   });
   connect(scorer_, &AnnotationScorer::finished, panel_, &AnnotationPanel::setScores);
+  connect(scorer_, &AnnotationScorer::finished, panel_, [this] { panel_->setEvaluating(false); });
   const auto showDocument = [this] {
     panel_->setDocument(annotations_->document(), annotations_->selected(),
                         annotations_->selectedObject());
@@ -122,6 +123,11 @@ void FailuresPane::importLabels(const QString& path) {
 }
 
 void FailuresPane::evaluate() {
+  if (scorer_->isRunning()) {  // the button reads "Stop scoring" meanwhile
+    scorer_->cancel();
+    panel_->setEvaluationStatus(tr("stopping..."));
+    return;
+  }
   std::vector<AnnotationEvalModel> models;
   for (int i = 0; i < player_->viewCount(); ++i) {
     const ViewSlot& slot = player_->view(i);
@@ -131,6 +137,7 @@ void FailuresPane::evaluate() {
   if (scorer_->start(annotations_->document(), std::move(models),
                      player_->effectiveContract(0).placement)) {
     panel_->setEvaluationStatus(tr("scoring..."));
+    panel_->setEvaluating(true);
   }
 }
 

@@ -35,7 +35,8 @@ class FailuresPane : public QObject {
   void markEnd();
   // Reads someone else's labels (COCO) into a new record (errors via error()).
   void importLabels(const QString& path);
-  // Scores every view's model on the annotated boxes (background thread).
+  // Scores every view's model on the annotated boxes (background thread); while that runs, stops
+  // it (what was scored is reported).
   void evaluate();
   bool evaluationRunning() const;
   // Gives every view the boxes and points of the frame on screen.

@@ -4,8 +4,11 @@
 // zoomed (wheel) and panned (drag) in every view at once, with boxes still landing where drawn.
 #include <QComboBox>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QScreen>
 #include <QTableWidget>
 #include <QWheelEvent>
@@ -222,6 +225,53 @@ class TestAnnotate : public QObject {
                          QRegularExpression("bad.json: annotations\\[0\\]: image_id 4"));
     window.importLabels(dir.filePath("bad.json"));
     QCOMPARE(doc.items().size(), size_t{1});
+  }
+
+  // Scoring stops when asked (the button reads "Stop scoring" meanwhile) and when the window
+  // closes, at the next frame, not after the whole evaluation.
+  void scoringStopsWhenAsked() {
+    QTemporaryDir dir;
+    const QString clip = dir.filePath("street.mp4");
+    QVERIFY(QFile::copy(fixture("player.mp4"), clip));
+    // A label on each of the clip's 75 frames.
+    std::string images;
+    std::string boxes;
+    for (int f = 0; f < 75; ++f) {
+      images += (f ? ", " : "") + std::string("{\"id\": ") + std::to_string(f) +
+                ", \"file_name\": \"frame_" + std::to_string(f) + ".png\"}";
+      boxes += (f ? ", " : "") + std::string("{\"image_id\": ") + std::to_string(f) +
+               ", \"bbox\": [100, 50, 200, 150]}";
+    }
+    const QString labels = dir.filePath("every-frame.json");
+    writeFileAtomically(labels.toStdString(),
+                        "{\"images\": [" + images + "], \"annotations\": [" + boxes + "]}");
+    auto window = std::make_unique<MainWindow>();
+    heardmap::test::showActive(*window);
+    window->setViewCount(2);
+    window->ensureModels();
+    QVERIFY(window->openMedia(clip));
+    window->importLabels(labels);
+    QCOMPARE(window->annotations()->document().items().front().keyframeTimes().size(), size_t{75});
+    auto* button = window->findChild<QPushButton*>("evaluateAnnotations");
+    auto* status = window->findChild<QLabel*>("evaluationStatus");
+    button->click();
+    QVERIFY(window->evaluationRunning());
+    QCOMPARE(button->text(), QString("Stop scoring"));
+    QTRY_VERIFY(status->text().startsWith("scoring: "));  // a frame or more scored
+    button->click();
+    QVERIFY(waitUntil([&] { return !window->evaluationRunning(); }, 30000));
+    QTRY_VERIFY2(status->text().startsWith("scoring stopped after"), qPrintable(status->text()));
+    auto* table = window->findChild<QTableWidget*>("annotationScores");
+    QVERIFY(table->item(0, 1)->text().toInt() < 75);
+    QCOMPARE(button->text(), QString("Score views on my boxes"));
+
+    // Closing the window during a run returns within a frame or two.
+    button->click();
+    QTRY_VERIFY(status->text().startsWith("scoring: "));
+    QElapsedTimer closing;
+    closing.start();
+    window.reset();
+    QVERIFY2(closing.elapsed() < 2000, qPrintable(QString::number(closing.elapsed())));
   }
 
   // The wheel zooms about the cursor in every view at once, a drag pans, and a box drawn on the
