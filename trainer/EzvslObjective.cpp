@@ -1,5 +1,4 @@
-// Torch translation unit.
-#include "EzvslObjective.h"
+// Torch translation unit: the objectives.
 
 #include "EzvslObjectiveTorch.h"
 
@@ -70,50 +69,10 @@ torch::Tensor lvsLoss(const torch::Tensor& visual, const torch::Tensor& audio, d
   return F::cross_entropy(logits, labels);
 }
 
-double lvsLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
-                    int height, int width, double epsP, double epsN, double tauTrimap,
-                    double temperature) {
-  torch::NoGradGuard noGrad;
-  const torch::Tensor visual =
-      torch::from_blob(const_cast<float*>(v.data()), {batch, dim, height, width}).clone();
-  const torch::Tensor audio = torch::from_blob(const_cast<float*>(a.data()), {batch, dim}).clone();
-  return lvsLoss(visual, audio, epsP, epsN, tauTrimap, temperature).item<double>();
-}
-
 torch::Tensor simSiamLoss(const torch::Tensor& p1, const torch::Tensor& z1, const torch::Tensor& p2,
                           const torch::Tensor& z2) {
   return -0.5 * (torch::cosine_similarity(p1, z2.detach(), 1).mean() +
                  torch::cosine_similarity(p2, z1.detach(), 1).mean());
-}
-
-double simSiamLossValue(const std::vector<float>& p1, const std::vector<float>& z1,
-                        const std::vector<float>& p2, const std::vector<float>& z2, int rows,
-                        int dim) {
-  torch::NoGradGuard noGrad;
-  const auto tensor = [&](const std::vector<float>& v) {
-    return torch::from_blob(const_cast<float*>(v.data()), {rows, dim}).clone();
-  };
-  return simSiamLoss(tensor(p1), tensor(z1), tensor(p2), tensor(z2)).item<double>();
-}
-
-double fnacLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
-                     int height, int width, double temperature, double lambda) {
-  torch::NoGradGuard noGrad;
-  const torch::Tensor visual =
-      torch::from_blob(const_cast<float*>(v.data()), {batch, dim, height, width}).clone();
-  const torch::Tensor audio = torch::from_blob(const_cast<float*>(a.data()), {batch, dim}).clone();
-  return fnacLoss(visual, audio, temperature, lambda).item<double>();
-}
-
-double ezvslLossValue(const std::vector<float>& v, const std::vector<float>& a, int batch, int dim,
-                      int height, int width, double temperature, double marginCosine) {
-  torch::NoGradGuard noGrad;
-  const torch::Tensor visual =
-      torch::from_blob(const_cast<float*>(v.data()), {batch, dim, height, width}).clone();
-  const int64_t audioRows = static_cast<int64_t>(a.size()) / dim;
-  const torch::Tensor audio =
-      torch::from_blob(const_cast<float*>(a.data()), {audioRows, dim}).clone();
-  return ezvslLoss(visual, audio, temperature, marginCosine).item<double>();
 }
 
 }  // namespace heardmap

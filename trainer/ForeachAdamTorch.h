@@ -4,7 +4,23 @@
 
 #include <torch/optim/adam.h>
 
+#include <string>
+#include <type_traits>
+#include <utility>
+
 namespace heardmap {
+
+// The key of a parameter's state in torch::optim::Optimizer::state(): the TensorImpl's address,
+// printed (LibTorch 1.x) or as a pointer (2.x); the same keys Adam and its archives use.
+using StateMap = std::decay_t<decltype(std::declval<torch::optim::Optimizer&>().state())>;
+template <typename Key>
+Key stateKeyOf(const torch::Tensor& parameter) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    return c10::guts::to_string(parameter.unsafeGetTensorImpl());
+  } else {
+    return parameter.unsafeGetTensorImpl();
+  }
+}
 
 // torch::optim::Adam with the same arithmetic, state and archive format (a run saved by one
 // resumes in the other), whose step() updates every parameter with eight foreach operations in

@@ -6,13 +6,12 @@
 #include <random>
 
 #include "../TinyPack.h"
+#include "TrainerProbes.h"
 #include "core/AtomicFile.h"
 #include "core/Safetensors.h"
 #include "core/data/AssetPack.h"
 #include "core/data/ClipPack.h"
 #include "core/ml/LocalizationModel.h"
-#include "trainer/EzvslObjective.h"
-#include "trainer/ForeachAdam.h"
 #include "trainer/OptimizerState.h"
 #include "trainer/ShipCheckpoint.h"
 #include "trainer/TestSplitMetrics.h"
