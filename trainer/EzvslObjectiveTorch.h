@@ -1,4 +1,5 @@
-// Torch side of EzvslObjective.h (only torch translation units include this).
+// Internal torch header of the trainer: the objectives (only torch translation units include this;
+// tests/trainer/TrainerProbes.h runs them on plain arrays).
 #pragma once
 
 #include <torch/torch.h>
