@@ -4,13 +4,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "ShipCheckpoint.h"
 #include "Trainer.h"
+#include "core/FlagValue.h"
 
 namespace {
+
+// Most test scenes per condition `ship` may re-evaluate (as heardmap-train's own limit).
+constexpr long long kMaxShipEvalPerCondition = 100000;
 
 // Set by SIGTERM / SIGINT: the run stops after its current step and saves a checkpoint.
 std::atomic<bool> stopRequested{false};
@@ -34,9 +39,13 @@ int shipCommand(const std::vector<std::string>& arguments) {
     } else if (arguments[i] == "--pack") {
       options.packPath = value;
     } else if (arguments[i] == "--eval-per-condition") {
-      char* end = nullptr;
-      options.evalPerCondition = static_cast<int>(std::strtol(value.c_str(), &end, 10));
-      valid = !value.empty() && *end == '\0';
+      try {
+        options.evalPerCondition = static_cast<int>(
+            heardmap::integerInRange(arguments[i], value, 0, kMaxShipEvalPerCondition));
+      } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "heardmap-train ship: %s\n", e.what());
+        return 2;
+      }
     } else {
       valid = false;
     }

@@ -294,7 +294,9 @@ DatasetScan readBoxList(const std::string& root, bool instances) {
                                    "metadata/ms3_box.json"});
   const Json index = Json::parse(readFile(indexPath));
   DatasetScan scan;
-  const std::regex frameNumber(".*_([0-9]+)$");
+  // A frame number of at most 6 digits (AVSBench's are 1-5): longer runs of digits are part of
+  // another name, not a frame, and would overflow.
+  const std::regex frameNumber(".*_([0-9]{1,6})$");
   size_t number = 0;
   for (const Json& entry : index.asArray()) {
     EvalSample s;

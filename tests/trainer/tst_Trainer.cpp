@@ -608,6 +608,12 @@ class TestTrainer : public QObject {
     QVERIFY(cli.waitForFinished(60000));
     QCOMPARE(cli.exitCode(), 2);
     QVERIFY(cli.readAllStandardError().contains("usage"));
+    // A bad count is an error that names the flag (strtol took "-3" and "9x" before).
+    cli.start(trainer, {"ship", QString::fromStdString(full), "--out", dir.filePath("n.st"),
+                        "--eval-per-condition", "-3"});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 2);
+    QVERIFY(cli.readAllStandardError().contains("--eval-per-condition must be in [0, 100000]"));
   }
 
   // The small variant (the shipped models'): 3/8-width trunks, D = 128, 160 px.
