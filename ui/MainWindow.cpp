@@ -34,6 +34,7 @@
 #include "AnnotationPanel.h"
 #include "CheckpointPrompt.h"
 #include "ClipPaths.h"
+#include "CompareGrid.h"
 #include "ExportRunner.h"
 #include "FailuresPane.h"
 #include "GridExports.h"
@@ -72,9 +73,6 @@ constexpr double kZoomStep = 1.25;
 // Shortest interval between two timeline refreshes while heatmaps arrive.
 constexpr int kTimelineRefreshMs = 100;
 
-const QString kMediaFilter = QStringLiteral(
-    "Media (*.mp4 *.mkv *.webm *.avi *.mpg *.mpeg *.mov *.m4v *.ogv);;All files (*)");
-
 // Colours of the views' peak-score tracks (and nothing else): distinct on dark grey.
 const QColor kTrackColors[] = {QColor(255, 200, 0),   QColor(80, 180, 255),  QColor(255, 90, 90),
                                QColor(120, 230, 120), QColor(220, 120, 255), QColor(255, 150, 60)};
@@ -93,7 +91,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   timeline_->setObjectName("timeline");
   transport_ = new TransportBar(this);
   panel_ = new OverlayPanel(this);
-  defaultOverlay_ = panel_->settings();
 
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
@@ -106,6 +103,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   help_ = new HelpOverlay(this);
 
   probeBar_ = new ProbeBar(this);
+  views_ = new CompareGrid(controller_, grid_, panel_, probeBar_, this);
   addToolBar(Qt::TopToolBarArea, probeBar_);
   createDocks();
 
@@ -127,6 +125,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   controller_->setOverlaySettings(initial);
 
   connectController();
+  connectViews();
   connectAnnotations();
   connectTrainer();
   createMenus();
@@ -285,8 +284,8 @@ void MainWindow::connectController() {
   connect(probeBar_, &ProbeBar::conditionClicked, this, &MainWindow::applyProbe);
   connect(probeBar_, &ProbeBar::viewCountChanged, this, [this](int count) { setViewCount(count); });
   connect(probeBar_, &ProbeBar::chooseOffScreenClip, this, [this] {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Off-screen audio clip"), QString(), kMediaFilter);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Off-screen audio clip"), QString(),
+                                                      kMediaFileFilter);
     if (!path.isEmpty()) {
       controller_->setOffScreenClip(path);
     }
@@ -317,6 +316,14 @@ void MainWindow::connectController() {
                              controller_->effectiveContract(0).windowSeconds);
     }
   });
+}
+
+void MainWindow::connectViews() {
+  connect(views_, &CompareGrid::checkpointLoaded, this,
+          [this](const QString& path) { addRecent(recentCheckpoints_, path); });
+  connect(views_, &CompareGrid::message, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+  connect(views_, &CompareGrid::error, this, &MainWindow::showError);
 }
 
 void MainWindow::connectAnnotations() {
@@ -350,25 +357,11 @@ TrainerProcess* MainWindow::trainer() const {
   return trainer_->process();
 }
 
-bool MainWindow::compareCheckpoint(const QString& path) {
-  int view = grid_->selected();
-  if (controller_->viewCount() < PlayerController::kMaxViews) {
-    view = controller_->viewCount();
-    setViewCount(view + 1, /*fill=*/false);  // the view is for this checkpoint
-  }
-  if (!loadModelIntoView(view, path)) {
-    ensureModels();  // a view added for it is not left empty
-    return false;
-  }
-  selectView(view);
-  return true;
-}
-
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* open = file->addAction(tr("&Open media..."), this, [this] {
     const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open media"), QString(), kMediaFilter);
+        QFileDialog::getOpenFileName(this, tr("Open media"), QString(), kMediaFileFilter);
     if (!path.isEmpty()) {
       openMedia(path);
     }
@@ -499,153 +492,45 @@ bool MainWindow::loadModel(const QString& path, const LoadOptions& options) {
   return loadModelIntoView(grid_->selected(), path, LoadFailure::KeepModel, options);
 }
 
+bool MainWindow::compareCheckpoint(const QString& path) {
+  return views_->compareCheckpoint(path);
+}
+
 bool MainWindow::loadModelIntoView(int view, const QString& path, LoadFailure onFailure,
                                    const LoadOptions& options) {
-  std::shared_ptr<LocalizationModel> model;
-  try {
-    model = LocalizationModel::open(path.toStdString(), options);
-  } catch (const std::exception& e) {
-    if (onFailure == LoadFailure::ShowInView) {
-      std::fprintf(stderr, "heardmap: view %d: cannot load checkpoint: %s\n", view + 1, e.what());
-      controller_->setViewLoadError(view, QFileInfo(path).absoluteFilePath(), e.what());
-      statusBar()->showMessage(tr("View %1: cannot load %2").arg(view + 1).arg(path), 10000);
-      showSelectedModel();
-    } else {
-      showError(tr("Cannot load checkpoint:\n%1").arg(QString::fromStdString(e.what())));
-    }
-    return false;
-  }
-  const QString absolute = path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
-  controller_->setViewModel(view, std::move(model), absolute, options);
-  if (!absolute.isEmpty()) {
-    addRecent(recentCheckpoints_, absolute);
-  }
-  if (view == grid_->selected()) {
-    controller_->setWindowPlacement(WindowPlacement::Invalid);
-  }
-  showSelectedModel();
-  return true;
+  return views_->loadModelIntoView(view, path, onFailure, options);
 }
 
 std::vector<std::string> MainWindow::shippedModelPaths() {
-  return shippedModels(shippedModelsFolder(QCoreApplication::applicationDirPath().toStdString()));
+  return CompareGrid::shippedModelPaths();
 }
 
 void MainWindow::ensureModels() {
-  // Views without a checkpoint get the shipped models in method order (view 1 the EZ-VSL
-  // baseline, then LVS, MarginNCE, ...), or the untrained demo model when none ship.
-  const std::vector<std::string> shipped = shippedModelPaths();
-  // Each empty view gets the first shipped model no view shows, or once all are shown, the
-  // shipped models again in order.
-  size_t next = 0;
-  const auto nextShipped = [&]() {
-    for (const std::string& path : shipped) {
-      const QString absolute = QFileInfo(QString::fromStdString(path)).absoluteFilePath();
-      bool shown = false;
-      for (int v = 0; v < controller_->viewCount(); ++v) {
-        shown = shown || controller_->view(v).checkpointPath == absolute;
-      }
-      if (!shown) {
-        return QString::fromStdString(path);
-      }
-    }
-    return QString::fromStdString(shipped[next++ % shipped.size()]);
-  };
-  std::shared_ptr<LocalizationModel> untrained;
-  for (int i = 0; i < controller_->viewCount(); ++i) {
-    if (!controller_->view(i).loadError.empty()) {
-      continue;  // the checkpoint asked for did not load: the view says so, nothing replaces it
-    }
-    if (!controller_->view(i).model && !shipped.empty()) {
-      loadModelIntoView(i, nextShipped());
-    }
-    if (!controller_->view(i).model) {
-      if (!untrained) {
-        untrained = LocalizationModel::open(std::string());
-      }
-      controller_->setViewModel(i, untrained, QString());
-    }
-  }
-  showSelectedModel();
+  views_->ensureModels();
 }
 
 void MainWindow::setViewCount(int count, bool fill) {
-  const int before = controller_->viewCount();
-  controller_->setViewCount(count);
-  // New views: the panel's settings when they are every view's, else the defaults.
-  const OverlaySettings settings = panel_->sharedSettings() ? panel_->settings() : defaultOverlay_;
-  for (int i = before; i < controller_->viewCount(); ++i) {
-    controller_->setViewOverlaySettings(i, settings);
-    if (i < grid_->count()) {
-      grid_->view(i)->setOverlaySettings(settings);
-    }
-  }
-  if (fill && controller_->viewCount() > before) {
-    ensureModels();
-  }
+  views_->setViewCount(count, fill);
 }
 
 void MainWindow::selectView(int view) {
-  grid_->setSelected(view);
-  showSelectedModel();
-  probeBar_->setActiveCondition(controller_->view(grid_->selected()).condition);
-  if (!panel_->sharedSettings()) {
-    panel_->setSettings(controller_->view(grid_->selected()).processor.settings());
-  }
+  views_->selectView(view);
 }
 
 void MainWindow::showSelectedModel() {
-  const ViewSlot& slot =
-      controller_->view(std::min(grid_->selected(), controller_->viewCount() - 1));
-  if (!slot.loadError.empty()) {
-    panel_->setLoadError(viewModelLabel(slot), QString::fromStdString(slot.loadError),
-                         slot.checkpointPath);
-    return;
-  }
-  if (!slot.model) {
-    return;
-  }
-  const CheckpointInfo& info = slot.model->info();
-  panel_->setModel(QString::fromStdString(info.config.method + " " + info.config.variantName()),
-                   info.trained, modelProvenance(slot), QString::fromStdString(info.source),
-                   QString::fromStdString(info.contract.summary()), info.contract.placement);
-  if (!slot.display.empty()) {
-    panel_->setScores(slot.display);
-  }
+  views_->showSelectedModel();
 }
 
 void MainWindow::applyProbe(AudioCondition condition, bool allViews) {
-  if (condition == AudioCondition::OffScreen && controller_->offScreenClip().isEmpty()) {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Which clip's audio should play off-screen?"), QString(), kMediaFilter);
-    if (path.isEmpty() || !controller_->setOffScreenClip(path)) {
-      return;
-    }
-  }
-  if (allViews) {
-    controller_->setAllViewConditions(condition);
-  } else {
-    controller_->setViewCondition(grid_->selected(), condition);
-  }
+  views_->applyProbe(condition, allViews);
 }
 
 void MainWindow::refreshCaptions() {
-  for (int i = 0; i < grid_->count(); ++i) {
-    refreshCaption(i);
-  }
+  views_->refreshCaptions();
 }
 
 void MainWindow::refreshCaption(int view, bool redrawNow) {
-  if (view >= controller_->viewCount()) {
-    return;
-  }
-  bool warning = false;
-  const QStringList lines = viewCaption(view, controller_->view(view), controller_->isLive(),
-                                        &warning, controller_->offScreenClip());
-  grid_->view(view)->setCaption(lines, warning, redrawNow);
-  if (view == grid_->selected()) {
-    probeBar_->setActiveCondition(controller_->view(view).condition);
-  }
+  views_->refreshCaption(view, redrawNow);
 }
 
 void MainWindow::importLabels(const QString& path) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "CompareGrid.h"
 #include "core/AudioCondition.h"
 #include "core/OverlaySettings.h"
 #include "core/ml/ForeignCheckpoint.h"
@@ -80,7 +81,7 @@ class MainWindow : public QMainWindow {
   // What a checkpoint that does not load leaves: the view's model and a dialog (what the user
   // opened by hand), or the error in the view, on stderr, with no model in its place (what
   // --checkpoint and the saved session name: no silent fallback to another model).
-  enum class LoadFailure { KeepModel, ShowInView };
+  using LoadFailure = CompareGrid::LoadFailure;
   bool loadModelIntoView(int view, const QString& path,
                          LoadFailure onFailure = LoadFailure::KeepModel,
                          const LoadOptions& options = {});
@@ -124,6 +125,7 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createShortcuts();
   void connectController();
+  void connectViews();
   void connectAnnotations();
   void connectTrainer();
   void showError(const QString& message);
@@ -146,8 +148,8 @@ class MainWindow : public QMainWindow {
   TimelineWidget* timeline_ = nullptr;
   TransportBar* transport_ = nullptr;
   OverlayPanel* panel_ = nullptr;
-  OverlaySettings defaultOverlay_;    // what a new view starts with when views have their own
   FailuresPane* failures_ = nullptr;  // the Failures dock and its annotations
+  CompareGrid* views_ = nullptr;      // the views' models, probes, selection and captions
   LivePanel* livePanel_ = nullptr;
   ProbeBar* probeBar_ = nullptr;
   TrainerPane* trainer_ = nullptr;  // the Trainer dock and its training process
