@@ -5,7 +5,10 @@
 #include <cmath>
 #include <string>
 
+#include <QTemporaryDir>
+
 #include "core/data/AssetPack.h"
+#include "core/ml/TrainingConfig.h"
 
 namespace heardmap::test {
 
@@ -37,6 +40,22 @@ inline AssetPack tinyPack() {
     bg.image.pixels.assign(64 * 48 * 3, uint8_t(60 + 100 * b));
     pack.backgrounds.push_back(bg);
   }
+  return pack;
+}
+
+// A 3-step run of the compact model on the tiny pack, into dir/m.safetensors.
+inline TrainingConfig smallRun(const QTemporaryDir& dir, const std::string& pack) {
+  TrainingConfig c = TrainingConfig::fromArguments(
+      {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--steps", "3",
+       "--batch", "4", "--lr", "1e-4", "--eval-per-condition", "2", "--checkpoint-every", "1",
+       "--threads", "2"});
+  return c;
+}
+
+// The tiny pack saved in dir; returns its path.
+inline std::string savedTinyPack(const QTemporaryDir& dir) {
+  const std::string pack = dir.filePath("pack.safetensors").toStdString();
+  tinyPack().save(pack);
   return pack;
 }
 

@@ -1,4 +1,4 @@
-// Torch-free entry points into the trainer's torch code, for tests/trainer/tst_Trainer.cpp (a Qt
+// Torch-free entry points into the trainer's torch code, for tests/trainer/tst_Objectives.cpp (a Qt
 // translation unit, which may not include torch): the objectives on plain arrays, and ForeachAdam
 // beside torch::optim::Adam. Compiled into the test only (TrainerProbes.cpp).
 #pragma once

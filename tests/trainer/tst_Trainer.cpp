@@ -6,7 +6,6 @@
 #include <random>
 
 #include "../TinyPack.h"
-#include "TrainerProbes.h"
 #include "core/AtomicFile.h"
 #include "core/Safetensors.h"
 #include "core/data/AssetPack.h"
@@ -20,21 +19,6 @@
 using namespace heardmap;
 
 namespace {
-
-TrainingConfig smallRun(const QTemporaryDir& dir, const std::string& pack) {
-  TrainingConfig c = TrainingConfig::fromArguments(
-      {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--steps", "3",
-       "--batch", "4", "--lr", "1e-4", "--eval-per-condition", "2", "--checkpoint-every", "1",
-       "--threads", "2"});
-  return c;
-}
-
-// The tiny pack saved in dir; returns its path.
-std::string savedTinyPack(const QTemporaryDir& dir) {
-  const std::string pack = dir.filePath("pack.safetensors").toStdString();
-  heardmap::test::tinyPack().save(pack);
-  return pack;
-}
 
 // A 64 x 64 picture with structure, and a 3 s tone at 16 kHz: inputs to look at a map with.
 RgbImage patternFrame() {
@@ -59,62 +43,9 @@ class TestTrainer : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
-  // B = 2, D = 2, one location, v = a = identity, tau = 1: logits [[1, 0], [0, 1]];
-  // each cross-entropy is log(1 + e^-1) = 0.3132617, two directions -> 0.6265234.
-  void ezvslLossSingleLocation() {
-    const double loss = ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0);
-    QVERIFY(std::fabs(loss - 2 * std::log(1 + std::exp(-1.0))) < 1e-6);
-  }
-
-  // Two locations: image 0 = {(1,0), (0,1)}, image 1 = {(0,1), (0,1)}; a0 = (1,0), a1 = (0,1).
-  // Max over locations: logits [[1, 1], [0, 1]]. Rows: log 2 and log(1 + e^-1); columns the same
-  // pair; mean per direction 0.5032040, total 1.0064081.
-  void ezvslLossTakesTheBestLocation() {
-    // Layout B x D x H x W: v[b][d][0][w].
-    const std::vector<float> v = {1, 0, 0, 1,   // image 0: d0 = (1, 0), d1 = (0, 1) over w
-                                  0, 0, 1, 1};  // image 1: d0 = (0, 0), d1 = (1, 1)
-    const double loss = ezvslLossValue(v, {1, 0, 0, 1}, 2, 2, 1, 2, 1.0);
-    QVERIFY2(std::fabs(loss - (std::log(2.0) + std::log(1 + std::exp(-1.0)))) < 1e-6,
-             qPrintable(QString::number(loss)));
-  }
-
-  // MarginNCE, m = -1, tau = 1, one location, identity v = a: positive logits 1 - (-1) = 2,
-  // negatives 0: each cross-entropy is log(1 + e^-2) = 0.1269280, total 0.2538560.
-  void marginNceBoostsThePositive() {
-    const double loss = ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0, -1.0);
-    QVERIFY(std::fabs(loss - 2 * std::log(1 + std::exp(-2.0))) < 1e-6);
-    // m = 0 is EZ-VSL.
-    QCOMPARE(ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0, 0.0),
-             ezvslLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0));
-  }
-
-  // SSL-SaN: v0 = (1,0,0), v1 = (0,1,0); audio a0 = v0, a1 = v1 and one silence column n = (0,0,1).
-  // Image -> audio rows [1, 0, 0]: CE = log(e + 2) - 1 = 0.5514447 each; audio -> image over the
-  // batch only: log(1 + e^-1) = 0.3132617. Total 0.8647064.
-  void negativeColumnsEnterOnlyTheImageToAudioTerm() {
-    const double loss =
-        ezvslLossValue({1, 0, 0, 0, 1, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1}, 2, 3, 1, 1, 1.0);
-    QVERIFY2(std::fabs(loss -
-                       (std::log(std::exp(1.0) + 2.0) - 1.0 + std::log(1 + std::exp(-1.0)))) < 1e-6,
-             qPrintable(QString::number(loss)));
-  }
-
-  // FNAC, B = 2, one location, v = a = identity, tau = 1, lambda = 100:
-  // S, audio-audio and image-image affinities are all [[1, 0], [0, 1]], so FNS1 = FNS2 = 0.
-  // With one location the min-max self-similarity is 0 (< 0.6): no foreground, f = 0, A^f = 0,
-  // softmax rows [0.5, 0.5] against softmax([1, 0]) = [0.7310586, 0.2689414]: TNE = 0.2310586.
-  // Total = 2 log(1 + e^-1) + 100 * 0.2310586 = 23.7324...
-  void fnacTermsOnAHandCase() {
-    const double loss = fnacLossValue({1, 0, 0, 1}, {1, 0, 0, 1}, 2, 2, 1, 1, 1.0, 100.0);
-    const double softmaxTop = std::exp(1.0) / (std::exp(1.0) + 1.0);
-    const double expected = 2 * std::log(1 + std::exp(-1.0)) + 100.0 * (softmaxTop - 0.5);
-    QVERIFY2(std::fabs(loss - expected) < 1e-4,
-             qPrintable(QString("%1 vs %2").arg(loss).arg(expected)));
-  }
-
   void fnacTrainsWithWarmupAndDropout() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("f.safetensors").toStdString(), "--method", "fnac",
          "--warmup-steps", "1", "--steps", "3", "--batch", "4", "--eval-per-condition", "1"});
@@ -131,7 +62,7 @@ class TestTrainer : public QObject {
   // and the base named in the record and the panel's provenance line.
   void fineTunesFromACheckpointAndRecordsIt() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     const std::string base = dir.filePath("base.safetensors").toStdString();
     train(TrainingConfig::fromArguments({"--pack", pack, "--out", base, "--variant", "small",
                                          "--image-padding", "circular", "--steps", "1", "--batch",
@@ -159,7 +90,7 @@ class TestTrainer : public QObject {
   // moves each by about lr, where a fresh initialisation would differ by far more).
   void fineTunesAcrossTheSsplNetwork() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     std::vector<std::string> lines;  // the last run's progress
     const auto run = [&](const std::string& method, const std::string& init, const std::string& out,
                          const std::vector<std::string>& extra = {}) {
@@ -262,94 +193,9 @@ class TestTrainer : public QObject {
     QVERIFY(tensor(base, "imgnet.bn1.running_mean") != tensor(sspl, "imgnet.bn1.running_mean"));
   }
 
-  // FNAC's lambda: the paper's 100 at its batch 256, scaled to the run's batch unless given, and
-  // the checkpoint says which.
-  void fnacLambdaScalesWithTheBatchUnlessGiven() {
-    const auto fnac = [](std::vector<std::string> extra) {
-      std::vector<std::string> args = {"--pack", "p", "--method", "fnac"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      return TrainingConfig::fromArguments(args);
-    };
-    QCOMPARE(fnac({"--batch", "32"}).fnacLambda, 12.5);
-    QCOMPARE(fnac({"--batch", "256"}).fnacLambda, 100.0);
-    QCOMPARE(fnac({"--batch", "128"}).fnacLambda, 50.0);
-    const TrainingConfig scaled = fnac({"--batch", "64"});
-    QVERIFY(QString::fromStdString(scaled.toJson().at("fnac_lambda_rule").asString())
-                .contains("scaled to batch 64"));
-    const TrainingConfig given = fnac({"--batch", "32", "--fnac-lambda", "100"});
-    QCOMPARE(given.fnacLambda, 100.0);
-    QCOMPARE(given.toJson().at("fnac_lambda_rule").asString(), std::string("given"));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, fnac({"--fnac-lambda", "-1"}));
-  }
-
-  // Each FNAC term is a mean over B x B entries of differences of row softmaxes, so the three
-  // together add at most 6 lambda / B to the base loss, whatever the features.
-  void fnacTermsAreBoundedBySixLambdaOverTheBatch() {
-    std::mt19937 rng(7);
-    std::normal_distribution<float> normal;
-    const int batch = 8, dim = 4, cells = 9;
-    for (int trial = 0; trial < 5; ++trial) {
-      std::vector<float> v(batch * dim * cells), a(batch * dim);
-      for (float& x : v)
-        x = normal(rng);
-      for (float& x : a)
-        x = normal(rng);
-      const double base = fnacLossValue(v, a, batch, dim, 3, 3, 0.03, 0.0);
-      const double full = fnacLossValue(v, a, batch, dim, 3, 3, 0.03, 1.0);
-      QVERIFY2(full >= base && full - base <= 6.0 / batch + 1e-6,
-               qPrintable(QString("%1 - %2").arg(full).arg(base)));
-      QVERIFY(full - base > 0.01);  // the terms are not zero on random features
-    }
-  }
-
-  void configRejectsBadFlags() {
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             TrainingConfig::fromArguments({"--steps", "10"}));  // no pack
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             TrainingConfig::fromArguments({"--pack", "p", "--lr", "fast"}));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             TrainingConfig::fromArguments({"--pack", "p", "--method", "magic"}));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             TrainingConfig::fromArguments({"--pack", "p", "--batch", "1"}));
-    QVERIFY_THROWS_EXCEPTION(
-        std::invalid_argument,
-        TrainingConfig::fromArguments({"--pack", "p", "--image-padding", "reflect"}));
-  }
-
-  // --config FILE: the flags as a JSON object, read in place; later flags override it; bad files
-  // are refused with the file's name.
-  void configFileGivesTheFlags() {
-    QTemporaryDir dir;
-    const std::string file = dir.filePath("run.json").toStdString();
-    writeFileAtomically(file, R"({"method": "marginnce", "margin": -0.3, "steps": 40,
-                                  "lr": 5e-4, "ship": true, "progress": "json", "pack": "p"})");
-    const TrainingConfig c = TrainingConfig::fromArguments({"--config", file, "--steps", "7"});
-    QCOMPARE(c.method, std::string("marginnce"));
-    QCOMPARE(c.margin, -0.3);
-    QCOMPARE(c.learningRate, 5e-4);
-    QCOMPARE(c.steps, int64_t(7));  // the later flag wins
-    QVERIFY(c.inferenceOnly && c.halfPrecision);
-    QCOMPARE(c.progress, ProgressFormat::JsonLines);
-    QCOMPARE(c.toJson().at("config_file").asString(), file);
-    const std::string broken = dir.filePath("broken.json").toStdString();
-    writeFileAtomically(broken, "{\"method\": ");
-    const std::string unknown = dir.filePath("unknown.json").toStdString();
-    writeFileAtomically(unknown, R"({"pack": "p", "colour": "blue"})");
-    for (const std::string& bad : {broken, unknown, dir.filePath("missing.json").toStdString()}) {
-      try {
-        TrainingConfig::fromArguments({"--config", bad});
-        QFAIL(bad.c_str());
-      } catch (const std::invalid_argument& e) {
-        QVERIFY2(std::string(e.what()).find(bad) != std::string::npos ||
-                     std::string(e.what()).find("--colour") != std::string::npos,
-                 e.what());
-      }
-    }
-  }
-
   void marginNceTrainsAndIsRecorded() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("m.safetensors").toStdString(), "--method",
          "marginnce", "--margin", "-0.3", "--steps", "2", "--batch", "4", "--eval-per-condition",
@@ -366,7 +212,7 @@ class TestTrainer : public QObject {
 
   void sslSanTrainsWithSilenceAndNoiseNegatives() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("s.safetensors").toStdString(), "--method", "sslsan",
          "--negative-ratio", "0.5", "--steps", "2", "--batch", "4", "--eval-per-condition", "1"});
@@ -378,28 +224,10 @@ class TestTrainer : public QObject {
     QVERIFY(model->info().training.at("provisional").asBool());
   }
 
-  // LVS on a hand case: B = 2, D = 2, two locations; v0 = {(1,0), (0,1)}, v1 = {(.6,.8), (.8,-.6)},
-  // a0 = (1,0), a1 = (0,1). Cosine maps: A00 = [1, 0], A01 = [0, 1], A10 = [.6, .8],
-  // A11 = [.8, -.6]. Trimap weights sigmoid((A - .65) / .03) and 1 - sigmoid((A - .4) / .03):
-  // image 0: s_pos = 1.0000000, easy negative s01 = 1.0000000, hard negative s_hn = 2.06e-9;
-  // image 1: s_pos = 0.8000000, s10 = 0.7724228, s_hn = -0.5999977.
-  // Cross-entropy of [s_pos, s_ij, s_hn] / 0.07 at index 0, mean over images: 0.6042955.
-  void lvsLossOnAHandCase() {
-    const std::vector<float> v = {1,    0,    0,    1,       // image 0: d0 over w, d1 over w
-                                  0.6f, 0.8f, 0.8f, -0.6f};  // image 1
-    const double loss = lvsLossValue(v, {1, 0, 0, 1}, 2, 2, 1, 2, 0.65, 0.4, 0.03, 0.07);
-    QVERIFY2(std::fabs(loss - 0.604295463838775) < 1e-5,
-             qPrintable(QString::number(loss, 'g', 10)));
-    // Far below both thresholds everywhere (all cosines -1): still finite.
-    const double flat =
-        lvsLossValue({-1, -1, 0, 0, -1, -1, 0, 0}, {1, 0, 1, 0}, 2, 2, 1, 2, 0.65, 0.4, 0.03, 0.07);
-    QVERIFY(std::isfinite(flat));
-  }
-
   // LVS's stride-1 trunks, here with circular padding: both are recorded in the checkpoint.
   void lvsTrainsWithStrideOneTrunks() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("l.safetensors").toStdString(), "--method", "lvs",
          "--steps", "2", "--batch", "4", "--eval-per-condition", "1", "--image-padding",
@@ -419,55 +247,11 @@ class TestTrainer : public QObject {
     QCOMPARE(model->localize(frame, std::vector<float>(48000, 0.1f)).width, 10);
   }
 
-  // SimSiam's loss by hand: p1 = z2 (cos 1) and p2 orthogonal to z1 (cos 0) in both rows:
-  // 0.5 * (-1 - 0) = -0.5; p1 opposite to z2 as well: 0.5 * (1 - 0) = 0.5.
-  void simSiamLossOnAHandCase() {
-    const std::vector<float> z1 = {1, 0, 0, 1};
-    const std::vector<float> z2 = {0, 2, 3, 0};
-    const std::vector<float> p2 = {0, 1, 1, 0};  // orthogonal to z1's rows
-    QVERIFY(std::fabs(simSiamLossValue(z2, z1, p2, z2, 2, 2) - -0.5) < 1e-6);
-    const std::vector<float> opposite = {0, -1, -1, 0};
-    QVERIFY(std::fabs(simSiamLossValue(opposite, z1, p2, z2, 2, 2) - 0.5) < 1e-6);
-  }
-
-  // Adam by hand, lr 0.1, betas (0.9, 0.999). Step 1, g = (0.5, -3, 0): m^ = g and v^ = g^2, so
-  // every weight with a gradient moves by 0.1 against its sign, (1, -2) -> (0.9, -1.9); the zero
-  // gradient moves nothing. Step 2, g = (-0.5, -3, 0): weight 0 has m = 0.9 * 0.05 - 0.05 =
-  // -0.005, m^ = -0.005 / 0.19, v^ = 0.00049975 / 0.001999 = 0.25, so it moves by
-  // 0.1 * (0.005 / 0.19) / 0.5 = 0.0052632 to 0.9052632; weight 1 (m^ = -3, v^ = 9) to -1.8.
-  // Weight decay is Adam's L2 term on the gradient: 1 with g = 0 and decay 0.1 sees g = 0.1 and
-  // goes to 0.9 (AdamW's decoupled decay would give 0.99).
-  void foreachAdamOnAHandCase() {
-    const std::vector<float> one = foreachAdamWeights({1, -2, 0.5}, {{0.5, -3, 0}}, 0.1, 0.0);
-    QVERIFY(std::fabs(one[0] - 0.9f) < 1e-6 && std::fabs(one[1] - -1.9f) < 1e-6);
-    QCOMPARE(one[2], 0.5f);
-    const std::vector<float> two =
-        foreachAdamWeights({1, -2, 0.5}, {{0.5, -3, 0}, {-0.5, -3, 0}}, 0.1, 0.0);
-    QVERIFY2(std::fabs(two[0] - 0.9052632f) < 1e-6, qPrintable(QString::number(two[0], 'g', 9)));
-    QVERIFY2(std::fabs(two[1] - -1.8f) < 1e-6, qPrintable(QString::number(two[1], 'g', 9)));
-    const std::vector<float> decayed = foreachAdamWeights({1}, {{0}}, 0.1, 0.1);
-    QVERIFY2(std::fabs(decayed[0] - 0.9f) < 1e-6, qPrintable(QString::number(decayed[0])));
-  }
-
-  // The trainer's multi-tensor Adam is torch::optim::Adam to the bit on the CPU, with and without
-  // FNAC's weight decay, when one parameter starts later than the others (step counts 6 and 8),
-  // and across a save/load: torch's Adam resumed from ForeachAdam's archive goes on identically.
-  void foreachAdamIsTorchAdam() {
-    for (const double decay : {0.0, 1e-4}) {
-      const AdamAgreement agreement = compareForeachAdamWithAdam(8, decay);
-      QCOMPARE(agreement.maxWeightDifference, 0.0);
-      QCOMPARE(agreement.maxMomentDifference, 0.0);
-      QCOMPARE(agreement.maxResumedDifference, 0.0);
-      QCOMPARE(agreement.matrixSteps, 8LL);
-      QCOMPARE(agreement.vectorSteps, 6LL);
-    }
-  }
-
   // The test split runs each scene's visual and audio pass on parallel lanes of one torch thread
   // each; the table is the one of the passes run one after the other on one thread.
   void testSplitOnLanesIsTheSerialTable() {
     QTemporaryDir dir;
-    const AssetPack pack = AssetPack::load(savedTinyPack(dir));
+    const AssetPack pack = AssetPack::load(heardmap::test::savedTinyPack(dir));
     const std::unique_ptr<LocalizationModel> model = LocalizationModel::open("");
     const SceneSynthesizer test = testSplitScenes(pack, model->contract());
     LocalizationModel::setThreadCount(1);
@@ -486,7 +270,7 @@ class TestTrainer : public QObject {
   // comes out of the saved checkpoint.
   void ssplTrainsAndLocalisesThroughThePcm() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     TrainingConfig config = TrainingConfig::fromArguments(
         {"--pack", pack, "--out", dir.filePath("p.safetensors").toStdString(), "--method", "sspl",
          "--steps", "3", "--batch", "4", "--eval-per-condition", "1"});
@@ -518,7 +302,7 @@ class TestTrainer : public QObject {
   // resumed run restarts the heads.
   void shippedModelsLeaveOutTrainingHeads() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     const std::string full = dir.filePath("full.safetensors").toStdString();
     train(TrainingConfig::fromArguments({"--pack", pack, "--out", full, "--method", "sspl",
                                          "--variant", "small", "--steps", "2", "--batch", "4",
@@ -619,7 +403,7 @@ class TestTrainer : public QObject {
   // The small variant (the shipped models'): 3/8-width trunks, D = 128, 160 px.
   void smallVariantFitsTheShippingBudget() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     const std::string out = dir.filePath("small.safetensors").toStdString();
     train(TrainingConfig::fromArguments({"--pack", pack, "--out", out, "--variant", "small",
                                          "--steps", "1", "--batch", "2", "--eval-per-condition",
@@ -640,7 +424,7 @@ class TestTrainer : public QObject {
   // Training on pairs from the user's videos (a clip pack); the test split is still synthetic.
   void trainsOnAClipPack() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     ClipPack clips;
     for (int i = 0; i < 5; ++i) {
       ClipSample s;
@@ -683,7 +467,7 @@ class TestTrainer : public QObject {
   // Scenes synthesised on 4 threads give the same batches, so the same weights, as on 1.
   void dataThreadsDoNotChangeTheRun() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     const auto run = [&](const std::string& out, const std::string& dataThreads) {
       train(TrainingConfig::fromArguments(
                 {"--pack", pack, "--out", out, "--steps", "2", "--batch", "6", "--threads", "1",
@@ -705,7 +489,7 @@ class TestTrainer : public QObject {
   // different scenes than another seed.
   void deviceSynthesisIsReproducible() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     std::vector<TrainingSummary> summaries;
     const auto run = [&](const std::string& out, const std::string& seed) {
       summaries.push_back(train(TrainingConfig::fromArguments(
@@ -738,7 +522,7 @@ class TestTrainer : public QObject {
   // same first loss and (after one Adam step of size lr) the same weights to within 2 lr.
   void channelsLastIsTheSameModel() {
     QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
+    const std::string pack = heardmap::test::savedTinyPack(dir);
     const auto run = [&](const std::string& out, bool channelsLast) {
       std::vector<std::string> arguments = {"--pack",
                                             pack,
@@ -783,197 +567,6 @@ class TestTrainer : public QObject {
     QVERIFY2(worst <= 2.0e-4 + 1e-6, qPrintable(QString::number(worst)));
     QCOMPARE(LocalizationModel::load(nhwc)->info().training.at("memory_format").asString(),
              std::string("channels-last"));
-  }
-
-  // --max-minutes ends a long run early with an evaluated checkpoint (the GPU session trains
-  // every method for a fixed wall time).
-  void timeBudgetEndsTheRunWithAnEvaluatedCheckpoint() {
-    QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
-    const std::string out = dir.filePath("budget.safetensors").toStdString();
-    QStringList lines;
-    const TrainingSummary summary =
-        train(TrainingConfig::fromArguments(
-                  {"--pack", pack, "--out", out, "--steps", "100000", "--batch", "4", "--threads",
-                   "1", "--max-minutes", "0.002", "--eval-per-condition", "2", "--progress=json"}),
-              [&](const std::string& line) { lines << QString::fromStdString(line); });
-    QVERIFY(summary.stoppedByBudget);
-    QVERIFY(!summary.stoppedOnNonFinite);
-    QVERIFY(summary.stepsDone >= 1 && summary.stepsDone < 100000);
-    QVERIFY(summary.wallSeconds < 30.0);
-    QVERIFY(lines.join('\n').contains("\"reason\": \"time budget\""));
-    // The time left is what the budget leaves (0.12 s), not 100,000 steps at the run's pace.
-    for (const QString& line : lines) {
-      const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
-      if (event.value("event").toString() == "step") {
-        QVERIFY2(event.value("remaining_s").toDouble() <= 1.0, qPrintable(line));
-      }
-    }
-    QVERIFY(lines.last().contains("\"event\": \"eval\""));
-    auto model = LocalizationModel::load(out);
-    QCOMPARE(model->info().training.at("steps_done").asInt(), summary.stepsDone);
-    QCOMPARE(model->info().training.at("max_minutes").asNumber(), 0.002);
-    QVERIFY(model->info().metrics.contains("positive"));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             TrainingConfig::fromArguments({"--pack", "p", "--max-minutes", "-1"}));
-  }
-
-  // Resuming restores the Adam moments: 2 + 2 steps give the weights of 4 straight steps.
-  // (Batch-norm running statistics may differ slightly: a periodic checkpoint is written after
-  // the next batch's forward pass; training-mode batch norm never reads them, so the parameters
-  // compared here do not depend on them.)
-  void resumeContinuesTheOptimizerExactly() {
-    QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
-    const auto run = [&](const std::string& out, int64_t steps, bool resume) {
-      TrainingConfig config = TrainingConfig::fromArguments(
-          {"--pack", pack, "--out", out, "--steps", std::to_string(steps), "--batch", "4",
-           "--threads", "1", "--eval-per-condition", "1", "--lr", "1e-3"});
-      config.resume = resume;
-      train(config, [](const std::string&) {});
-    };
-    const std::string straight = dir.filePath("straight.safetensors").toStdString();
-    const std::string split = dir.filePath("split.safetensors").toStdString();
-    run(straight, 4, false);
-    run(split, 2, false);
-    QVERIFY(QFile::exists(QString::fromStdString(momentsPathFor(split, 2))));
-    run(split, 4, true);
-    const StateDict a = LocalizationModel::load(straight)->stateDict();
-    const StateDict b = LocalizationModel::load(split)->stateDict();
-    double worst = 0.0;
-    for (const auto& [name, tensor] : a) {
-      if (name.find("running_") != std::string::npos ||
-          name.find("num_batches_tracked") != std::string::npos) {
-        continue;
-      }
-      const std::vector<float> x = tensor.toFloat();
-      const std::vector<float> y = b.at(name).toFloat();
-      for (size_t i = 0; i < x.size(); ++i) {
-        worst = std::max(worst, static_cast<double>(std::fabs(x[i] - y[i])));
-      }
-    }
-    QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
-  }
-
-  // A checkpoint folder that cannot take files stops the run before its first step, not at its
-  // first checkpoint; a missing one is created.
-  void unwritableOutputFolderStopsTheRunAtOnce() {
-    QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
-    TrainingConfig config = smallRun(dir, pack);
-    config.outputPath = "/proc/heardmap-no-such-folder/m.safetensors";
-    int steps = 0;
-    QVERIFY_THROWS_EXCEPTION(FileError, train(config, [&](const std::string& line) {
-                               steps += line.rfind("step ", 0) == 0 ? 1 : 0;
-                             }));
-    QCOMPARE(steps, 0);
-    config.outputPath = dir.filePath("runs/new/m.safetensors").toStdString();
-    config.steps = 1;
-    train(config, [](const std::string&) {});
-    QVERIFY(QFile::exists(QString::fromStdString(config.outputPath)));
-  }
-
-  // A truncated optimizer state beside a checkpoint: --resume stops with a plain message (no
-  // torch backtrace) that names the file and the way out, and the checkpoint stays as it was.
-  void truncatedAdamMomentsStopTheResumeCleanly() {
-    QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
-    TrainingConfig config = smallRun(dir, pack);
-    config.steps = 2;
-    train(config, [](const std::string&) {});
-    const std::string moments = momentsPathFor(config.outputPath, 2);
-    std::filesystem::resize_file(moments, 1000);
-    const std::string before = readFile(config.outputPath);
-    config.resume = true;
-    config.steps = 4;
-    std::string message;
-    try {
-      train(config, [](const std::string&) {});
-    } catch (const std::runtime_error& e) {
-      message = e.what();
-    }
-    QVERIFY2(message.find("cannot read the Adam moments in " + moments) != std::string::npos,
-             message.c_str());
-    QVERIFY2(message.find("move that file away") != std::string::npos, message.c_str());
-    QVERIFY2(message.find("frame #") == std::string::npos, message.c_str());
-    QVERIFY(readFile(config.outputPath) == before);
-  }
-
-  void trainsEvaluatesSavesAndResumes() {
-    QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
-    TrainingConfig config = smallRun(dir, pack);
-    config.progress = ProgressFormat::JsonLines;
-    QStringList lines;
-    const TrainingSummary summary =
-        train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
-    QCOMPARE(summary.stepsDone, int64_t(3));
-    QVERIFY(std::isfinite(summary.finalLoss));
-    QVERIFY(!summary.stoppedOnNonFinite);
-    QVERIFY(summary.device.rfind("cpu", 0) == 0 || summary.device.rfind("cuda", 0) == 0);
-    for (const QString& line : lines) {
-      QJsonParseError error;
-      QJsonDocument::fromJson(line.toUtf8(), &error);
-      QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
-    }
-    QVERIFY(lines.last().contains("\"event\": \"eval\""));
-    // Every step record estimates the time left; none is left after the last step.
-    QJsonObject lastStep;
-    for (const QString& line : lines) {
-      const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
-      if (event.value("event").toString() == "step") {
-        QVERIFY2(event.contains("remaining_s") && event.value("remaining_s").toDouble() >= 0.0,
-                 qPrintable(line));
-        lastStep = event;
-      }
-    }
-    QCOMPARE(lastStep.value("step").toInt(), 3);
-    QCOMPARE(lastStep.value("remaining_s").toDouble(), 0.0);
-
-    auto model = LocalizationModel::load(config.outputPath);
-    QVERIFY(model->info().trained);
-    QCOMPARE(model->info().training.at("steps_done").asInt(), int64_t(3));
-    QCOMPARE(model->info().training.at("batch_size").asInt(), int64_t(4));
-    QVERIFY(model->info().metrics.contains("positive"));
-    QVERIFY(model->info().metrics.contains("slavc_ap"));
-
-    config.resume = true;
-    config.steps = 5;
-    const TrainingSummary resumed = train(config, [](const std::string&) {});
-    QCOMPARE(resumed.stepsDone, int64_t(5));
-    const Json record = LocalizationModel::load(config.outputPath)->info().training;
-    QCOMPARE(record.at("steps_done").asInt(), int64_t(5));
-    // The record's wall time is the whole run's, both parts.
-    QCOMPARE(record.numberOr("wall_seconds", 0), summary.wallSeconds + resumed.wallSeconds);
-  }
-
-  // An absurd learning rate blows the weights up: training stops and the checkpoint on disk is
-  // still the last good one.
-  void stopsOnNonFiniteValuesAndKeepsTheLastGoodCheckpoint() {
-    QTemporaryDir dir;
-    const std::string pack = savedTinyPack(dir);
-    TrainingConfig config = smallRun(dir, pack);
-    config.steps = 2;
-    train(config, [](const std::string&) {});
-    config.resume = true;
-    config.learningRate = 1e30;
-    config.steps = 8;
-    QStringList lines;
-    const TrainingSummary summary =
-        train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
-    QVERIFY(summary.stoppedOnNonFinite);
-    QVERIFY(summary.stepsDone < 8);
-    QVERIFY(lines.join('\n').contains("last good checkpoint is kept"));
-    auto model = LocalizationModel::load(config.outputPath);
-    const int64_t saved = model->info().training.at("steps_done").asInt();
-    QVERIFY(saved >= 2 && saved < 8);
-    RgbImage frame;
-    frame.width = frame.height = 64;
-    frame.pixels.assign(64 * 64 * 3, 100);
-    const Heatmap h = model->localize(frame, std::vector<float>(48000, 0.1f));
-    for (float v : h.scores) {
-      QVERIFY(std::isfinite(v));
-    }
   }
 };
 

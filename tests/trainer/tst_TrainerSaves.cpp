@@ -1,6 +1,9 @@
-// Checkpoint and Adam moments as one unit, and the trainer's checks before its first step: a save
-// killed between its two files, damaged moments, a damaged step count, stale temporaries and
-// outputs that cannot be outputs.
+// What a run saves and how it ends: checkpoint and Adam moments as one unit (a save killed
+// between its two files, damaged moments, a damaged step count, stale temporaries, outputs that
+// cannot be outputs), resuming exactly, the time budget, and stopping on non-finite values with
+// the last good checkpoint kept.
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 #include <filesystem>
 
@@ -200,6 +203,197 @@ class TestTrainerSaves : public QObject {
     const auto model = LocalizationModel::load(tuned);
     QCOMPARE(model->info().training.at("init").asString(), pth.toStdString());
     QVERIFY(model->info().trained);
+  }
+
+  // --max-minutes ends a long run early with an evaluated checkpoint (the GPU session trains
+  // every method for a fixed wall time).
+  void timeBudgetEndsTheRunWithAnEvaluatedCheckpoint() {
+    QTemporaryDir dir;
+    const std::string pack = heardmap::test::savedTinyPack(dir);
+    const std::string out = dir.filePath("budget.safetensors").toStdString();
+    QStringList lines;
+    const TrainingSummary summary =
+        train(TrainingConfig::fromArguments(
+                  {"--pack", pack, "--out", out, "--steps", "100000", "--batch", "4", "--threads",
+                   "1", "--max-minutes", "0.002", "--eval-per-condition", "2", "--progress=json"}),
+              [&](const std::string& line) { lines << QString::fromStdString(line); });
+    QVERIFY(summary.stoppedByBudget);
+    QVERIFY(!summary.stoppedOnNonFinite);
+    QVERIFY(summary.stepsDone >= 1 && summary.stepsDone < 100000);
+    QVERIFY(summary.wallSeconds < 30.0);
+    QVERIFY(lines.join('\n').contains("\"reason\": \"time budget\""));
+    // The time left is what the budget leaves (0.12 s), not 100,000 steps at the run's pace.
+    for (const QString& line : lines) {
+      const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
+      if (event.value("event").toString() == "step") {
+        QVERIFY2(event.value("remaining_s").toDouble() <= 1.0, qPrintable(line));
+      }
+    }
+    QVERIFY(lines.last().contains("\"event\": \"eval\""));
+    auto model = LocalizationModel::load(out);
+    QCOMPARE(model->info().training.at("steps_done").asInt(), summary.stepsDone);
+    QCOMPARE(model->info().training.at("max_minutes").asNumber(), 0.002);
+    QVERIFY(model->info().metrics.contains("positive"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--max-minutes", "-1"}));
+  }
+
+  // Resuming restores the Adam moments: 2 + 2 steps give the weights of 4 straight steps.
+  // (Batch-norm running statistics may differ slightly: a periodic checkpoint is written after
+  // the next batch's forward pass; training-mode batch norm never reads them, so the parameters
+  // compared here do not depend on them.)
+  void resumeContinuesTheOptimizerExactly() {
+    QTemporaryDir dir;
+    const std::string pack = heardmap::test::savedTinyPack(dir);
+    const auto run = [&](const std::string& out, int64_t steps, bool resume) {
+      TrainingConfig config = TrainingConfig::fromArguments(
+          {"--pack", pack, "--out", out, "--steps", std::to_string(steps), "--batch", "4",
+           "--threads", "1", "--eval-per-condition", "1", "--lr", "1e-3"});
+      config.resume = resume;
+      train(config, [](const std::string&) {});
+    };
+    const std::string straight = dir.filePath("straight.safetensors").toStdString();
+    const std::string split = dir.filePath("split.safetensors").toStdString();
+    run(straight, 4, false);
+    run(split, 2, false);
+    QVERIFY(QFile::exists(QString::fromStdString(momentsPathFor(split, 2))));
+    run(split, 4, true);
+    const StateDict a = LocalizationModel::load(straight)->stateDict();
+    const StateDict b = LocalizationModel::load(split)->stateDict();
+    double worst = 0.0;
+    for (const auto& [name, tensor] : a) {
+      if (name.find("running_") != std::string::npos ||
+          name.find("num_batches_tracked") != std::string::npos) {
+        continue;
+      }
+      const std::vector<float> x = tensor.toFloat();
+      const std::vector<float> y = b.at(name).toFloat();
+      for (size_t i = 0; i < x.size(); ++i) {
+        worst = std::max(worst, static_cast<double>(std::fabs(x[i] - y[i])));
+      }
+    }
+    QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
+  }
+
+  // A checkpoint folder that cannot take files stops the run before its first step, not at its
+  // first checkpoint; a missing one is created.
+  void unwritableOutputFolderStopsTheRunAtOnce() {
+    QTemporaryDir dir;
+    const std::string pack = heardmap::test::savedTinyPack(dir);
+    TrainingConfig config = heardmap::test::smallRun(dir, pack);
+    config.outputPath = "/proc/heardmap-no-such-folder/m.safetensors";
+    int steps = 0;
+    QVERIFY_THROWS_EXCEPTION(FileError, train(config, [&](const std::string& line) {
+                               steps += line.rfind("step ", 0) == 0 ? 1 : 0;
+                             }));
+    QCOMPARE(steps, 0);
+    config.outputPath = dir.filePath("runs/new/m.safetensors").toStdString();
+    config.steps = 1;
+    train(config, [](const std::string&) {});
+    QVERIFY(QFile::exists(QString::fromStdString(config.outputPath)));
+  }
+
+  // A truncated optimizer state beside a checkpoint: --resume stops with a plain message (no
+  // torch backtrace) that names the file and the way out, and the checkpoint stays as it was.
+  void truncatedAdamMomentsStopTheResumeCleanly() {
+    QTemporaryDir dir;
+    const std::string pack = heardmap::test::savedTinyPack(dir);
+    TrainingConfig config = heardmap::test::smallRun(dir, pack);
+    config.steps = 2;
+    train(config, [](const std::string&) {});
+    const std::string moments = momentsPathFor(config.outputPath, 2);
+    std::filesystem::resize_file(moments, 1000);
+    const std::string before = readFile(config.outputPath);
+    config.resume = true;
+    config.steps = 4;
+    std::string message;
+    try {
+      train(config, [](const std::string&) {});
+    } catch (const std::runtime_error& e) {
+      message = e.what();
+    }
+    QVERIFY2(message.find("cannot read the Adam moments in " + moments) != std::string::npos,
+             message.c_str());
+    QVERIFY2(message.find("move that file away") != std::string::npos, message.c_str());
+    QVERIFY2(message.find("frame #") == std::string::npos, message.c_str());
+    QVERIFY(readFile(config.outputPath) == before);
+  }
+
+  void trainsEvaluatesSavesAndResumes() {
+    QTemporaryDir dir;
+    const std::string pack = heardmap::test::savedTinyPack(dir);
+    TrainingConfig config = heardmap::test::smallRun(dir, pack);
+    config.progress = ProgressFormat::JsonLines;
+    QStringList lines;
+    const TrainingSummary summary =
+        train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
+    QCOMPARE(summary.stepsDone, int64_t(3));
+    QVERIFY(std::isfinite(summary.finalLoss));
+    QVERIFY(!summary.stoppedOnNonFinite);
+    QVERIFY(summary.device.rfind("cpu", 0) == 0 || summary.device.rfind("cuda", 0) == 0);
+    for (const QString& line : lines) {
+      QJsonParseError error;
+      QJsonDocument::fromJson(line.toUtf8(), &error);
+      QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
+    }
+    QVERIFY(lines.last().contains("\"event\": \"eval\""));
+    // Every step record estimates the time left; none is left after the last step.
+    QJsonObject lastStep;
+    for (const QString& line : lines) {
+      const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
+      if (event.value("event").toString() == "step") {
+        QVERIFY2(event.contains("remaining_s") && event.value("remaining_s").toDouble() >= 0.0,
+                 qPrintable(line));
+        lastStep = event;
+      }
+    }
+    QCOMPARE(lastStep.value("step").toInt(), 3);
+    QCOMPARE(lastStep.value("remaining_s").toDouble(), 0.0);
+
+    auto model = LocalizationModel::load(config.outputPath);
+    QVERIFY(model->info().trained);
+    QCOMPARE(model->info().training.at("steps_done").asInt(), int64_t(3));
+    QCOMPARE(model->info().training.at("batch_size").asInt(), int64_t(4));
+    QVERIFY(model->info().metrics.contains("positive"));
+    QVERIFY(model->info().metrics.contains("slavc_ap"));
+
+    config.resume = true;
+    config.steps = 5;
+    const TrainingSummary resumed = train(config, [](const std::string&) {});
+    QCOMPARE(resumed.stepsDone, int64_t(5));
+    const Json record = LocalizationModel::load(config.outputPath)->info().training;
+    QCOMPARE(record.at("steps_done").asInt(), int64_t(5));
+    // The record's wall time is the whole run's, both parts.
+    QCOMPARE(record.numberOr("wall_seconds", 0), summary.wallSeconds + resumed.wallSeconds);
+  }
+
+  // An absurd learning rate blows the weights up: training stops and the checkpoint on disk is
+  // still the last good one.
+  void stopsOnNonFiniteValuesAndKeepsTheLastGoodCheckpoint() {
+    QTemporaryDir dir;
+    const std::string pack = heardmap::test::savedTinyPack(dir);
+    TrainingConfig config = heardmap::test::smallRun(dir, pack);
+    config.steps = 2;
+    train(config, [](const std::string&) {});
+    config.resume = true;
+    config.learningRate = 1e30;
+    config.steps = 8;
+    QStringList lines;
+    const TrainingSummary summary =
+        train(config, [&](const std::string& line) { lines << QString::fromStdString(line); });
+    QVERIFY(summary.stoppedOnNonFinite);
+    QVERIFY(summary.stepsDone < 8);
+    QVERIFY(lines.join('\n').contains("last good checkpoint is kept"));
+    auto model = LocalizationModel::load(config.outputPath);
+    const int64_t saved = model->info().training.at("steps_done").asInt();
+    QVERIFY(saved >= 2 && saved < 8);
+    RgbImage frame;
+    frame.width = frame.height = 64;
+    frame.pixels.assign(64 * 64 * 3, 100);
+    const Heatmap h = model->localize(frame, std::vector<float>(48000, 0.1f));
+    for (float v : h.scores) {
+      QVERIFY(std::isfinite(v));
+    }
   }
 };
 
