@@ -1,3 +1,7 @@
+// The training runs: each method trains, evaluates and ships on the tiny pack; fine-tuning from a
+// checkpoint (across networks too), clip packs, data threads, device synthesis and channels-last
+// give the same model. Hand cases of the objectives are in tst_Objectives; saving, resuming and
+// stopping in tst_TrainerSaves.
 #include <QtTest>
 
 #include <algorithm>
