@@ -1,5 +1,4 @@
 // heardmap: the desktop app, and headless subcommands (`heardmap render ...`).
-#include <unistd.h>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -15,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "app/ThreadingEnvironment.h"
 #include "app/cli/Subcommands.h"
 #include "core/FlagValue.h"
 #include "core/ml/LocalizationModel.h"
@@ -27,24 +27,6 @@ namespace {
 // drawing keep (bench/app_bench: on 2 cores under Xvfb, 2 threads gave 7.2 maps/s with 6 views
 // but 22 frames/s of a 25 fps clip; 1 thread 6.0 maps/s and 25 frames/s).
 constexpr int kMaxDefaultInferenceThreads = 8;
-// Set once the process runs with its threading environment.
-constexpr const char* kThreadingMarker = "HEARDMAP_THREADING_SET";
-
-// OpenMP (torch) and OpenBLAS read their settings when the libraries load, before main(), so the
-// process re-executes itself once with them set (user settings win). Passive OpenMP waiting keeps
-// torch's idle threads from spinning against the GL rasteriser's threads: under Xvfb/llvmpipe on
-// 2 cores a heatmap took ~150 ms with spinning threads and ~32 ms without. One OpenBLAS thread
-// avoids oversubscription with torch's own threads (see the toolchain notes).
-void reexecWithThreadingEnvironment(char** argv) {
-  if (std::getenv(kThreadingMarker) != nullptr) {
-    return;
-  }
-  ::setenv(kThreadingMarker, "1", 1);
-  ::setenv("OMP_WAIT_POLICY", "passive", 0);
-  ::setenv("OPENBLAS_NUM_THREADS", "1", 0);
-  ::execv("/proc/self/exe", argv);  // on failure, carry on with the environment as it is
-}
-
 // The app's command line (the subcommands parse their own).
 struct AppFlags {
   QCommandLineOption demo{"demo", "Open the built-in demo clip."};
@@ -97,7 +79,7 @@ bool asksForHelp(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  reexecWithThreadingEnvironment(argv);
+  heardmap::reexecWithThreadingEnvironment(argv);
   if (const std::optional<int> code = heardmap::runSubcommand(argc, argv)) {
     return *code;
   }

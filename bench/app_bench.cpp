@@ -4,7 +4,6 @@
 // of the real binary to maps in every view. Prints a table (medians).
 // Usage: xvfb-run -a -s "-screen 0 1400x900x24" heardmap-app-bench [CLIP ...] [--seconds S]
 //        [--threads N] [--quick]   (no clips: 480x360 and 1280x720 clips made with the ffmpeg CLI)
-#include <unistd.h>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -16,11 +15,11 @@
 #include <algorithm>
 
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "app/ThreadingEnvironment.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/VideoDecoder.h"
 #include "core/AudioWindow.h"
@@ -211,14 +210,7 @@ double startupMs(const QString& clip, int views, const QString& configHome) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // The app's threading environment (app/main.cpp): passive OpenMP waiting and one OpenBLAS
-  // thread, read when the libraries load, hence the re-execution.
-  if (std::getenv("HEARDMAP_THREADING_SET") == nullptr) {
-    ::setenv("HEARDMAP_THREADING_SET", "1", 1);
-    ::setenv("OMP_WAIT_POLICY", "passive", 0);
-    ::setenv("OPENBLAS_NUM_THREADS", "1", 0);
-    ::execv("/proc/self/exe", argv);
-  }
+  reexecWithThreadingEnvironment(argv);  // as the app runs: measured like the app
   QSurfaceFormat format;
   format.setVersion(3, 3);
   format.setProfile(QSurfaceFormat::CoreProfile);
