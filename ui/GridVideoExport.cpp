@@ -47,7 +47,7 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
   VideoDecoder decoder(options.clipPath);
   const MediaInfo info = decoder.info();
   const double end = std::min(options.endSeconds, info.durationSeconds);
-  const AudioTrack track = decodeAudio(options.clipPath, kExportAudioRateHz, info.durationSeconds);
+  AudioTrack track = decodeAudio(options.clipPath, kExportAudioRateHz, info.durationSeconds);
   AudioTrack offScreen;
   bool needOffScreen = false;
   for (const GridExportView& v : options.views) {
@@ -70,7 +70,8 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
   };
   // Views that share a checkpoint share one loaded model; views at one rate share the audio.
   std::map<std::string, std::shared_ptr<LocalizationModel>> modelByCheckpoint;
-  AudioAtRates clipAudio(track.samples, kExportAudioRateHz);
+  AudioAtRates clipAudio(std::move(track.samples), kExportAudioRateHz);
+  const std::vector<float>& clipSamples = clipAudio.source();  // what the mp4's audio track gets
   AudioAtRates offScreenAudio(std::move(offScreen.samples), kExportAudioRateHz);
   std::vector<ViewState> views(options.views.size());
   for (size_t i = 0; i < views.size(); ++i) {
@@ -206,11 +207,11 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
     encoder.writeVideo(out);
     ++summary.frames;
     const size_t audioEnd =
-        std::min(track.samples.size(),
+        std::min(clipSamples.size(),
                  audioStart + static_cast<size_t>(std::llround(summary.frames / info.frameRate *
                                                                kExportAudioRateHz)));
     if (audioEnd > audioWritten) {
-      encoder.writeAudio(track.samples.data() + audioWritten, audioEnd - audioWritten);
+      encoder.writeAudio(clipSamples.data() + audioWritten, audioEnd - audioWritten);
       audioWritten = audioEnd;
     }
     if (progress) {

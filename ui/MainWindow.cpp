@@ -232,9 +232,11 @@ void MainWindow::connectController() {
     if (grid_->count() != controller_->viewCount()) {
       grid_->setCount(controller_->viewCount());
       probeBar_->setViewCount(controller_->viewCount());
+      // The frame on screen, held once for every view.
+      const auto frame = std::make_shared<const RgbImage>(controller_->currentFrame());
       for (int i = 0; i < grid_->count(); ++i) {
-        if (!controller_->currentFrame().empty()) {
-          grid_->view(i)->setFrame(controller_->currentFrame());
+        if (!frame->empty()) {
+          grid_->view(i)->setFrame(frame);
         }
         grid_->view(i)->setOverlaySettings(controller_->view(i).processor.settings());
       }

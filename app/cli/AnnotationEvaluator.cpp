@@ -47,7 +47,7 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
   }
   VideoDecoder decoder(document.clipPath);
   const double duration = decoder.info().durationSeconds;
-  const AudioTrack track = decodeAudio(document.clipPath, 48000, duration);
+  AudioTrack track = decodeAudio(document.clipPath, 48000, duration);
   // Each sample is a frame and every box there (the union is the ground truth, as in the
   // Flickr-SoundNet test set); points have no area and do not count.
   std::vector<std::pair<double, std::vector<NormalizedBox>>> samples;
@@ -69,7 +69,7 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
   std::vector<std::vector<double>> ious(models.size());
   int done = 0;
   // The model audio per contract rate, resampled once.
-  AudioAtRates audio(track.samples, 48000);
+  AudioAtRates audio(std::move(track.samples), 48000);
   for (const auto& [t, boxes] : samples) {
     if (cancel != nullptr && cancel->load()) {
       break;

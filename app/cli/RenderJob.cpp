@@ -41,8 +41,9 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   // Audio for the output file at the source rate, and for the model at the contract's rate.
   const int outputRateHz =
       info.hasAudio && info.audioSampleRateHz > 0 ? info.audioSampleRateHz : 48000;
-  const AudioTrack track = decodeAudio(options.inputPath, outputRateHz, info.durationSeconds);
-  AudioAtRates audio(track.samples, outputRateHz);
+  AudioTrack track = decodeAudio(options.inputPath, outputRateHz, info.durationSeconds);
+  AudioAtRates audio(std::move(track.samples), outputRateHz);
+  const std::vector<float>& outputAudio = audio.source();  // what the output file's track gets
   const std::vector<float>& modelAudio = *audio.at(contract.sampleRateHz);
   summary.audioPresent = track.present;
   summary.audioSourceRateHz = track.sourceSampleRateHz;
@@ -91,12 +92,11 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
     if (encoder) {
       encoder->writeVideo(composed);
       // Keep audio interleaved with video: write samples up to the end of this frame's slot.
-      const size_t audioEnd =
-          std::min(track.samples.size(),
-                   static_cast<size_t>(std::llround(static_cast<double>(summary.frames) /
-                                                    info.frameRate * outputRateHz)));
+      const size_t audioEnd = std::min(
+          outputAudio.size(), static_cast<size_t>(std::llround(static_cast<double>(summary.frames) /
+                                                               info.frameRate * outputRateHz)));
       if (audioEnd > audioWritten) {
-        encoder->writeAudio(track.samples.data() + audioWritten, audioEnd - audioWritten);
+        encoder->writeAudio(outputAudio.data() + audioWritten, audioEnd - audioWritten);
         audioWritten = audioEnd;
       }
     }
@@ -114,8 +114,8 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
                      "; nothing written");
   }
   if (encoder) {
-    if (audioWritten < track.samples.size()) {
-      encoder->writeAudio(track.samples.data() + audioWritten, track.samples.size() - audioWritten);
+    if (audioWritten < outputAudio.size()) {
+      encoder->writeAudio(outputAudio.data() + audioWritten, outputAudio.size() - audioWritten);
     }
     encoder->finish();
   }

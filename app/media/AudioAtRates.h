@@ -17,16 +17,17 @@ class AudioAtRates {
   AudioAtRates() = default;
   AudioAtRates(std::vector<float> samples, int rateHz);
 
-  bool empty() const { return samples_.empty(); }
+  bool empty() const { return source_->empty(); }
   int sourceRateHz() const { return rateHz_; }
-  const std::vector<float>& source() const { return samples_; }
-  // The whole clip at rateHz (resampled on the first call for that rate).
+  const std::vector<float>& source() const { return *source_; }
+  // The whole clip at rateHz (resampled on the first call for that rate; at the source's own
+  // rate, the source itself).
   std::shared_ptr<const std::vector<float>> at(int rateHz);
   // The window a model with this contract hears at timeSeconds (zero-padded past the ends).
   std::vector<float> window(const PreprocessingContract& contract, double timeSeconds);
 
  private:
-  std::vector<float> samples_;
+  std::shared_ptr<const std::vector<float>> source_ = std::make_shared<const std::vector<float>>();
   int rateHz_ = 0;
   std::map<int, std::shared_ptr<const std::vector<float>>> byRate_;
 };

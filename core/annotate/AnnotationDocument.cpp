@@ -191,10 +191,14 @@ std::string AnnotationDocument::toCocoJson(
     image["time_s"] = frames[i].first;
     images.push_back(image);
   }
+  // The image of a keyframe's frame (frames are sorted: a search, not a scan per keyframe; an
+  // imported video's labels run to thousands of frames).
   const auto imageAt = [&frames](double t) {
-    for (const auto& [time, id] : frames) {
-      if (std::abs(time - t) < kKeyframeMergeSeconds) {
-        return id;
+    auto it = std::lower_bound(frames.begin(), frames.end(), t - kKeyframeMergeSeconds,
+                               [](const auto& frame, double time) { return frame.first <= time; });
+    for (; it != frames.end() && it->first < t + kKeyframeMergeSeconds; ++it) {
+      if (std::abs(it->first - t) < kKeyframeMergeSeconds) {
+        return it->second;
       }
     }
     return 0;
