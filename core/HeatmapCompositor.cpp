@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "BilinearResampler.h"
 #include "Colormap.h"
 
 namespace heardmap {
@@ -38,11 +39,14 @@ RgbImage HeatmapCompositor::compose(const RgbImage& frame, const DisplayHeatmap&
   if (heatmap.empty() || frame.empty()) {
     return out;
   }
+  // The map at the frame's size, sampled at pixel centres as the shader samples it.
+  const std::vector<float> scores = BilinearResampler(heatmap.width, heatmap.height, frame.width,
+                                                      frame.height, SampleGrid::PixelCentres)
+                                        .resample(heatmap.scores);
   for (int y = 0; y < frame.height; ++y) {
-    const float v = (static_cast<float>(y) + 0.5f) / static_cast<float>(frame.height);
     for (int x = 0; x < frame.width; ++x) {
-      const float u = (static_cast<float>(x) + 0.5f) / static_cast<float>(frame.width);
-      const float score = sample(heatmap, u, v);
+      const float score = scores[static_cast<size_t>(y) * static_cast<size_t>(frame.width) +
+                                 static_cast<size_t>(x)];
       if (heatmap.hideBelowLow && score < heatmap.low) {
         continue;
       }

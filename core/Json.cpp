@@ -5,395 +5,169 @@
 #include <cstdlib>
 #include <limits>
 
-#include "Utf8.h"
+#include <nlohmann/json.hpp>
 
 namespace heardmap {
 namespace {
 
 // Deeper nesting is rejected so that hostile headers cannot exhaust the stack.
 constexpr int kMaxDepth = 64;
+// Numbers that are whole and below this magnitude are written as integers ("3", not "3.0").
+constexpr double kLargestWrittenInteger = 1e15;
 
-class Parser {
- public:
-  explicit Parser(const std::string& text) : text_(text) {}
+using Library = nlohmann::json;
 
-  Json parseDocument() {
-    skipSpace();
-    Json value = parseValue(0);
-    skipSpace();
-    if (pos_ != text_.size()) {
-      fail("trailing characters");
-    }
-    return value;
+// nlohmann-json's messages start with "[json.exception.parse_error.101] parse error at line 1,
+// column 5: "; the byte offset is reported by the caller instead, so only the reason is kept.
+std::string reasonOf(const std::string& libraryMessage) {
+  std::string reason = libraryMessage;
+  const size_t tag = reason.find("] ");
+  if (reason.rfind("[json.exception", 0) == 0 && tag != std::string::npos) {
+    reason = reason.substr(tag + 2);
   }
-
- private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw JsonError("JSON: " + what + " at byte " + std::to_string(pos_));
+  const size_t where = reason.find(": ");
+  if (reason.rfind("parse error", 0) == 0 && where != std::string::npos) {
+    reason = reason.substr(where + 2);
   }
-
-  void skipSpace() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
-                                   text_[pos_] == '\r' || text_[pos_] == '\t')) {
-      ++pos_;
-    }
+  if (reason.find("ill-formed UTF-8") != std::string::npos) {
+    return "invalid UTF-8 in string";
   }
-
-  char peek() const {
-    if (pos_ >= text_.size()) {
-      fail("unexpected end");
-    }
-    return text_[pos_];
-  }
-
-  void expectWord(const char* word) {
-    for (const char* c = word; *c; ++c) {
-      if (pos_ >= text_.size() || text_[pos_] != *c) {
-        fail(std::string("expected '") + word + "'");
-      }
-      ++pos_;
-    }
-  }
-
-  Json parseValue(int depth) {
-    if (depth > kMaxDepth) {
-      fail("nesting too deep");
-    }
-    const char c = peek();
-    switch (c) {
-      case '{':
-        return parseObject(depth);
-      case '[':
-        return parseArray(depth);
-      case '"':
-        return Json(parseString());
-      case 't':
-        expectWord("true");
-        return Json(true);
-      case 'f':
-        expectWord("false");
-        return Json(false);
-      case 'n':
-        expectWord("null");
-        return Json();
-      default:
-        if (c == '-' || (c >= '0' && c <= '9')) {
-          return Json(parseNumber());
-        }
-        fail(std::string("unexpected character '") + c + "'");
-    }
-  }
-
-  Json parseObject(int depth) {
-    ++pos_;  // {
-    Json::Object object;
-    skipSpace();
-    if (peek() == '}') {
-      ++pos_;
-      return Json(std::move(object));
-    }
-    while (true) {
-      skipSpace();
-      if (peek() != '"') {
-        fail("expected a string key");
-      }
-      std::string key = parseString();
-      skipSpace();
-      if (peek() != ':') {
-        fail("expected ':'");
-      }
-      ++pos_;
-      skipSpace();
-      Json value = parseValue(depth + 1);
-      if (object.count(key) != 0) {
-        fail("duplicate key \"" + key + "\"");
-      }
-      object.emplace(std::move(key), std::move(value));
-      skipSpace();
-      const char c = peek();
-      ++pos_;
-      if (c == '}') {
-        return Json(std::move(object));
-      }
-      if (c != ',') {
-        fail("expected ',' or '}'");
-      }
-    }
-  }
-
-  Json parseArray(int depth) {
-    ++pos_;  // [
-    Json::Array array;
-    skipSpace();
-    if (peek() == ']') {
-      ++pos_;
-      return Json(std::move(array));
-    }
-    while (true) {
-      skipSpace();
-      array.push_back(parseValue(depth + 1));
-      skipSpace();
-      const char c = peek();
-      ++pos_;
-      if (c == ']') {
-        return Json(std::move(array));
-      }
-      if (c != ',') {
-        fail("expected ',' or ']'");
-      }
-    }
-  }
-
-  uint32_t parseHex4() {
-    if (pos_ + 4 > text_.size()) {
-      fail("truncated \\u escape");
-    }
-    uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = text_[pos_++];
-      value <<= 4;
-      if (c >= '0' && c <= '9') {
-        value |= static_cast<uint32_t>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        value |= static_cast<uint32_t>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        value |= static_cast<uint32_t>(c - 'A' + 10);
-      } else {
-        fail("bad hex digit in \\u escape");
-      }
-    }
-    return value;
-  }
-
-  std::string parseString() {
-    ++pos_;  // opening quote
-    std::string out;
-    while (true) {
-      if (pos_ >= text_.size()) {
-        fail("unterminated string");
-      }
-      const char c = text_[pos_++];
-      if (c == '"') {
-        return out;
-      }
-      if (static_cast<unsigned char>(c) < 0x20) {
-        fail("control character in string");
-      }
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        // JSON text is UTF-8 (RFC 8259 section 8.1): a malformed sequence is an error, not data
-        // that the writer would later have to replace (which could merge two distinct keys).
-        const size_t length = utf8SequenceLength(text_, pos_ - 1);
-        if (length == 0) {
-          --pos_;
-          fail("invalid UTF-8 in string");
-        }
-        out.append(text_, pos_ - 1, length);
-        pos_ += length - 1;
-        continue;
-      }
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (pos_ >= text_.size()) {
-        fail("unterminated escape");
-      }
-      const char e = text_[pos_++];
-      switch (e) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          uint32_t codepoint = parseHex4();
-          if (codepoint >= 0xD800 && codepoint <= 0xDBFF) {
-            if (pos_ + 2 <= text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u') {
-              pos_ += 2;
-              const uint32_t low = parseHex4();
-              if (low < 0xDC00 || low > 0xDFFF) {
-                fail("bad surrogate pair");
-              }
-              codepoint = 0x10000 + ((codepoint - 0xD800) << 10) + (low - 0xDC00);
-            } else {
-              fail("lone surrogate");
-            }
-          }
-          appendUtf8(out, codepoint);
-          break;
-        }
-        default:
-          fail("bad escape");
-      }
-    }
-  }
-
-  double parseNumber() {
-    const size_t start = pos_;
-    if (text_[pos_] == '-') {
-      ++pos_;
-    }
-    auto digits = [&] {
-      const size_t from = pos_;
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
-        ++pos_;
-      }
-      if (pos_ == from) {
-        fail("expected digits");
-      }
-    };
-    digits();
-    if (pos_ < text_.size() && text_[pos_] == '.') {
-      ++pos_;
-      digits();
-    }
-    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-      ++pos_;
-      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) {
-        ++pos_;
-      }
-      digits();
-    }
-    const std::string token = text_.substr(start, pos_ - start);
-    return std::strtod(token.c_str(), nullptr);
-  }
-
-  const std::string& text_;
-  size_t pos_ = 0;
-};
-
-// Writes s as a JSON string; bytes that are not UTF-8 become U+FFFD, so the output always parses.
-void dumpString(std::string& out, const std::string& s) {
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    const char c = s[i];
-    const size_t length = utf8SequenceLength(s, i);
-    if (length == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    if (length > 1) {
-      out.append(s, i, length);
-      i += length;
-      continue;
-    }
-    ++i;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof(buffer), "\\u%04x", static_cast<unsigned char>(c));
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  return reason;
 }
 
-void dumpValue(std::string& out, const Json& value, int indent, int level) {
-  const auto newline = [&](int lvl) {
-    if (indent > 0) {
-      out += '\n';
-      out.append(static_cast<size_t>(indent * lvl), ' ');
+// Builds a Json value from nlohmann-json's SAX events. The library does the lexing (UTF-8,
+// escapes, surrogate pairs, numbers); this keeps the limits a hostile file must not pass: the
+// nesting depth and duplicate keys.
+class DomBuilder : public nlohmann::json_sax<Library> {
+ public:
+  Json takeRoot() { return std::move(root_); }
+  const std::string& error() const { return error_; }
+
+  bool null() override { return put(Json()); }
+  bool boolean(bool value) override { return put(Json(value)); }
+  bool number_integer(number_integer_t value) override {
+    return put(Json(static_cast<int64_t>(value)));
+  }
+  bool number_unsigned(number_unsigned_t value) override {
+    return put(Json(static_cast<uint64_t>(value)));
+  }
+  bool number_float(number_float_t value, const string_t&) override { return put(Json(value)); }
+  bool string(string_t& value) override { return put(Json(std::move(value))); }
+  bool binary(binary_t&) override { return refuse("binary values are not JSON"); }
+
+  bool start_object(std::size_t) override { return open(Json(Json::Object{})); }
+  bool key(string_t& key) override {
+    Json::Object& object = stack_.back()->asObject();
+    if (object.count(key) != 0) {
+      return refuse("duplicate key \"" + key + "\"");
     }
-  };
+    pendingKey_ = std::move(key);
+    valueOfKey_ = true;
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(Json(Json::Array{})); }
+  bool end_array() override { return close(); }
+
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& error) override {
+    error_ = reasonOf(error.what());
+    // A bad value (a number that overflows a double, say) is named by its key, so that a reader
+    // of a checkpoint or an annotation file learns which field is wrong.
+    if (valueOfKey_) {
+      error_ += " (the value of '" + pendingKey_ + "')";
+    } else if (!stack_.empty() && stack_.back()->isArray() && !keyOfContainer_.back().empty()) {
+      error_ += " (an item of '" + keyOfContainer_.back() + "')";
+    }
+    errorAt_ = position;
+    return false;
+  }
+  // The byte at which the text went wrong (the library counts from 1 past the bad byte).
+  size_t errorAt() const { return errorAt_; }
+
+ private:
+  bool refuse(const std::string& what) {
+    error_ = what;
+    return false;
+  }
+  // Places a finished value in its container (or as the root) and returns where it lies.
+  Json* place(Json value) {
+    valueOfKey_ = false;
+    if (stack_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Json& container = *stack_.back();
+    if (container.isArray()) {
+      container.asArray().push_back(std::move(value));
+      return &container.asArray().back();
+    }
+    Json& slot = container.asObject()[pendingKey_];
+    slot = std::move(value);
+    return &slot;
+  }
+  bool put(Json value) {
+    place(std::move(value));
+    return true;
+  }
+  bool open(Json container) {
+    if (static_cast<int>(stack_.size()) >= kMaxDepth) {
+      return refuse("nesting too deep");
+    }
+    const bool inObject = !stack_.empty() && stack_.back()->isObject();
+    keyOfContainer_.push_back(inObject ? pendingKey_ : std::string());
+    stack_.push_back(place(std::move(container)));
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    keyOfContainer_.pop_back();
+    return true;
+  }
+
+  Json root_;
+  std::vector<Json*> stack_;
+  std::vector<std::string> keyOfContainer_;  // per open container, the key it sits under
+  std::string pendingKey_;
+  bool valueOfKey_ = false;  // the last event was a key: what comes next is its value
+  std::string error_;
+  size_t errorAt_ = 0;
+};
+
+Library toLibrary(const Json& value) {
   switch (value.type()) {
     case Json::Type::Null:
-      out += "null";
-      break;
+      return nullptr;
     case Json::Type::Bool:
-      out += value.asBool() ? "true" : "false";
-      break;
+      return value.asBool();
     case Json::Type::Number: {
       const double n = value.asNumber();
       if (!std::isfinite(n)) {
-        out += "null";
-      } else if (n == std::floor(n) && std::fabs(n) < 1e15) {
-        out += std::to_string(static_cast<int64_t>(n));
-      } else {
-        char buffer[32];
-        std::snprintf(buffer, sizeof(buffer), "%.17g", n);
-        out += buffer;
+        return nullptr;  // JSON has no NaN or infinity
       }
-      break;
+      if (n == std::floor(n) && std::fabs(n) < kLargestWrittenInteger) {
+        return static_cast<int64_t>(n);
+      }
+      return n;
     }
     case Json::Type::String:
-      dumpString(out, value.asString());
-      break;
+      return value.asString();
     case Json::Type::Array: {
-      out += '[';
-      bool first = true;
+      Library out = Library::array();
       for (const Json& item : value.asArray()) {
-        if (!first) {
-          out += ',';
-        }
-        first = false;
-        newline(level + 1);
-        dumpValue(out, item, indent, level + 1);
+        out.push_back(toLibrary(item));
       }
-      if (!value.asArray().empty()) {
-        newline(level);
-      }
-      out += ']';
-      break;
+      return out;
     }
     case Json::Type::Object: {
-      out += '{';
-      bool first = true;
+      Library out = Library::object();
       for (const auto& [key, item] : value.asObject()) {
-        if (!first) {
-          out += ',';
-        }
-        first = false;
-        newline(level + 1);
-        dumpString(out, key);
-        out += indent > 0 ? ": " : ":";
-        dumpValue(out, item, indent, level + 1);
+        out[key] = toLibrary(item);
       }
-      if (!value.asObject().empty()) {
-        newline(level);
-      }
-      out += '}';
-      break;
+      return out;
     }
   }
+  return nullptr;
 }
 
 const char* typeName(Json::Type type) {
@@ -429,13 +203,23 @@ Json::Json(Object value)
     : type_(Type::Object), object_(std::make_shared<Object>(std::move(value))) {}
 
 Json Json::parse(const std::string& text) {
-  return Parser(text).parseDocument();
+  DomBuilder builder;
+  if (!Library::sax_parse(text, &builder, nlohmann::detail::input_format_t::json, true)) {
+    // A refusal of ours (depth, duplicate key) has no library position; the text is then
+    // reported without one, as the reason names what was wrong.
+    std::string message = "JSON: " + (builder.error().empty() ? "malformed" : builder.error());
+    if (builder.errorAt() > 0) {
+      message += " at byte " + std::to_string(builder.errorAt() - 1);
+    }
+    throw JsonError(message);
+  }
+  return builder.takeRoot();
 }
 
 std::string Json::dump(int indentSpaces) const {
-  std::string out;
-  dumpValue(out, *this, indentSpaces, 0);
-  return out;
+  // Bytes that are not UTF-8 become U+FFFD, so the output always parses.
+  return toLibrary(*this).dump(indentSpaces > 0 ? indentSpaces : -1, ' ', false,
+                               Library::error_handler_t::replace);
 }
 
 bool Json::asBool() const {

@@ -5,8 +5,8 @@
 #include <complex>
 #include <vector>
 
+#include "Fft.h"
 #include "PreprocessingContract.h"
-#include "RadixTwoFft.h"
 
 namespace heardmap {
 
@@ -35,7 +35,7 @@ class Spectrogram {
   PreprocessingContract contract_;
   std::vector<double> window_;
   double densityScale_ = 0.0;  // 1 / (fs * sum(w^2))
-  RadixTwoFft fft_;
+  Fft fft_;
 };
 
 }  // namespace heardmap

@@ -7,8 +7,8 @@
 
 #include <vector>
 
+#include "Fft.h"
 #include "PreprocessingContract.h"
-#include "RadixTwoFft.h"
 
 namespace heardmap {
 
@@ -38,7 +38,7 @@ class VggishLogMel {
   bool scaleWaveform_;
   int windowSamples_;  // 25 ms
   int hopSamples_;     // 10 ms
-  RadixTwoFft fft_;
+  Fft fft_;
   std::vector<double> window_;      // periodic Hann
   std::vector<double> melWeights_;  // [bin][band]
 };

@@ -4,8 +4,9 @@
 # probes); no file that
 # includes Qt includes torch; and the libraries depend in one direction, which the folders show:
 #   core -> trainer (its own process)
-#   core -> app/media (FFmpeg, PortAudio) -> app/plots (Qt Gui inside, Qt-free headers)
-#        -> app/cli (headless commands, no Qt) -> ui (Qt widgets) -> app/main.cpp
+#   core -> app/media (FFmpeg, PortAudio) -> app/pipeline (the frame job, no Qt)
+#        -> app/plots (Qt Gui inside, Qt-free headers) -> app/cli (headless commands, no Qt)
+#        -> ui (Qt widgets) -> app/main.cpp
 # A library includes only what is left of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,9 +30,10 @@ allowed_of() {
     core/*) echo "core" ;;
     trainer/*) echo "core trainer" ;;
     app/media/*) echo "core app/media" ;;
+    app/pipeline/*) echo "core app/media app/pipeline" ;;
     app/plots/*) echo "core app/plots" ;;
-    app/cli/*) echo "core app/media app/plots app/cli" ;;
-    ui/*) echo "core app/media app/plots app/cli ui" ;;
+    app/cli/*) echo "core app/media app/pipeline app/plots app/cli" ;;
+    ui/*) echo "core app/media app/pipeline app/plots app/cli ui" ;;
     *) echo "*" ;;
   esac
 }
@@ -49,7 +51,7 @@ for f in $(git ls-files 'core/eval/*'); do
   grep -qE '#include "(\.\./data/|core/data/)' "$f" && fail "$f includes core/data (eval comes first)"
 done
 # No Qt in the headless commands and the media layer, nor in the plots' headers.
-for f in $(git ls-files 'app/cli/*' 'app/media/*' 'app/plots/*.h'); do
+for f in $(git ls-files 'app/cli/*' 'app/media/*' 'app/pipeline/*' 'app/plots/*.h'); do
   grep -qE '#include <Q' "$f" && fail "$f includes Qt (the headless layers stay Qt-free)"
 done
 # Public ml headers stay torch-free (EzvslNet.h, SsplVggNet.h and *Torch.h are the internal
@@ -58,5 +60,5 @@ for f in $(git ls-files 'core/ml/*.h' 'trainer/*.h'); do
   case "$f" in core/ml/EzvslNet.h|core/ml/SsplVggNet.h|trainer/*Torch.h) continue ;; esac
   grep -qE '#include [<"](torch/|ATen/|c10/)' "$f" && fail "$f is a public header but includes torch"
 done
-[ $status -eq 0 ] && echo "layering: core/trainer free of Qt/FFmpeg/PortAudio; torch only in core/ml and trainer; core -> media -> plots -> cli -> ui in one direction"
+[ $status -eq 0 ] && echo "layering: core/trainer free of Qt/FFmpeg/PortAudio; torch only in core/ml and trainer; core -> media -> pipeline -> plots -> cli -> ui in one direction"
 exit $status

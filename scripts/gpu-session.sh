@@ -7,8 +7,10 @@
 # scenes, for a method that fails), then train the shipped model of every method, all six at once
 # on the one GPU, for the time that is left.
 #
-# From the session (the asset pack cannot be built there: no FFmpeg):
-#   run  command: scripts/gpu-session.sh   carry: ["build/data/asset-pack.safetensors"]
+# From the session (the asset pack cannot be built there: no FFmpeg; nor is nlohmann-json there:
+# first scripts/stage-header-libraries.sh, which fills build/header-libraries):
+#   run  command: scripts/gpu-session.sh
+#        carry: ["build/data/asset-pack.safetensors", "build/header-libraries"]
 #        timeout_s: 600
 # Everything comes back in $OUT (the tool returns at most 8 files of at most 16 MiB):
 #   <method>-small.safetensors  the six shipped checkpoints (fp16, --ship), for resources/models
@@ -94,7 +96,7 @@ buildLimit=$(($(left) - 200))  # leave at least 200 s for the speed tables and t
 [ "$buildLimit" -ge 60 ] || buildLimit=60
 if ! timeout "$buildLimit" bash -c "
     cmake -S . -B build-gpu -G Ninja -DHEARDMAP_BUILD_APP=OFF -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_PREFIX_PATH='$prefix' &&
+      -DCMAKE_PREFIX_PATH='$prefix' -DHEARDMAP_HEADER_LIBRARIES='$root/build/header-libraries' &&
     cmake --build build-gpu --target heardmap-train heardmap-train-bench -j$(nproc)" \
     > "$work/build.log" 2>&1; then
   note "build failed"

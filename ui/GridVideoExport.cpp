@@ -13,10 +13,9 @@
 #include "app/media/MediaError.h"
 #include "app/media/VideoDecoder.h"
 #include "app/media/VideoEncoder.h"
-#include "core/AudioWindow.h"
-#include "core/HeatmapCompositor.h"
-#include "core/HeatmapProcessor.h"
-#include "core/ml/InferenceWorker.h"
+#include "app/pipeline/AudioSource.h"
+#include "app/pipeline/FrameJob.h"
+#include "app/pipeline/InterleavedAudio.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -60,48 +59,25 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
     offScreen = decodeAudio(options.offScreenClipPath, kExportAudioRateHz);
   }
 
-  struct ViewState {
-    std::shared_ptr<LocalizationModel> model;
-    PreprocessingContract contract;
-    std::shared_ptr<const std::vector<float>> audio;     // the clip at the contract's rate
-    std::shared_ptr<const std::vector<float>> offAudio;  // the off-screen clip, same rate
-    HeatmapProcessor processor;
-    HeatmapCompositor compositor;
-  };
-  // Views that share a checkpoint share one loaded model; views at one rate share the audio.
+  // Views that share a checkpoint share one loaded model (and its visual pass); views at one
+  // rate share the resampled audio.
   std::map<std::string, std::shared_ptr<LocalizationModel>> modelByCheckpoint;
   AudioAtRates clipAudio(std::move(track.samples), kExportAudioRateHz);
   const std::vector<float>& clipSamples = clipAudio.source();  // what the mp4's audio track gets
   AudioAtRates offScreenAudio(std::move(offScreen.samples), kExportAudioRateHz);
-  std::vector<ViewState> views(options.views.size());
-  for (size_t i = 0; i < views.size(); ++i) {
-    std::shared_ptr<LocalizationModel>& model = modelByCheckpoint[options.views[i].checkpoint];
+  std::vector<ViewSpec> specs;
+  for (const GridExportView& v : options.views) {
+    std::shared_ptr<LocalizationModel>& model = modelByCheckpoint[v.checkpoint];
     if (!model) {
-      model = LocalizationModel::open(options.views[i].checkpoint);
+      model = LocalizationModel::open(v.checkpoint);
     }
-    views[i].model = model;
-    views[i].contract = model->contract();
-    if (options.placement != WindowPlacement::Invalid) {
-      views[i].contract.placement = options.placement;
-    }
-    views[i].audio = clipAudio.at(views[i].contract.sampleRateHz);
-    if (needOffScreen) {
-      views[i].offAudio = offScreenAudio.at(views[i].contract.sampleRateHz);
-    }
-    views[i].processor.setSettings(options.views[i].overlay);
-    views[i].compositor.setSettings(options.views[i].overlay);
+    specs.push_back({model, v.condition, v.overlay, options.placement});
   }
-  // All views' models on the worker's parallel lanes, one visual pass per distinct network.
-  InferenceWorker worker;
-  {
-    std::vector<std::shared_ptr<LocalizationModel>> models;
-    for (ViewState& v : views) {
-      models.push_back(v.model);
-    }
-    worker.setModels(std::move(models));
-  }
+  ClipAudioSource clipSource(&clipAudio);
+  ClipAudioSource offScreenSource(&offScreenAudio);
+  FrameJob job(std::move(specs), clipSource, needOffScreen ? &offScreenSource : nullptr);
 
-  const QSize shape = ViewGrid::gridShape(static_cast<int>(views.size()));
+  const QSize shape = ViewGrid::gridShape(static_cast<int>(job.viewCount()));
   const int tileW = std::max(64, options.tileWidth) & ~1;
   const int tileH = std::max(36, static_cast<int>(std::lround(static_cast<double>(tileW) *
                                                               info.height / info.width))) &
@@ -113,9 +89,8 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
                        kExportAudioRateHz);
   const int expected =
       std::max(1, static_cast<int>(std::lround((end - options.startSeconds) * info.frameRate)));
-  const size_t audioStart =
-      static_cast<size_t>(std::llround(options.startSeconds * kExportAudioRateHz));
-  size_t audioWritten = audioStart;
+  InterleavedAudio interleave(encoder, clipSamples, kExportAudioRateHz, info.frameRate,
+                              options.startSeconds);
 
   decoder.seek(options.startSeconds);
   while (std::optional<RgbImage> frame = decoder.nextFrame()) {
@@ -132,29 +107,17 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
     QFont font = painter.font();
     font.setPixelSize(std::max(11, tileH / 22));
     painter.setFont(font);
-    const uint64_t seed = static_cast<uint64_t>(std::llround(frame->timeSeconds * 1000.0));
-    InferenceRequest request;
-    request.frame = *frame;
-    for (size_t i = 0; i < views.size(); ++i) {
-      ViewState& v = views[i];
-      const std::vector<float> real = cutAudioWindow(*v.audio, frame->timeSeconds, v.contract);
-      std::vector<float> other;
-      if (options.views[i].condition == AudioCondition::OffScreen) {
-        other = cutAudioWindow(*v.offAudio, frame->timeSeconds, v.contract);
-      }
-      request.audioWindows.push_back(
-          applyAudioCondition(options.views[i].condition, real, other, seed + i));
+    std::vector<ViewMaps> maps;
+    try {
+      maps = job.run(*frame);
+    } catch (const ViewFailed& e) {
+      throw MediaError(std::string("export: ") + e.what());
     }
-    InferenceResult result = worker.infer(std::move(request));
-    for (size_t i = 0; i < views.size(); ++i) {
-      ViewState& v = views[i];
-      if (!result.errors[i].empty()) {
-        throw MediaError("export: view " + std::to_string(i + 1) + ": " + result.errors[i]);
-      }
-      const Heatmap& heatmap = result.heatmaps[i];
-      const DisplayHeatmap display = v.processor.process(heatmap);
+    for (size_t i = 0; i < job.viewCount(); ++i) {
+      const Heatmap& heatmap = maps[i].raw;
+      const DisplayHeatmap& display = maps[i].display;
       const QImage tile =
-          toQImage(v.compositor.compose(*frame, display))
+          toQImage(job.compose(i, *frame, display))
               .scaled(tileW, tileH, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
       const int x = static_cast<int>(i % static_cast<size_t>(shape.width())) * tileW;
       const int y = static_cast<int>(i / static_cast<size_t>(shape.width())) * tileH;
@@ -206,14 +169,7 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
     }
     encoder.writeVideo(out);
     ++summary.frames;
-    const size_t audioEnd =
-        std::min(clipSamples.size(),
-                 audioStart + static_cast<size_t>(std::llround(summary.frames / info.frameRate *
-                                                               kExportAudioRateHz)));
-    if (audioEnd > audioWritten) {
-      encoder.writeAudio(clipSamples.data() + audioWritten, audioEnd - audioWritten);
-      audioWritten = audioEnd;
-    }
+    interleave.afterFrames(summary.frames);
     if (progress) {
       progress(summary.frames, expected);
     }

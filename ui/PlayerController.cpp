@@ -14,6 +14,8 @@
 #include "app/media/PlaybackClock.h"
 #include "app/media/VideoDecoder.h"
 #include "app/media/WallClockPlayback.h"
+#include "app/pipeline/AudioSource.h"
+#include "app/pipeline/FrameJob.h"
 #include "core/AudioWindow.h"
 #include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
@@ -190,108 +192,6 @@ bool PlayerController::setOffScreenClip(const QString& path) {
   return true;
 }
 
-void PlayerController::setViewCount(int count) {
-  count = std::clamp(count, 1, kMaxViews);
-  if (count == viewCount()) {
-    return;
-  }
-  // A new view starts empty, with default overlay settings: the window gives it the next model
-  // not yet shown (MainWindow::ensureModels), not a copy of the previous view.
-  while (viewCount() < count) {
-    views_.emplace_back();
-  }
-  views_.resize(static_cast<size_t>(count));
-  modelsChanged();
-}
-
-void PlayerController::setViewModel(int index, std::shared_ptr<LocalizationModel> model,
-                                    const QString& path, const LoadOptions& options) {
-  ViewSlot& slot = views_.at(static_cast<size_t>(index));
-  // Views loading the same checkpoint file the same way share one model (one set of weights).
-  for (const ViewSlot& other : views_) {
-    if (model && other.model && !path.isEmpty() && other.checkpointPath == path &&
-        other.loadOptions.method == options.method &&
-        other.loadOptions.momentumBranch == options.momentumBranch) {
-      model = other.model;
-      break;
-    }
-  }
-  slot.model = std::move(model);
-  slot.checkpointPath = path;
-  slot.loadOptions = options;
-  slot.loadError.clear();
-  slot.peakByMs.clear();
-  modelsChanged();
-}
-
-void PlayerController::setViewName(int index, const QString& name) {
-  views_.at(static_cast<size_t>(index)).name = name.trimmed();
-  modelsChanged();
-}
-
-void PlayerController::setViewLoadError(int index, const QString& path,
-                                        const std::string& message) {
-  ViewSlot& slot = views_.at(static_cast<size_t>(index));
-  slot.model.reset();
-  slot.checkpointPath = path;
-  slot.loadError = message;
-  slot.raw = Heatmap{};
-  slot.display = DisplayHeatmap{};
-  slot.peakByMs.clear();
-  modelsChanged();
-}
-
-void PlayerController::setModel(std::shared_ptr<LocalizationModel> model) {
-  setViewModel(0, std::move(model), QString());
-}
-
-std::shared_ptr<LocalizationModel> PlayerController::model() const {
-  return views_.front().model;
-}
-
-void PlayerController::setViewCondition(int index, AudioCondition condition) {
-  ViewSlot& slot = views_.at(static_cast<size_t>(index));
-  slot.condition = condition;
-  slot.processor.reset();
-  slot.peakByMs.clear();
-  Q_EMIT viewsChanged();
-  submitCurrentFrame();
-}
-
-void PlayerController::setAllViewConditions(AudioCondition condition) {
-  for (ViewSlot& slot : views_) {
-    slot.condition = condition;
-    slot.processor.reset();
-    slot.peakByMs.clear();
-  }
-  Q_EMIT viewsChanged();
-  submitCurrentFrame();
-}
-
-void PlayerController::modelsChanged() {
-  std::vector<std::shared_ptr<LocalizationModel>> models;
-  for (ViewSlot& slot : views_) {
-    slot.processor.reset();
-    slot.error.clear();
-    models.push_back(slot.model);
-  }
-  generation_ = worker_->setModels(std::move(models));
-  Q_EMIT viewsChanged();
-  submitCurrentFrame();
-}
-
-PreprocessingContract PlayerController::effectiveContract(int index) const {
-  const ViewSlot& slot = views_.at(static_cast<size_t>(index));
-  PreprocessingContract contract =
-      slot.model ? slot.model->contract() : PreprocessingContract::ezvsl();
-  if (isLive()) {
-    contract.placement = WindowPlacement::Causal;  // a microphone has no future
-  } else if (placementOverride_ != WindowPlacement::Invalid) {
-    contract.placement = placementOverride_;
-  }
-  return contract;
-}
-
 bool PlayerController::isPlaying() const {
   return clock_ && clock_->isPlaying();
 }
@@ -411,29 +311,6 @@ void PlayerController::multiplySpeed(double factor) {
   setSpeed(speed() * factor);
 }
 
-void PlayerController::setViewOverlaySettings(int index, const OverlaySettings& settings) {
-  for (int i = 0; i < viewCount(); ++i) {
-    if (index >= 0 && i != index) {
-      continue;
-    }
-    ViewSlot& slot = views_[static_cast<size_t>(i)];
-    slot.processor.setSettings(settings);
-    const DisplayHeatmap current = slot.processor.current();
-    if (!current.empty()) {
-      slot.display = current;
-      Q_EMIT heatmapReady(i, current);
-    }
-  }
-}
-
-void PlayerController::setWindowPlacement(WindowPlacement placement) {
-  placementOverride_ = placement;
-  for (ViewSlot& slot : views_) {
-    slot.processor.reset();
-  }
-  submitCurrentFrame();
-}
-
 bool PlayerController::startLive(int deviceIndex) {
   std::unique_ptr<MicrophoneCapture> mic;
   try {
@@ -486,19 +363,6 @@ void PlayerController::stopLive() {
   submitCurrentFrame();
 }
 
-std::vector<float> PlayerController::realWindow(const PreprocessingContract& contract,
-                                                double timeSeconds) {
-  if (mic_) {
-    const int micRate = mic_->sampleRateHz();
-    const size_t count = static_cast<size_t>(std::llround(
-        static_cast<double>(contract.windowSamples()) * micRate / contract.sampleRateHz));
-    std::vector<float> window = resampleMono(mic_->latest(count), micRate, contract.sampleRateHz);
-    window.resize(static_cast<size_t>(contract.windowSamples()), 0.0f);
-    return window;
-  }
-  return clipAudio_.window(contract, timeSeconds);
-}
-
 bool PlayerController::framesComeOften() const {
   return pump_ && !still_ && isPlaying() && info_.frameRate >= kMapWaitsForFrameMinFps;
 }
@@ -508,51 +372,6 @@ void PlayerController::showFrame(RgbImage frame) {
   ++framesShownInWindow_;
   Q_EMIT frameReady(currentFrame_);
   submitCurrentFrame();
-}
-
-void PlayerController::submitCurrentFrame() {
-  if (currentFrame_.empty()) {
-    return;
-  }
-  InferenceRequest request;
-  request.frame = currentFrame_;
-  request.generation = generation_;
-  const double t = currentFrame_.timeSeconds;
-  const uint64_t seed = static_cast<uint64_t>(std::llround(t * 1000.0));
-  std::map<std::tuple<int, int, int>, std::vector<float>> realWindows;
-  bool any = false;
-  for (int i = 0; i < viewCount(); ++i) {
-    ViewSlot& slot = views_[static_cast<size_t>(i)];
-    std::vector<float> window;
-    if (slot.model) {
-      any = true;
-      const PreprocessingContract contract = effectiveContract(i);
-      // Views with the same rate, length and placement hear the same real window: cut it once.
-      const std::tuple<int, int, int> key{contract.sampleRateHz, contract.windowSamples(),
-                                          static_cast<int>(contract.placement)};
-      auto cached = realWindows.find(key);
-      if (cached == realWindows.end()) {
-        cached = realWindows.emplace(key, realWindow(contract, t)).first;
-      }
-      const std::vector<float>& real = cached->second;
-      std::vector<float> other;
-      if (slot.condition == AudioCondition::OffScreen) {
-        if (offScreenAudio_.empty()) {
-          slot.error = "off-screen probe: choose another clip (Probes > Off-screen clip...)";
-          request.audioWindows.emplace_back();
-          slot.window.clear();
-          continue;
-        }
-        other = offScreenAudio_.window(contract, t);
-      }
-      window = applyAudioCondition(slot.condition, real, other, seed + static_cast<uint64_t>(i));
-    }
-    slot.window = window;
-    request.audioWindows.push_back(std::move(window));
-  }
-  if (any) {
-    worker_->submit(std::move(request));
-  }
 }
 
 void PlayerController::tick() {

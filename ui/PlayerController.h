@@ -15,6 +15,7 @@
 #include "ViewSlot.h"
 #include "app/media/AudioAtRates.h"
 #include "app/media/MediaInfo.h"
+#include "app/pipeline/ViewSpec.h"
 #include "core/DisplayHeatmap.h"
 #include "core/PreprocessingContract.h"
 #include "core/RgbImage.h"
@@ -90,6 +91,8 @@ class PlayerController : public QObject {
   QString offScreenClip() const { return offScreenPath_; }
   // The contract a view's model runs with (placement override and live mode applied).
   PreprocessingContract effectiveContract(int index) const;
+  // What view index runs, for the frame job: its model, probe, overlay and window placement.
+  ViewSpec viewSpec(int index) const;
 
   // Live microphone: the real-audio views hear a causal window ending now; the file (looping)
   // or still image gives the picture, its own audio muted. deviceIndex -1 = default input.
@@ -150,7 +153,6 @@ class PlayerController : public QObject {
   void showFrame(RgbImage frame);
   void submitCurrentFrame();
   void modelsChanged();
-  std::vector<float> realWindow(const PreprocessingContract& contract, double timeSeconds);
   void replaceClock(bool muted);
 
   std::unique_ptr<FramePump> pump_;

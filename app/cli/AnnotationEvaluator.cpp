@@ -7,7 +7,8 @@
 #include "app/media/AudioAtRates.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/VideoDecoder.h"
-#include "core/AudioWindow.h"
+#include "app/pipeline/AudioSource.h"
+#include "app/pipeline/FrameJob.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/eval/GroundTruth.h"
 #include "core/ml/LocalizationModel.h"
@@ -41,9 +42,12 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
     const AnnotationDocument& document, const std::vector<AnnotationEvalModel>& models,
     WindowPlacement placement, const std::function<void(int, int)>& progress,
     const std::atomic<bool>* cancel) {
-  std::vector<std::unique_ptr<LocalizationModel>> loaded;
+  std::vector<ViewSpec> views;
   for (const AnnotationEvalModel& m : models) {
-    loaded.push_back(LocalizationModel::open(m.checkpoint));
+    ViewSpec view;
+    view.model = LocalizationModel::open(m.checkpoint);
+    view.placement = placement;
+    views.push_back(std::move(view));
   }
   VideoDecoder decoder(document.clipPath);
   const double duration = decoder.info().durationSeconds;
@@ -68,8 +72,10 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::vector<double>> ious(models.size());
   int done = 0;
-  // The model audio per contract rate, resampled once.
+  // The model audio per contract rate, resampled once; every model on each frame in one job.
   AudioAtRates audio(std::move(track.samples), 48000);
+  ClipAudioSource source(&audio);
+  FrameJob job(std::move(views), source, nullptr);
   for (const auto& [t, boxes] : samples) {
     if (cancel != nullptr && cancel->load()) {
       break;
@@ -84,13 +90,9 @@ std::vector<AnnotationEvalResult> evaluateAnnotations(
       pixelBoxes.push_back(boxFromNormalized(box.x0, box.y0, box.x1, box.y1, kEvalGridSize));
     }
     const std::vector<float> truth = unionGroundTruth(pixelBoxes, kEvalGridSize);
-    for (size_t m = 0; m < loaded.size(); ++m) {
-      PreprocessingContract contract = loaded[m]->contract();
-      if (placement != WindowPlacement::Invalid) {
-        contract.placement = placement;
-      }
-      const Heatmap heatmap =
-          loaded[m]->localize(*frame, audio.window(contract, frame->timeSeconds));
+    const std::vector<ViewMaps> maps = job.run(*frame);
+    for (size_t m = 0; m < maps.size(); ++m) {
+      const Heatmap& heatmap = maps[m].raw;
       std::vector<float> map = upsampleAlignCorners(heatmap.scores, heatmap.width, heatmap.height,
                                                     kEvalGridSize, kEvalGridSize);
       minMaxNormalize(map);

@@ -21,6 +21,8 @@
 #include "app/media/JpegDecoder.h"
 #include "app/media/MediaError.h"
 #include "app/media/VideoDecoder.h"
+#include "app/pipeline/AudioSource.h"
+#include "app/pipeline/FrameJob.h"
 #include "app/plots/ChartRenderer.h"
 #include "app/plots/GalleryRenderer.h"
 #include "core/AtomicFile.h"
@@ -105,6 +107,21 @@ struct LoadedSample {
   RgbImage frame;
   std::map<int, std::vector<float>> audioByRateHz;  // whole file, mono, at each requested rate
   double audioCentreSeconds = 0.0;
+};
+
+// A sample's audio for the frame job: decoded at each model's rate, every window centred where
+// the dataset puts it (a still has no time of its own).
+class SampleAudioSource : public AudioSource {
+ public:
+  explicit SampleAudioSource(const LoadedSample& sample) : sample_(sample) {}
+  bool empty() const override { return false; }
+  std::vector<float> window(const PreprocessingContract& contract, double) override {
+    return cutAudioWindow(sample_.audioByRateHz.at(contract.sampleRateHz),
+                          sample_.audioCentreSeconds, contract);
+  }
+
+ private:
+  const LoadedSample& sample_;
 };
 
 // The frame, and the audio at each rate the models' contracts ask for (resampled by the decoder,
@@ -364,6 +381,13 @@ int evalCommand(int argc, char** argv) {
     EvalSampleRows rows(modelNames, mapsDir);
     InferenceWorker worker;
     worker.setModels(models);
+    // Each model as a frame-job view (a baseline is a view without a model: no window).
+    std::vector<ViewSpec> views;
+    for (const std::shared_ptr<LocalizationModel>& model : models) {
+      ViewSpec view;
+      view.model = model;
+      views.push_back(std::move(view));
+    }
     const auto start = std::chrono::steady_clock::now();
     int64_t done = 0;
     if (data == "synthetic") {
@@ -419,16 +443,11 @@ int evalCommand(int argc, char** argv) {
       for (const EvalSample& sample : scan.samples) {
         try {
           const LoadedSample loaded = loadSample(sample, audioRatesHz);
-          InferenceRequest request{loaded.frame, {}, 0};
-          for (const std::shared_ptr<LocalizationModel>& model : models) {
-            request.audioWindows.push_back(
-                model ? cutAudioWindow(loaded.audioByRateHz.at(model->contract().sampleRateHz),
-                                       loaded.audioCentreSeconds, model->contract())
-                      : std::vector<float>{});
-          }
+          SampleAudioSource audio(loaded);
+          FrameRequest built = buildFrameRequest(loaded.frame, views, audio, nullptr);
           // Every model's map, or the sample is skipped for all of them.
           const std::vector<Heatmap> heatmaps =
-              inferAll(worker, modelNames, baselines, sample.id, std::move(request));
+              inferAll(worker, modelNames, baselines, sample.id, std::move(built.request));
           for (size_t m = 0; m < models.size(); ++m) {
             rows.add(sample.id, sample.target.condition, m,
                      accumulators[m].add(sample.target, heatmaps[m]), heatmaps[m]);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "app/media/AudioAtRates.h"
 #include "app/media/AudioTrack.h"
@@ -10,11 +11,10 @@
 #include "app/media/PngWriter.h"
 #include "app/media/VideoDecoder.h"
 #include "app/media/VideoEncoder.h"
+#include "app/pipeline/AudioSource.h"
+#include "app/pipeline/FrameJob.h"
+#include "app/pipeline/InterleavedAudio.h"
 #include "core/AtomicFile.h"
-#include "core/AudioWindow.h"
-#include "core/HeatmapCompositor.h"
-#include "core/HeatmapProcessor.h"
-#include "core/ml/InferenceWorker.h"
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
@@ -33,18 +33,13 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   }
   VideoDecoder decoder(options.inputPath);
   const MediaInfo& info = decoder.info();
-  PreprocessingContract contract = model.contract();
-  if (options.placement != WindowPlacement::Invalid) {
-    contract.placement = options.placement;
-  }
 
-  // Audio for the output file at the source rate, and for the model at the contract's rate.
+  // Audio for the output file at the source rate; the model hears it at its contract's rate.
   const int outputRateHz =
       info.hasAudio && info.audioSampleRateHz > 0 ? info.audioSampleRateHz : 48000;
   AudioTrack track = decodeAudio(options.inputPath, outputRateHz, info.durationSeconds);
   AudioAtRates audio(std::move(track.samples), outputRateHz);
   const std::vector<float>& outputAudio = audio.source();  // what the output file's track gets
-  const std::vector<float>& modelAudio = *audio.at(contract.sampleRateHz);
   summary.audioPresent = track.present;
   summary.audioSourceRateHz = track.sourceSampleRateHz;
 
@@ -53,10 +48,17 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
     encoder = std::make_unique<VideoEncoder>(options.outputPath, info.width, info.height,
                                              info.frameRate, outputRateHz);
   }
-  HeatmapProcessor processor;
-  processor.setSettings(options.overlay);
-  HeatmapCompositor compositor;
-  compositor.setSettings(options.overlay);
+  // The model is not owned by the job: the caller's model outlives it.
+  ViewSpec view;
+  view.model = std::shared_ptr<LocalizationModel>(&model, [](LocalizationModel*) {});
+  view.overlay = options.overlay;
+  view.placement = options.placement;
+  ClipAudioSource clipSource(&audio);
+  FrameJob job({view}, clipSource, nullptr);
+  std::optional<InterleavedAudio> interleave;
+  if (encoder) {
+    interleave.emplace(*encoder, outputAudio, outputRateHz, info.frameRate, 0.0);
+  }
 
   const int64_t expectedFrames = std::max<int64_t>(
       1, static_cast<int64_t>(std::llround(info.durationSeconds * info.frameRate)));
@@ -64,23 +66,14 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
   if (!encoder && !snapshotDone) {
     decoder.seek(options.snapshotSeconds);
   }
-  size_t audioWritten = 0;
-  double inferenceMsTotal = 0.0;
-  // The worker runs the visual and audio halves on parallel lanes (not owned: model outlives it).
-  InferenceWorker worker;
-  worker.setModels({std::shared_ptr<LocalizationModel>(&model, [](LocalizationModel*) {})});
   while (std::optional<RgbImage> frame = decoder.nextFrame()) {
-    const std::vector<float> window = cutAudioWindow(modelAudio, frame->timeSeconds, contract);
-    InferenceRequest request;
-    request.frame = *frame;
-    request.audioWindows.push_back(window);
-    InferenceResult result = worker.infer(std::move(request));
-    if (!result.errors.front().empty()) {
-      throw std::runtime_error(result.errors.front());
+    std::vector<ViewMaps> maps;
+    try {
+      maps = job.run(*frame);
+    } catch (const ViewFailed& e) {
+      throw std::runtime_error(e.reason);  // one view: the model's own message
     }
-    const Heatmap heatmap = std::move(result.heatmaps.front());
-    inferenceMsTotal += heatmap.inferenceMs;
-    const RgbImage composed = compositor.compose(*frame, processor.process(heatmap));
+    const RgbImage composed = job.compose(0, *frame, maps.front().display);
     ++summary.frames;
     if (!snapshotDone && frame->timeSeconds + 0.5 / info.frameRate >= options.snapshotSeconds) {
       writePng(options.snapshotPath, composed);
@@ -91,14 +84,7 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
     }
     if (encoder) {
       encoder->writeVideo(composed);
-      // Keep audio interleaved with video: write samples up to the end of this frame's slot.
-      const size_t audioEnd = std::min(
-          outputAudio.size(), static_cast<size_t>(std::llround(static_cast<double>(summary.frames) /
-                                                               info.frameRate * outputRateHz)));
-      if (audioEnd > audioWritten) {
-        encoder->writeAudio(outputAudio.data() + audioWritten, audioEnd - audioWritten);
-        audioWritten = audioEnd;
-      }
+      interleave->afterFrames(summary.frames);
     }
     if (progress) {
       progress(summary.frames, expectedFrames);
@@ -114,13 +100,10 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
                      "; nothing written");
   }
   if (encoder) {
-    if (audioWritten < outputAudio.size()) {
-      encoder->writeAudio(outputAudio.data() + audioWritten, outputAudio.size() - audioWritten);
-    }
+    interleave->writeRest();
     encoder->finish();
   }
-  summary.meanInferenceMs =
-      summary.frames > 0 ? inferenceMsTotal / static_cast<double>(summary.frames) : 0.0;
+  summary.meanInferenceMs = job.meanInferenceMs();
   summary.wallSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.warning = !decoder.warning().empty() ? decoder.warning() : track.warning;

@@ -1,8 +1,11 @@
 #include "Localization.h"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+
+#include "../BilinearResampler.h"
 
 namespace heardmap {
 namespace {
@@ -40,39 +43,21 @@ SuccessCurve curveFromFlags(const std::vector<double>& values) {
 
 std::vector<float> upsampleAlignCorners(const std::vector<float>& map, int width, int height,
                                         int outWidth, int outHeight) {
-  std::vector<float> out(static_cast<size_t>(outWidth * outHeight));
-  const double sx = outWidth > 1 ? static_cast<double>(width - 1) / (outWidth - 1) : 0.0;
-  const double sy = outHeight > 1 ? static_cast<double>(height - 1) / (outHeight - 1) : 0.0;
-  for (int y = 0; y < outHeight; ++y) {
-    const double fy = y * sy;
-    const int y0 = std::min(static_cast<int>(fy), height - 1);
-    const int y1 = std::min(y0 + 1, height - 1);
-    const double ty = fy - y0;
-    for (int x = 0; x < outWidth; ++x) {
-      const double fx = x * sx;
-      const int x0 = std::min(static_cast<int>(fx), width - 1);
-      const int x1 = std::min(x0 + 1, width - 1);
-      const double tx = fx - x0;
-      const auto at = [&](int xi, int yi) {
-        return static_cast<double>(map[static_cast<size_t>(yi * width + xi)]);
-      };
-      const double top = at(x0, y0) * (1 - tx) + at(x1, y0) * tx;
-      const double bottom = at(x0, y1) * (1 - tx) + at(x1, y1) * tx;
-      out[static_cast<size_t>(y * outWidth + x)] = static_cast<float>(top * (1 - ty) + bottom * ty);
-    }
-  }
-  return out;
+  return BilinearResampler(width, height, outWidth, outHeight, SampleGrid::AlignCorners)
+      .resample(map);
 }
 
 void minMaxNormalize(std::vector<float>& map) {
   if (map.empty()) {
     return;
   }
-  const auto [lo, hi] = std::minmax_element(map.begin(), map.end());
-  const float low = *lo;
-  const float span = *hi - *lo;
-  for (float& v : map) {
-    v = span > 0.0f ? (v - low) / span : 0.0f;
+  Eigen::Map<Eigen::ArrayXf> values(map.data(), static_cast<Eigen::Index>(map.size()));
+  const float low = values.minCoeff();
+  const float span = values.maxCoeff() - low;
+  if (span > 0.0f) {
+    values = (values - low) / span;
+  } else {
+    values.setZero();
   }
 }
 
@@ -105,15 +90,16 @@ std::vector<uint8_t> binarize(const std::vector<float>& map, PredictionRule rule
 }
 
 double consensusIoU(const std::vector<uint8_t>& prediction, const std::vector<float>& groundTruth) {
-  double intersection = 0.0;
-  double gtArea = 0.0;
-  double outside = 0.0;
-  for (size_t i = 0; i < prediction.size(); ++i) {
-    intersection += prediction[i] * groundTruth[i];
-    gtArea += groundTruth[i];
-    outside += (prediction[i] != 0 && groundTruth[i] == 0.0f) ? 1.0 : 0.0;
-  }
-  const double denominator = gtArea + outside;
+  const Eigen::Index n = static_cast<Eigen::Index>(prediction.size());
+  const Eigen::ArrayXd predicted =
+      Eigen::Map<const Eigen::Array<uint8_t, Eigen::Dynamic, 1>>(prediction.data(), n)
+          .cast<double>();
+  const Eigen::ArrayXd truth =
+      Eigen::Map<const Eigen::ArrayXf>(groundTruth.data(), n).cast<double>();
+  const double intersection = (predicted * truth).sum();
+  // Predicted pixels outside every box count against the prediction (the official cIoU).
+  const double outside = (predicted > 0.0 && truth == 0.0).cast<double>().sum();
+  const double denominator = truth.sum() + outside;
   return denominator > 0.0 ? intersection / denominator : 0.0;
 }
 

@@ -1,6 +1,8 @@
 #include <QtTest>
+#include <array>
 #include <cmath>
 
+#include "core/BilinearResampler.h"
 #include "core/Colormap.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
@@ -33,6 +35,33 @@ class TestHeatmap : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // The compositor resamples the map with BilinearResampler's weight matrices (Eigen); sample()
+  // is the per-pixel reference the shader test also uses: both agree everywhere.
+  void pixelCentreResamplingIsTheShadersSample() {
+    for (const auto& [w, h, outW, outH] :
+         std::vector<std::array<int, 4>>{{13, 9, 101, 67}, {1, 1, 4, 3}, {2, 7, 3, 50}}) {
+      DisplayHeatmap map;
+      map.width = w;
+      map.height = h;
+      for (int i = 0; i < w * h; ++i) {
+        map.scores.push_back(static_cast<float>(std::sin(i * 1.7) * 3.0));
+      }
+      const std::vector<float> out =
+          BilinearResampler(w, h, outW, outH, SampleGrid::PixelCentres).resample(map.scores);
+      QCOMPARE(out.size(), size_t(outW * outH));
+      for (int y = 0; y < outH; ++y) {
+        for (int x = 0; x < outW; ++x) {
+          const float reference =
+              HeatmapCompositor::sample(map, (x + 0.5f) / outW, (y + 0.5f) / outH);
+          QVERIFY2(std::abs(out[static_cast<size_t>(y * outW + x)] - reference) < 1e-5f,
+                   qPrintable(QStringLiteral("%1 x %2 at (%3, %4)").arg(w).arg(h).arg(x).arg(y)));
+        }
+      }
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             BilinearResampler(2, 2, 3, 3, SampleGrid::PixelCentres).resample({1}));
+  }
+
   void jetEndpoints() {
     const std::vector<float> jet = colormapTable(ColormapId::Jet);
     const auto low = sampleColormap(jet, 0.0f);

@@ -71,6 +71,48 @@ class TestJson : public QObject {
     QCOMPARE(Json::parse(text).dump(), text);
   }
 
+  void errorsSayWhereAndWhy() {
+    try {
+      Json::parse("{\"a\": [1, 2}");
+      QFAIL("no exception");
+    } catch (const JsonError& e) {
+      QVERIFY2(QString(e.what()).startsWith("JSON: "), e.what());
+      QVERIFY2(QString(e.what()).endsWith("at byte 11"), e.what());
+    }
+    try {
+      Json::parse("{\"a\": 1, \"a\": 2}");
+      QFAIL("no exception");
+    } catch (const JsonError& e) {
+      QVERIFY2(QString(e.what()).contains("duplicate key \"a\""), e.what());
+    }
+    // A value the library cannot hold is named by its key, or by the array it sits in.
+    try {
+      Json::parse("{\"a\": {\"b\": 1e999}}");
+      QFAIL("no exception");
+    } catch (const JsonError& e) {
+      QVERIFY2(QString(e.what()).contains("the value of 'b'"), e.what());
+    }
+    try {
+      Json::parse("{\"s\": [0.5, 1e999]}");
+      QFAIL("no exception");
+    } catch (const JsonError& e) {
+      QVERIFY2(QString(e.what()).contains("an item of 's'"), e.what());
+    }
+    // The depth limit is 64 containers: 64 parse, 65 do not.
+    QCOMPARE(Json::parse(std::string(64, '[') + std::string(64, ']')).type(), Json::Type::Array);
+    QVERIFY_THROWS_EXCEPTION(JsonError, Json::parse(std::string(65, '[') + std::string(65, ']')));
+  }
+
+  void writesWholeNumbersAsIntegersAndNanAsNull() {
+    Json j(Json::Object{});
+    j["whole"] = Json(3.0);
+    j["big"] = Json(1e20);
+    j["nan"] = Json(std::nan(""));
+    j["bytes"] = Json(std::string("a\x8b"));  // not UTF-8: written as U+FFFD
+    QCOMPARE(j.dump(), std::string("{\"big\":1e+20,\"bytes\":\"a\xef\xbf\xbd\",\"nan\":null,"
+                                   "\"whole\":3}"));
+  }
+
   void typeErrorsNameTheMismatch() {
     const Json j = Json::parse("{\"a\": \"text\"}");
     try {

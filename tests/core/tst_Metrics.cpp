@@ -44,6 +44,32 @@ class TestMetrics : public QObject {
     // 2x2 [0 1; 2 3] to 3x3: corners kept, edge midpoints and centre averaged.
     const std::vector<float> out = upsampleAlignCorners({0, 1, 2, 3}, 2, 2, 3, 3);
     QCOMPARE(out, (std::vector<float>{0, 0.5f, 1, 1, 1.5f, 2, 2, 2.5f, 3}));
+    // A 7 x 5 map to 224 x 224 against torch's formula written out per pixel.
+    const int w = 7;
+    const int h = 5;
+    const int n = 224;
+    std::vector<float> map;
+    for (int i = 0; i < w * h; ++i) {
+      map.push_back(static_cast<float>(std::cos(i * 0.9) + i * 0.01));
+    }
+    const std::vector<float> big = upsampleAlignCorners(map, w, h, n, n);
+    double worst = 0.0;
+    for (int y = 0; y < n; ++y) {
+      const double fy = y * (h - 1.0) / (n - 1);
+      const int y0 = std::min(static_cast<int>(fy), h - 1);
+      const int y1 = std::min(y0 + 1, h - 1);
+      for (int x = 0; x < n; ++x) {
+        const double fx = x * (w - 1.0) / (n - 1);
+        const int x0 = std::min(static_cast<int>(fx), w - 1);
+        const int x1 = std::min(x0 + 1, w - 1);
+        const auto at = [&](int xi, int yi) { return double(map[size_t(yi * w + xi)]); };
+        const double top = at(x0, y0) * (1 - (fx - x0)) + at(x1, y0) * (fx - x0);
+        const double bottom = at(x0, y1) * (1 - (fx - x0)) + at(x1, y1) * (fx - x0);
+        const double expected = top * (1 - (fy - y0)) + bottom * (fy - y0);
+        worst = std::max(worst, std::abs(big[size_t(y * n + x)] - expected));
+      }
+    }
+    QVERIFY2(worst < 1e-6, qPrintable(QString::number(worst)));
   }
 
   void binarizationRules() {
