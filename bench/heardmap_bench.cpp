@@ -16,6 +16,7 @@
 #include "app/media/VideoDecoder.h"
 #include "core/AudioCondition.h"
 #include "core/AudioWindow.h"
+#include "core/CommandLine.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
 #include "core/Spectrogram.h"
@@ -75,12 +76,13 @@ double passFps(const std::string& clip, int passes,
 int main(int argc, char** argv) {
   std::string clip = HEARDMAP_DEMO_CLIP;
   bool quick = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) {
-      quick = true;
-    } else {
-      clip = argv[i];
-    }
+  CLI::App app("The pipeline's speed table (decode, inference, compositing, encode) on a clip.",
+               "heardmap-bench");
+  app.add_option("clip", clip, "The clip (default: the demo clip)");
+  app.add_flag("--quick", quick, "Fewer runs and passes");
+  if (const std::optional<int> status =
+          heardmap::parseCommandLine(app, "heardmap-bench", argc, argv)) {
+    return *status;
   }
   const int runs = quick ? 5 : kRuns;
   const int passes = quick ? 1 : 3;

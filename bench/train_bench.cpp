@@ -21,6 +21,7 @@
 
 #include <chrono>
 
+#include "core/CommandLine.h"
 #include "core/data/AssetPack.h"
 #include "core/data/SceneSynthesizer.h"
 #include "core/ml/EzvslNet.h"
@@ -153,62 +154,29 @@ int main(int argc, char** argv) {
   bool modelOnly = false;
   bool scenesOnly = false;
   bool channelsLast = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--model-only") {
-      modelOnly = true;
-      continue;
-    }
-    if (arg == "--scenes") {
-      scenesOnly = true;
-      continue;
-    }
-    if (arg == "--channels-last") {
-      channelsLast = true;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "%s needs a value\n", arg.c_str());
-      return 2;
-    }
-    const std::string value = argv[++i];
-    if (arg == "--pack") {
-      pack = value;
-    } else if (arg == "--batch") {
-      batch = value;
-    } else if (arg == "--steps") {
-      steps = value;
-    } else if (arg == "--runs") {
-      runs = std::max(1, std::stoi(value));
-    } else if (arg == "--threads") {
-      threads = value;
-    } else if (arg == "--data-threads") {
-      dataThreads = value;
-    } else if (arg == "--precision") {
-      precision = value;
-    } else if (arg == "--methods") {
-      methods = value;
-    } else if (arg == "--variant") {
-      variant = value;
-    } else if (arg == "--synthesis") {
-      synthesis = value;
-    } else if (arg == "--image-padding") {
-      imagePadding = value;
-    } else {
-      std::fprintf(stderr, "unknown option %s\n", arg.c_str());
-      return 2;
-    }
+  // Values go to heardmap-train's own flags, which check them (and name the flag).
+  CLI::App app("Training speed: scene rendering and the model step of each method.",
+               "heardmap-train-bench");
+  app.add_option("--pack", pack, "The asset pack (all but --model-only)");
+  app.add_flag("--scenes", scenesOnly, "Scene rendering only");
+  app.add_flag("--model-only", modelOnly, "The model step only (no pack)");
+  app.add_flag("--channels-last", channelsLast, "channels-last memory layout");
+  app.add_option("--batch", batch, "Scenes per step");
+  app.add_option("--steps", steps, "Steps per run");
+  heardmap::addCount(app, "--runs", runs, 1, 1000, "Runs (the median is reported)");
+  app.add_option("--threads", threads, "Torch threads");
+  app.add_option("--data-threads", dataThreads, "Scene threads");
+  app.add_option("--precision", precision, "bf16 or fp32");
+  app.add_option("--methods", methods, "Methods, space-separated");
+  app.add_option("--variant", variant, "compact, small or full");
+  app.add_option("--synthesis", synthesis, "auto, device or cpu");
+  app.add_option("--image-padding", imagePadding, "zeros or circular");
+  if (const std::optional<int> status =
+          heardmap::parseCommandLine(app, "heardmap-train-bench", argc, argv)) {
+    return *status;
   }
   if (pack.empty() && !modelOnly) {
-    std::fprintf(
-        stderr,
-        "usage: heardmap-train-bench (--pack PACK [--scenes] | --model-only) "
-        "[--batch N] [--steps N]\n"
-        "                            [--runs N] [--threads N] [--data-threads N]\n"
-        "                            [--precision bf16|fp32] [--variant compact|small|full]\n"
-        "                            [--synthesis auto|device|cpu] [--channels-last]\n"
-        "                            [--image-padding zeros|circular]\n"
-        "                            [--methods \"...\"]\n");
+    std::fprintf(stderr, "heardmap-train-bench: --pack PACK, or --model-only\n");
     return 2;
   }
   const std::string out =

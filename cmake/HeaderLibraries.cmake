@@ -1,11 +1,12 @@
 # Header-only libraries from Debian: nlohmann-json (nlohmann-json3-dev), which core's JSON reader
-# and writer use, and Eigen (libeigen3-dev: its FFT module for the spectrograms, matrices for the
-# heatmap resampling). A CUDA machine that has LibTorch alone has no package manager's copy: point
-# HEARDMAP_HEADER_LIBRARIES at a folder that holds nlohmann/ and eigen3/
+# and writer use, Eigen (libeigen3-dev: its FFT module for the spectrograms, matrices for the
+# heatmap resampling) and CLI11 (libcli11-dev: every command line). A CUDA machine that has LibTorch alone has no package manager's copy: point
+# HEARDMAP_HEADER_LIBRARIES at a folder that holds nlohmann/, eigen3/ and CLI/
 # (scripts/stage-header-libraries.sh copies them from a Debian machine); LibTorch's own include
 # folders are searched as well, as some PyTorch wheels ship nlohmann/json.hpp.
-set(HEARDMAP_HEADER_LIBRARIES "" CACHE PATH "A folder holding nlohmann/json.hpp and eigen3/")
-set(heardmap_header_hint "install nlohmann-json3-dev and libeigen3-dev (scripts/install-deps.sh) \
+set(HEARDMAP_HEADER_LIBRARIES "" CACHE PATH "A folder holding nlohmann/, eigen3/ and CLI/")
+set(heardmap_header_hint "install nlohmann-json3-dev, libeigen3-dev and libcli11-dev \
+(scripts/install-deps.sh) \
 or pass -DHEARDMAP_HEADER_LIBRARIES=DIR, a folder made by scripts/stage-header-libraries.sh")
 
 find_package(nlohmann_json 3.9 QUIET)
@@ -31,4 +32,15 @@ if(NOT TARGET Eigen3::Eigen)
   add_library(Eigen3::Eigen INTERFACE IMPORTED)
   target_include_directories(Eigen3::Eigen SYSTEM INTERFACE ${HEARDMAP_EIGEN_INCLUDE})
   message(STATUS "Eigen: ${HEARDMAP_EIGEN_INCLUDE}")
+endif()
+
+find_package(CLI11 2.1 QUIET CONFIG)
+if(NOT TARGET CLI11::CLI11)
+  find_path(HEARDMAP_CLI11_INCLUDE CLI/CLI.hpp HINTS ${HEARDMAP_HEADER_LIBRARIES})
+  if(NOT HEARDMAP_CLI11_INCLUDE)
+    message(FATAL_ERROR "CLI11 not found: ${heardmap_header_hint}")
+  endif()
+  add_library(CLI11::CLI11 INTERFACE IMPORTED)
+  target_include_directories(CLI11::CLI11 SYSTEM INTERFACE ${HEARDMAP_CLI11_INCLUDE})
+  message(STATUS "CLI11: ${HEARDMAP_CLI11_INCLUDE}")
 endif()

@@ -10,7 +10,7 @@
 
 #include "ShipCheckpoint.h"
 #include "Trainer.h"
-#include "core/FlagValue.h"
+#include "core/CommandLine.h"
 
 namespace {
 
@@ -25,37 +25,26 @@ void requestStop(int) {
 }
 
 // heardmap-train ship CHECKPOINT --out FILE [--pack PACK --eval-per-condition N]
-int shipCommand(const std::vector<std::string>& arguments) {
-  const char* usage =
-      "heardmap-train: usage: heardmap-train ship CHECKPOINT --out FILE "
-      "[--pack PACK --eval-per-condition N]\n";
+int shipCommand(int argc, char** argv) {
+  std::string checkpoint;
   std::string output;
   heardmap::ShipOptions options;
-  bool valid = arguments.size() >= 4 && arguments.size() % 2 == 0;
-  for (size_t i = 2; valid && i + 1 < arguments.size(); i += 2) {
-    const std::string& value = arguments[i + 1];
-    if (arguments[i] == "--out") {
-      output = value;
-    } else if (arguments[i] == "--pack") {
-      options.packPath = value;
-    } else if (arguments[i] == "--eval-per-condition") {
-      try {
-        options.evalPerCondition = static_cast<int>(
-            heardmap::integerInRange(arguments[i], value, 0, kMaxShipEvalPerCondition));
-      } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "heardmap-train ship: %s\n", e.what());
-        return 2;
-      }
-    } else {
-      valid = false;
-    }
-  }
-  if (!valid || output.empty()) {
-    std::fputs(usage, stderr);
-    return 2;
+  CLI::App app(
+      "Rewrites a trained checkpoint in the shipped form (fp16, without training-only heads), "
+      "its metadata kept; with --eval-per-condition its test table is replaced by one of the "
+      "fp16 weights on N scenes per condition.",
+      "heardmap-train ship");
+  app.add_option("checkpoint", checkpoint, "The trained checkpoint")->required();
+  app.add_option("--out", output, "The shipped checkpoint")->required();
+  app.add_option("--pack", options.packPath, "The asset pack of the test scenes");
+  heardmap::addCount(app, "--eval-per-condition", options.evalPerCondition, 0,
+                     kMaxShipEvalPerCondition, "Test scenes per condition (0: keep the table)");
+  if (const std::optional<int> status =
+          heardmap::parseCommandLine(app, "heardmap-train ship", argc, argv)) {
+    return *status;
   }
   try {
-    const uintmax_t bytes = heardmap::shipCheckpoint(arguments[1], output, options);
+    const uintmax_t bytes = heardmap::shipCheckpoint(checkpoint, output, options);
     std::fprintf(stderr, "wrote %s (%.2f MB, fp16, without training-only heads%s)\n",
                  output.c_str(), static_cast<double>(bytes) / 1e6,
                  options.evalPerCondition > 0 ? ", test table re-evaluated" : "");
@@ -77,7 +66,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!arguments.empty() && arguments[0] == "ship") {
-    return shipCommand(arguments);
+    return shipCommand(argc - 1, argv + 1);
   }
   heardmap::TrainingConfig config;
   try {

@@ -1,13 +1,12 @@
-// Scores models on the user's annotated boxes (AnnotationEvaluator) on a background thread and
+// Scores models on the user's annotated boxes (AnnotationEvaluator) as a BackgroundJob and
 // reports back on the GUI thread: progress, then the table rows and a status line.
 #pragma once
 
 #include <QObject>
-#include <atomic>
-#include <thread>
 #include <vector>
 
 #include "AnnotationPanel.h"
+#include "BackgroundJob.h"
 #include "app/cli/AnnotationEvaluator.h"
 
 namespace heardmap {
@@ -17,23 +16,23 @@ class AnnotationScorer : public QObject {
 
  public:
   explicit AnnotationScorer(QObject* parent = nullptr);
-  ~AnnotationScorer() override;  // stops a running evaluation at its next frame
+  // Destroyed while it runs (the window closes), the evaluation stops at its next frame.
+  ~AnnotationScorer() override;
 
   // False (nothing started) while an evaluation runs.
   bool start(AnnotationDocument document, std::vector<AnnotationEvalModel> models,
              WindowPlacement placement);
-  bool isRunning() const { return running_.load(); }
+  bool isRunning() const { return job_->isRunning(); }
   // Stops a running evaluation at its next frame; finished() reports what was scored.
-  void cancel() { cancel_ = true; }
+  void cancel() { job_->cancel(); }
 
  Q_SIGNALS:
   void progress(int done, int total);
   void finished(const std::vector<heardmap::AnnotationScore>& scores, const QString& status);
 
  private:
-  std::atomic<bool> running_{false};
-  std::atomic<bool> cancel_{false};
-  std::thread thread_;
+  BackgroundJob* job_;                         // a child
+  std::vector<AnnotationEvalResult> results_;  // written by the job, read when it has ended
 };
 
 }  // namespace heardmap

@@ -117,10 +117,7 @@ void CompareGrid::setViewCount(int count, bool fill) {
   // New views: the panel's settings when they are every view's, else the defaults.
   const OverlaySettings settings = panel_->sharedSettings() ? panel_->settings() : defaultOverlay_;
   for (int i = before; i < player_->viewCount(); ++i) {
-    player_->setViewOverlaySettings(i, settings);
-    if (i < grid_->count()) {
-      grid_->view(i)->setOverlaySettings(settings);
-    }
+    player_->setViewOverlaySettings(i, settings);  // the views follow the player's signal
   }
   if (fill && player_->viewCount() > before) {
     ensureModels();

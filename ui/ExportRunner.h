@@ -1,10 +1,10 @@
-// Runs a grid video export on a worker thread behind a modal progress dialog (frame n of m,
+// Runs a grid video export as a BackgroundJob behind a modal progress dialog (frame n of m,
 // Cancel), keeping the event loop alive; returns when the export has ended.
 #pragma once
 
 #include <QString>
-#include <atomic>
 
+#include "BackgroundJob.h"
 #include "GridVideoExport.h"
 
 class QWidget;
@@ -18,8 +18,7 @@ struct ExportOutcome {
   GridExportSummary summary;
 };
 
-// cancel may also be set by the caller (e.g. a test) while the export runs.
-ExportOutcome runGridExport(QWidget* parent, const GridExportOptions& options,
-                            std::atomic<bool>* cancel);
+// job runs the export (the caller may cancel it meanwhile, as the dialog's Cancel does).
+ExportOutcome runGridExport(QWidget* parent, const GridExportOptions& options, BackgroundJob& job);
 
 }  // namespace heardmap

@@ -33,7 +33,8 @@ GridExports::GridExports(PlayerController* player, ViewGrid* grid,
       player_(player),
       grid_(grid),
       failures_(failures),
-      dialogParent_(dialogParent) {}
+      dialogParent_(dialogParent),
+      job_(new BackgroundJob(this)) {}
 
 QStringList GridExports::saveSnapshot(const QString& pngPath) {
   if (player_->currentFrame().empty()) {
@@ -125,7 +126,7 @@ bool GridExports::exportRange(double startSeconds, double endSeconds, const QStr
   options.placement = player_->effectiveContract(0).placement;
   options.failures = failures_->document().items();  // their boxes, as the player shows them
 
-  const ExportOutcome outcome = runGridExport(dialogParent_, options, &cancel_);
+  const ExportOutcome outcome = runGridExport(dialogParent_, options, *job_);
   if (!outcome.error.isEmpty()) {
     Q_EMIT error(tr("Export failed: %1").arg(outcome.error));
     return false;

@@ -6,7 +6,8 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <atomic>
+
+#include "BackgroundJob.h"
 
 class QWidget;
 
@@ -27,7 +28,7 @@ class GridExports : public QObject {
   QStringList saveSnapshot(const QString& pngPath);
   // Writes the range [start, end] of the grid to an mp4; false on failure or cancel.
   bool exportRange(double startSeconds, double endSeconds, const QString& path);
-  void cancelExport() { cancel_ = true; }
+  void cancelExport() { job_->cancel(); }
   // The dialogs: where to write (beside the clip), and the range (the selected failure's, or
   // kDefaultExportSeconds from the playhead).
   void snapshotDialog();
@@ -42,7 +43,7 @@ class GridExports : public QObject {
   ViewGrid* grid_;
   const AnnotationController* failures_;
   QWidget* dialogParent_;
-  std::atomic<bool> cancel_{false};
+  BackgroundJob* job_;  // the export's (a child)
 };
 
 }  // namespace heardmap

@@ -32,6 +32,50 @@ QImage toQImage(const RgbImage& image) {
       .copy();
 }
 
+// The boxes and points of the failures that cover timeSeconds, over one tile, as the player
+// draws them (number and tag or object label beside each).
+void drawFailureBoxes(QPainter& painter, const std::vector<FailureAnnotation>& failures,
+                      double timeSeconds, const QRect& tile) {
+  for (const FailureAnnotation& failure : failures) {
+    if (!failure.covers(timeSeconds)) {
+      continue;
+    }
+    for (const FailureAnnotation::ObjectBox& object : failure.boxesAt(timeSeconds)) {
+      const NormalizedBox& b = object.box;
+      const QRectF r(tile.x() + b.x0 * tile.width(), tile.y() + b.y0 * tile.height(),
+                     (b.x1 - b.x0) * tile.width(), (b.y1 - b.y0) * tile.height());
+      painter.setPen(QPen(QColor(0, 230, 120), 3.0));
+      painter.setBrush(Qt::NoBrush);
+      if (object.shape == ObjectShape::Point) {
+        painter.drawEllipse(r.topLeft(), kExportPointRadiusPx, kExportPointRadiusPx);
+      } else {
+        painter.drawRect(r);
+      }
+      painter.setPen(QColor(0, 230, 120));
+      painter.drawText(r.topLeft() + QPointF(4, -4),
+                       QStringLiteral("#%1 %2")
+                           .arg(failure.id)
+                           .arg(QString::fromStdString(
+                               object.label.empty() ? failureTagName(failure.tag) : object.label)));
+    }
+  }
+}
+
+// A tile's caption: name, probe, max score, overlay, and whether anything passes the threshold.
+void drawCaption(QPainter& painter, const GridExportView& view, float rawMax, bool anythingAboveLow,
+                 const QPoint& at) {
+  const QString caption =
+      QString::fromStdString(view.name + "  |  " + audioConditionLabel(view.condition)) +
+      QStringLiteral("  |  max %1").arg(rawMax, 0, 'f', 2) +
+      QStringLiteral("  |  %1").arg(QString::fromStdString(overlaySummary(view.overlay))) +
+      (anythingAboveLow ? QString() : QStringLiteral("  |  nothing above threshold"));
+  const QRect box = painter.fontMetrics().boundingRect(caption).adjusted(-4, -2, 4, 2);
+  painter.fillRect(QRect(at.x() + 4, at.y() + 4, box.width(), box.height()), QColor(0, 0, 0, 170));
+  painter.setPen(Qt::white);
+  painter.drawText(QRect(at.x() + 4, at.y() + 4, box.width(), box.height()), Qt::AlignCenter,
+                   caption);
+}
+
 }  // namespace
 
 GridExportSummary exportGridVideo(const GridExportOptions& options,
@@ -122,41 +166,9 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
       const int x = static_cast<int>(i % static_cast<size_t>(shape.width())) * tileW;
       const int y = static_cast<int>(i / static_cast<size_t>(shape.width())) * tileH;
       painter.drawImage(x, y, tile);
-      for (const FailureAnnotation& failure : options.failures) {
-        if (!failure.covers(frame->timeSeconds)) {
-          continue;
-        }
-        for (const FailureAnnotation::ObjectBox& object : failure.boxesAt(frame->timeSeconds)) {
-          const NormalizedBox& b = object.box;
-          const QRectF r(x + b.x0 * tileW, y + b.y0 * tileH, (b.x1 - b.x0) * tileW,
-                         (b.y1 - b.y0) * tileH);
-          painter.setPen(QPen(QColor(0, 230, 120), 3.0));
-          painter.setBrush(Qt::NoBrush);
-          if (object.shape == ObjectShape::Point) {
-            painter.drawEllipse(r.topLeft(), kExportPointRadiusPx, kExportPointRadiusPx);
-          } else {
-            painter.drawRect(r);
-          }
-          painter.setPen(QColor(0, 230, 120));
-          painter.drawText(
-              r.topLeft() + QPointF(4, -4),
-              QStringLiteral("#%1 %2")
-                  .arg(failure.id)
-                  .arg(QString::fromStdString(object.label.empty() ? failureTagName(failure.tag)
-                                                                   : object.label)));
-        }
-      }
-      const QString caption =
-          QString::fromStdString(options.views[i].name + "  |  " +
-                                 audioConditionLabel(options.views[i].condition)) +
-          QStringLiteral("  |  max %1").arg(heatmap.rawMax, 0, 'f', 2) +
-          QStringLiteral("  |  %1").arg(
-              QString::fromStdString(overlaySummary(options.views[i].overlay))) +
-          (display.anythingAboveLow ? QString() : QStringLiteral("  |  nothing above threshold"));
-      const QRect box = painter.fontMetrics().boundingRect(caption).adjusted(-4, -2, 4, 2);
-      painter.fillRect(QRect(x + 4, y + 4, box.width(), box.height()), QColor(0, 0, 0, 170));
-      painter.setPen(Qt::white);
-      painter.drawText(QRect(x + 4, y + 4, box.width(), box.height()), Qt::AlignCenter, caption);
+      drawFailureBoxes(painter, options.failures, frame->timeSeconds, QRect(x, y, tileW, tileH));
+      drawCaption(painter, options.views[i], heatmap.rawMax, display.anythingAboveLow,
+                  QPoint(x, y));
     }
     painter.end();
     RgbImage out;

@@ -114,11 +114,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   statusBar()->addPermanentWidget(audioLabel_);
   statusBar()->addPermanentWidget(statsLabel_);
 
-  const OverlaySettings initial = panel_->settings();
-  grid_->view(0)->setOverlaySettings(initial);
-  controller_->setOverlaySettings(initial);
-
   connectController();
+  controller_->setOverlaySettings(panel_->settings());
+
   connectViews();
   connectAnnotations();
   connectTrainer();
@@ -166,14 +164,18 @@ void MainWindow::createDocks() {
 }
 
 void MainWindow::connectController() {
+  connectOverlayPanel();
+  connectTransport();
+  connectPlayback();
+  connectProbes();
+  connectLive();
+}
+
+// The overlay dock: settings to the views and the player, placement, loading a checkpoint.
+void MainWindow::connectOverlayPanel() {
   connect(panel_, &OverlayPanel::settingsChanged, this, [this](const OverlaySettings& settings) {
-    const int target = panel_->sharedSettings() ? -1 : grid_->selected();
-    for (int i = 0; i < grid_->count(); ++i) {
-      if (target < 0 || i == target) {
-        grid_->view(i)->setOverlaySettings(settings);
-      }
-    }
-    controller_->setViewOverlaySettings(target, settings);
+    controller_->setViewOverlaySettings(panel_->sharedSettings() ? -1 : grid_->selected(),
+                                        settings);
   });
   connect(panel_, &OverlayPanel::placementChanged, controller_,
           &PlayerController::setWindowPlacement);
@@ -186,10 +188,29 @@ void MainWindow::connectController() {
       loadModel(path, options);
     }
   });
+}
+
+// The transport bar and the timeline, both ways.
+void MainWindow::connectTransport() {
   connect(transport_, &TransportBar::playPauseClicked, controller_, &PlayerController::togglePlay);
   connect(transport_, &TransportBar::seekRequested, controller_, &PlayerController::seek);
   connect(transport_, &TransportBar::stepRequested, controller_, &PlayerController::step);
   connect(timeline_, &TimelineWidget::seekRequested, controller_, &PlayerController::seek);
+  connect(controller_, &PlayerController::positionChanged, transport_, &TransportBar::setPosition);
+  connect(controller_, &PlayerController::positionChanged, timeline_, &TimelineWidget::setPosition);
+  connect(controller_, &PlayerController::playingChanged, transport_, &TransportBar::setPlaying);
+  connect(controller_, &PlayerController::speedChanged, transport_, &TransportBar::setSpeed);
+}
+
+// What the player shows: frames and maps into the views, the views' count, a new clip.
+void MainWindow::connectPlayback() {
+  // Each view's overlay lives in the player (ViewSlot); the widgets follow it.
+  connect(controller_, &PlayerController::viewOverlayChanged, this,
+          [this](int view, const OverlaySettings& settings) {
+            if (view < grid_->count()) {
+              grid_->view(view)->setOverlaySettings(settings);
+            }
+          });
   connect(controller_, &PlayerController::frameReady, this, [this](const RgbImage& frame) {
     const auto shared = std::make_shared<const RgbImage>(frame);  // one copy for every view
     for (int i = 0; i < grid_->count(); ++i) {
@@ -251,10 +272,6 @@ void MainWindow::connectController() {
       controller_->setViewName(view, name);
     }
   });
-  connect(controller_, &PlayerController::positionChanged, transport_, &TransportBar::setPosition);
-  connect(controller_, &PlayerController::positionChanged, timeline_, &TimelineWidget::setPosition);
-  connect(controller_, &PlayerController::playingChanged, transport_, &TransportBar::setPlaying);
-  connect(controller_, &PlayerController::speedChanged, transport_, &TransportBar::setSpeed);
   connect(controller_, &PlayerController::statsChanged, this, &MainWindow::showStats);
   connect(controller_, &PlayerController::errorOccurred, this, &MainWindow::showError);
   connect(controller_, &PlayerController::statusMessage, this,
@@ -275,8 +292,10 @@ void MainWindow::connectController() {
             audioLabel_->setText(audioStatus);
             setWindowTitle(tr("Heardmap - %1").arg(name));
           });
+}
 
-  // Probes and views.
+// The probe bar: conditions, the number of views, the off-screen clip.
+void MainWindow::connectProbes() {
   connect(probeBar_, &ProbeBar::conditionClicked, this, &MainWindow::applyProbe);
   connect(probeBar_, &ProbeBar::viewCountChanged, this, [this](int count) { setViewCount(count); });
   connect(probeBar_, &ProbeBar::chooseOffScreenClip, this, [this] {
@@ -286,8 +305,10 @@ void MainWindow::connectController() {
       controller_->setOffScreenClip(path);
     }
   });
+}
 
-  // Live microphone.
+// The live dock: the microphone's devices, start and stop, the still picture, level and latency.
+void MainWindow::connectLive() {
   connect(livePanel_, &LivePanel::refreshClicked, this, &MainWindow::refreshDevices);
   connect(livePanel_, &LivePanel::startClicked, this,
           [this](int device) { controller_->startLive(device); });

@@ -125,6 +125,11 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createShortcuts();
   void connectController();
+  void connectOverlayPanel();
+  void connectTransport();
+  void connectPlayback();
+  void connectProbes();
+  void connectLive();
   void connectViews();
   void connectAnnotations();
   void connectTrainer();

@@ -32,9 +32,6 @@ void MainWindow::restoreSession() {
   restoreGeometry(session.windowGeometry);
   restoreState(session.windowState);
   panel_->setSettings(session.overlay);
-  for (int i = 0; i < grid_->count(); ++i) {
-    grid_->view(i)->setOverlaySettings(session.overlay);
-  }
   controller_->setOverlaySettings(session.overlay);
   if (!session.offScreenClip.isEmpty() && QFileInfo::exists(session.offScreenClip)) {
     controller_->setOffScreenClip(session.offScreenClip);
@@ -44,9 +41,8 @@ void MainWindow::restoreSession() {
   for (int i = 0; i < static_cast<int>(session.views.size()); ++i) {
     const SessionView& view = session.views[static_cast<size_t>(i)];
     controller_->setViewName(i, view.name);
-    if (!session.sharedOverlay && i < grid_->count()) {  // each view's own overlay
+    if (!session.sharedOverlay) {  // each view's own overlay
       controller_->setViewOverlaySettings(i, view.overlay);
-      grid_->view(i)->setOverlaySettings(view.overlay);
     }
     if (!view.checkpoint.isEmpty()) {  // a file gone since is an error in its view
       loadModelIntoView(i, view.checkpoint, LoadFailure::ShowInView, view.loadOptions);

@@ -129,6 +129,8 @@ class PlayerController : public QObject {
   void mediaOpened(const heardmap::MediaInfo& info, const QString& audioStatus);
   void frameReady(const heardmap::RgbImage& frame);
   void heatmapReady(int view, const heardmap::DisplayHeatmap& heatmap);
+  // A view's overlay settings changed (the views' one home: the widgets follow this signal).
+  void viewOverlayChanged(int view, const heardmap::OverlaySettings& settings);
   // Every view got its map for the frame at timeSeconds.
   void heatmapsUpdated(double timeSeconds);
   void viewsChanged();

@@ -117,6 +117,7 @@ void PlayerController::setViewOverlaySettings(int index, const OverlaySettings& 
     }
     ViewSlot& slot = views_[static_cast<size_t>(i)];
     slot.processor.setSettings(settings);
+    Q_EMIT viewOverlayChanged(i, settings);
     const DisplayHeatmap current = slot.processor.current();
     if (!current.empty()) {
       slot.display = current;

@@ -9,6 +9,7 @@
 
 #include "app/plots/ChartRenderer.h"
 #include "core/AtomicFile.h"
+#include "core/CommandLine.h"
 #include "core/eval/TrainingLog.h"
 
 namespace heardmap {
@@ -17,16 +18,13 @@ namespace {
 // Margin around the loss curve's range, as a fraction of it.
 constexpr double kLossMargin = 0.05;
 
-void printUsage() {
-  std::fprintf(stderr,
-               "usage: heardmap curves LOG [LOG ...] [--out DIR]\n"
-               "Reads heardmap-train logs (text progress or --progress=json; a file of\n"
-               "'===== NAME' sections, such as the GPU session's logs.txt, is a run per\n"
-               "section) and draws their curves: DIR/loss.png (the loss at each progress\n"
-               "line) and DIR/test_split.png (positive-scene cIoU@0.5 and AUC, and the\n"
-               "silence max score x100, at each evaluation), one colour per run. DIR\n"
-               "defaults to the current folder.\n");
-}
+// What --help adds below the options.
+constexpr const char* kCurvesNotes =
+    "Reads heardmap-train logs (text progress or --progress=json; a file of '===== NAME'\n"
+    "sections, such as the GPU session's logs.txt, is a run per section) and draws their\n"
+    "curves: DIR/loss.png (the loss at each progress line) and DIR/test_split.png\n"
+    "(positive-scene cIoU@0.5 and AUC, and the silence max score x100, at each evaluation),\n"
+    "one colour per run.";
 
 struct Run {
   std::string name;
@@ -124,20 +122,12 @@ bool writeTestSplitChart(const std::vector<Run>& runs, const std::string& path) 
 int runCurvesCommand(int argc, char** argv) {
   std::vector<std::string> logs;
   std::string out = ".";
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--out" && i + 1 < argc) {
-      out = argv[++i];
-    } else if (arg == "--help" || arg == "-h" || arg.rfind("--", 0) == 0) {
-      printUsage();
-      return arg == "--help" || arg == "-h" ? 0 : 2;
-    } else {
-      logs.push_back(arg);
-    }
-  }
-  if (logs.empty()) {
-    printUsage();
-    return 2;
+  CLI::App app("Draws the loss and test-split curves of training logs.", "heardmap curves");
+  app.footer(kCurvesNotes);
+  app.add_option("logs", logs, "heardmap-train logs")->required();
+  app.add_option("--out", out, "The folder of the charts (default: the current folder)");
+  if (const std::optional<int> status = parseCommandLine(app, "heardmap curves", argc, argv)) {
+    return *status;
   }
   std::vector<Run> runs;
   // Each run is named by its file name, or by the path as given where two names are the same

@@ -18,7 +18,7 @@
 #include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
 #include "core/AudioWindow.h"
-#include "core/FlagValue.h"
+#include "core/CommandLine.h"
 #include "core/WavFile.h"
 #include "core/data/ClipPack.h"
 #include "core/data/SceneSynthesizer.h"
@@ -26,29 +26,7 @@
 namespace heardmap {
 namespace {
 
-void printUsage() {
-  std::fprintf(stderr,
-               "usage: heardmap data pack [--out PACK.safetensors] [--stamps DIR]\n"
-               "       heardmap data export [--pack PACK] --out DIR [--split train|test]\n"
-               "                            [--per-condition N] [--size PX] [--contact-sheet PNG]\n"
-               "       heardmap data clips --videos DIR --out CLIPS.safetensors [--per-clip N]\n"
-               "                           [--max-side PX]\n");
-}
-
-int packCommand(int argc, char** argv) {
-  std::string out = HEARDMAP_DEFAULT_PACK;
-  PackSources sources;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--out" && i + 1 < argc) {
-      out = argv[++i];
-    } else if (arg == "--stamps" && i + 1 < argc) {
-      sources.stampRoot = argv[++i];
-    } else {
-      printUsage();
-      return 2;
-    }
-  }
+int packCommand(const std::string& out, const PackSources& sources) {
   std::filesystem::create_directories(std::filesystem::absolute(out).parent_path());
   PackReport report;
   std::unique_ptr<ProgressBar> bar;
@@ -74,37 +52,20 @@ int packCommand(int argc, char** argv) {
   return report.soundingObjects >= 10 && report.backgrounds >= 2 ? 0 : 1;
 }
 
-int exportCommand(int argc, char** argv) {
+struct ExportFlags {
   std::string packPath = HEARDMAP_DEFAULT_PACK;
   std::string out;
   std::string sheetPath;
   SynthesisOptions options;
   int perCondition = 4;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const bool hasValue = i + 1 < argc;
-    if (arg == "--pack" && hasValue) {
-      packPath = argv[++i];
-    } else if (arg == "--out" && hasValue) {
-      out = argv[++i];
-    } else if (arg == "--split" && hasValue) {
-      options.split = splitFromName(argv[++i]);
-    } else if (arg == "--per-condition" && hasValue) {
-      perCondition = static_cast<int>(integerInRange(arg, argv[++i], 1, 100000));
-    } else if (arg == "--size" && hasValue) {
-      options.imageSize = static_cast<int>(integerInRange(arg, argv[++i], 32, 1024));
-    } else if (arg == "--contact-sheet" && hasValue) {
-      sheetPath = argv[++i];
-    } else {
-      printUsage();
-      return 2;
-    }
-  }
-  if (out.empty() || options.split == Split::Invalid || perCondition < 1 ||
-      options.imageSize < 32) {
-    printUsage();
-    return 2;
-  }
+};
+
+int exportCommand(const ExportFlags& flags) {
+  const std::string& packPath = flags.packPath;
+  const std::string& out = flags.out;
+  const std::string& sheetPath = flags.sheetPath;
+  const SynthesisOptions& options = flags.options;
+  const int perCondition = flags.perCondition;
   const AssetPack pack = AssetPack::load(packPath);
   const SceneSynthesizer synthesizer(pack, options);
   ensureWritableDirectory(out);
@@ -200,30 +161,18 @@ RgbImage shrink(const RgbImage& image, int maxSide) {
 
 // Self-supervised training pairs from a folder of the user's videos: per video, perClip frames
 // evenly spread over its length, each with the contract's audio window around it.
-int clipsCommand(int argc, char** argv) {
+struct ClipsFlags {
   std::string videos;
   std::string out;
   int perClip = 8;
   int maxSide = 320;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--videos" && i + 1 < argc) {
-      videos = argv[++i];
-    } else if (arg == "--out" && i + 1 < argc) {
-      out = argv[++i];
-    } else if (arg == "--per-clip" && i + 1 < argc) {
-      perClip = static_cast<int>(integerInRange(arg, argv[++i], 1, 10000));
-    } else if (arg == "--max-side" && i + 1 < argc) {
-      maxSide = static_cast<int>(integerInRange(arg, argv[++i], 32, 4096));
-    } else {
-      printUsage();
-      return 2;
-    }
-  }
-  if (videos.empty() || out.empty()) {
-    printUsage();
-    return 2;
-  }
+};
+
+int clipsCommand(const ClipsFlags& flags) {
+  const std::string& videos = flags.videos;
+  const std::string& out = flags.out;
+  const int perClip = flags.perClip;
+  const int maxSide = flags.maxSide;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(videos)) {
     if (entry.is_regular_file() && isVideoFile(entry.path())) {
@@ -287,27 +236,55 @@ int clipsCommand(int argc, char** argv) {
 }  // namespace
 
 int runDataCommand(int argc, char** argv) {
-  if (argc < 2) {
-    printUsage();
-    return 2;
+  CLI::App app("Builds the asset pack, exports synthetic scenes, cuts training pairs from videos.",
+               "heardmap data");
+  app.require_subcommand(1);
+  std::string packOut = HEARDMAP_DEFAULT_PACK;
+  PackSources sources;
+  CLI::App* pack =
+      app.add_subcommand("pack", "Builds the asset pack from Debian's images and sounds");
+  pack->add_option("--out", packOut, "The pack (.safetensors)");
+  pack->add_option("--stamps", sources.stampRoot, "A folder of stamp images and sounds");
+
+  ExportFlags exportFlags;
+  CLI::App* exporter =
+      app.add_subcommand("export", "Writes synthetic scenes (png, wav, boxes) to a folder");
+  exporter->add_option("--pack", exportFlags.packPath, "The asset pack");
+  exporter->add_option("--out", exportFlags.out, "The folder")->required();
+  exporter
+      ->add_option_function<std::string>(
+          "--split",
+          [&](const std::string& name) {
+            exportFlags.options.split = splitFromName(name);
+            if (exportFlags.options.split == Split::Invalid) {
+              throw std::invalid_argument("--split must be train or test, not '" + name + "'");
+            }
+          },
+          "train or test")
+      ->type_name("NAME");
+  addCount(*exporter, "--per-condition", exportFlags.perCondition, 1, 100000,
+           "Scenes per condition");
+  addCount(*exporter, "--size", exportFlags.options.imageSize, 32, 1024, "Image side, pixels");
+  exporter->add_option("--contact-sheet", exportFlags.sheetPath, "A PNG of every scene");
+
+  ClipsFlags clipsFlags;
+  CLI::App* clips = app.add_subcommand(
+      "clips", "Cuts self-supervised training pairs (frame + audio window) from videos");
+  clips->add_option("--videos", clipsFlags.videos, "A folder of videos")->required();
+  clips->add_option("--out", clipsFlags.out, "The pairs (.safetensors)")->required();
+  addCount(*clips, "--per-clip", clipsFlags.perClip, 1, 10000, "Frames per video");
+  addCount(*clips, "--max-side", clipsFlags.maxSide, 32, 4096, "Longest frame side, pixels");
+  if (const std::optional<int> status = parseCommandLine(app, "heardmap data", argc, argv)) {
+    return *status;
   }
   try {
-    const std::string sub = argv[1];
-    if (sub == "--help" || sub == "-h") {
-      printUsage();  // asked for: not an error
-      return 0;
+    if (pack->parsed()) {
+      return packCommand(packOut, sources);
     }
-    if (sub == "pack") {
-      return packCommand(argc - 1, argv + 1);
+    if (exporter->parsed()) {
+      return exportCommand(exportFlags);
     }
-    if (sub == "export") {
-      return exportCommand(argc - 1, argv + 1);
-    }
-    if (sub == "clips") {
-      return clipsCommand(argc - 1, argv + 1);
-    }
-    printUsage();
-    return 2;
+    return clipsCommand(clipsFlags);
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "heardmap data: %s\n", e.what());
     return 2;

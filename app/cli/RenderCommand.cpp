@@ -7,7 +7,7 @@
 
 #include "ProgressBar.h"
 #include "RenderJob.h"
-#include "core/FlagValue.h"
+#include "core/CommandLine.h"
 #include "core/Methods.h"
 #include "core/ml/LocalizationModel.h"
 
@@ -17,18 +17,11 @@ namespace {
 // Torch intra-op threads for headless rendering (the 2-core target machine).
 constexpr int kDefaultThreads = 2;
 
-void printUsage() {
-  std::fprintf(
-      stderr,
-      "usage: heardmap render IN [--out OUT.mp4] [--png OUT.png --snapshot SECONDS]\n"
-      "                          [--checkpoint FILE] [--colormap jet|viridis|inferno|gray]\n"
-      "                          [--opacity 0..1] [--normalization minmax|absolute|running]\n"
-      "                          [--threshold 0..1] [--persistence-ms MS] [--threads N]\n"
-      "                          [--placement centred|causal] [--method NAME] [--momentum-branch]\n"
-      "Without --checkpoint (or with --checkpoint untrained) an untrained compact model is used,\n"
-      "and the output says so. --method names the method of a bare .pth of EZ-VSL-family names\n"
-      "(default ezvsl); --momentum-branch takes a SLAVC file's momentum copies.\n");
-}
+// What --help adds below the options.
+constexpr const char* kRenderNotes =
+    "Without --checkpoint (or with --checkpoint untrained) an untrained compact model is used,\n"
+    "and the output says so. --method names the method of a bare .pth of EZ-VSL-family names\n"
+    "(default ezvsl); --momentum-branch takes a SLAVC file's momentum copies.";
 
 // Longest persistence time constant accepted (a minute of smoothing).
 constexpr double kMaxPersistenceMs = 60000.0;
@@ -37,6 +30,64 @@ constexpr long long kMaxThreads = 256;
 // Latest snapshot time accepted, in seconds (a day of video).
 constexpr double kMaxSnapshotSeconds = 86400.0;
 
+// The command's options, read into options, checkpoint, loadOptions and threads.
+void addRenderOptions(CLI::App& app, RenderOptions& options, std::string& checkpoint,
+                      LoadOptions& loadOptions, int& threads) {
+  app.footer(kRenderNotes);
+  app.add_option("input", options.inputPath, "The clip (any format FFmpeg reads)")->required();
+  app.add_option("-o,--out", options.outputPath, "The mp4 to write");
+  app.add_option("--png", options.snapshotPath, "A PNG of one frame (with --snapshot)");
+  addNumber(app, "--snapshot", options.snapshotSeconds, 0.0, kMaxSnapshotSeconds,
+            "Time of the PNG, in seconds");
+  app.add_option("--checkpoint", checkpoint, "safetensors or .pth; 'untrained' = the demo model");
+  app.add_option_function<std::string>(
+         "--method",
+         [&](const std::string& name) { loadOptions.method = methodNamed(name, "--method").name; },
+         "The method of a bare .pth")
+      ->type_name("NAME");
+  app.add_flag("--momentum-branch", loadOptions.momentumBranch,
+               "Take a SLAVC file's momentum copies");
+  app.add_option_function<std::string>(
+         "--colormap",
+         [&](const std::string& name) {
+           options.overlay.colormap = colormapFromName(name);
+           if (options.overlay.colormap == ColormapId::Invalid) {
+             throw std::invalid_argument("--colormap: unknown colormap '" + name +
+                                         "' (jet, viridis, inferno, gray)");
+           }
+         },
+         "jet, viridis, inferno or gray")
+      ->type_name("NAME");
+  addNumber(app, "--opacity", options.overlay.opacity, 0.0, 1.0, "Overlay opacity, 0..1");
+  app.add_option_function<std::string>(
+         "--normalization",
+         [&](const std::string& name) {
+           options.overlay.normalization = normalizationFromName(name);
+           if (options.overlay.normalization == NormalizationMode::Invalid) {
+             throw std::invalid_argument("--normalization: unknown normalization '" + name +
+                                         "' (minmax, absolute, running)");
+           }
+         },
+         "minmax, absolute or running")
+      ->type_name("NAME");
+  addNumber(app, "--threshold", options.overlay.threshold, 0.0, 1.0,
+            "Hide scores below this, 0..1");
+  addNumber(app, "--persistence-ms", options.overlay.persistenceMs, 0.0, kMaxPersistenceMs,
+            "Temporal smoothing time constant");
+  app.add_option_function<std::string>(
+         "--placement",
+         [&](const std::string& name) {
+           options.placement = placementFromName(name);
+           if (options.placement == WindowPlacement::Invalid) {
+             throw std::invalid_argument("--placement: unknown placement '" + name +
+                                         "' (centred, causal)");
+           }
+         },
+         "centred or causal (default: the model contract's)")
+      ->type_name("NAME");
+  addCount(app, "--threads", threads, 1, kMaxThreads, "Torch threads");
+}
+
 }  // namespace
 
 int runRenderCommand(int argc, char** argv) {
@@ -44,69 +95,13 @@ int runRenderCommand(int argc, char** argv) {
   std::string checkpoint;
   LoadOptions loadOptions;
   int threads = kDefaultThreads;
-  try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string arg = argv[i];
-      const auto value = [&]() -> const char* {
-        if (i + 1 >= argc) {
-          throw std::invalid_argument(arg + " needs a value");
-        }
-        return argv[++i];
-      };
-      if (arg == "--out" || arg == "-o") {
-        options.outputPath = value();
-      } else if (arg == "--png") {
-        options.snapshotPath = value();
-      } else if (arg == "--snapshot") {
-        options.snapshotSeconds = numberInRange(arg, value(), 0.0, kMaxSnapshotSeconds);
-      } else if (arg == "--checkpoint") {
-        checkpoint = value();
-      } else if (arg == "--method") {
-        loadOptions.method = methodNamed(value(), arg).name;
-      } else if (arg == "--momentum-branch") {
-        loadOptions.momentumBranch = true;
-      } else if (arg == "--colormap") {
-        options.overlay.colormap = colormapFromName(value());
-        if (options.overlay.colormap == ColormapId::Invalid) {
-          throw std::invalid_argument(std::string("--colormap: unknown colormap '") + argv[i] +
-                                      "' (jet, viridis, inferno, gray)");
-        }
-      } else if (arg == "--opacity") {
-        options.overlay.opacity = static_cast<float>(numberInRange(arg, value(), 0.0, 1.0));
-      } else if (arg == "--normalization") {
-        options.overlay.normalization = normalizationFromName(value());
-        if (options.overlay.normalization == NormalizationMode::Invalid) {
-          throw std::invalid_argument("unknown normalization (minmax, absolute, running)");
-        }
-      } else if (arg == "--threshold") {
-        options.overlay.threshold = static_cast<float>(numberInRange(arg, value(), 0.0, 1.0));
-      } else if (arg == "--persistence-ms") {
-        options.overlay.persistenceMs = numberInRange(arg, value(), 0.0, kMaxPersistenceMs);
-      } else if (arg == "--placement") {
-        options.placement = placementFromName(value());
-        if (options.placement == WindowPlacement::Invalid) {
-          throw std::invalid_argument("unknown placement (centred, causal)");
-        }
-      } else if (arg == "--threads") {
-        threads = static_cast<int>(integerInRange(arg, value(), 1, kMaxThreads));
-      } else if (arg == "--help" || arg == "-h") {
-        printUsage();
-        return 0;
-      } else if (!arg.empty() && arg[0] == '-') {
-        throw std::invalid_argument("unknown option " + arg);
-      } else if (options.inputPath.empty()) {
-        options.inputPath = arg;
-      } else {
-        throw std::invalid_argument("more than one input file");
-      }
-    }
-    if (options.inputPath.empty()) {
-      throw std::invalid_argument("no input file");
-    }
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "heardmap render: %s\n", e.what());
-    printUsage();
-    return 2;
+  CLI::App app(
+      "Renders a clip with a model's heatmap over it (mp4 with the clip's audio) "
+      "and/or a PNG at one time.",
+      "heardmap render");
+  addRenderOptions(app, options, checkpoint, loadOptions, threads);
+  if (const std::optional<int> status = parseCommandLine(app, "heardmap render", argc, argv)) {
+    return *status;
   }
 
   try {

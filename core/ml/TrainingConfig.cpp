@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
-
 #include <stdexcept>
 
 #include "core/AtomicFile.h"
-#include "core/FlagValue.h"
+#include "core/CommandLine.h"
 #include "core/Methods.h"
 #include "core/ml/ModelConfig.h"
 
@@ -156,103 +155,55 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
   TrainingConfig c;
   const std::vector<std::string> arguments = expandConfigFiles(givenArguments, c.configPath);
   bool weightDecayGiven = false;
-  for (size_t i = 0; i < arguments.size(); ++i) {
-    const std::string& arg = arguments[i];
-    const auto value = [&]() -> const std::string& {
-      if (i + 1 >= arguments.size()) {
-        throw std::invalid_argument(arg + " needs a value");
-      }
-      return arguments[++i];
-    };
-    if (arg == "--method") {
-      c.method = value();
-    } else if (arg == "--variant") {
-      c.variant = value();
-    } else if (arg == "--pack") {
-      c.packPath = value();
-    } else if (arg == "--clips") {
-      c.clipsPath = value();
-    } else if (arg == "--out") {
-      c.outputPath = value();
-    } else if (arg == "--init") {
-      c.initPath = value();
-    } else if (arg == "--resume") {
-      c.resume = true;
-    } else if (arg == "--half") {
-      c.halfPrecision = true;
-    } else if (arg == "--ship") {
-      c.halfPrecision = true;
-      c.inferenceOnly = true;
-    } else if (arg == "--precision") {
-      c.precision = value();
-      if (c.precision != "bf16" && c.precision != "fp32") {
-        throw std::invalid_argument("--precision must be bf16 or fp32");
-      }
-    } else if (arg == "--steps") {
-      c.steps = integerInRange(arg, value(), 1, kMaxSteps);
-    } else if (arg == "--batch") {
-      c.batchSize = static_cast<int>(integerInRange(arg, value(), 2, kMaxBatch));
-    } else if (arg == "--lr") {
-      c.learningRate = numberInRange(arg, value(), kMinPositive, 10.0);
-    } else if (arg == "--weight-decay") {
-      c.weightDecay = numberInRange(arg, value(), 0.0, 1.0);
-      weightDecayGiven = true;
-    } else if (arg == "--tau") {
-      c.temperature = numberInRange(arg, value(), kMinPositive, 10.0);
-    } else if (arg == "--margin") {
-      c.margin = numberInRange(arg, value(), -10.0, 10.0);
-    } else if (arg == "--fnac-lambda") {
-      c.fnacLambda = numberInRange(arg, value(), 0.0, 1e6);
-      c.fnacLambdaGiven = true;
-    } else if (arg == "--warmup-steps") {
-      c.warmupSteps = integerInRange(arg, value(), 0, kMaxSteps);
-    } else if (arg == "--image-dropout") {
-      c.imageDropout = numberInRange(arg, value(), 0.0, 0.999);
-    } else if (arg == "--negative-ratio") {
-      c.negativeRatio = numberInRange(arg, value(), 0.0, 4.0);
-    } else if (arg == "--seed") {
-      c.seed = static_cast<uint64_t>(integerInRange(arg, value(), 0, kMaxSeed));
-    } else if (arg == "--threads") {
-      c.threads = static_cast<int>(integerInRange(arg, value(), 1, kMaxThreads));
-    } else if (arg == "--synthesis") {
-      c.synthesis = value();
-      if (c.synthesis != "auto" && c.synthesis != "device" && c.synthesis != "cpu") {
-        throw std::invalid_argument("--synthesis must be auto, device or cpu");
-      }
-    } else if (arg == "--layer4-stride") {
-      c.layer4Stride = static_cast<int>(integerInRange(arg, value(), 1, 2));
-      if (c.layer4Stride != 1 && c.layer4Stride != 2) {
-        throw std::invalid_argument("--layer4-stride must be 1 or 2");
-      }
-    } else if (arg == "--image-padding") {
-      c.imagePadding = value();
-      if (!ModelConfig::isImagePadding(c.imagePadding)) {
-        throw std::invalid_argument("--image-padding must be zeros or circular");
-      }
-    } else if (arg == "--freeze-trunks") {
-      c.freezeTrunkSteps = integerInRange(arg, value(), 0, kMaxSteps);
-      if (c.freezeTrunkSteps < 0) {
-        throw std::invalid_argument("--freeze-trunks must be a step count >= 0");
-      }
-    } else if (arg == "--channels-last") {
-      c.channelsLast = true;
-    } else if (arg == "--max-minutes") {
-      c.maxMinutes = numberInRange(arg, value(), 0.0, kMaxMinutes);
-    } else if (arg == "--data-threads") {
-      c.dataThreads = static_cast<int>(integerInRange(arg, value(), 1, 64));
-    } else if (arg == "--checkpoint-every") {
-      c.checkpointEvery = static_cast<int>(integerInRange(arg, value(), 1, kMaxSteps));
-    } else if (arg == "--eval-every") {
-      c.evalEvery = static_cast<int>(integerInRange(arg, value(), 0, kMaxSteps));
-    } else if (arg == "--eval-per-condition") {
-      c.evalPerCondition = static_cast<int>(integerInRange(arg, value(), 0, kMaxEvalPerCondition));
-    } else if (arg == "--progress=json") {
-      c.progress = ProgressFormat::JsonLines;
-    } else if (arg == "--progress=text") {
-      c.progress = ProgressFormat::Text;
-    } else {
-      throw std::invalid_argument("unknown option " + arg);
-    }
+  CLI::App app("Trains a method variant", "heardmap-train");
+  app.set_help_flag();  // the trainer's main prints usage() for --help
+  const auto text = [&](const std::string& flag, std::string& target) {
+    app.add_option(flag, target)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  };
+  text("--method", c.method);
+  text("--variant", c.variant);
+  text("--pack", c.packPath);
+  text("--clips", c.clipsPath);
+  text("--out", c.outputPath);
+  text("--init", c.initPath);
+  app.add_flag("--resume", c.resume);
+  app.add_flag("--half", c.halfPrecision);
+  app.add_flag_callback("--ship", [&] {
+    c.halfPrecision = true;
+    c.inferenceOnly = true;
+  });
+  addName(app, "--precision", c.precision, {"bf16", "fp32"}, "");
+  addCount(app, "--steps", c.steps, 1, kMaxSteps, "");
+  addCount(app, "--batch", c.batchSize, 2, kMaxBatch, "");
+  addNumber(app, "--lr", c.learningRate, kMinPositive, 10.0, "");
+  addNumber(app, "--weight-decay", c.weightDecay, 0.0, 1.0, "")->each([&](const std::string&) {
+    weightDecayGiven = true;
+  });
+  addNumber(app, "--tau", c.temperature, kMinPositive, 10.0, "");
+  addNumber(app, "--margin", c.margin, -10.0, 10.0, "");
+  addNumber(app, "--fnac-lambda", c.fnacLambda, 0.0, 1e6, "")->each([&](const std::string&) {
+    c.fnacLambdaGiven = true;
+  });
+  addCount(app, "--warmup-steps", c.warmupSteps, 0, kMaxSteps, "");
+  addNumber(app, "--image-dropout", c.imageDropout, 0.0, 0.999, "");
+  addNumber(app, "--negative-ratio", c.negativeRatio, 0.0, 4.0, "");
+  addCount(app, "--seed", c.seed, 0, kMaxSeed, "");
+  addCount(app, "--threads", c.threads, 1, kMaxThreads, "");
+  addName(app, "--synthesis", c.synthesis, {"auto", "device", "cpu"}, "");
+  addCount(app, "--layer4-stride", c.layer4Stride, 1, 2, "");
+  addName(app, "--image-padding", c.imagePadding, {"zeros", "circular"}, "");
+  addCount(app, "--freeze-trunks", c.freezeTrunkSteps, 0, kMaxSteps, "");
+  app.add_flag("--channels-last", c.channelsLast);
+  addNumber(app, "--max-minutes", c.maxMinutes, 0.0, kMaxMinutes, "");
+  addCount(app, "--data-threads", c.dataThreads, 1, 64, "");
+  addCount(app, "--checkpoint-every", c.checkpointEvery, 1, kMaxSteps, "");
+  addCount(app, "--eval-every", c.evalEvery, 0, kMaxSteps, "");
+  addCount(app, "--eval-per-condition", c.evalPerCondition, 0, kMaxEvalPerCondition, "");
+  std::string progress;
+  addName(app, "--progress", progress, {"text", "json"}, "");
+  parseArguments(app, arguments);
+  if (!progress.empty()) {
+    c.progress = progress == "json" ? ProgressFormat::JsonLines : ProgressFormat::Text;
   }
   if (!isTrainableMethod(c.method)) {
     throw std::invalid_argument("--method must be " + methodNameList(/*trainableOnly=*/true) +

@@ -120,6 +120,18 @@ class TestModels : public QObject {
         TrainingConfig::fromArguments({"--pack", "p", "--init", "b", "--variant", "full"});
     const std::vector<std::string> written = fromBase.toArguments();
     QVERIFY(std::find(written.begin(), written.end(), "--variant") == written.end());
+    // CLI11 reads them: a flag given twice counts once, the last; --flag=value is a value.
+    const TrainingConfig twice = TrainingConfig::fromArguments(
+        {"--pack", "p", "--steps", "5", "--progress=json", "--steps=7", "--ship"});
+    QCOMPARE(twice.steps, int64_t(7));
+    QVERIFY(twice.progress == ProgressFormat::JsonLines);
+    QVERIFY(twice.halfPrecision && twice.inferenceOnly);
+    try {
+      TrainingConfig::fromArguments({"--pack", "p", "--tau", "0"});
+      QFAIL("no exception");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(QString(e.what()).contains("--tau"), e.what());
+    }
   }
 
   void fullModelHasTorchvisionNames() {
