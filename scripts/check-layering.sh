@@ -48,11 +48,16 @@ done
 # Inside core, the metrics come before the data they score: core/eval includes nothing of
 # core/data (scenes build their targets with evalTargetOf, in core/data).
 for f in $(git ls-files 'core/eval/*'); do
-  grep -qE '#include "(\.\./data/|core/data/)' "$f" && fail "$f includes core/data (eval comes first)"
+  grep -qE '#include "core/data/' "$f" && fail "$f includes core/data (eval comes first)"
 done
 # No Qt in the headless commands and the media layer, nor in the plots' headers.
 for f in $(git ls-files 'app/cli/*' 'app/media/*' 'app/pipeline/*' 'app/plots/*.h'); do
   grep -qE '#include <Q' "$f" && fail "$f includes Qt (the headless layers stay Qt-free)"
+done
+# One include style: a header of the same folder by its name, any other project header from the
+# project's root ("core/Json.h"), never by a path that climbs ("../Json.h").
+for f in $(git ls-files '*.cpp' '*.h'); do
+  grep -qE '#include "\.\./' "$f" && fail "$f includes by a relative path up (use the path from the root)"
 done
 # Public ml headers stay torch-free (EzvslNet.h, SsplVggNet.h and *Torch.h are the internal
 # exceptions: only torch translation units include them).

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "CheckpointPrompt.h"
 #include "ClipPaths.h"
 #include "OverlayPanel.h"
 #include "PlayerController.h"
@@ -25,7 +26,41 @@ CompareGrid::CompareGrid(PlayerController* player, ViewGrid* grid, OverlayPanel*
       panel_(panel),
       probeBar_(probeBar),
       dialogParent_(dialogParent),
-      defaultOverlay_(panel->settings()) {}
+      defaultOverlay_(panel->settings()) {
+  connectOverlayPanel();
+  connectProbeBar();
+}
+
+// The overlay dock: settings to the views and the player, placement, loading a checkpoint.
+void CompareGrid::connectOverlayPanel() {
+  connect(panel_, &OverlayPanel::settingsChanged, this, [this](const OverlaySettings& settings) {
+    player_->setViewOverlaySettings(panel_->sharedSettings() ? -1 : grid_->selected(), settings);
+  });
+  connect(panel_, &OverlayPanel::placementChanged, player_, &PlayerController::setWindowPlacement);
+  connect(panel_, &OverlayPanel::loadCheckpointClicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        dialogParent_, tr("Load checkpoint into view %1").arg(grid_->selected() + 1), QString(),
+        tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar *.tar);;All files (*)"));
+    LoadOptions options;
+    if (!path.isEmpty() && askLoadOptions(dialogParent_, path, &options)) {
+      loadModelIntoView(grid_->selected(), path, LoadFailure::KeepModel, options);
+    }
+  });
+}
+
+// The probe bar: conditions, the number of views, the off-screen clip.
+void CompareGrid::connectProbeBar() {
+  connect(probeBar_, &ProbeBar::conditionClicked, this, &CompareGrid::applyProbe);
+  connect(probeBar_, &ProbeBar::viewCountChanged, this,
+          [this](int count) { setViewCount(count, /*fill=*/true); });
+  connect(probeBar_, &ProbeBar::chooseOffScreenClip, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(dialogParent_, tr("Off-screen audio clip"),
+                                                      QString(), kMediaFileFilter);
+    if (!path.isEmpty()) {
+      player_->setOffScreenClip(path);
+    }
+  });
+}
 
 bool CompareGrid::compareCheckpoint(const QString& path) {
   int view = grid_->selected();

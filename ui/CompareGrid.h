@@ -1,6 +1,7 @@
 // The compare grid pane: which model each view shows (a checkpoint, the next shipped model, or a
 // load error in its caption), how many views there are and which is selected, what each view
-// hears (the probes), and the views' captions. The window places the grid and forwards to this.
+// hears (the probes), the overlay dock's settings for them, and the views' captions. The window
+// places the grid and forwards to this.
 #pragma once
 
 #include <QObject>
@@ -57,6 +58,11 @@ class CompareGrid : public QObject {
   void error(const QString& text);
 
  private:
+  // The overlay dock (settings of the selected or every view, placement, loading a checkpoint)
+  // and the probe bar (conditions, the number of views, the off-screen clip).
+  void connectOverlayPanel();
+  void connectProbeBar();
+
   PlayerController* player_;
   ViewGrid* grid_;
   OverlayPanel* panel_;

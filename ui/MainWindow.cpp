@@ -41,7 +41,7 @@
 #include "GridSnapshot.h"
 #include "GridVideoExport.h"
 #include "HelpOverlay.h"
-#include "LivePanel.h"
+#include "LivePane.h"
 #include "OverlayPanel.h"
 #include "PlayerController.h"
 #include "ProbeBar.h"
@@ -57,7 +57,6 @@
 #include "VideoView.h"
 #include "ViewGrid.h"
 #include "ViewLabels.h"
-#include "app/media/MicrophoneCapture.h"
 #include "core/ShippedModels.h"
 #include "core/ml/LocalizationModel.h"
 
@@ -122,7 +121,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connectTrainer();
   createMenus();
   createShortcuts();
-  refreshDevices();
+  live_->refreshDevices();
   resize(1280, 800);
   grid_->view(0)->setFocus();
 }
@@ -152,8 +151,9 @@ void MainWindow::createDocks() {
   QDockWidget* overlay = dock(tr("Overlay"), "overlayDock", panel_, Qt::RightDockWidgetArea);
   QDockWidget* failures =
       dock(tr("Failures"), "annotationDock", failures_->panel(), Qt::RightDockWidgetArea);
-  livePanel_ = new LivePanel(this);
-  QDockWidget* live = dock(tr("Live microphone"), "liveDock", livePanel_, Qt::RightDockWidgetArea);
+  live_ = new LivePane(controller_, this);
+  QDockWidget* live =
+      dock(tr("Live microphone"), "liveDock", live_->panel(), Qt::RightDockWidgetArea);
   trainer_ = new TrainerPane(this);
   QDockWidget* training =
       dock(tr("Trainer"), "trainerDock", trainer_->panel(), Qt::RightDockWidgetArea);
@@ -164,30 +164,9 @@ void MainWindow::createDocks() {
 }
 
 void MainWindow::connectController() {
-  connectOverlayPanel();
   connectTransport();
   connectPlayback();
-  connectProbes();
   connectLive();
-}
-
-// The overlay dock: settings to the views and the player, placement, loading a checkpoint.
-void MainWindow::connectOverlayPanel() {
-  connect(panel_, &OverlayPanel::settingsChanged, this, [this](const OverlaySettings& settings) {
-    controller_->setViewOverlaySettings(panel_->sharedSettings() ? -1 : grid_->selected(),
-                                        settings);
-  });
-  connect(panel_, &OverlayPanel::placementChanged, controller_,
-          &PlayerController::setWindowPlacement);
-  connect(panel_, &OverlayPanel::loadCheckpointClicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Load checkpoint into view %1").arg(grid_->selected() + 1), QString(),
-        tr("Checkpoints (*.safetensors *.pth *.pt *.pth.tar *.tar);;All files (*)"));
-    LoadOptions options;
-    if (!path.isEmpty() && askLoadOptions(this, path, &options)) {
-      loadModel(path, options);
-    }
-  });
 }
 
 // The transport bar and the timeline, both ways.
@@ -294,44 +273,11 @@ void MainWindow::connectPlayback() {
           });
 }
 
-// The probe bar: conditions, the number of views, the off-screen clip.
-void MainWindow::connectProbes() {
-  connect(probeBar_, &ProbeBar::conditionClicked, this, &MainWindow::applyProbe);
-  connect(probeBar_, &ProbeBar::viewCountChanged, this, [this](int count) { setViewCount(count); });
-  connect(probeBar_, &ProbeBar::chooseOffScreenClip, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Off-screen audio clip"), QString(),
-                                                      kMediaFileFilter);
-    if (!path.isEmpty()) {
-      controller_->setOffScreenClip(path);
-    }
-  });
-}
-
-// The live dock: the microphone's devices, start and stop, the still picture, level and latency.
+// The live dock's controller owns its wiring; the window shows the live status.
 void MainWindow::connectLive() {
-  connect(livePanel_, &LivePanel::refreshClicked, this, &MainWindow::refreshDevices);
-  connect(livePanel_, &LivePanel::startClicked, this,
-          [this](int device) { controller_->startLive(device); });
-  connect(livePanel_, &LivePanel::stopClicked, controller_, &PlayerController::stopLive);
-  connect(livePanel_, &LivePanel::stillImageClicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Still image"), QString(), tr("Images (*.png *.jpg *.jpeg *.webp *.bmp)"));
-    if (!path.isEmpty()) {
-      controller_->openStill(path);
-    }
-  });
-  connect(controller_, &PlayerController::liveChanged, this,
-          [this](bool live, const QString& status) {
-            livePanel_->setLive(live, status);
-            audioLabel_->setText(live ? status : controller_->audioStatus());
-            refreshCaptions();
-          });
-  connect(controller_, &PlayerController::micLevel, this, [this](float rms, float peak) {
-    livePanel_->setLevel(rms, peak);
-    if (const MicrophoneCapture* mic = controller_->microphone()) {
-      livePanel_->setLatency(mic->deviceLatencySeconds() * 1000.0, lastInferenceMs_,
-                             controller_->effectiveContract(0).windowSeconds);
-    }
+  connect(live_, &LivePane::liveChanged, this, [this](bool live, const QString& status) {
+    audioLabel_->setText(live ? status : controller_->audioStatus());
+    refreshCaptions();
   });
 }
 
@@ -488,25 +434,6 @@ bool MainWindow::evaluationRunning() const {
   return failures_->evaluationRunning();
 }
 
-void MainWindow::refreshDevices() {
-  std::vector<std::pair<int, QString>> devices;
-  int defaultIndex = -1;
-  for (const InputDeviceInfo& d : listInputDevices()) {
-    devices.emplace_back(d.index, QStringLiteral("%1 (%2, %3 ch, %4 Hz)")
-                                      .arg(QString::fromStdString(d.name))
-                                      .arg(QString::fromStdString(d.hostApi))
-                                      .arg(d.maxInputChannels)
-                                      .arg(d.defaultRateHz, 0, 'f', 0));
-    if (d.isDefault) {
-      defaultIndex = d.index;
-    }
-  }
-  livePanel_->setDevices(devices, defaultIndex);
-  if (devices.empty()) {
-    livePanel_->setLive(false, tr("no microphone found (PortAudio lists no input device)"));
-  }
-}
-
 void MainWindow::closeEvent(QCloseEvent* event) {
   saveSession();
   QMainWindow::closeEvent(event);
@@ -522,7 +449,7 @@ void MainWindow::showError(const QString& message) {
 }
 
 void MainWindow::showStats(const PlaybackStats& stats) {
-  lastInferenceMs_ = stats.inferenceMs;
+  live_->setInferenceMs(stats.inferenceMs);
   statsLabel_->setText(tr("%1 fps | %2 view(s), %3 visual pass(es) | heatmaps %4/s, %5 ms | "
                           "dropped %6")
                            .arg(stats.displayFps, 0, 'f', 1)

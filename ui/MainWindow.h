@@ -27,7 +27,7 @@ class AnnotationController;
 class FailuresPane;
 class GridExports;
 class HelpOverlay;
-class LivePanel;
+class LivePane;
 class LocalizationModel;
 class OverlayPanel;
 class PlayerController;
@@ -125,10 +125,8 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createShortcuts();
   void connectController();
-  void connectOverlayPanel();
   void connectTransport();
   void connectPlayback();
-  void connectProbes();
   void connectLive();
   void connectViews();
   void connectAnnotations();
@@ -145,7 +143,6 @@ class MainWindow : public QMainWindow {
   void addRecent(QStringList& list, const QString& path);
   void rebuildRecentMenus();
   void refreshHelp();
-  void refreshDevices();
 
   PlayerController* controller_ = nullptr;
   AnnotationController* annotations_ = nullptr;  // failures_->annotations()
@@ -155,7 +152,7 @@ class MainWindow : public QMainWindow {
   OverlayPanel* panel_ = nullptr;
   FailuresPane* failures_ = nullptr;  // the Failures dock and its annotations
   CompareGrid* views_ = nullptr;      // the views' models, probes, selection and captions
-  LivePanel* livePanel_ = nullptr;
+  LivePane* live_ = nullptr;
   ProbeBar* probeBar_ = nullptr;
   TrainerPane* trainer_ = nullptr;  // the Trainer dock and its training process
   ShortcutMap* shortcuts_ = nullptr;
@@ -167,7 +164,6 @@ class MainWindow : public QMainWindow {
   QLabel* mediaLabel_ = nullptr;
   QStringList recent_;
   QStringList recentCheckpoints_;
-  double lastInferenceMs_ = 0.0;
   QTimer timelineRefresh_;
   GridExports* exports_ = nullptr;  // snapshot and range export
 };

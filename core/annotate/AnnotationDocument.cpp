@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "../AtomicFile.h"
-#include "../CsvField.h"
+#include "core/AtomicFile.h"
+#include "core/CsvField.h"
 
 namespace heardmap {
 namespace {

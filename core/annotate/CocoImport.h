@@ -8,8 +8,8 @@
 
 #include <string>
 
-#include "../Json.h"
 #include "FailureAnnotation.h"
+#include "core/Json.h"
 
 namespace heardmap {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "../AudioCondition.h"
-#include "../Json.h"
 #include "ObjectTrack.h"
+#include "core/AudioCondition.h"
+#include "core/Json.h"
 
 namespace heardmap {
 

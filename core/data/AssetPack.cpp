@@ -3,8 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "../Safetensors.h"
 #include "PackTensors.h"
+#include "core/Safetensors.h"
 
 namespace heardmap {
 namespace {

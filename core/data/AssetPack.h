@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "../Json.h"
-#include "../RgbImage.h"
 #include "RgbaImage.h"
+#include "core/Json.h"
+#include "core/RgbImage.h"
 
 namespace heardmap {
 

@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "../Safetensors.h"
 #include "PackTensors.h"
+#include "core/Safetensors.h"
 
 namespace heardmap {
 namespace {

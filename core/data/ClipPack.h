@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../RgbImage.h"
+#include "core/RgbImage.h"
 
 namespace heardmap {
 

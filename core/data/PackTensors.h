@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "../Json.h"
-#include "../Safetensors.h"
+#include "core/Json.h"
+#include "core/Safetensors.h"
 
 namespace heardmap {
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "../RgbImage.h"
-#include "../eval/BenchmarkAccumulator.h"
-#include "../eval/GroundTruth.h"
-#include "../eval/SampleCondition.h"
+#include "core/RgbImage.h"
+#include "core/eval/BenchmarkAccumulator.h"
+#include "core/eval/GroundTruth.h"
+#include "core/eval/SampleCondition.h"
 
 namespace heardmap {
 

@@ -5,7 +5,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "../Fnv1a.h"
+#include "core/Fnv1a.h"
 
 namespace heardmap {
 namespace {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "../Heatmap.h"
+#include "core/Heatmap.h"
 
 namespace heardmap {
 

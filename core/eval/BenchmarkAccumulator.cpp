@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <numeric>
 
-#include "../CsvField.h"
 #include "GroundTruth.h"
+#include "core/CsvField.h"
 
 namespace heardmap {
 namespace {

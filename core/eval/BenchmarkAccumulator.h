@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "../Heatmap.h"
-#include "../Json.h"
 #include "Localization.h"
 #include "NegativeAudio.h"
 #include "OfficialRule.h"
 #include "SampleCondition.h"
+#include "core/Heatmap.h"
+#include "core/Json.h"
 
 namespace heardmap {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "../BilinearResampler.h"
+#include "core/BilinearResampler.h"
 
 namespace heardmap {
 namespace {

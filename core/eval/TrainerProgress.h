@@ -9,7 +9,7 @@
 #include <string>
 #include <variant>
 
-#include "../Json.h"
+#include "core/Json.h"
 
 namespace heardmap {
 

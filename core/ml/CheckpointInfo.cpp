@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "../Methods.h"
+#include "core/Methods.h"
 
 namespace heardmap {
 

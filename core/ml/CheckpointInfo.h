@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "../Json.h"
-#include "../PreprocessingContract.h"
 #include "ModelConfig.h"
+#include "core/Json.h"
+#include "core/PreprocessingContract.h"
 
 namespace heardmap {
 

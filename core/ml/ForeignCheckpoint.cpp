@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "../Methods.h"
+#include "core/Methods.h"
 
 namespace heardmap {
 namespace {

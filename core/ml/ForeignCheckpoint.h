@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "../TensorData.h"
 #include "CheckpointInfo.h"
+#include "core/TensorData.h"
 
 namespace heardmap {
 

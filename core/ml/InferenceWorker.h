@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "../LatestSlot.h"
 #include "LocalizationModel.h"
+#include "core/LatestSlot.h"
 
 namespace heardmap {
 

@@ -9,14 +9,14 @@
 #include <chrono>
 #include <cstring>
 
-#include "../AudioFrontEnd.h"
-#include "../Fnv1a.h"
-#include "../Methods.h"
-#include "../PilResize.h"
-#include "../Safetensors.h"
-#include "../Spectrogram.h"
-#include "../pth/PthReader.h"
 #include "SsplFiles.h"
+#include "core/AudioFrontEnd.h"
+#include "core/Fnv1a.h"
+#include "core/Methods.h"
+#include "core/PilResize.h"
+#include "core/Safetensors.h"
+#include "core/Spectrogram.h"
+#include "core/pth/PthReader.h"
 
 namespace heardmap {
 namespace {

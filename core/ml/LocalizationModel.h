@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "../Heatmap.h"
-#include "../RgbImage.h"
-#include "../TensorData.h"
 #include "CheckpointInfo.h"
 #include "ForeignCheckpoint.h"
+#include "core/Heatmap.h"
+#include "core/RgbImage.h"
+#include "core/TensorData.h"
 
 namespace heardmap {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "../Methods.h"
+#include "core/Methods.h"
 
 namespace heardmap {
 

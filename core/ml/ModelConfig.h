@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "../Json.h"
-#include "../Methods.h"
+#include "core/Json.h"
+#include "core/Methods.h"
 
 namespace heardmap {
 

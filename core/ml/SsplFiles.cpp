@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <iterator>
 
-#include "../pth/PthReader.h"
 #include "CheckpointInfo.h"
+#include "core/pth/PthReader.h"
 
 namespace heardmap {
 namespace {

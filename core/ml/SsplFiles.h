@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "../TensorData.h"
+#include "core/TensorData.h"
 
 namespace heardmap {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "../TensorData.h"
+#include "core/TensorData.h"
 
 namespace heardmap {
 namespace {

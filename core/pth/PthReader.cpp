@@ -3,10 +3,10 @@
 #include <cstring>
 #include <map>
 
-#include "../AtomicFile.h"
 #include "PickleGlobals.h"
 #include "Unpickler.h"
 #include "ZipArchive.h"
+#include "core/AtomicFile.h"
 
 namespace heardmap {
 namespace {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../TensorData.h"
+#include "core/TensorData.h"
 
 namespace heardmap {
 

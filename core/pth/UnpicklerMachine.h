@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "../Utf8.h"
 #include "PickleGlobals.h"
 #include "Unpickler.h"
+#include "core/Utf8.h"
 
 namespace heardmap {
 namespace pickle_detail {

@@ -3,10 +3,10 @@
 
 #include <QImage>
 
-#include "../TestFixtures.h"
 #include "app/cli/AssetPackBuilder.h"
 #include "core/data/AssetPack.h"
 #include "core/data/ClipPack.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

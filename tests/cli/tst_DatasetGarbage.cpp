@@ -4,9 +4,9 @@
 // ground truth; a run with nothing usable is an error that writes nothing.
 #include <QtTest>
 
-#include "../TestFixtures.h"
 #include "app/cli/DatasetReader.h"
 #include "core/AtomicFile.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <map>
 
-#include "../TestFixtures.h"
 #include "app/cli/DatasetReader.h"
 #include "core/AtomicFile.h"
 #include "core/Json.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

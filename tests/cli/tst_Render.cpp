@@ -1,9 +1,9 @@
 // Runs `heardmap render` as a user would and checks what it writes.
 #include <QtTest>
 
-#include "../TestFixtures.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/VideoDecoder.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <filesystem>
 
-#include "../TestFixtures.h"
 #include "core/AtomicFile.h"
 #include "core/Json.h"
 #include "core/pth/PthReader.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <thread>
 
-#include "../TestFixtures.h"
 #include "app/media/AudioAtRates.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/FramePump.h"
@@ -13,6 +12,7 @@
 #include "app/media/VideoDecoder.h"
 #include "app/media/VideoEncoder.h"
 #include "core/AudioWindow.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

@@ -4,12 +4,12 @@
 #include <QtTest>
 #include <cstring>
 
-#include "../TestFixtures.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/FfmpegUtil.h"
 #include "app/media/ImageLoader.h"
 #include "app/media/MediaError.h"
 #include "app/media/VideoDecoder.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

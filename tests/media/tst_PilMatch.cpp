@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "../TestFixtures.h"
 #include "app/media/ImageLoader.h"
 #include "app/media/JpegDecoder.h"
 #include "app/media/MediaError.h"
 #include "core/AtomicFile.h"
 #include "core/Json.h"
 #include "core/PilResize.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <random>
 
-#include "../TestFixtures.h"
 #include "core/AtomicFile.h"
 #include "core/Methods.h"
 #include "core/Safetensors.h"
@@ -12,6 +11,7 @@
 #include "core/ml/LocalizationModel.h"
 #include "core/ml/TrainingConfig.h"
 #include "core/pth/PthReader.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

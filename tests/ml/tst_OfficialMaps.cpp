@@ -6,12 +6,12 @@
 #include <cmath>
 #include <set>
 
-#include "../TestFixtures.h"
 #include "LoadError.h"
 #include "core/Methods.h"
 #include "core/Safetensors.h"
 #include "core/eval/OfficialRule.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

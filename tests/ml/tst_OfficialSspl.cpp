@@ -7,13 +7,13 @@
 #include <cmath>
 #include <filesystem>
 
-#include "../TestFixtures.h"
 #include "LoadError.h"
 #include "core/Safetensors.h"
 #include "core/VggishLogMel.h"
 #include "core/eval/OfficialRule.h"
 #include "core/ml/LocalizationModel.h"
 #include "core/ml/SsplFiles.h"
+#include "tests/TestFixtures.h"
 
 using namespace heardmap;
 using heardmap::test::fixture;

@@ -9,12 +9,12 @@
 #include <filesystem>
 #include <random>
 
-#include "../TinyPack.h"
 #include "core/AtomicFile.h"
 #include "core/Safetensors.h"
 #include "core/data/AssetPack.h"
 #include "core/data/ClipPack.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/TinyPack.h"
 #include "trainer/OptimizerState.h"
 #include "trainer/ShipCheckpoint.h"
 #include "trainer/TestSplitMetrics.h"

@@ -7,12 +7,12 @@
 #include <QtTest>
 #include <filesystem>
 
-#include "../TestFixtures.h"
-#include "../TinyPack.h"
 #include "core/AtomicFile.h"
 #include "core/Json.h"
 #include "core/Safetensors.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/TestFixtures.h"
+#include "tests/TinyPack.h"
 #include "trainer/OptimizerState.h"
 #include "trainer/Trainer.h"
 

@@ -14,10 +14,10 @@
 #include <QWheelEvent>
 #include <QtTest>
 
-#include "../GlTestMain.h"
-#include "../TestFixtures.h"
 #include "core/AtomicFile.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/GlTestMain.h"
+#include "tests/TestFixtures.h"
 #include "ui/AnnotationController.h"
 #include "ui/HelpOverlay.h"
 #include "ui/MainWindow.h"

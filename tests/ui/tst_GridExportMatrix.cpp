@@ -3,9 +3,9 @@
 // file is exported with a partial-decode warning.
 #include <QtTest>
 
-#include "../TestFixtures.h"
 #include "app/media/MediaError.h"
 #include "app/media/VideoDecoder.h"
+#include "tests/TestFixtures.h"
 #include "ui/GridVideoExport.h"
 
 using namespace heardmap;

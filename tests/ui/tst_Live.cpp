@@ -8,11 +8,11 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QScreen>
-#include "../GlTestMain.h"
+#include "tests/GlTestMain.h"
 
-#include "../TestFixtures.h"
 #include "app/media/MicrophoneCapture.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/TestFixtures.h"
 #include "ui/MainWindow.h"
 #include "ui/PlayerController.h"
 #include "ui/VideoView.h"

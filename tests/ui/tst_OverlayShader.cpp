@@ -2,7 +2,7 @@
 // read-back pixels with the CPU compositor, which is the shader's specification.
 #include <QtTest>
 
-#include "../GlTestMain.h"
+#include "tests/GlTestMain.h"
 
 #include "core/Colormap.h"
 #include "core/HeatmapCompositor.h"

@@ -6,10 +6,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QStatusBar>
-#include "../GlTestMain.h"
+#include "tests/GlTestMain.h"
 
-#include "../TestFixtures.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/TestFixtures.h"
 #include "ui/MainWindow.h"
 #include "ui/OverlayPanel.h"
 #include "ui/PlayerController.h"

@@ -10,13 +10,13 @@
 #include <QListWidget>
 #include <QScreen>
 #include <QSpinBox>
-#include "../GlTestMain.h"
+#include "tests/GlTestMain.h"
 
-#include "../TestFixtures.h"
-#include "../TinyPack.h"
 #include "core/AtomicFile.h"
 #include "core/eval/TrainingLog.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/TestFixtures.h"
+#include "tests/TinyPack.h"
 #include "ui/CurveChart.h"
 #include "ui/MainWindow.h"
 #include "ui/PlayerController.h"

@@ -11,9 +11,9 @@
 #include <QtTest>
 #include <algorithm>
 
-#include "../GlTestMain.h"
-#include "../TestFixtures.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/GlTestMain.h"
+#include "tests/TestFixtures.h"
 #include "ui/MainWindow.h"
 #include "ui/OverlayPanel.h"
 #include "ui/PlayerController.h"

@@ -15,12 +15,12 @@
 #include <QScreen>
 #include <QSettings>
 #include <QTableWidget>
-#include "../GlTestMain.h"
+#include "tests/GlTestMain.h"
 
-#include "../TestFixtures.h"
 #include "app/media/VideoDecoder.h"
 #include "core/AtomicFile.h"
 #include "core/ml/LocalizationModel.h"
+#include "tests/TestFixtures.h"
 #include "ui/AnnotationController.h"
 #include "ui/CheckpointPrompt.h"
 #include "ui/HelpOverlay.h"
