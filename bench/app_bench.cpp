@@ -209,6 +209,7 @@ double startupMs(const QString& clip, int views, const QString& configHome) {
 
 }  // namespace
 
+// Longer than 80 lines: the table's rows in the order they print, each measured where it is.
 int main(int argc, char** argv) {
   reexecWithThreadingEnvironment(argv);  // as the app runs: measured like the app
   QSurfaceFormat format;

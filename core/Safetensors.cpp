@@ -20,33 +20,86 @@ struct Span {
   uint64_t end = 0;
 };
 
-}  // namespace
-
-SafetensorsFile parseSafetensors(const std::string& bytes) {
+// The header's JSON object, after the 8-byte length that announces it.
+Json readHeader(const std::string& bytes, uint64_t* headerSize) {
   if (bytes.size() < 8) {
     throw SafetensorsError("safetensors: file is shorter than its 8-byte header length");
   }
-  uint64_t headerSize = 0;
+  uint64_t size = 0;
   for (int i = 7; i >= 0; --i) {
-    headerSize = (headerSize << 8) | static_cast<unsigned char>(bytes[static_cast<size_t>(i)]);
+    size = (size << 8) | static_cast<unsigned char>(bytes[static_cast<size_t>(i)]);
   }
-  if (headerSize > kMaxHeaderBytes) {
-    throw SafetensorsError("safetensors: header length " + std::to_string(headerSize) +
+  if (size > kMaxHeaderBytes) {
+    throw SafetensorsError("safetensors: header length " + std::to_string(size) +
                            " is implausibly large");
   }
-  if (headerSize > bytes.size() - 8) {
-    throw SafetensorsError("safetensors: truncated header (" + std::to_string(headerSize) +
+  if (size > bytes.size() - 8) {
+    throw SafetensorsError("safetensors: truncated header (" + std::to_string(size) +
                            " bytes announced, " + std::to_string(bytes.size() - 8) + " present)");
   }
   Json header;
   try {
-    header = Json::parse(bytes.substr(8, static_cast<size_t>(headerSize)));
+    header = Json::parse(bytes.substr(8, static_cast<size_t>(size)));
   } catch (const JsonError& e) {
     throw SafetensorsError(std::string("safetensors: bad header: ") + e.what());
   }
   if (!header.isObject()) {
     throw SafetensorsError("safetensors: header is not a JSON object");
   }
+  *headerSize = size;
+  return header;
+}
+
+// One tensor's header entry, checked against the data section (dataSize bytes at dataStart).
+TensorData readTensor(const std::string& bytes, const Json& entry, size_t dataStart,
+                      uint64_t dataSize, Span* span) {
+  if (!entry.isObject()) {
+    throw SafetensorsError("entry is not an object");
+  }
+  TensorData tensor;
+  tensor.dtype = dtypeFromName(entry.at("dtype").asString());
+  if (tensor.dtype == DType::Invalid) {
+    throw SafetensorsError("unknown dtype '" + entry.at("dtype").asString() + "'");
+  }
+  uint64_t count = 1;
+  for (const Json& dim : entry.at("shape").asArray()) {
+    const int64_t d = dim.asInt();
+    if (d < 0 ||
+        (d > 0 && count > std::numeric_limits<uint64_t>::max() / 16 / static_cast<uint64_t>(d))) {
+      throw SafetensorsError("bad dimension " + std::to_string(d));
+    }
+    count *= static_cast<uint64_t>(d);
+    tensor.shape.push_back(d);
+  }
+  const Json::Array& offsets = entry.at("data_offsets").asArray();
+  if (offsets.size() != 2) {
+    throw SafetensorsError("data_offsets must have two entries");
+  }
+  const int64_t begin = offsets[0].asInt();
+  const int64_t end = offsets[1].asInt();
+  if (begin < 0 || end < begin || static_cast<uint64_t>(end) > dataSize) {
+    throw SafetensorsError("data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
+                           "] outside the " + std::to_string(dataSize) +
+                           "-byte data section (file truncated?)");
+  }
+  const uint64_t expected = count * dtypeSize(tensor.dtype);
+  if (static_cast<uint64_t>(end - begin) != expected) {
+    throw SafetensorsError("holds " + std::to_string(end - begin) + " bytes but shape " +
+                           tensor.shapeString() + " of " + dtypeName(tensor.dtype) + " needs " +
+                           std::to_string(expected));
+  }
+  tensor.bytes =
+      bytes.substr(dataStart + static_cast<size_t>(begin), static_cast<size_t>(end - begin));
+  span->begin = static_cast<uint64_t>(begin);
+  span->end = static_cast<uint64_t>(end);
+  return tensor;
+}
+
+}  // namespace
+
+SafetensorsFile parseSafetensors(const std::string& bytes) {
+  uint64_t headerSize = 0;
+  const Json header = readHeader(bytes, &headerSize);
   const uint64_t dataSize = bytes.size() - 8 - headerSize;
   const size_t dataStart = static_cast<size_t>(8 + headerSize);
 
@@ -66,45 +119,9 @@ SafetensorsFile parseSafetensors(const std::string& bytes) {
       continue;
     }
     try {
-      if (!entry.isObject()) {
-        throw SafetensorsError("entry is not an object");
-      }
-      TensorData tensor;
-      tensor.dtype = dtypeFromName(entry.at("dtype").asString());
-      if (tensor.dtype == DType::Invalid) {
-        throw SafetensorsError("unknown dtype '" + entry.at("dtype").asString() + "'");
-      }
-      uint64_t count = 1;
-      for (const Json& dim : entry.at("shape").asArray()) {
-        const int64_t d = dim.asInt();
-        if (d < 0 || (d > 0 && count > std::numeric_limits<uint64_t>::max() / 16 /
-                                           static_cast<uint64_t>(d))) {
-          throw SafetensorsError("bad dimension " + std::to_string(d));
-        }
-        count *= static_cast<uint64_t>(d);
-        tensor.shape.push_back(d);
-      }
-      const Json::Array& offsets = entry.at("data_offsets").asArray();
-      if (offsets.size() != 2) {
-        throw SafetensorsError("data_offsets must have two entries");
-      }
-      const int64_t begin = offsets[0].asInt();
-      const int64_t end = offsets[1].asInt();
-      if (begin < 0 || end < begin || static_cast<uint64_t>(end) > dataSize) {
-        throw SafetensorsError("data_offsets [" + std::to_string(begin) + ", " +
-                               std::to_string(end) + "] outside the " + std::to_string(dataSize) +
-                               "-byte data section (file truncated?)");
-      }
-      const uint64_t expected = count * dtypeSize(tensor.dtype);
-      if (static_cast<uint64_t>(end - begin) != expected) {
-        throw SafetensorsError("holds " + std::to_string(end - begin) + " bytes but shape " +
-                               tensor.shapeString() + " of " + dtypeName(tensor.dtype) + " needs " +
-                               std::to_string(expected));
-      }
-      tensor.bytes =
-          bytes.substr(dataStart + static_cast<size_t>(begin), static_cast<size_t>(end - begin));
-      spans.push_back({name, static_cast<uint64_t>(begin), static_cast<uint64_t>(end)});
-      file.tensors.emplace(name, std::move(tensor));
+      Span span{name, 0, 0};
+      file.tensors.emplace(name, readTensor(bytes, entry, dataStart, dataSize, &span));
+      spans.push_back(span);
     } catch (const SafetensorsError& e) {
       throw SafetensorsError("safetensors: tensor '" + name + "': " + e.what());
     } catch (const JsonError& e) {

@@ -14,6 +14,7 @@
 
 namespace heardmap {
 
+// Longer than 80 lines: the form top to bottom, one row per control, as the user reads it.
 AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   auto* help = new QLabel(tr("I / O: start / end of a failure range. On a view, at this frame: "

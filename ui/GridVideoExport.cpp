@@ -76,6 +76,62 @@ void drawCaption(QPainter& painter, const GridExportView& view, float rawMax, bo
                    caption);
 }
 
+// Every view's model (views that share a checkpoint share one loaded model, and so its visual
+// pass), probe and overlay.
+std::vector<ViewSpec> openViews(const GridExportOptions& options) {
+  std::map<std::string, std::shared_ptr<LocalizationModel>> modelByCheckpoint;
+  std::vector<ViewSpec> specs;
+  for (const GridExportView& v : options.views) {
+    std::shared_ptr<LocalizationModel>& model = modelByCheckpoint[v.checkpoint];
+    if (!model) {
+      model = LocalizationModel::open(v.checkpoint);
+    }
+    specs.push_back({model, v.condition, v.overlay, options.placement});
+  }
+  return specs;
+}
+
+// One frame of the export: every view's tile (the frame with its map), the failure boxes and
+// the captions, laid out as the grid on screen.
+RgbImage paintGridFrame(FrameJob& job, const RgbImage& frame, const GridExportOptions& options,
+                        const QSize& shape, const QSize& tileSize) {
+  QImage grid(shape.width() * tileSize.width(), shape.height() * tileSize.height(),
+              QImage::Format_RGB888);
+  grid.fill(Qt::black);
+  QPainter painter(&grid);
+  QFont font = painter.font();
+  font.setPixelSize(std::max(11, tileSize.height() / 22));
+  painter.setFont(font);
+  std::vector<ViewMaps> maps;
+  try {
+    maps = job.run(frame);
+  } catch (const ViewFailed& e) {
+    throw MediaError(std::string("export: ") + e.what());
+  }
+  for (size_t i = 0; i < job.viewCount(); ++i) {
+    const Heatmap& heatmap = maps[i].raw;
+    const DisplayHeatmap& display = maps[i].display;
+    const QImage picture = toQImage(job.compose(i, frame, display))
+                               .scaled(tileSize.width(), tileSize.height(), Qt::IgnoreAspectRatio,
+                                       Qt::SmoothTransformation);
+    const int x = static_cast<int>(i % static_cast<size_t>(shape.width())) * tileSize.width();
+    const int y = static_cast<int>(i / static_cast<size_t>(shape.width())) * tileSize.height();
+    painter.drawImage(x, y, picture);
+    drawFailureBoxes(painter, options.failures, frame.timeSeconds, QRect(QPoint(x, y), tileSize));
+    drawCaption(painter, options.views[i], heatmap.rawMax, display.anythingAboveLow, QPoint(x, y));
+  }
+  painter.end();
+  RgbImage out;
+  out.width = grid.width();
+  out.height = grid.height();
+  out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
+  for (int row = 0; row < out.height; ++row) {
+    std::copy_n(grid.constScanLine(row), out.width * 3,
+                out.pixels.data() + static_cast<size_t>(row) * out.width * 3);
+  }
+  return out;
+}
+
 }  // namespace
 
 GridExportSummary exportGridVideo(const GridExportOptions& options,
@@ -105,21 +161,12 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
 
   // Views that share a checkpoint share one loaded model (and its visual pass); views at one
   // rate share the resampled audio.
-  std::map<std::string, std::shared_ptr<LocalizationModel>> modelByCheckpoint;
   AudioAtRates clipAudio(std::move(track.samples), kExportAudioRateHz);
   const std::vector<float>& clipSamples = clipAudio.source();  // what the mp4's audio track gets
   AudioAtRates offScreenAudio(std::move(offScreen.samples), kExportAudioRateHz);
-  std::vector<ViewSpec> specs;
-  for (const GridExportView& v : options.views) {
-    std::shared_ptr<LocalizationModel>& model = modelByCheckpoint[v.checkpoint];
-    if (!model) {
-      model = LocalizationModel::open(v.checkpoint);
-    }
-    specs.push_back({model, v.condition, v.overlay, options.placement});
-  }
   ClipAudioSource clipSource(&clipAudio);
   ClipAudioSource offScreenSource(&offScreenAudio);
-  FrameJob job(std::move(specs), clipSource, needOffScreen ? &offScreenSource : nullptr);
+  FrameJob job(openViews(options), clipSource, needOffScreen ? &offScreenSource : nullptr);
 
   const QSize shape = ViewGrid::gridShape(static_cast<int>(job.viewCount()));
   const int tileW = std::max(64, options.tileWidth) & ~1;
@@ -145,40 +192,7 @@ GridExportSummary exportGridVideo(const GridExportOptions& options,
       summary.cancelled = true;
       return summary;  // the encoder's destructor removes its temporary file
     }
-    QImage grid(summary.width, summary.height, QImage::Format_RGB888);
-    grid.fill(Qt::black);
-    QPainter painter(&grid);
-    QFont font = painter.font();
-    font.setPixelSize(std::max(11, tileH / 22));
-    painter.setFont(font);
-    std::vector<ViewMaps> maps;
-    try {
-      maps = job.run(*frame);
-    } catch (const ViewFailed& e) {
-      throw MediaError(std::string("export: ") + e.what());
-    }
-    for (size_t i = 0; i < job.viewCount(); ++i) {
-      const Heatmap& heatmap = maps[i].raw;
-      const DisplayHeatmap& display = maps[i].display;
-      const QImage tile =
-          toQImage(job.compose(i, *frame, display))
-              .scaled(tileW, tileH, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
-      const int x = static_cast<int>(i % static_cast<size_t>(shape.width())) * tileW;
-      const int y = static_cast<int>(i / static_cast<size_t>(shape.width())) * tileH;
-      painter.drawImage(x, y, tile);
-      drawFailureBoxes(painter, options.failures, frame->timeSeconds, QRect(x, y, tileW, tileH));
-      drawCaption(painter, options.views[i], heatmap.rawMax, display.anythingAboveLow,
-                  QPoint(x, y));
-    }
-    painter.end();
-    RgbImage out;
-    out.width = summary.width;
-    out.height = summary.height;
-    out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
-    for (int row = 0; row < out.height; ++row) {
-      std::copy_n(grid.constScanLine(row), out.width * 3,
-                  out.pixels.data() + static_cast<size_t>(row) * out.width * 3);
-    }
+    const RgbImage out = paintGridFrame(job, *frame, options, shape, QSize(tileW, tileH));
     encoder.writeVideo(out);
     ++summary.frames;
     interleave.afterFrames(summary.frames);

@@ -222,24 +222,7 @@ void MainWindow::connectPlayback() {
       timelineRefresh_.start();
     }
   });
-  connect(controller_, &PlayerController::viewsChanged, this, [this] {
-    if (grid_->count() != controller_->viewCount()) {
-      grid_->setCount(controller_->viewCount());
-      probeBar_->setViewCount(controller_->viewCount());
-      // The frame on screen, held once for every view.
-      const auto frame = std::make_shared<const RgbImage>(controller_->currentFrame());
-      for (int i = 0; i < grid_->count(); ++i) {
-        if (!frame->empty()) {
-          grid_->view(i)->setFrame(frame);
-        }
-        grid_->view(i)->setOverlaySettings(controller_->view(i).processor.settings());
-      }
-      refreshBoxes();
-    }
-    refreshCaptions();
-    refreshTimeline();
-    showSelectedModel();
-  });
+  connect(controller_, &PlayerController::viewsChanged, this, &MainWindow::syncViewsWithPlayer);
   connect(grid_, &ViewGrid::viewClicked, this, &MainWindow::selectView);
   connect(grid_, &ViewGrid::viewDoubleClicked, this, [this](int view) {
     bool accepted = false;
@@ -255,22 +238,45 @@ void MainWindow::connectPlayback() {
   connect(controller_, &PlayerController::errorOccurred, this, &MainWindow::showError);
   connect(controller_, &PlayerController::statusMessage, this,
           [this](const QString& text) { statusBar()->showMessage(text, 6000); });
-  connect(controller_, &PlayerController::mediaOpened, this,
-          [this](const MediaInfo& info, const QString& audioStatus) {
-            transport_->setDuration(info.durationSeconds);
-            transport_->setPosition(0.0);
-            timeline_->setDuration(info.durationSeconds);
-            timeline_->setWaveform(controller_->sourceAudio(), controller_->sourceRateHz());
-            for (int i = 0; i < grid_->count(); ++i) {
-              grid_->view(i)->clearHeatmap();
-            }
-            panel_->clearScores();
-            const QString name = QFileInfo(QString::fromStdString(info.path)).fileName();
-            mediaLabel_->setText(name + "  " + QString::fromStdString(info.summary()));
-            mediaLabel_->setToolTip(mediaLabel_->text());
-            audioLabel_->setText(audioStatus);
-            setWindowTitle(tr("Heardmap - %1").arg(name));
-          });
+  connect(controller_, &PlayerController::mediaOpened, this, &MainWindow::showOpenedMedia);
+}
+
+// The grid follows the player's views: as many widgets, the frame on screen and each view's
+// overlay for new ones, captions, timeline and the selected model.
+void MainWindow::syncViewsWithPlayer() {
+  if (grid_->count() != controller_->viewCount()) {
+    grid_->setCount(controller_->viewCount());
+    probeBar_->setViewCount(controller_->viewCount());
+    // The frame on screen, held once for every view.
+    const auto frame = std::make_shared<const RgbImage>(controller_->currentFrame());
+    for (int i = 0; i < grid_->count(); ++i) {
+      if (!frame->empty()) {
+        grid_->view(i)->setFrame(frame);
+      }
+      grid_->view(i)->setOverlaySettings(controller_->view(i).processor.settings());
+    }
+    refreshBoxes();
+  }
+  refreshCaptions();
+  refreshTimeline();
+  showSelectedModel();
+}
+
+// A clip opened: the transport, timeline, captions and the status line start over.
+void MainWindow::showOpenedMedia(const MediaInfo& info, const QString& audioStatus) {
+  transport_->setDuration(info.durationSeconds);
+  transport_->setPosition(0.0);
+  timeline_->setDuration(info.durationSeconds);
+  timeline_->setWaveform(controller_->sourceAudio(), controller_->sourceRateHz());
+  for (int i = 0; i < grid_->count(); ++i) {
+    grid_->view(i)->clearHeatmap();
+  }
+  panel_->clearScores();
+  const QString name = QFileInfo(QString::fromStdString(info.path)).fileName();
+  mediaLabel_->setText(name + "  " + QString::fromStdString(info.summary()));
+  mediaLabel_->setToolTip(mediaLabel_->text());
+  audioLabel_->setText(audioStatus);
+  setWindowTitle(tr("Heardmap - %1").arg(name));
 }
 
 // The live dock's controller owns its wiring; the window shows the live status.

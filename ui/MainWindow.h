@@ -21,6 +21,7 @@ class QMenu;
 
 namespace heardmap {
 
+struct MediaInfo;
 struct SessionState;
 
 class AnnotationController;
@@ -128,6 +129,8 @@ class MainWindow : public QMainWindow {
   void connectTransport();
   void connectPlayback();
   void connectLive();
+  void syncViewsWithPlayer();
+  void showOpenedMedia(const MediaInfo& info, const QString& audioStatus);
   void connectViews();
   void connectAnnotations();
   void connectTrainer();

@@ -13,6 +13,7 @@
 
 namespace heardmap {
 
+// Longer than 80 lines: the form top to bottom, one row per setting, as the user reads it.
 OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   auto* modelBox = new QGroupBox(tr("Model"), this);
   modelName_ = new QLabel(modelBox);

@@ -20,6 +20,7 @@
 
 namespace heardmap {
 
+// Longer than 80 lines: the form top to bottom, one row per setting, as the user reads it.
 TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   auto* form = new QFormLayout;

@@ -18,11 +18,10 @@
 #include "core/ml/LocalizationModel.h"
 
 namespace heardmap {
+namespace {
 
-RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& model,
-                            const RenderProgress& progress) {
-  const auto start = std::chrono::steady_clock::now();
-  RenderSummary summary;
+// Refuses a render with nothing to write, or an output that cannot be written (before decoding).
+void checkOutputs(const RenderOptions& options) {
   if (options.outputPath.empty() && options.snapshotPath.empty()) {
     throw MediaError("nothing to render: give --out and/or --png");
   }
@@ -31,6 +30,26 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
       checkOutputFile(output, {options.inputPath});
     }
   }
+}
+
+// The frame with the model's map over it (one view: the model's own message on failure).
+RgbImage composeFrame(FrameJob& job, const RgbImage& frame) {
+  std::vector<ViewMaps> maps;
+  try {
+    maps = job.run(frame);
+  } catch (const ViewFailed& e) {
+    throw std::runtime_error(e.reason);
+  }
+  return job.compose(0, frame, maps.front().display);
+}
+
+}  // namespace
+
+RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& model,
+                            const RenderProgress& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  RenderSummary summary;
+  checkOutputs(options);
   VideoDecoder decoder(options.inputPath);
   const MediaInfo& info = decoder.info();
 
@@ -49,12 +68,10 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
                                              info.frameRate, outputRateHz);
   }
   // The model is not owned by the job: the caller's model outlives it.
-  ViewSpec view;
-  view.model = std::shared_ptr<LocalizationModel>(&model, [](LocalizationModel*) {});
-  view.overlay = options.overlay;
-  view.placement = options.placement;
   ClipAudioSource clipSource(&audio);
-  FrameJob job({view}, clipSource, nullptr);
+  FrameJob job({{std::shared_ptr<LocalizationModel>(&model, [](LocalizationModel*) {}),
+                 AudioCondition::Real, options.overlay, options.placement}},
+               clipSource, nullptr);
   std::optional<InterleavedAudio> interleave;
   if (encoder) {
     interleave.emplace(*encoder, outputAudio, outputRateHz, info.frameRate, 0.0);
@@ -67,13 +84,7 @@ RenderSummary renderOverlay(const RenderOptions& options, LocalizationModel& mod
     decoder.seek(options.snapshotSeconds);
   }
   while (std::optional<RgbImage> frame = decoder.nextFrame()) {
-    std::vector<ViewMaps> maps;
-    try {
-      maps = job.run(*frame);
-    } catch (const ViewFailed& e) {
-      throw std::runtime_error(e.reason);  // one view: the model's own message
-    }
-    const RgbImage composed = job.compose(0, *frame, maps.front().display);
+    const RgbImage composed = composeFrame(job, *frame);
     ++summary.frames;
     if (!snapshotDone && frame->timeSeconds + 0.5 / info.frameRate >= options.snapshotSeconds) {
       writePng(options.snapshotPath, composed);

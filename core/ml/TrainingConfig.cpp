@@ -151,6 +151,8 @@ std::string TrainingConfig::usage() {
          "        its test table replaced by one of the fp16 weights on N scenes per condition\n";
 }
 
+// Longer than 80 lines: one line per flag (the table of heardmap-train's options), then the
+// checks that involve several flags.
 TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& givenArguments) {
   TrainingConfig c;
   const std::vector<std::string> arguments = expandConfigFiles(givenArguments, c.configPath);

@@ -89,6 +89,7 @@ std::string Unpickler::describe(PickleId id) const {
   return "a value";
 }
 
+// Longer than 80 lines: one case per opcode of the pickle protocol, in the order of pickletools.
 PickleId Unpickler::run() {
   Machine m(*this, position_);
   for (;;) {
