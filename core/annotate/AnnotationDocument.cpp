@@ -18,6 +18,69 @@ std::string number(double v) {
   return buffer;
 }
 
+// COCO's categories: one per failure tag, ids from 1 in the tags' order.
+Json::Array cocoCategories(const std::vector<FailureTag>& tags) {
+  Json::Array categories;
+  for (size_t i = 0; i < tags.size(); ++i) {
+    Json category;
+    category["id"] = static_cast<int>(i) + 1;
+    category["name"] = failureTagName(tags[i]);
+    category["supercategory"] = "failure";
+    categories.push_back(category);
+  }
+  return categories;
+}
+
+// One image per frame that holds a keyframe of any object: (time, image id from 1), in time
+// order, keyframes closer than kKeyframeMergeSeconds sharing a frame.
+std::vector<std::pair<double, int>> keyframeImages(const std::vector<FailureAnnotation>& items) {
+  std::vector<std::pair<double, int>> frames;
+  for (const FailureAnnotation& a : items) {
+    for (double t : a.keyframeTimes()) {
+      frames.emplace_back(t, 0);
+    }
+  }
+  std::sort(frames.begin(), frames.end());
+  frames.erase(std::unique(frames.begin(), frames.end(),
+                           [](const auto& p, const auto& q) {
+                             return q.first - p.first < kKeyframeMergeSeconds;
+                           }),
+               frames.end());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    frames[i].second = static_cast<int>(i) + 1;
+  }
+  return frames;
+}
+
+// The image of a keyframe's frame, 0 for none (frames are sorted: a search, not a scan per
+// keyframe; an imported video's labels run to thousands of frames).
+int imageAt(const std::vector<std::pair<double, int>>& frames, double t) {
+  auto it = std::lower_bound(frames.begin(), frames.end(), t - kKeyframeMergeSeconds,
+                             [](const auto& frame, double time) { return frame.first <= time; });
+  for (; it != frames.end() && it->first < t + kKeyframeMergeSeconds; ++it) {
+    if (std::abs(it->first - t) < kKeyframeMergeSeconds) {
+      return it->second;
+    }
+  }
+  return 0;
+}
+
+// What a COCO annotation carries of its failure record and object beyond the box.
+Json trackAttributes(const FailureAnnotation& a, const ObjectTrack& o) {
+  Json attributes;
+  attributes["note"] = a.note;
+  attributes["custom_tag"] = a.customTag;
+  attributes["method"] = a.method;
+  attributes["checkpoint"] = a.checkpoint;
+  attributes["audio_condition"] = audioConditionName(a.condition);
+  attributes["start_s"] = a.startSeconds;
+  attributes["end_s"] = a.endSeconds;
+  attributes["failure_id"] = a.id;
+  attributes["object_id"] = o.id;
+  attributes["label"] = o.label;
+  return attributes;
+}
+
 }  // namespace
 
 int AnnotationDocument::add(FailureAnnotation annotation) {
@@ -154,34 +217,13 @@ std::string AnnotationDocument::toCocoJson(
   info["description"] = "Heardmap failure annotations of " + clipName;
   info["version"] = kFormatVersion;
   coco["info"] = info;
-  Json::Array categories;
   const std::vector<FailureTag> tags = allFailureTags();
-  for (size_t i = 0; i < tags.size(); ++i) {
-    Json category;
-    category["id"] = static_cast<int>(i) + 1;
-    category["name"] = failureTagName(tags[i]);
-    category["supercategory"] = "failure";
-    categories.push_back(category);
-  }
-  coco["categories"] = categories;
+  coco["categories"] = cocoCategories(tags);
   Json::Array images;
   Json::Array annotations;
   Json::Array segments;
-  // One image per frame that holds a keyframe of any object: (time, image id), in time order.
-  std::vector<std::pair<double, int>> frames;
-  for (const FailureAnnotation& a : items_) {
-    for (double t : a.keyframeTimes()) {
-      frames.emplace_back(t, 0);
-    }
-  }
-  std::sort(frames.begin(), frames.end());
-  frames.erase(std::unique(frames.begin(), frames.end(),
-                           [](const auto& p, const auto& q) {
-                             return q.first - p.first < kKeyframeMergeSeconds;
-                           }),
-               frames.end());
+  const std::vector<std::pair<double, int>> frames = keyframeImages(items_);
   for (size_t i = 0; i < frames.size(); ++i) {
-    frames[i].second = static_cast<int>(i) + 1;
     Json image;
     image["id"] = frames[i].second;
     image["file_name"] =
@@ -191,18 +233,6 @@ std::string AnnotationDocument::toCocoJson(
     image["time_s"] = frames[i].first;
     images.push_back(image);
   }
-  // The image of a keyframe's frame (frames are sorted: a search, not a scan per keyframe; an
-  // imported video's labels run to thousands of frames).
-  const auto imageAt = [&frames](double t) {
-    auto it = std::lower_bound(frames.begin(), frames.end(), t - kKeyframeMergeSeconds,
-                               [](const auto& frame, double time) { return frame.first <= time; });
-    for (; it != frames.end() && it->first < t + kKeyframeMergeSeconds; ++it) {
-      if (std::abs(it->first - t) < kKeyframeMergeSeconds) {
-        return it->second;
-      }
-    }
-    return 0;
-  };
   int annotationId = 0;
   int trackId = 0;
   for (const FailureAnnotation& a : items_) {
@@ -213,17 +243,7 @@ std::string AnnotationDocument::toCocoJson(
       }
     }
     for (const ObjectTrack& o : a.objects) {
-      Json attributes;
-      attributes["note"] = a.note;
-      attributes["custom_tag"] = a.customTag;
-      attributes["method"] = a.method;
-      attributes["checkpoint"] = a.checkpoint;
-      attributes["audio_condition"] = audioConditionName(a.condition);
-      attributes["start_s"] = a.startSeconds;
-      attributes["end_s"] = a.endSeconds;
-      attributes["failure_id"] = a.id;
-      attributes["object_id"] = o.id;
-      attributes["label"] = o.label;
+      const Json attributes = trackAttributes(a, o);
       ++trackId;
       for (const BoxKeyframe& k : o.keyframes) {
         const double x = k.box.x0 * frameWidth;
@@ -232,7 +252,7 @@ std::string AnnotationDocument::toCocoJson(
         const double h = (k.box.y1 - k.box.y0) * frameHeight;
         Json annotation;
         annotation["id"] = ++annotationId;
-        annotation["image_id"] = imageAt(k.timeSeconds);
+        annotation["image_id"] = imageAt(frames, k.timeSeconds);
         annotation["category_id"] = categoryId;
         annotation["bbox"] = Json::Array{x, y, w, h};
         annotation["area"] = w * h;

@@ -1,6 +1,7 @@
 #include "CocoImport.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -92,6 +93,38 @@ int64_t trackIdOf(const Json& item) {
   return -1;
 }
 
+// An annotation's bbox [x, y, width, height]: four finite numbers, width and height >= 0.
+std::array<double, 4> readBbox(const Json& item) {
+  const Json::Array& bbox = item.at("bbox").asArray();
+  if (bbox.size() != 4) {
+    throw JsonError("bbox: needs 4 numbers [x, y, width, height]");
+  }
+  std::array<double, 4> v{};
+  for (size_t k = 0; k < 4; ++k) {
+    v[k] = bbox[k].asNumber();
+    if (!std::isfinite(v[k])) {
+      throw JsonError("bbox: a value is not finite");
+    }
+  }
+  if (v[2] < 0.0 || v[3] < 0.0) {
+    throw JsonError("bbox: negative width or height");
+  }
+  return v;
+}
+
+// The label an annotation's object gets: its category's name (or number), or the object label
+// of Heardmap's own export (whose category is the failure tag).
+std::string labelOf(const Json& item, int64_t category,
+                    const std::map<int64_t, std::string>& categories) {
+  const auto name = categories.find(category);
+  std::string label = name != categories.end() ? name->second : std::to_string(category);
+  if (item.contains("attributes") && item.at("attributes").isObject() &&
+      item.at("attributes").contains("label")) {
+    label = item.at("attributes").at("label").asString();
+  }
+  return label;
+}
+
 }  // namespace
 
 FailureAnnotation annotationFromCoco(const Json& coco, const CocoImportOptions& options) {
@@ -121,27 +154,8 @@ FailureAnnotation annotationFromCoco(const Json& coco, const CocoImportOptions& 
         throw JsonError("image_id " + std::to_string(imageId) + " is not in images");
       }
       const int64_t category = item.intOr("category_id", 0, INT64_MIN / 2, INT64_MAX / 2);
-      const auto name = categories.find(category);
-      std::string label = name != categories.end() ? name->second : std::to_string(category);
-      if (item.contains("attributes") && item.at("attributes").isObject() &&
-          item.at("attributes").contains("label")) {
-        // Heardmap's own export: the category is the failure tag, the object's label is here.
-        label = item.at("attributes").at("label").asString();
-      }
-      const Json::Array& bbox = item.at("bbox").asArray();
-      if (bbox.size() != 4) {
-        throw JsonError("bbox: needs 4 numbers [x, y, width, height]");
-      }
-      double v[4];
-      for (int k = 0; k < 4; ++k) {
-        v[k] = bbox[static_cast<size_t>(k)].asNumber();
-        if (!std::isfinite(v[k])) {
-          throw JsonError("bbox: a value is not finite");
-        }
-      }
-      if (v[2] < 0.0 || v[3] < 0.0) {
-        throw JsonError("bbox: negative width or height");
-      }
+      const std::string label = labelOf(item, category, categories);
+      const std::array<double, 4> v = readBbox(item);
       const int64_t track = trackIdOf(item);
       std::string key;
       if (track >= 0) {

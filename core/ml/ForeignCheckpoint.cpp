@@ -36,6 +36,49 @@ const char* namesOf(Architecture architecture) {
   return "one img_proj / aud_proj head (the EZ-VSL names)";
 }
 
+// The network a state dict's names belong to (the EZ-VSL family unless another's names are there).
+Architecture architectureFromNames(const StateDict& weights) {
+  if (weights.count("frame.feat_extractor.0.weight") != 0) {
+    return Architecture::SsplVgg;
+  }
+  if (weights.count("img_proj1.weight") != 0) {
+    return Architecture::Slavc;
+  }
+  if (weights.count("pcm.down1.weight") != 0) {
+    return Architecture::HeardmapSspl;
+  }
+  if (weights.count("audnet.conv1_a.weight") != 0 && weights.count("img_proj.weight") == 0) {
+    return Architecture::Avenet;
+  }
+  return Architecture::EzvslFamily;
+}
+
+// The method of a file of that network: the user's --method where it fits the network, else
+// the first method of the network in core/Methods.h.
+std::string methodFor(Architecture architecture, const std::string& path,
+                      const LoadOptions& options) {
+  if (options.method.empty()) {
+    for (const MethodInfo& row : methods()) {
+      if (row.accepts(architecture)) {
+        return row.name;
+      }
+    }
+    return ModelConfig().method;
+  }
+  const MethodInfo* asked = nullptr;
+  try {
+    asked = &methodNamed(options.method, "--method");
+  } catch (const std::invalid_argument& e) {
+    throw CheckpointError(path + ": " + e.what());
+  }
+  if (!asked->accepts(architecture)) {
+    throw CheckpointError(
+        path + ": --method " + options.method + " needs " + namesOf(asked->architectures.front()) +
+        ", which the file does not hold (it holds " + namesOf(architecture) + ")");
+  }
+  return options.method;
+}
+
 // Infers the network from a state dict's names and shapes: SLAVC's two heads, the LVS AVENet,
 // Heardmap's SSPL module, or else the EZ-VSL family, whose method only the user can name
 // (options.method; default: the first method of the network in core/Methods.h).
@@ -58,37 +101,8 @@ ModelConfig configFromShapes(const StateDict& weights, const std::string& path,
     return it->second;
   };
   ModelConfig config;
-  config.architecture = Architecture::EzvslFamily;
-  if (weights.count("frame.feat_extractor.0.weight") != 0) {
-    config.architecture = Architecture::SsplVgg;
-  } else if (weights.count("img_proj1.weight") != 0) {
-    config.architecture = Architecture::Slavc;
-  } else if (weights.count("pcm.down1.weight") != 0) {
-    config.architecture = Architecture::HeardmapSspl;
-  } else if (weights.count("audnet.conv1_a.weight") != 0 && weights.count("img_proj.weight") == 0) {
-    config.architecture = Architecture::Avenet;
-  }
-  for (const MethodInfo& row : methods()) {
-    if (row.accepts(config.architecture)) {
-      config.method = row.name;
-      break;
-    }
-  }
-  if (!options.method.empty()) {
-    const MethodInfo* asked = nullptr;
-    try {
-      asked = &methodNamed(options.method, "--method");
-    } catch (const std::invalid_argument& e) {
-      throw CheckpointError(path + ": " + e.what());
-    }
-    if (!asked->accepts(config.architecture)) {
-      throw CheckpointError(path + ": --method " + options.method + " needs " +
-                            namesOf(asked->architectures.front()) +
-                            ", which the file does not hold (it holds " +
-                            namesOf(config.architecture) + ")");
-    }
-    config.method = options.method;
-  }
+  config.architecture = architectureFromNames(weights);
+  config.method = methodFor(config.architecture, path, options);
   const auto rows = [&](const std::string& name) {
     return static_cast<int>(find(name).shape.at(0));
   };

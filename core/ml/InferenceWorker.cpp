@@ -153,79 +153,87 @@ void InferenceWorker::run() {
       models = models_;
       fingerprints = fingerprints_;
     }
-    const auto start = std::chrono::steady_clock::now();
-    InferenceResult result;
-    result.timeSeconds = request->frame.timeSeconds;
-    result.generation = request->generation;
-    result.heatmaps.resize(models.size());
-    result.errors.resize(models.size());
-    // One parallel phase: a visual pass per distinct visual network and an audio pass per view
-    // (independent of each other), then the cheap cosine maps.
-    std::vector<uint64_t> distinct;
-    std::vector<size_t> firstUser;
-    for (size_t i = 0; i < models.size(); ++i) {
-      if (models[i] &&
-          std::find(distinct.begin(), distinct.end(), fingerprints[i]) == distinct.end()) {
-        distinct.push_back(fingerprints[i]);
-        firstUser.push_back(i);
-      }
-    }
-    std::vector<std::shared_ptr<const VisualFeatures>> visual(distinct.size());
-    std::vector<double> visualMs(distinct.size(), 0.0);
-    std::vector<std::string> visualError(distinct.size());
-    std::vector<std::shared_ptr<const AudioFeatures>> audio(models.size());
-    const int visualTasks = static_cast<int>(distinct.size());
-    runOnLanes(visualTasks + static_cast<int>(models.size()), [&](int task) {
-      if (task < visualTasks) {
-        const size_t k = static_cast<size_t>(task);
-        const auto visualStart = std::chrono::steady_clock::now();
-        try {
-          visual[k] = models[firstUser[k]]->encodeVisual(request->frame);
-        } catch (const std::exception& e) {
-          visualError[k] = e.what();
-        }
-        visualMs[k] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                visualStart)
-                          .count();
-        return;
-      }
-      const size_t i = static_cast<size_t>(task - visualTasks);
-      if (!models[i]) {
-        return;
-      }
-      try {
-        if (i >= request->audioWindows.size()) {
-          throw std::invalid_argument("no audio window for this view");
-        }
-        audio[i] = models[i]->encodeAudio(request->audioWindows[i]);
-      } catch (const std::exception& e) {
-        result.errors[i] = e.what();
-      }
-    });
-    result.visualPasses = visualTasks;
-    for (size_t i = 0; i < models.size(); ++i) {
-      if (!models[i] || !audio[i]) {
-        continue;
-      }
-      const size_t k = static_cast<size_t>(
-          std::find(distinct.begin(), distinct.end(), fingerprints[i]) - distinct.begin());
-      try {
-        if (!visualError[k].empty()) {
-          throw std::runtime_error(visualError[k]);
-        }
-        Heatmap heatmap = models[i]->combine(*visual[k], *audio[i]);
-        if (firstUser[k] == i) {
-          heatmap.inferenceMs += visualMs[k];  // the view that paid for the visual pass
-        }
-        result.heatmaps[i] = std::move(heatmap);
-      } catch (const std::exception& e) {
-        result.errors[i] = e.what();
-      }
-    }
-    result.totalMs =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    results_.put(std::move(result));
+    results_.put(runFrame(*request, models, fingerprints));
   }
+}
+
+// One frame for every model: a visual pass per distinct visual network and an audio pass per
+// view on the parallel lanes, then the cosine maps.
+InferenceResult InferenceWorker::runFrame(
+    const InferenceRequest& request, const std::vector<std::shared_ptr<LocalizationModel>>& models,
+    const std::vector<uint64_t>& fingerprints) {
+  const auto start = std::chrono::steady_clock::now();
+  InferenceResult result;
+  result.timeSeconds = request.frame.timeSeconds;
+  result.generation = request.generation;
+  result.heatmaps.resize(models.size());
+  result.errors.resize(models.size());
+  // One parallel phase: a visual pass per distinct visual network and an audio pass per view
+  // (independent of each other), then the cheap cosine maps.
+  std::vector<uint64_t> distinct;
+  std::vector<size_t> firstUser;
+  for (size_t i = 0; i < models.size(); ++i) {
+    if (models[i] &&
+        std::find(distinct.begin(), distinct.end(), fingerprints[i]) == distinct.end()) {
+      distinct.push_back(fingerprints[i]);
+      firstUser.push_back(i);
+    }
+  }
+  std::vector<std::shared_ptr<const VisualFeatures>> visual(distinct.size());
+  std::vector<double> visualMs(distinct.size(), 0.0);
+  std::vector<std::string> visualError(distinct.size());
+  std::vector<std::shared_ptr<const AudioFeatures>> audio(models.size());
+  const int visualTasks = static_cast<int>(distinct.size());
+  runOnLanes(visualTasks + static_cast<int>(models.size()), [&](int task) {
+    if (task < visualTasks) {
+      const size_t k = static_cast<size_t>(task);
+      const auto visualStart = std::chrono::steady_clock::now();
+      try {
+        visual[k] = models[firstUser[k]]->encodeVisual(request.frame);
+      } catch (const std::exception& e) {
+        visualError[k] = e.what();
+      }
+      visualMs[k] =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - visualStart)
+              .count();
+      return;
+    }
+    const size_t i = static_cast<size_t>(task - visualTasks);
+    if (!models[i]) {
+      return;
+    }
+    try {
+      if (i >= request.audioWindows.size()) {
+        throw std::invalid_argument("no audio window for this view");
+      }
+      audio[i] = models[i]->encodeAudio(request.audioWindows[i]);
+    } catch (const std::exception& e) {
+      result.errors[i] = e.what();
+    }
+  });
+  result.visualPasses = visualTasks;
+  for (size_t i = 0; i < models.size(); ++i) {
+    if (!models[i] || !audio[i]) {
+      continue;
+    }
+    const size_t k = static_cast<size_t>(
+        std::find(distinct.begin(), distinct.end(), fingerprints[i]) - distinct.begin());
+    try {
+      if (!visualError[k].empty()) {
+        throw std::runtime_error(visualError[k]);
+      }
+      Heatmap heatmap = models[i]->combine(*visual[k], *audio[i]);
+      if (firstUser[k] == i) {
+        heatmap.inferenceMs += visualMs[k];  // the view that paid for the visual pass
+      }
+      result.heatmaps[i] = std::move(heatmap);
+    } catch (const std::exception& e) {
+      result.errors[i] = e.what();
+    }
+  }
+  result.totalMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return result;
 }
 
 }  // namespace heardmap

@@ -64,6 +64,9 @@ class InferenceWorker {
 
  private:
   void run();
+  InferenceResult runFrame(const InferenceRequest& request,
+                           const std::vector<std::shared_ptr<LocalizationModel>>& models,
+                           const std::vector<uint64_t>& fingerprints);
   void helperLoop();
   // Runs task(0..count-1) on every lane (this thread included) and returns when all are done.
   void runOnLanes(int count, const std::function<void(int)>& task);

@@ -83,9 +83,11 @@ std::string shapeText(const std::vector<int64_t>& sizes) {
   return out + "]";
 }
 
-// Copies a strided view of a storage into a contiguous tensor after checking every bound.
-TensorData materialize(const Unpickler& u, const PickleValue& tensor, const Storages& storages,
-                       const std::string& name, uint64_t& budgetBytes) {
+// The bytes of the storage view a tensor reads (after checking the record holds them), and its
+// element size and element count.
+std::string_view storageView(const Unpickler& u, const PickleValue& tensor,
+                             const Storages& storages, const std::string& name,
+                             StorageType* typeOut, uint64_t* available) {
   const PickleValue& storage = u.at(tensor.items.at(0));
   const StorageType type = storageTypeOf(storage.text);
   const auto record = storages.records.find(storage.key);
@@ -106,10 +108,16 @@ TensorData materialize(const Unpickler& u, const PickleValue& tensor, const Stor
           rootElements - static_cast<uint64_t>(storage.offset)) {
     throw PthError("tensor '" + name + "': storage view lies outside its storage");
   }
-  const std::string_view base =
-      record->second.substr(static_cast<size_t>(storage.offset) * elementBytes,
-                            static_cast<size_t>(storage.integer) * elementBytes);
-  const uint64_t available = static_cast<uint64_t>(storage.integer);
+  *typeOut = type;
+  *available = static_cast<uint64_t>(storage.integer);
+  return record->second.substr(static_cast<size_t>(storage.offset) * elementBytes,
+                               static_cast<size_t>(storage.integer) * elementBytes);
+}
+
+// The tensor's element count, after checking that its sizes and strides stay inside the
+// available elements of its storage view.
+uint64_t checkedElementCount(const PickleValue& tensor, const std::string& name,
+                             uint64_t available) {
   if (tensor.sizes.size() > kMaxDimensions) {
     throw PthError("tensor '" + name + "' has " + std::to_string(tensor.sizes.size()) +
                    " dimensions");
@@ -139,6 +147,17 @@ TensorData materialize(const Unpickler& u, const PickleValue& tensor, const Stor
                    std::to_string(tensor.offset) + " reads element " + std::to_string(lastIndex) +
                    " of a storage of " + std::to_string(available) + " (truncated record)");
   }
+  return count;
+}
+
+// Copies a strided view of a storage into a contiguous tensor after checking every bound.
+TensorData materialize(const Unpickler& u, const PickleValue& tensor, const Storages& storages,
+                       const std::string& name, uint64_t& budgetBytes) {
+  StorageType type;
+  uint64_t available = 0;
+  const std::string_view base = storageView(u, tensor, storages, name, &type, &available);
+  const uint64_t elementBytes = static_cast<uint64_t>(type.elementBytes);
+  const uint64_t count = checkedElementCount(tensor, name, available);
   if (count * elementBytes > budgetBytes) {
     throw PthError("tensor '" + name + "' expands to " + std::to_string(count * elementBytes) +
                    " bytes, more than the file could hold");
