@@ -76,6 +76,55 @@ bool asksForHelp(int argc, char** argv) {
   return false;
 }
 
+// The flags' numbers, checked: a bad one is an error that names the flag.
+struct AppNumbers {
+  int viewCount = 0;
+  int threadCount = 1;
+  double startSeconds = 0.0;
+  double quitSeconds = 0.0;
+};
+
+std::optional<AppNumbers> readNumbers(const QCommandLineParser& parser, const AppFlags& flags) {
+  AppNumbers n;
+  n.threadCount = std::clamp(static_cast<int>(std::thread::hardware_concurrency()) - 1, 1,
+                             kMaxDefaultInferenceThreads);
+  try {
+    const auto integer = [&](const QCommandLineOption& option, long long low, long long high) {
+      return static_cast<int>(heardmap::integerInRange("--" + option.names().front().toStdString(),
+                                                       parser.value(option).toStdString(), low,
+                                                       high));
+    };
+    const auto number = [&](const QCommandLineOption& option, double low, double high) {
+      return heardmap::numberInRange("--" + option.names().front().toStdString(),
+                                     parser.value(option).toStdString(), low, high);
+    };
+    n.viewCount = parser.isSet(flags.views) ? integer(flags.views, 1, 6) : 0;
+    n.threadCount = parser.isSet(flags.threads) ? integer(flags.threads, 1, 256) : n.threadCount;
+    n.startSeconds = parser.isSet(flags.start) ? number(flags.start, 0.0, 1e7) : 0.0;
+    n.quitSeconds = parser.isSet(flags.quitAfter) ? number(flags.quitAfter, 0.0, 1e7) : 0.0;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "heardmap: %s\n", e.what());
+    return std::nullopt;
+  }
+  return n;
+}
+
+// The --checkpoint files into the first views, each with the --method given with it.
+void loadCheckpoints(heardmap::MainWindow& window, const QCommandLineParser& parser,
+                     const AppFlags& flags) {
+  const QStringList checkpoints = parser.values(flags.checkpoint);
+  const QStringList methods = parser.values(flags.method);
+  for (int i = 0; i < checkpoints.size(); ++i) {
+    heardmap::LoadOptions options;
+    options.method =
+        methods.value(i) == QLatin1String("auto") ? std::string() : methods.value(i).toStdString();
+    if (checkpoints[i] != QLatin1String("untrained")) {
+      window.loadModelIntoView(i, checkpoints[i], heardmap::MainWindow::LoadFailure::ShowInView,
+                               options);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -103,31 +152,11 @@ int main(int argc, char** argv) {
   flags.describe(parser);
   parser.process(app);
   const auto& [demo, checkpoint, method, start, play, quitAfter, fresh, views, threads] = flags;
-  // Numbers are checked here: a bad one is an error that names the flag.
-  int viewCount = 0;
-  int threadCount = std::clamp(static_cast<int>(std::thread::hardware_concurrency()) - 1, 1,
-                               kMaxDefaultInferenceThreads);
-  double startSeconds = 0.0;
-  double quitSeconds = 0.0;
-  try {
-    const auto integer = [&](const QCommandLineOption& option, long long low, long long high) {
-      return static_cast<int>(heardmap::integerInRange("--" + option.names().front().toStdString(),
-                                                       parser.value(option).toStdString(), low,
-                                                       high));
-    };
-    const auto number = [&](const QCommandLineOption& option, double low, double high) {
-      return heardmap::numberInRange("--" + option.names().front().toStdString(),
-                                     parser.value(option).toStdString(), low, high);
-    };
-    viewCount = parser.isSet(views) ? integer(views, 1, 6) : 0;
-    threadCount = parser.isSet(threads) ? integer(threads, 1, 256) : threadCount;
-    startSeconds = parser.isSet(start) ? number(start, 0.0, 1e7) : 0.0;
-    quitSeconds = parser.isSet(quitAfter) ? number(quitAfter, 0.0, 1e7) : 0.0;
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "heardmap: %s\n", e.what());
+  const std::optional<AppNumbers> numbers = readNumbers(parser, flags);
+  if (!numbers) {
     return 2;
   }
-
+  const auto& [viewCount, threadCount, startSeconds, quitSeconds] = *numbers;
   heardmap::LocalizationModel::setThreadCount(threadCount);
   heardmap::MainWindow window;
   if (parser.isSet(fresh)) {
@@ -150,16 +179,7 @@ int main(int argc, char** argv) {
   }
   // Views without a checkpoint get the shipped models (or, when none ship, the untrained compact
   // model, labelled as such).
-  const QStringList methods = parser.values(method);
-  for (int i = 0; i < checkpoints.size(); ++i) {
-    heardmap::LoadOptions options;
-    options.method =
-        methods.value(i) == QLatin1String("auto") ? std::string() : methods.value(i).toStdString();
-    if (checkpoints[i] != QLatin1String("untrained")) {
-      window.loadModelIntoView(i, checkpoints[i], heardmap::MainWindow::LoadFailure::ShowInView,
-                               options);
-    }
-  }
+  loadCheckpoints(window, parser, flags);
   window.ensureModels();
   QString media = parser.positionalArguments().value(0);
   if (media.isEmpty() && parser.isSet(demo)) {

@@ -28,19 +28,24 @@ void CurveChart::setSeries(const QVector<CurveSeries>& series) {
   update();
 }
 
-void CurveChart::paintEvent(QPaintEvent*) {
-  QPainter p(this);
-  p.fillRect(rect(), Qt::white);
-  QFont font = p.font();
-  font.setPixelSize(11);
-  p.setFont(font);
-  const QRectF plot(kLeftPx, kTopPx, width() - kLeftPx - kRightPx, height() - kTopPx - kBottomPx);
+namespace {
+
+// The axes' ranges: x from 0 (or below) to the data's end; y follows the data with a margin,
+// never below 0 for data that never is.
+struct DataRange {
+  double xMin = 0.0;
+  double xMax = 1.0;
+  double yMin = 0.0;
+  double yMax = 1.0;
+};
+
+DataRange dataRange(const QVector<CurveSeries>& series) {
   double xMin = 0.0;
   double xMax = 1.0;
   double yMin = 0.0;  // the y range follows the data
   double yMax = 1.0;
   bool any = false;
-  for (const CurveSeries& s : series_) {
+  for (const CurveSeries& s : series) {
     for (const QPointF& pt : s.points) {
       if (!any) {
         xMin = xMax = pt.x();
@@ -65,6 +70,37 @@ void CurveChart::paintEvent(QPaintEvent*) {
     yMin = yMin >= 0.0 ? std::max(0.0, yMin - pad) : yMin - pad;  // scores never go below 0
     yMax += pad;
   }
+  return {xMin, xMax, yMin, yMax};
+}
+
+// The legend on the title line, right-aligned at rightX: a line of each series' colour, its label.
+void paintLegend(QPainter& p, const QVector<CurveSeries>& series, double rightX) {
+  double legendX = rightX;
+  for (int i = static_cast<int>(series.size()) - 1; i >= 0; --i) {
+    const CurveSeries& s = series[i];
+    const double w = p.fontMetrics().horizontalAdvance(s.label) + 22;
+    legendX -= w;
+    p.setPen(QPen(s.color, 2.5));
+    p.drawLine(QPointF(legendX, 10), QPointF(legendX + 14, 10));
+    p.setPen(Qt::black);
+    p.drawText(QPointF(legendX + 17, 14), s.label);
+  }
+}
+
+}  // namespace
+
+void CurveChart::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  p.fillRect(rect(), Qt::white);
+  QFont font = p.font();
+  font.setPixelSize(11);
+  p.setFont(font);
+  const QRectF plot(kLeftPx, kTopPx, width() - kLeftPx - kRightPx, height() - kTopPx - kBottomPx);
+  const DataRange range = dataRange(series_);
+  const double xMin = range.xMin;
+  const double xMax = range.xMax;
+  const double yMin = range.yMin;
+  const double yMax = range.yMax;
   const auto map = [&](double x, double y) {
     return QPointF(plot.left() + (x - xMin) / (xMax - xMin) * plot.width(),
                    plot.bottom() - (y - yMin) / (yMax - yMin) * plot.height());
@@ -94,17 +130,7 @@ void CurveChart::paintEvent(QPaintEvent*) {
   p.drawText(QRectF(4, 2, width() - 8, 16), Qt::AlignLeft | Qt::AlignVCenter, title_);
   font.setBold(false);
   p.setFont(font);
-  // Legend on the title line, right-aligned.
-  double legendX = width() - kRightPx;
-  for (int i = static_cast<int>(series_.size()) - 1; i >= 0; --i) {
-    const CurveSeries& s = series_[i];
-    const double w = p.fontMetrics().horizontalAdvance(s.label) + 22;
-    legendX -= w;
-    p.setPen(QPen(s.color, 2.5));
-    p.drawLine(QPointF(legendX, 10), QPointF(legendX + 14, 10));
-    p.setPen(Qt::black);
-    p.drawText(QPointF(legendX + 17, 14), s.label);
-  }
+  paintLegend(p, series_, width() - kRightPx);
   p.setRenderHint(QPainter::Antialiasing);
   p.setClipRect(plot.adjusted(-3, -3, 3, 3));
   for (const CurveSeries& s : series_) {

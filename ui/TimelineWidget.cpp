@@ -131,30 +131,9 @@ void TimelineWidget::paintScoreAxisAndLegend(QPainter& p, const QRect& lane) con
   }
 }
 
-void TimelineWidget::paintEvent(QPaintEvent*) {
-  QPainter p(this);
-  p.fillRect(rect(), QColor(30, 30, 34));
-  const int right = width() - 4;
-  const int plotWidth = right - kLabelWidthPx;
-  const int trackRowPx = std::max(20, height() - kWaveRowPx - kSpectrogramRowPx - 26);
-  const QRect wave(kLabelWidthPx, 2, plotWidth, kWaveRowPx);
-  const QRect spec(kLabelWidthPx, wave.bottom() + 3, plotWidth, kSpectrogramRowPx);
-  const QRect tracks(kLabelWidthPx, spec.bottom() + 3, plotWidth, trackRowPx);
-  const QRect markers(kLabelWidthPx, tracks.bottom() + 3, plotWidth, 14);
-
-  p.setPen(QColor(170, 170, 170));
-  QFont font = p.font();
-  font.setPointSizeF(8.0);
-  p.setFont(font);
-  p.drawText(QRect(2, wave.y(), kLabelWidthPx - 4, wave.height()), Qt::AlignVCenter, tr("audio"));
-  p.drawText(QRect(2, spec.y(), kLabelWidthPx - 4, spec.height()),
-             Qt::AlignVCenter | Qt::TextWordWrap, tr("model hears"));
-  p.drawText(QRect(2, tracks.y(), kLabelWidthPx - 4, tracks.height()), Qt::AlignVCenter,
-             tr("peak score"));
-  p.drawText(QRect(2, markers.y(), kLabelWidthPx - 4, markers.height()), Qt::AlignVCenter,
-             tr("failures"));
-
-  // Waveform with the model window shaded.
+// The waveform, the window the model hears shaded.
+void TimelineWidget::paintWaveform(QPainter& p, const QRect& wave) const {
+  const int plotWidth = wave.width();
   p.fillRect(wave, QColor(20, 20, 24));
   if (duration_ > 0.0 && windowEnd_ > windowStart_) {
     const double a = xAt(std::max(0.0, windowStart_));
@@ -172,8 +151,10 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
                  QPointF(wave.x() + x, mid - envelopeMin_[c] * half));
     }
   }
+}
 
-  // Spectrogram of the window the model hears.
+// The spectrogram of the window the model hears, under the window on the time axis.
+void TimelineWidget::paintSpectrogram(QPainter& p, const QRect& spec) const {
   p.fillRect(spec, QColor(20, 20, 24));
   if (!spectrogram_.isNull()) {
     // Under the window's span on the time axis, at least kMinSpectrogramPx wide.
@@ -191,8 +172,10 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
     p.drawText(spec.adjusted(4, 0, -4, 0), Qt::AlignRight | Qt::AlignTop,
                tr("%1 - %2 s").arg(windowStart_, 0, 'f', 2).arg(windowEnd_, 0, 'f', 2));
   }
+}
 
-  // Peak raw score per view: -1 at the bottom, +1 at the top.
+// Each view's peak raw score over time: -1 at the bottom, +1 at the top.
+void TimelineWidget::paintScoreTracks(QPainter& p, const QRect& tracks) const {
   p.fillRect(tracks, QColor(20, 20, 24));
   p.setPen(QColor(60, 60, 66));
   p.drawLine(tracks.left(), tracks.center().y(), tracks.right(), tracks.center().y());
@@ -228,8 +211,10 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
   }
   p.setRenderHint(QPainter::Antialiasing, false);
   paintScoreAxisAndLegend(p, tracks);
+}
 
-  // Failure markers.
+// The failure records as ranges, and the pending range start (a dashed line from top).
+void TimelineWidget::paintMarkers(QPainter& p, const QRect& markers, int top) const {
   p.fillRect(markers, QColor(20, 20, 24));
   for (const TimelineMarker& marker : markers_) {
     const double a = xAt(marker.startSeconds);
@@ -241,9 +226,36 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
   }
   if (pendingStart_ >= 0.0) {
     p.setPen(QPen(QColor(255, 210, 0), 2.0, Qt::DashLine));
-    p.drawLine(QPointF(xAt(pendingStart_), wave.top()),
-               QPointF(xAt(pendingStart_), markers.bottom()));
+    p.drawLine(QPointF(xAt(pendingStart_), top), QPointF(xAt(pendingStart_), markers.bottom()));
   }
+}
+
+void TimelineWidget::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  p.fillRect(rect(), QColor(30, 30, 34));
+  const int right = width() - 4;
+  const int plotWidth = right - kLabelWidthPx;
+  const int trackRowPx = std::max(20, height() - kWaveRowPx - kSpectrogramRowPx - 26);
+  const QRect wave(kLabelWidthPx, 2, plotWidth, kWaveRowPx);
+  const QRect spec(kLabelWidthPx, wave.bottom() + 3, plotWidth, kSpectrogramRowPx);
+  const QRect tracks(kLabelWidthPx, spec.bottom() + 3, plotWidth, trackRowPx);
+  const QRect markers(kLabelWidthPx, tracks.bottom() + 3, plotWidth, 14);
+
+  p.setPen(QColor(170, 170, 170));
+  QFont font = p.font();
+  font.setPointSizeF(8.0);
+  p.setFont(font);
+  p.drawText(QRect(2, wave.y(), kLabelWidthPx - 4, wave.height()), Qt::AlignVCenter, tr("audio"));
+  p.drawText(QRect(2, spec.y(), kLabelWidthPx - 4, spec.height()),
+             Qt::AlignVCenter | Qt::TextWordWrap, tr("model hears"));
+  p.drawText(QRect(2, tracks.y(), kLabelWidthPx - 4, tracks.height()), Qt::AlignVCenter,
+             tr("peak score"));
+  p.drawText(QRect(2, markers.y(), kLabelWidthPx - 4, markers.height()), Qt::AlignVCenter,
+             tr("failures"));
+  paintWaveform(p, wave);
+  paintSpectrogram(p, spec);
+  paintScoreTracks(p, tracks);
+  paintMarkers(p, markers, wave.top());
 
   // Playhead.
   if (duration_ > 0.0) {

@@ -62,6 +62,10 @@ class TimelineWidget : public QWidget {
  private:
   // The peak-score lane's y-axis (+1, 0, -1) and its legend (one swatch and name per view).
   void paintScoreAxisAndLegend(QPainter& p, const QRect& lane) const;
+  void paintWaveform(QPainter& p, const QRect& wave) const;
+  void paintSpectrogram(QPainter& p, const QRect& spec) const;
+  void paintScoreTracks(QPainter& p, const QRect& tracks) const;
+  void paintMarkers(QPainter& p, const QRect& markers, int top) const;
   double duration_ = 0.0;
   double position_ = 0.0;
   std::vector<float> envelopeMin_;

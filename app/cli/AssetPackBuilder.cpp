@@ -124,42 +124,37 @@ bool isPhotoFile(const fs::path& path) {
   return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".webp";
 }
 
-}  // namespace
-
-AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
-                         const std::function<void(int, int)>& progress) {
-  if (!fs::is_directory(sources.stampRoot)) {
-    throw MediaError("no Tux Paint stamps at " + sources.stampRoot +
-                     " (install tuxpaint-stamps-default)");
+// The stamp's sound beside it: name.ogg, else name.wav (which may not exist).
+fs::path soundOf(const fs::path& stamp) {
+  fs::path sound = stamp;
+  sound.replace_extension(".ogg");
+  if (!fs::exists(sound)) {
+    sound.replace_extension(".wav");
   }
-  std::vector<fs::path> sounding;
-  std::vector<fs::path> silent;
-  for (const auto& entry : fs::recursive_directory_iterator(sources.stampRoot)) {
+  return sound;
+}
+
+// The stamps under root, sorted, split into those with a sound and those without (cartoons and
+// the speech folders excluded).
+void findStamps(const std::string& root, std::vector<fs::path>* sounding,
+                std::vector<fs::path>* silent) {
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".png") {
       continue;
     }
-    const std::string relative = fs::relative(entry.path(), sources.stampRoot).string();
-    if (excluded(relative)) {
+    if (excluded(fs::relative(entry.path(), root).string())) {
       continue;
     }
-    fs::path sound = entry.path();
-    sound.replace_extension(".ogg");
-    if (!fs::exists(sound)) {
-      sound.replace_extension(".wav");
-    }
-    (fs::exists(sound) ? sounding : silent).push_back(entry.path());
+    (fs::exists(soundOf(entry.path())) ? sounding : silent)->push_back(entry.path());
   }
-  std::sort(sounding.begin(), sounding.end());
-  std::sort(silent.begin(), silent.end());
-  std::vector<fs::path> distractors;
-  const size_t stride = std::max<size_t>(1, silent.size() / std::max(1, sources.silentObjects));
-  for (size_t i = 0;
-       i < silent.size() && static_cast<int>(distractors.size()) < sources.silentObjects;
-       i += stride) {
-    distractors.push_back(silent[i]);
-  }
+  std::sort(sounding->begin(), sounding->end());
+  std::sort(silent->begin(), silent->end());
+}
+
+// The photos under the background folders (missing folders passed over), sorted.
+std::vector<fs::path> findBackgrounds(const std::vector<std::string>& roots) {
   std::vector<fs::path> backgrounds;
-  for (const std::string& root : sources.backgroundRoots) {
+  for (const std::string& root : roots) {
     if (!fs::is_directory(root)) {
       continue;
     }
@@ -171,6 +166,49 @@ AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
     }
   }
   std::sort(backgrounds.begin(), backgrounds.end());
+  return backgrounds;
+}
+
+// One stamp: its picture trimmed of transparent margins, its description, and its sound.
+PackObject readObject(const fs::path& path, bool withSound, const PackSources& sources) {
+  PackObject object;
+  object.name = path.stem().string();
+  object.category = fs::relative(path.parent_path(), sources.stampRoot).string();
+  fs::path text = path;
+  text.replace_extension(".txt");
+  object.description = firstLine(text);
+  object.imageSource = path.string();
+  object.image = trimTransparent(decodeImageRgba(path.string(), sources.maxObjectSidePx));
+  if (withSound) {
+    const fs::path sound = soundOf(path);
+    object.soundSource = sound.string();
+    object.sound = decodeAudio(sound.string(), kPackRateHz).samples;
+    if (object.sound.empty()) {
+      throw MediaError("empty sound " + sound.string());
+    }
+  }
+  return object;
+}
+
+}  // namespace
+
+AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
+                         const std::function<void(int, int)>& progress) {
+  if (!fs::is_directory(sources.stampRoot)) {
+    throw MediaError("no Tux Paint stamps at " + sources.stampRoot +
+                     " (install tuxpaint-stamps-default)");
+  }
+  std::vector<fs::path> sounding;
+  std::vector<fs::path> silent;
+  findStamps(sources.stampRoot, &sounding, &silent);
+  std::vector<fs::path> distractors;
+  const size_t stride = std::max<size_t>(1, silent.size() / std::max(1, sources.silentObjects));
+  for (size_t i = 0;
+       i < silent.size() && static_cast<int>(distractors.size()) < sources.silentObjects;
+       i += stride) {
+    distractors.push_back(silent[i]);
+  }
+  const std::vector<fs::path> backgrounds = findBackgrounds(sources.backgroundRoots);
 
   AssetPack pack;
   pack.soundRateHz = kPackRateHz;
@@ -185,26 +223,7 @@ AssetPack buildAssetPack(const PackSources& sources, PackReport& report,
     for (const fs::path& path : paths) {
       progress(++done, total);
       try {
-        PackObject object;
-        object.name = path.stem().string();
-        object.category = fs::relative(path.parent_path(), sources.stampRoot).string();
-        fs::path text = path;
-        text.replace_extension(".txt");
-        object.description = firstLine(text);
-        object.imageSource = path.string();
-        object.image = trimTransparent(decodeImageRgba(path.string(), sources.maxObjectSidePx));
-        if (withSound) {
-          fs::path sound = path;
-          sound.replace_extension(".ogg");
-          if (!fs::exists(sound)) {
-            sound.replace_extension(".wav");
-          }
-          object.soundSource = sound.string();
-          object.sound = decodeAudio(sound.string(), kPackRateHz).samples;
-          if (object.sound.empty()) {
-            throw MediaError("empty sound " + sound.string());
-          }
-        }
+        PackObject object = readObject(path, withSound, sources);
         object.split =
             (index % kObjectTestEvery == kObjectTestEvery - 1) ? Split::Test : Split::Train;
         ++index;

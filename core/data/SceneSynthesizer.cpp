@@ -127,6 +127,9 @@ Scene SceneSynthesizer::make(uint64_t seed, SceneCondition condition) const {
   return render(plan(seed, condition));
 }
 
+// Longer than 80 lines: every draw from the scene's one random stream, in its fixed order (the
+// test split's scenes, and the device renderer's twin, depend on that order); split into calls,
+// the order would be harder to see.
 ScenePlan SceneSynthesizer::plan(uint64_t seed, SceneCondition condition) const {
   if (condition == SceneCondition::Invalid) {
     throw std::invalid_argument("SceneSynthesizer::plan: invalid condition");
