@@ -1,5 +1,6 @@
 #include "HeatmapProcessor.h"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 
@@ -39,18 +40,19 @@ DisplayHeatmap HeatmapProcessor::process(const Heatmap& heatmap) {
   const double tauSeconds = settings_.persistenceMs / 1000.0;
   const float alpha =
       tauSeconds > 0.0 ? static_cast<float>(1.0 - std::exp(-dt / tauSeconds)) : 1.0f;
-  for (size_t i = 0; i < heatmap.scores.size(); ++i) {
-    smoothed_.scores[i] += alpha * (heatmap.scores[i] - smoothed_.scores[i]);
-  }
+  const Eigen::Index n = static_cast<Eigen::Index>(heatmap.scores.size());
+  Eigen::Map<Eigen::ArrayXf> smoothed(smoothed_.scores.data(), n);
+  smoothed += alpha * (Eigen::Map<const Eigen::ArrayXf>(heatmap.scores.data(), n) - smoothed);
   smoothed_.timeSeconds = heatmap.timeSeconds;
   smoothed_.rawMin = heatmap.rawMin;
   smoothed_.rawMax = heatmap.rawMax;
   smoothed_.inferenceMs = heatmap.inferenceMs;
 
-  const auto [lo, hi] = std::minmax_element(smoothed_.scores.begin(), smoothed_.scores.end());
+  const float lo = smoothed.minCoeff();
+  const float hi = smoothed.maxCoeff();
   const float decay = static_cast<float>(1.0 - std::exp(-dt / kRunningRangeDecaySeconds));
-  runningLow_ = std::min(*lo, runningLow_ + decay * (*lo - runningLow_));
-  runningHigh_ = std::max(*hi, runningHigh_ + decay * (*hi - runningHigh_));
+  runningLow_ = std::min(lo, runningLow_ + decay * (lo - runningLow_));
+  runningHigh_ = std::max(hi, runningHigh_ + decay * (hi - runningHigh_));
   return makeDisplay();
 }
 
@@ -68,14 +70,17 @@ DisplayHeatmap HeatmapProcessor::makeDisplay() const {
   if (out.scores.empty()) {
     return out;
   }
-  const auto [lo, hi] = std::minmax_element(out.scores.begin(), out.scores.end());
+  const Eigen::Map<const Eigen::ArrayXf> scores(out.scores.data(),
+                                                static_cast<Eigen::Index>(out.scores.size()));
+  const float lo = scores.minCoeff();
+  const float hi = scores.maxCoeff();
   switch (settings_.normalization) {
     case NormalizationMode::AbsoluteThreshold:
       // threshold is in (cos + 1) / 2 units; the colour range runs from it to a perfect match.
       out.low = 2.0f * settings_.threshold - 1.0f;
       out.high = 1.0f;
       out.hideBelowLow = true;
-      out.anythingAboveLow = *hi >= out.low;
+      out.anythingAboveLow = hi >= out.low;
       break;
     case NormalizationMode::RunningRange:
       out.low = runningLow_;
@@ -83,8 +88,8 @@ DisplayHeatmap HeatmapProcessor::makeDisplay() const {
       break;
     case NormalizationMode::PerFrameMinMax:
     case NormalizationMode::Invalid:
-      out.low = *lo;
-      out.high = *hi;
+      out.low = lo;
+      out.high = hi;
       break;
   }
   return out;
