@@ -87,6 +87,7 @@ class TestDataCommands : public QObject {
     QCOMPARE(pack.backgrounds[0].image.height, 240);
   }
 
+  // Longer than 80 lines: one scenario end to end, each step checked where it happens.
   void packAndExportFromTheCommandLine() {
     QTemporaryDir dir;
     const QString packPath = dir.filePath("pack.safetensors");

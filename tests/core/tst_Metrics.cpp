@@ -149,6 +149,7 @@ class TestMetrics : public QObject {
   // A trainer log read back: text progress lines and the evaluation table the trainer prints
   // (benchmarkMarkdown itself, so that the reader follows the table's format), other lines
   // skipped; JSON progress alike.
+  // Longer than 80 lines: one scenario end to end, each step checked where it happens.
   void trainingLogReadsTextAndJsonProgress() {
     BenchmarkResult result;
     result.method = "ezvsl small";

@@ -92,6 +92,7 @@ class TestTrainer : public QObject {
   // it takes the shared trunks and heads and starts those fresh; an EZ-VSL run from an SSPL base
   // leaves them out. The run says which, and the shared weights are the base's (one Adam step
   // moves each by about lr, where a fresh initialisation would differ by far more).
+  // Longer than 80 lines: one scenario end to end, each step checked where it happens.
   void fineTunesAcrossTheSsplNetwork() {
     QTemporaryDir dir;
     const std::string pack = heardmap::test::savedTinyPack(dir);
@@ -304,6 +305,7 @@ class TestTrainer : public QObject {
   // The shipped form (--ship): the small variant in fp16 without SSPL's SimSiam heads, which only
   // the loss reads: the map is unchanged without them, the file loses a quarter of its size, and a
   // resumed run restarts the heads.
+  // Longer than 80 lines: one scenario end to end, each step checked where it happens.
   void shippedModelsLeaveOutTrainingHeads() {
     QTemporaryDir dir;
     const std::string pack = heardmap::test::savedTinyPack(dir);

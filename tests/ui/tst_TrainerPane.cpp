@@ -43,6 +43,7 @@ class TestTrainerPane : public QObject {
     heardmap::test::tinyPack().save(pack_.toStdString());
   }
 
+  // Longer than 80 lines: one scenario end to end, each step checked where it happens.
   void trainsAVariantAndComparesIt() {
     MainWindow window;
     window.resize(1400, 900);

@@ -265,6 +265,7 @@ class TestWorkflow : public QObject {
 
   // Mark a failure with I / O, draw boxes, tag it, write a note; autosaved; undo / redo;
   // reload in a new window; export COCO and CSV; score the views on the boxes.
+  // Longer than 80 lines: one scenario end to end, each step checked where it happens.
   void annotationRoundTrip() {
     QTemporaryDir dir;
     const QString clip = dir.filePath("dog.mp4");
