@@ -16,6 +16,7 @@
 #include "app/media/VideoDecoder.h"
 #include "core/AudioCondition.h"
 #include "core/AudioWindow.h"
+#include "core/BilinearResampler.h"
 #include "core/CommandLine.h"
 #include "core/HeatmapCompositor.h"
 #include "core/HeatmapProcessor.h"
@@ -69,6 +70,49 @@ double passFps(const std::string& clip, int passes,
     fps.push_back(frames / (millisecondsSince(start) / 1000.0));
   }
   return median(fps);
+}
+
+// The compositor's map upsampling at 1280 x 720 from a 7 x 7 map: Eigen's weight matrices
+// (BilinearResampler, what compose() uses) beside the per-pixel bilinear sample (the shader's
+// reference), side by side in one run.
+void upsamplingRows(int runs) {
+  constexpr int kWidth = 1280;  // a 720p frame
+  constexpr int kHeight = 720;
+  DisplayHeatmap map;
+  map.width = map.height = 7;
+  for (int i = 0; i < 49; ++i) {
+    map.scores.push_back(static_cast<float>(std::sin(i * 0.7)));
+  }
+  std::vector<double> eigenMs;
+  std::vector<double> loopMs;
+  float sink = 0.0f;
+  for (int r = 0; r < kWarmupRuns + runs * 2; ++r) {
+    auto start = Clock::now();
+    const std::vector<float> up =
+        BilinearResampler(7, 7, kWidth, kHeight, SampleGrid::PixelCentres).resample(map.scores);
+    const double eigen = millisecondsSince(start);
+    sink += up[up.size() / 2];
+    start = Clock::now();
+    std::vector<float> loop(static_cast<size_t>(kWidth) * kHeight);
+    for (int y = 0; y < kHeight; ++y) {
+      for (int x = 0; x < kWidth; ++x) {
+        loop[static_cast<size_t>(y) * kWidth + x] =
+            HeatmapCompositor::sample(map, (x + 0.5f) / kWidth, (y + 0.5f) / kHeight);
+      }
+    }
+    const double perPixel = millisecondsSince(start);
+    sink += loop[loop.size() / 2];
+    if (r >= kWarmupRuns) {
+      eigenMs.push_back(eigen);
+      loopMs.push_back(perPixel);
+    }
+  }
+  row("map to 1280x720: Eigen weight matrices", format("%.2f ms", median(eigenMs)),
+      format("per-pixel sample: %.2f ms", median(loopMs)) +
+          format(" (x%.1f)", median(loopMs) / std::max(1e-9, median(eigenMs))));
+  if (sink == 12345.0f) {
+    std::printf("%f\n", static_cast<double>(sink));  // keeps the work from being optimised away
+  }
 }
 
 }  // namespace
@@ -184,6 +228,7 @@ int main(int argc, char** argv) {
   });
   row("decode + CPU composite only", format("%.1f fps", composeOnlyFps),
       "the GUI composites on the GPU");
+  upsamplingRows(runs);
 
   // The compare grid: N views on the same frame through the app's InferenceWorker (one visual
   // pass per distinct visual network; passes spread over parallel lanes). Distinct = N different
