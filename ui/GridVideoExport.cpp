@@ -26,10 +26,14 @@ constexpr int kExportAudioRateHz = 48000;
 // Radius of the ring drawn around a marked point in the exported video, in pixels.
 constexpr double kExportPointRadiusPx = 8.0;
 
-QImage toQImage(const RgbImage& image) {
+// A QImage over image's pixels, not a copy: valid while image lives and is not resized.
+QImage wrap(RgbImage& image) {
   return QImage(image.pixels.data(), image.width, image.height, image.width * 3,
-                QImage::Format_RGB888)
-      .copy();
+                QImage::Format_RGB888);
+}
+QImage wrap(const RgbImage& image) {
+  return QImage(image.pixels.data(), image.width, image.height, image.width * 3,
+                QImage::Format_RGB888);
 }
 
 // The boxes and points of the failures that cover timeSeconds, over one tile, as the player
@@ -95,9 +99,12 @@ std::vector<ViewSpec> openViews(const GridExportOptions& options) {
 // the captions, laid out as the grid on screen.
 RgbImage paintGridFrame(FrameJob& job, const RgbImage& frame, const GridExportOptions& options,
                         const QSize& shape, const QSize& tileSize) {
-  QImage grid(shape.width() * tileSize.width(), shape.height() * tileSize.height(),
-              QImage::Format_RGB888);
-  grid.fill(Qt::black);
+  // The painter draws straight into the encoder's frame (no copy between QImage and RgbImage).
+  RgbImage out;
+  out.width = shape.width() * tileSize.width();
+  out.height = shape.height() * tileSize.height();
+  out.pixels.assign(static_cast<size_t>(out.width) * out.height * 3, 0);
+  QImage grid = wrap(out);
   QPainter painter(&grid);
   QFont font = painter.font();
   font.setPixelSize(std::max(11, tileSize.height() / 22));
@@ -111,9 +118,9 @@ RgbImage paintGridFrame(FrameJob& job, const RgbImage& frame, const GridExportOp
   for (size_t i = 0; i < job.viewCount(); ++i) {
     const Heatmap& heatmap = maps[i].raw;
     const DisplayHeatmap& display = maps[i].display;
-    const QImage picture = toQImage(job.compose(i, frame, display))
-                               .scaled(tileSize.width(), tileSize.height(), Qt::IgnoreAspectRatio,
-                                       Qt::SmoothTransformation);
+    const RgbImage composed = job.compose(i, frame, display);
+    const QImage picture = wrap(composed).scaled(tileSize.width(), tileSize.height(),
+                                                 Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     const int x = static_cast<int>(i % static_cast<size_t>(shape.width())) * tileSize.width();
     const int y = static_cast<int>(i / static_cast<size_t>(shape.width())) * tileSize.height();
     painter.drawImage(x, y, picture);
@@ -121,14 +128,6 @@ RgbImage paintGridFrame(FrameJob& job, const RgbImage& frame, const GridExportOp
     drawCaption(painter, options.views[i], heatmap.rawMax, display.anythingAboveLow, QPoint(x, y));
   }
   painter.end();
-  RgbImage out;
-  out.width = grid.width();
-  out.height = grid.height();
-  out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
-  for (int row = 0; row < out.height; ++row) {
-    std::copy_n(grid.constScanLine(row), out.width * 3,
-                out.pixels.data() + static_cast<size_t>(row) * out.width * 3);
-  }
   return out;
 }
 
