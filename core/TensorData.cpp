@@ -16,6 +16,7 @@ size_t dtypeSize(DType dtype) {
       return 4;
     case DType::F16:
     case DType::BF16:
+    case DType::I16:
       return 2;
     case DType::I8:
     case DType::U8:
@@ -29,9 +30,9 @@ size_t dtypeSize(DType dtype) {
 
 DType dtypeFromName(const std::string& name) {
   static const std::map<std::string, DType> kNames = {
-      {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16},
-      {"F64", DType::F64}, {"I64", DType::I64}, {"I32", DType::I32},
-      {"I8", DType::I8},   {"U8", DType::U8},   {"BOOL", DType::Bool}};
+      {"F32", DType::F32}, {"F16", DType::F16},  {"BF16", DType::BF16}, {"F64", DType::F64},
+      {"I64", DType::I64}, {"I32", DType::I32},  {"I16", DType::I16},   {"I8", DType::I8},
+      {"U8", DType::U8},   {"BOOL", DType::Bool}};
   const auto it = kNames.find(name);
   return it == kNames.end() ? DType::Invalid : it->second;
 }
@@ -54,6 +55,8 @@ std::string dtypeName(DType dtype) {
       return "I64";
     case DType::I32:
       return "I32";
+    case DType::I16:
+      return "I16";
     case DType::I8:
       return "I8";
     case DType::U8:
@@ -164,6 +167,12 @@ std::vector<float> TensorData::toFloat() const {
       case DType::I32: {
         int32_t x;
         std::memcpy(&x, p + 4 * i, 4);
+        v = static_cast<float>(x);
+        break;
+      }
+      case DType::I16: {
+        int16_t x;
+        std::memcpy(&x, p + 2 * i, 2);
         v = static_cast<float>(x);
         break;
       }

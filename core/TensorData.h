@@ -9,7 +9,7 @@
 
 namespace heardmap {
 
-enum class DType { Invalid = 0, F32, F16, BF16, F64, I64, I32, I8, U8, Bool };
+enum class DType { Invalid = 0, F32, F16, BF16, F64, I64, I32, I16, I8, U8, Bool };
 
 // Bytes per element of dtype (0 for Invalid).
 size_t dtypeSize(DType dtype);

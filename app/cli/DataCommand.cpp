@@ -13,6 +13,7 @@
 #include "ContactSheet.h"
 #include "DatasetReader.h"
 #include "ProgressBar.h"
+#include "ShardsCommand.h"
 #include "app/media/AudioTrack.h"
 #include "app/media/PngWriter.h"
 #include "app/media/VideoDecoder.h"
@@ -274,6 +275,33 @@ int runDataCommand(int argc, char** argv) {
   clips->add_option("--out", clipsFlags.out, "The pairs (.safetensors)")->required();
   addCount(*clips, "--per-clip", clipsFlags.perClip, 1, 10000, "Frames per video");
   addCount(*clips, "--max-side", clipsFlags.maxSide, 32, 4096, "Longest frame side, pixels");
+  ShardsOptions shardsFlags;
+  CLI::App* shards = app.add_subcommand(
+      "shards", "Decodes a dataset once into training shards (resumable; see docs/training.md)");
+  shards->add_option("--data", shardsFlags.data, "The dataset folder (any layout eval reads)")
+      ->required();
+  shards
+      ->add_option_function<std::string>(
+          "--format",
+          [&](const std::string& name) {
+            shardsFlags.format = datasetFormatFromName(name);
+            if (shardsFlags.format == DatasetFormat::Invalid) {
+              throw std::invalid_argument("--format: unknown layout '" + name +
+                                          "' (flickr, vggss, avsbench, is3, folder)");
+            }
+          },
+          "flickr, vggss, avsbench, is3 or folder (default: detected)")
+      ->type_name("NAME");
+  shards->add_option("--list", shardsFlags.listPath,
+                     "Training pairs: the ids to take (one per line, e.g. vggss_144k.txt)");
+  shards->add_flag("--pairs", shardsFlags.pairs,
+                   "Training pairs frames/<id>.jpg + audio/<id>.wav, every frame with its wav");
+  shards->add_option("--out", shardsFlags.out, "The shards' folder")->required();
+  addCount(*shards, "--size", shardsFlags.sizePx, 32, 1024, "Frame side, pixels (default 224)");
+  addCount(*shards, "--shard-size", shardsFlags.samplesPerShard, 1, 1 << 20,
+           "Samples per shard (default 1024)");
+  addNumber(*shards, "--seconds", shardsFlags.audioSeconds, 0.5, 60.0,
+            "Audio per sample, seconds (default 4: a 3 s window and jitter)");
   if (const std::optional<int> status = parseCommandLine(app, "heardmap data", argc, argv)) {
     return *status;
   }
@@ -283,6 +311,9 @@ int runDataCommand(int argc, char** argv) {
     }
     if (exporter->parsed()) {
       return exportCommand(exportFlags);
+    }
+    if (shards->parsed()) {
+      return writeShards(shardsFlags);
     }
     return clipsCommand(clipsFlags);
   } catch (const std::invalid_argument& e) {

@@ -41,6 +41,8 @@ torch::ScalarType scalarTypeFor(DType dtype) {
       return torch::kLong;
     case DType::I32:
       return torch::kInt;
+    case DType::I16:
+      return torch::kShort;
     case DType::I8:
       return torch::kChar;
     case DType::U8:

@@ -1,0 +1,200 @@
+#include "ShardsCommand.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+#include "ProgressBar.h"
+#include "SampleLoader.h"
+#include "core/AtomicFile.h"
+#include "core/PilResize.h"
+#include "core/data/Shards.h"
+
+namespace heardmap {
+namespace {
+
+// The shards' audio rate: the contracts' (EZ-VSL family, SSPL), what the trainer resamples from.
+constexpr int kShardRateHz = 16000;
+// Missing files printed (all of them go into index.json).
+constexpr size_t kMissingShown = 5;
+
+// The window of samples centred on centreSeconds, zero past the ends, as int16.
+void appendAudio(const std::vector<float>& samples, double centreSeconds, int length,
+                 std::vector<int16_t>& out) {
+  const int64_t start =
+      static_cast<int64_t>(std::llround(centreSeconds * kShardRateHz)) - length / 2;
+  for (int i = 0; i < length; ++i) {
+    const int64_t at = start + i;
+    const float v = at >= 0 && at < static_cast<int64_t>(samples.size())
+                        ? samples[static_cast<size_t>(at)]
+                        : 0.0f;
+    out.push_back(static_cast<int16_t>(std::lround(std::clamp(v, -1.0f, 1.0f) * 32767.0f)));
+  }
+}
+
+// The index to continue from: the folder's own when it holds shards of this layout and this
+// dataset, else a new one.
+ShardIndex startingIndex(const ShardsOptions& options, const ShardLayout& layout,
+                         const std::string& source, int64_t planned) {
+  const std::filesystem::path indexPath = std::filesystem::path(options.out) / "index.json";
+  if (!std::filesystem::exists(indexPath)) {
+    ShardIndex index;
+    index.layout = layout;
+    index.source = source;
+    index.planned = planned;
+    return index;
+  }
+  ShardIndex index = ShardIndex::load(options.out);
+  if (!(index.layout == layout)) {
+    throw std::runtime_error(indexPath.string() + " holds shards of another layout (" +
+                             std::to_string(index.layout.sizePx) + " px, " +
+                             std::to_string(index.layout.audioSamples) + " audio samples, " +
+                             std::to_string(index.layout.samplesPerShard) +
+                             " per shard): choose another --out");
+  }
+  if (index.planned != planned || index.source != source) {
+    throw std::runtime_error(indexPath.string() + " was made from " + index.source + " (" +
+                             std::to_string(index.planned) + " entries), not " + source + " (" +
+                             std::to_string(planned) + "): choose another --out");
+  }
+  return index;
+}
+
+// Training pairs: frames/<id>.jpg and audio/<id>.wav for each id of the list (or for every frame
+// with its wav); an id whose frame or wav is missing is counted and listed.
+DatasetScan readPairs(const std::string& root, const std::string& listPath) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> ids;
+  if (!listPath.empty()) {
+    std::istringstream lines(readFile(listPath));
+    for (std::string line; std::getline(lines, line);) {
+      line.erase(line.find_last_not_of(" \t\r") + 1);
+      if (!line.empty()) {
+        ids.push_back(fs::path(line).stem().string());  // "abc.mp4" and "abc" name one id
+      }
+    }
+  } else {
+    if (!fs::is_directory(fs::path(root) / "frames")) {
+      throw std::runtime_error(root + " has no frames/ folder (training pairs: frames/<id>.jpg " +
+                               "and audio/<id>.wav)");
+    }
+    for (const auto& e : fs::directory_iterator(fs::path(root) / "frames")) {
+      if (e.is_regular_file() && e.path().extension() == ".jpg") {
+        ids.push_back(e.path().stem().string());
+      }
+    }
+    std::sort(ids.begin(), ids.end());
+  }
+  DatasetScan scan;
+  for (const std::string& id : ids) {
+    const fs::path frame = fs::path(root) / "frames" / (id + ".jpg");
+    const fs::path audio = fs::path(root) / "audio" / (id + ".wav");
+    const bool hasFrame = fs::exists(frame);
+    const bool hasAudio = fs::exists(audio);
+    if (!hasFrame || !hasAudio) {
+      ++scan.missing;  // every one is listed: the index keeps them all
+      scan.missingExamples.push_back(id + ": missing " +
+                                     (hasFrame ? audio.string() : frame.string()));
+    }
+    if (hasFrame && hasAudio) {
+      EvalSample sample;
+      sample.id = id;
+      sample.imagePath = frame.string();
+      sample.audioPath = audio.string();
+      scan.samples.push_back(std::move(sample));
+    }
+  }
+  if (scan.samples.empty()) {
+    throw std::runtime_error("no training pairs in " + root + " (frames/<id>.jpg with " +
+                             "audio/<id>.wav" + (listPath.empty() ? "" : " for " + listPath) + ")");
+  }
+  return scan;
+}
+
+}  // namespace
+
+int writeShards(const ShardsOptions& options) {
+  const bool pairs = options.pairs || !options.listPath.empty();
+  const DatasetFormat format = pairs || options.format != DatasetFormat::Invalid
+                                   ? options.format
+                                   : detectDatasetFormat(options.data);
+  const DatasetScan scan =
+      pairs ? readPairs(options.data, options.listPath) : readDataset(options.data, format);
+  const std::string source =
+      options.data + " (" +
+      (pairs ? "pairs" + (options.listPath.empty() ? std::string() : " of " + options.listPath)
+             : datasetFormatName(format)) +
+      ")";
+  ShardLayout layout;
+  layout.sizePx = options.sizePx;
+  layout.rateHz = kShardRateHz;
+  layout.audioSamples = static_cast<int>(std::lround(options.audioSeconds * kShardRateHz));
+  layout.samplesPerShard = options.samplesPerShard;
+  std::filesystem::create_directories(options.out);
+  const int64_t planned = static_cast<int64_t>(scan.samples.size());
+  ShardIndex index = startingIndex(options, layout, source, planned);
+  if (index.complete) {
+    std::fprintf(stderr, "%s: already complete (%zu shards, %lld samples)\n", options.out.c_str(),
+                 index.shards.size(), static_cast<long long>(index.sampleCount()));
+    return 0;
+  }
+  if (index.scanned == 0 && pairs) {
+    index.failed = scan.missingExamples;  // listed from the start (a resumed run has them)
+  }
+  if (index.scanned > 0) {
+    std::fprintf(stderr, "resuming after %zu shards (%lld of %lld entries done)\n",
+                 index.shards.size(), static_cast<long long>(index.scanned),
+                 static_cast<long long>(planned));
+  }
+  std::fprintf(stderr, "%s: %lld entries, %d skipped for missing files, %d rejected\n",
+               source.c_str(), static_cast<long long>(planned), scan.missing, scan.rejected);
+  for (size_t m = 0; m < scan.missingExamples.size() && m < kMissingShown; ++m) {
+    std::fprintf(stderr, "  %s\n", scan.missingExamples[m].c_str());
+  }
+  ShardData pending;
+  const auto flush = [&](int64_t scannedAfter) {
+    const std::string name = shardFileName(static_cast<int>(index.shards.size()));
+    writeShard((std::filesystem::path(options.out) / name).string(), layout, pending);
+    index.shards.push_back({name, static_cast<int>(pending.count())});
+    index.scanned = scannedAfter;  // the index moves on only once the shard is on disk
+    index.save(options.out);
+    pending = ShardData{};
+  };
+  ProgressBar bar("shards", std::max<int64_t>(1, planned));
+  std::vector<std::string> failedNow;
+  for (int64_t i = index.scanned; i < planned; ++i) {
+    const EvalSample& sample = scan.samples[static_cast<size_t>(i)];
+    try {
+      const LoadedSample loaded = loadSample(sample, {kShardRateHz});
+      const RgbImage frame = resizeAndCentreCropLikeTorchvision(loaded.frame, layout.sizePx);
+      pending.frames.insert(pending.frames.end(), frame.pixels.begin(), frame.pixels.end());
+      appendAudio(loaded.audioByRateHz.at(kShardRateHz), loaded.audioCentreSeconds,
+                  layout.audioSamples, pending.audio);
+      pending.ids.push_back(sample.id);
+    } catch (const std::exception& e) {
+      index.failed.push_back(sample.id + ": " + e.what());
+      std::fprintf(stderr, "\nskipped %s: %s\n", sample.id.c_str(), e.what());
+    }
+    if (static_cast<int>(pending.count()) == layout.samplesPerShard) {
+      flush(i + 1);
+    }
+    bar.update(i + 1);
+  }
+  bar.finish();
+  if (pending.count() > 0) {
+    flush(planned);
+  }
+  index.scanned = planned;
+  index.complete = true;
+  index.save(options.out);
+  std::fprintf(stderr, "wrote %zu shards (%lld samples) to %s; %zu samples could not be read%s\n",
+               index.shards.size(), static_cast<long long>(index.sampleCount()),
+               options.out.c_str(), index.failed.size(),
+               index.failed.empty() ? "" : " (listed in index.json)");
+  return index.sampleCount() > 0 ? 0 : 1;
+}
+
+}  // namespace heardmap
