@@ -211,7 +211,7 @@ StorageType storageTypeOf(const std::string& name) {
       {"torch.BFloat16Storage", {"BF16", 2}}, {"torch.DoubleStorage", {"F64", 8}},
       {"torch.LongStorage", {"I64", 8}},      {"torch.IntStorage", {"I32", 4}},
       {"torch.CharStorage", {"I8", 1}},       {"torch.ByteStorage", {"U8", 1}},
-      {"torch.BoolStorage", {"BOOL", 1}},     {"torch.ShortStorage", {"I16", 2}},
+      {"torch.BoolStorage", {"BOOL", 1}},     {"torch.ShortStorage", {"", 2}},
       {"torch.ComplexFloatStorage", {"", 8}}, {"torch.ComplexDoubleStorage", {"", 16}},
       {"torch.QInt8Storage", {"", 1}},        {"torch.QUInt8Storage", {"", 1}},
       {"torch.QInt32Storage", {"", 4}},       {"torch.UntypedStorage", {"U8", 1}},

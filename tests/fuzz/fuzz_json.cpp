@@ -1,9 +1,12 @@
-// libFuzzer target: the JSON reader, and writing back what it read (which must parse again).
+// libFuzzer target: the JSON reader, and writing back what it read (which must parse again);
+// the shards' index reader on the same value (an error, never a crash).
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "core/Json.h"
+#include "core/data/Shards.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -22,6 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } catch (const heardmap::JsonError&) {
     std::abort();  // the writer wrote something the reader refuses
+  }
+  try {
+    heardmap::ShardIndex::fromJson(value, "index.json");
+  } catch (const std::runtime_error&) {
   }
   return 0;
 }
