@@ -5,6 +5,16 @@
 #include <stdexcept>
 
 namespace heardmap {
+namespace {
+
+// Says what is wrong with a command line and where its usage is; the exit status for it.
+int badCommandLine(const std::string& command, const char* reason) {
+  std::fprintf(stderr, "%s: %s\nRun '%s --help' for its usage.\n", command.c_str(), reason,
+               command.c_str());
+  return 2;
+}
+
+}  // namespace
 
 std::optional<int> parseCommandLine(CLI::App& app, const std::string& command, int argc,
                                     const char* const* argv) {
@@ -15,13 +25,9 @@ std::optional<int> parseCommandLine(CLI::App& app, const std::string& command, i
     std::fprintf(stderr, "%s", app.help().c_str());
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: %s\nRun '%s --help' for its usage.\n", command.c_str(), e.what(),
-                 command.c_str());
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "%s: %s\nRun '%s --help' for its usage.\n", command.c_str(), e.what(),
-                 command.c_str());
-    return 2;
+    return badCommandLine(command, e.what());
+  } catch (const std::invalid_argument& e) {  // a value a flag's own check refused
+    return badCommandLine(command, e.what());
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,29 @@ CLI::Option* addCount(CLI::App& app, const std::string& flag, T& target, long lo
           },
           help)
       ->type_name("N")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+// --flag takes one of the names fromName knows into target (given twice, the last counts); any
+// other name is an error that names the flag and lists names ("--colormap: unknown colormap 'x'
+// (jet, viridis, inferno, gray)"). Enum has an Invalid value, which fromName gives for the rest.
+template <typename Enum>
+CLI::Option* addChoice(CLI::App& app, const std::string& flag, Enum& target,
+                       Enum (*fromName)(const std::string&), const std::string& noun,
+                       const std::string& names, const std::string& help) {
+  return app
+      .add_option_function<std::string>(
+          flag,
+          [&target, fromName, flag, noun, names](const std::string& text) {
+            const Enum value = fromName(text);
+            if (value == Enum::Invalid) {
+              throw std::invalid_argument(flag + ": unknown " + noun + " '" + text + "' (" + names +
+                                          ")");
+            }
+            target = value;
+          },
+          help + " (" + names + ")")
+      ->type_name("NAME")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 }
 

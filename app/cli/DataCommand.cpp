@@ -252,17 +252,8 @@ int runDataCommand(int argc, char** argv) {
       app.add_subcommand("export", "Writes synthetic scenes (png, wav, boxes) to a folder");
   exporter->add_option("--pack", exportFlags.packPath, "The asset pack");
   exporter->add_option("--out", exportFlags.out, "The folder")->required();
-  exporter
-      ->add_option_function<std::string>(
-          "--split",
-          [&](const std::string& name) {
-            exportFlags.options.split = splitFromName(name);
-            if (exportFlags.options.split == Split::Invalid) {
-              throw std::invalid_argument("--split must be train or test, not '" + name + "'");
-            }
-          },
-          "train or test")
-      ->type_name("NAME");
+  addChoice(*exporter, "--split", exportFlags.options.split, splitFromName, "split", "train, test",
+            "Which split's objects and backgrounds");
   addCount(*exporter, "--per-condition", exportFlags.perCondition, 1, 100000,
            "Scenes per condition");
   addCount(*exporter, "--size", exportFlags.options.imageSize, 32, 1024, "Image side, pixels");
@@ -280,18 +271,8 @@ int runDataCommand(int argc, char** argv) {
       "shards", "Decodes a dataset once into training shards (resumable; see docs/training.md)");
   shards->add_option("--data", shardsFlags.data, "The dataset folder (any layout eval reads)")
       ->required();
-  shards
-      ->add_option_function<std::string>(
-          "--format",
-          [&](const std::string& name) {
-            shardsFlags.format = datasetFormatFromName(name);
-            if (shardsFlags.format == DatasetFormat::Invalid) {
-              throw std::invalid_argument("--format: unknown layout '" + name +
-                                          "' (flickr, vggss, avsbench, is3, folder)");
-            }
-          },
-          "flickr, vggss, avsbench, is3 or folder (default: detected)")
-      ->type_name("NAME");
+  addChoice(*shards, "--format", shardsFlags.format, datasetFormatFromName, "layout",
+            "flickr, vggss, avsbench, is3, folder", "Dataset layout (default: detected)");
   shards->add_option("--list", shardsFlags.listPath,
                      "Training pairs: the ids to take (one per line, e.g. vggss_144k.txt)");
   shards->add_flag("--pairs", shardsFlags.pairs,

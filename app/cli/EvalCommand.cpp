@@ -264,29 +264,11 @@ std::optional<int> parseEvalFlags(int argc, char** argv, EvalFlags& f) {
          "--momentum-branch", [&] { nextOptions.momentumBranch = true; },
          "The next --checkpoint's SLAVC momentum copies")
       ->trigger_on_parse();
-  app.add_option_function<std::string>(
-         "--rule",
-         [&](const std::string& name) {
-           forcedRule = officialRuleFromName(name);
-           if (forcedRule == OfficialRule::Invalid) {
-             throw std::invalid_argument("--rule must be ezvsl, slavc, lvs or sspl, not '" + name +
-                                         "'");
-           }
-         },
-         "One test.py rule for every model")
-      ->type_name("NAME");
+  addChoice(app, "--rule", forcedRule, officialRuleFromName, "rule", "ezvsl, slavc, lvs, sspl",
+            "One test.py rule for every model");
   app.add_option("--data", data, "synthetic, or a dataset folder");
-  app.add_option_function<std::string>(
-         "--format",
-         [&](const std::string& name) {
-           format = datasetFormatFromName(name);
-           if (format == DatasetFormat::Invalid) {
-             throw std::invalid_argument("--format: unknown layout '" + name +
-                                         "' (flickr, vggss, avsbench, is3, folder)");
-           }
-         },
-         "flickr, vggss, avsbench, is3 or folder (default: detected)")
-      ->type_name("NAME");
+  addChoice(app, "--format", format, datasetFormatFromName, "layout",
+            "flickr, vggss, avsbench, is3, folder", "Dataset layout (default: detected)");
   app.add_option("--pack", pack, "The asset pack of the synthetic benchmark");
   addCount(app, "--per-condition", perCondition, 1, kMaxPerCondition,
            "Synthetic scenes per condition");
@@ -382,7 +364,8 @@ int64_t evaluateSynthetic(const EvalFlags& f, EvalModels& m, InferenceWorker& wo
 
 // A dataset folder: every readable sample, each model hearing its own window of the sample's
 // audio (the frame job's request); unreadable samples are counted and skipped.
-int64_t evaluateDataset(EvalFlags f, EvalModels& m, InferenceWorker& worker, EvalSampleRows& rows) {
+int64_t evaluateDataset(const EvalFlags& f, EvalModels& m, InferenceWorker& worker,
+                        EvalSampleRows& rows) {
   // Each model as a frame-job view (a baseline is a view without a model: no window).
   std::vector<ViewSpec> views;
   for (const std::shared_ptr<LocalizationModel>& model : m.models) {
@@ -391,12 +374,11 @@ int64_t evaluateDataset(EvalFlags f, EvalModels& m, InferenceWorker& worker, Eva
     views.push_back(std::move(view));
   }
   int64_t done = 0;
-  if (f.format == DatasetFormat::Invalid) {
-    f.format = detectDatasetFormat(f.data);
-  }
-  const DatasetScan scan = readDataset(f.data, f.format);
+  const DatasetFormat format =
+      f.format == DatasetFormat::Invalid ? detectDatasetFormat(f.data) : f.format;
+  const DatasetScan scan = readDataset(f.data, format);
   std::fprintf(stderr, "%s: %zu samples, %d skipped for missing files\n",
-               datasetFormatName(f.format).c_str(), scan.samples.size(), scan.missing);
+               datasetFormatName(format).c_str(), scan.samples.size(), scan.missing);
   for (const std::string& missing : scan.missingExamples) {
     std::fprintf(stderr, "  missing: %s\n", missing.c_str());
   }

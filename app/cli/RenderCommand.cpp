@@ -47,44 +47,17 @@ void addRenderOptions(CLI::App& app, RenderOptions& options, std::string& checkp
       ->type_name("NAME");
   app.add_flag("--momentum-branch", loadOptions.momentumBranch,
                "Take a SLAVC file's momentum copies");
-  app.add_option_function<std::string>(
-         "--colormap",
-         [&](const std::string& name) {
-           options.overlay.colormap = colormapFromName(name);
-           if (options.overlay.colormap == ColormapId::Invalid) {
-             throw std::invalid_argument("--colormap: unknown colormap '" + name +
-                                         "' (jet, viridis, inferno, gray)");
-           }
-         },
-         "jet, viridis, inferno or gray")
-      ->type_name("NAME");
+  addChoice(app, "--colormap", options.overlay.colormap, colormapFromName, "colormap",
+            "jet, viridis, inferno, gray", "Colour map");
   addNumber(app, "--opacity", options.overlay.opacity, 0.0, 1.0, "Overlay opacity, 0..1");
-  app.add_option_function<std::string>(
-         "--normalization",
-         [&](const std::string& name) {
-           options.overlay.normalization = normalizationFromName(name);
-           if (options.overlay.normalization == NormalizationMode::Invalid) {
-             throw std::invalid_argument("--normalization: unknown normalization '" + name +
-                                         "' (minmax, absolute, running)");
-           }
-         },
-         "minmax, absolute or running")
-      ->type_name("NAME");
+  addChoice(app, "--normalization", options.overlay.normalization, normalizationFromName,
+            "normalization", "minmax, absolute, running", "Colour range");
   addNumber(app, "--threshold", options.overlay.threshold, 0.0, 1.0,
             "Hide scores below this, 0..1");
   addNumber(app, "--persistence-ms", options.overlay.persistenceMs, 0.0, kMaxPersistenceMs,
             "Temporal smoothing time constant");
-  app.add_option_function<std::string>(
-         "--placement",
-         [&](const std::string& name) {
-           options.placement = placementFromName(name);
-           if (options.placement == WindowPlacement::Invalid) {
-             throw std::invalid_argument("--placement: unknown placement '" + name +
-                                         "' (centred, causal)");
-           }
-         },
-         "centred or causal (default: the model contract's)")
-      ->type_name("NAME");
+  addChoice(app, "--placement", options.placement, placementFromName, "placement",
+            "centred, causal", "Audio window placement, default the contract's");
   addCount(app, "--threads", threads, 1, kMaxThreads, "Torch threads");
 }
 

@@ -64,7 +64,6 @@ class FrameJob {
   FrameJob& operator=(const FrameJob&) = delete;
 
   size_t viewCount() const { return views_.size(); }
-  const ViewSpec& view(size_t index) const { return views_.at(index); }
   // Runs every view on the frame (views sharing a network share its visual pass) and processes
   // the maps. Throws ViewFailed when a view has no audio or its model fails.
   std::vector<ViewMaps> run(const RgbImage& frame);
