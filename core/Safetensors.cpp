@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 #include "AtomicFile.h"
@@ -14,32 +15,27 @@ namespace {
 // Headers larger than this are rejected (the reference implementation uses the same bound).
 constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
 
-struct Span {
-  std::string name;
-  uint64_t begin = 0;
-  uint64_t end = 0;
-};
-
-// The header's JSON object, after the 8-byte length that announces it.
-Json readHeader(const std::string& bytes, uint64_t* headerSize) {
-  if (bytes.size() < 8) {
+// The header's JSON object, after the 8-byte length that announces it; head holds at least the
+// length and the header, fileSize is the whole file's.
+Json readHeader(std::string_view head, uint64_t fileSize, uint64_t* headerSize) {
+  if (head.size() < 8 || fileSize < 8) {
     throw SafetensorsError("safetensors: file is shorter than its 8-byte header length");
   }
   uint64_t size = 0;
   for (int i = 7; i >= 0; --i) {
-    size = (size << 8) | static_cast<unsigned char>(bytes[static_cast<size_t>(i)]);
+    size = (size << 8) | static_cast<unsigned char>(head[static_cast<size_t>(i)]);
   }
   if (size > kMaxHeaderBytes) {
     throw SafetensorsError("safetensors: header length " + std::to_string(size) +
                            " is implausibly large");
   }
-  if (size > bytes.size() - 8) {
+  if (size > fileSize - 8 || size > head.size() - 8) {
     throw SafetensorsError("safetensors: truncated header (" + std::to_string(size) +
-                           " bytes announced, " + std::to_string(bytes.size() - 8) + " present)");
+                           " bytes announced, " + std::to_string(fileSize - 8) + " present)");
   }
   Json header;
   try {
-    header = Json::parse(bytes.substr(8, static_cast<size_t>(size)));
+    header = Json::parse(std::string(head.substr(8, static_cast<size_t>(size))));
   } catch (const JsonError& e) {
     throw SafetensorsError(std::string("safetensors: bad header: ") + e.what());
   }
@@ -51,12 +47,11 @@ Json readHeader(const std::string& bytes, uint64_t* headerSize) {
 }
 
 // One tensor's header entry, checked against the data section (dataSize bytes at dataStart).
-TensorData readTensor(const std::string& bytes, const Json& entry, size_t dataStart,
-                      uint64_t dataSize, Span* span) {
+TensorSpan readSpan(const Json& entry, uint64_t dataStart, uint64_t dataSize) {
   if (!entry.isObject()) {
     throw SafetensorsError("entry is not an object");
   }
-  TensorData tensor;
+  TensorSpan tensor;
   tensor.dtype = dtypeFromName(entry.at("dtype").asString());
   if (tensor.dtype == DType::Invalid) {
     throw SafetensorsError("unknown dtype '" + entry.at("dtype").asString() + "'");
@@ -84,27 +79,26 @@ TensorData readTensor(const std::string& bytes, const Json& entry, size_t dataSt
   }
   const uint64_t expected = count * dtypeSize(tensor.dtype);
   if (static_cast<uint64_t>(end - begin) != expected) {
+    TensorData shape;
+    shape.dtype = tensor.dtype;
+    shape.shape = tensor.shape;
     throw SafetensorsError("holds " + std::to_string(end - begin) + " bytes but shape " +
-                           tensor.shapeString() + " of " + dtypeName(tensor.dtype) + " needs " +
+                           shape.shapeString() + " of " + dtypeName(tensor.dtype) + " needs " +
                            std::to_string(expected));
   }
-  tensor.bytes =
-      bytes.substr(dataStart + static_cast<size_t>(begin), static_cast<size_t>(end - begin));
-  span->begin = static_cast<uint64_t>(begin);
-  span->end = static_cast<uint64_t>(end);
+  tensor.offset = dataStart + static_cast<uint64_t>(begin);
+  tensor.bytes = expected;
   return tensor;
 }
 
 }  // namespace
 
-SafetensorsFile parseSafetensors(const std::string& bytes) {
+SafetensorsHeader parseSafetensorsHeader(std::string_view head, uint64_t fileSize) {
   uint64_t headerSize = 0;
-  const Json header = readHeader(bytes, &headerSize);
-  const uint64_t dataSize = bytes.size() - 8 - headerSize;
-  const size_t dataStart = static_cast<size_t>(8 + headerSize);
-
-  SafetensorsFile file;
-  std::vector<Span> spans;
+  const Json header = readHeader(head, fileSize, &headerSize);
+  const uint64_t dataStart = 8 + headerSize;
+  const uint64_t dataSize = fileSize - dataStart;
+  SafetensorsHeader file;
   for (const auto& [name, entry] : header.asObject()) {
     if (name == "__metadata__") {
       if (!entry.isObject()) {
@@ -119,9 +113,7 @@ SafetensorsFile parseSafetensors(const std::string& bytes) {
       continue;
     }
     try {
-      Span span{name, 0, 0};
-      file.tensors.emplace(name, readTensor(bytes, entry, dataStart, dataSize, &span));
-      spans.push_back(span);
+      file.tensors.emplace(name, readSpan(entry, dataStart, dataSize));
     } catch (const SafetensorsError& e) {
       throw SafetensorsError("safetensors: tensor '" + name + "': " + e.what());
     } catch (const JsonError& e) {
@@ -129,13 +121,31 @@ SafetensorsFile parseSafetensors(const std::string& bytes) {
     }
   }
   // Tensors must not overlap (the format requires a dense, non-overlapping layout).
-  std::sort(spans.begin(), spans.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  std::vector<std::pair<uint64_t, std::string>> spans;
+  for (const auto& [name, span] : file.tensors) {
+    spans.emplace_back(span.offset, name);
+  }
+  std::sort(spans.begin(), spans.end());
   for (size_t i = 1; i < spans.size(); ++i) {
-    if (spans[i].begin < spans[i - 1].end) {
-      throw SafetensorsError("safetensors: tensors '" + spans[i - 1].name + "' and '" +
-                             spans[i].name + "' overlap");
+    const TensorSpan& previous = file.tensors.at(spans[i - 1].second);
+    if (spans[i].first < previous.offset + previous.bytes) {
+      throw SafetensorsError("safetensors: tensors '" + spans[i - 1].second + "' and '" +
+                             spans[i].second + "' overlap");
     }
+  }
+  return file;
+}
+
+SafetensorsFile parseSafetensors(const std::string& bytes) {
+  SafetensorsHeader header = parseSafetensorsHeader(bytes, bytes.size());
+  SafetensorsFile file;
+  file.metadata = std::move(header.metadata);
+  for (const auto& [name, span] : header.tensors) {
+    TensorData tensor;
+    tensor.dtype = span.dtype;
+    tensor.shape = span.shape;
+    tensor.bytes = bytes.substr(static_cast<size_t>(span.offset), static_cast<size_t>(span.bytes));
+    file.tensors.emplace(name, std::move(tensor));
   }
   return file;
 }

@@ -5,6 +5,8 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "TensorData.h"
 
@@ -22,6 +24,24 @@ struct SafetensorsFile {
   std::map<std::string, std::string> metadata;
 };
 
+// Where one tensor lies in a safetensors file (offset from the file's first byte).
+struct TensorSpan {
+  DType dtype = DType::Invalid;
+  std::vector<int64_t> shape;
+  uint64_t offset = 0;
+  uint64_t bytes = 0;
+};
+
+// A file's header alone: what a memory-mapped reader needs (core/data/ShardReader).
+struct SafetensorsHeader {
+  std::map<std::string, TensorSpan> tensors;
+  std::map<std::string, std::string> metadata;
+};
+
+// Parses the header of a safetensors file of fileSize bytes from its first bytes (head: at least
+// the 8-byte length and the header), checking every span against fileSize. Throws
+// SafetensorsError.
+SafetensorsHeader parseSafetensorsHeader(std::string_view head, uint64_t fileSize);
 // Parses an in-memory safetensors file. Throws SafetensorsError.
 SafetensorsFile parseSafetensors(const std::string& bytes);
 // Serializes tensors and metadata (tensors laid out in name order, 8-byte aligned header).

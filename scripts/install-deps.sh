@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache git clang-format clang libclang-rt-14-dev
   qt6-base-dev libqt6opengl6-dev
-  libtorch-dev libopenblas0-pthread zlib1g-dev python3-torch python3-torchvision python3-pil python3-scipy
+  libtorch-dev libgloo-dev libopenblas0-pthread zlib1g-dev python3-torch python3-torchvision python3-pil python3-scipy
   libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
   portaudio19-dev libasound2-dev libjpeg62-turbo-dev nlohmann-json3-dev libeigen3-dev libcli11-dev
   xvfb xauth x11-apps imagemagick

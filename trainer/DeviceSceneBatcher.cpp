@@ -7,8 +7,6 @@
 #include <limits>
 #include <stdexcept>
 
-#include "core/Spectrogram.h"
-
 namespace heardmap {
 namespace {
 
@@ -125,7 +123,10 @@ torch::Device deviceNamed(const std::string& name) {
 
 DeviceSceneBatcher::Impl::Impl(const SceneSynthesizer& synthesizerIn,
                                const PreprocessingContract& contractIn, torch::Device deviceIn)
-    : synthesizer(synthesizerIn), contract(contractIn), device(deviceIn) {
+    : synthesizer(synthesizerIn),
+      contract(contractIn),
+      device(deviceIn),
+      frontEnd(contractIn, deviceIn) {
   torch::NoGradGuard noGrad;
   const AssetPack& pack = synthesizer.pack();
   std::vector<AtlasItem> objects(pack.objects.size());
@@ -156,22 +157,6 @@ DeviceSceneBatcher::Impl::Impl(const SceneSynthesizer& synthesizerIn,
   soundBank = torch::from_blob(sounds.data(), {static_cast<int64_t>(sounds.size())}, torch::kFloat)
                   .clone()
                   .to(device);
-
-  // The CPU front-end's window and density scaling, and the one-sided fold: every bin but DC
-  // (and Nyquist for an even FFT) counts twice.
-  const Spectrogram cpu(contract);
-  window = torch::tensor(cpu.window()).to(torch::kFloat).to(device);
-  std::vector<double> fold(static_cast<size_t>(contract.frequencyBins()), 2.0 * cpu.densityScale());
-  fold.front() = cpu.densityScale();
-  if (contract.fftSize % 2 == 0) {
-    fold.back() = cpu.densityScale();
-  }
-  powerScale = torch::tensor(fold).to(torch::kFloat).to(device);
-  const auto rgb = [&](const std::array<float, 3>& v) {
-    return torch::tensor({v[0], v[1], v[2]}).to(device).view({1, 3, 1, 1});
-  };
-  imageMean = rgb(contract.imageMean);
-  imageStd = rgb(contract.imageStd);
 }
 
 torch::Tensor DeviceSceneBatcher::Impl::images(const std::vector<ScenePlan>& plans) const {
@@ -242,7 +227,7 @@ torch::Tensor DeviceSceneBatcher::Impl::images(const std::vector<ScenePlan>& pla
 
 torch::Tensor DeviceSceneBatcher::Impl::normalisedImages(
     const std::vector<ScenePlan>& plans) const {
-  return (images(plans) / 255.0f - imageMean) / imageStd;
+  return frontEnd.normalised(images(plans));
 }
 
 torch::Tensor DeviceSceneBatcher::Impl::audio(const std::vector<ScenePlan>& plans,
@@ -322,19 +307,6 @@ torch::Tensor DeviceSceneBatcher::Impl::audio(const std::vector<ScenePlan>& plan
   return out.clamp_(-1.0f, 1.0f);
 }
 
-torch::Tensor DeviceSceneBatcher::Impl::spectrograms(const torch::Tensor& windows) const {
-  torch::NoGradGuard noGrad;
-  torch::Tensor frames = windows.to(device).unfold(1, contract.segmentSamples,
-                                                   contract.hopSamples());  // B x T x segment
-  frames = (frames - frames.mean({-1}, /*keepdim=*/true)) * window;
-  const torch::Tensor spectrum = torch::fft::rfft(frames, contract.fftSize, -1);
-  const torch::Tensor power = torch::view_as_real(spectrum).square().sum(-1) * powerScale;
-  return ((power + contract.logOffset).log() / contract.spectrogramStd)
-      .permute({0, 2, 1})
-      .unsqueeze(1)
-      .contiguous();
-}
-
 DeviceSceneBatcher::DeviceSceneBatcher(const SceneSynthesizer& synthesizer,
                                        const PreprocessingContract& contract,
                                        const std::string& device)
@@ -373,7 +345,8 @@ std::vector<std::vector<float>> DeviceSceneBatcher::spectrograms(
   for (const std::vector<float>& w : windows) {
     rows.push_back(torch::tensor(w));
   }
-  const torch::Tensor out = impl_->spectrograms(torch::stack(rows)).to(torch::kCPU).contiguous();
+  const torch::Tensor out =
+      impl_->frontEnd.spectrograms(torch::stack(rows)).to(torch::kCPU).contiguous();
   std::vector<std::vector<float>> result;
   const int64_t per = out.numel() / out.size(0);
   for (int64_t b = 0; b < out.size(0); ++b) {

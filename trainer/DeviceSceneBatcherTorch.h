@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "DeviceFrontEndTorch.h"
 #include "DeviceSceneBatcher.h"
 
 namespace heardmap {
@@ -28,10 +29,6 @@ struct DeviceSceneBatcher::Impl {
   torch::Tensor normalisedImages(const std::vector<ScenePlan>& plans) const;
   // B x N audio windows in [-1, 1].
   torch::Tensor audio(const std::vector<ScenePlan>& plans, uint64_t noiseSeed) const;
-  // B x N windows -> B x 1 x bins x frames: scipy.signal.spectrogram (periodic Tukey, constant
-  // detrend, one-sided density) then log(P + offset) / std, as core/Spectrogram in float.
-  torch::Tensor spectrograms(const torch::Tensor& windows) const;
-
   const SceneSynthesizer& synthesizer;
   PreprocessingContract contract;
   torch::Device device;
@@ -41,10 +38,7 @@ struct DeviceSceneBatcher::Impl {
   std::vector<AtlasRect> backgroundRects;  // per pack background
   torch::Tensor soundBank;                 // every sound of the split, end to end
   std::vector<int64_t> soundOffsets;       // per pack object: start in soundBank
-  torch::Tensor window;                    // the contract's periodic Tukey window
-  torch::Tensor powerScale;  // per bin: density scaling, doubled for the one-sided spectrum
-  torch::Tensor imageMean;   // 1 x 3 x 1 x 1, the contract's normalisation
-  torch::Tensor imageStd;
+  DeviceFrontEnd frontEnd;                 // spectrograms and image normalisation
 };
 
 }  // namespace heardmap

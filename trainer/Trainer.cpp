@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "CudaAutocastTorch.h"
+#include "DataParallelTorch.h"
 #include "EzvslObjectiveTorch.h"
 #include "ForeachAdamTorch.h"
 #include "OptimizerState.h"
@@ -24,6 +25,7 @@
 #include "core/data/SceneSynthesizer.h"
 #include "core/eval/BenchmarkAccumulator.h"
 #include "core/eval/TrainerProgress.h"
+#include "core/ml/DistributedEnvironment.h"
 #include "core/ml/EzvslNet.h"
 
 namespace heardmap {
@@ -99,13 +101,21 @@ BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test,
 class TrainingRun {
  public:
   TrainingRun(const TrainingConfig& config, const ProgressSink& progress)
-      : config_(config), progress_(progress) {
+      : config_(config), progress_(progress), env_(DistributedEnvironment::fromEnvironment()) {
+    if (config_.batchSize % env_.worldSize != 0) {
+      throw std::runtime_error("--batch " + std::to_string(config_.batchSize) +
+                               " is the global batch: it must divide by WORLD_SIZE " +
+                               std::to_string(env_.worldSize));
+    }
     chooseDevice();
+    joinProcessGroup();
     method_ = makeTrainingMethod(config_);
     pack_ = std::make_unique<AssetPack>(AssetPack::load(config_.packPath));
     // The checkpoint's path must take files now, not at the first checkpoint of a long run (and
-    // temporaries of killed saves go).
-    checkOutputFile(config_.outputPath, {config_.packPath, config_.initPath, config_.clipsPath});
+    // temporaries of killed saves go). Only rank 0 writes.
+    if (root()) {
+      checkOutputFile(config_.outputPath, {config_.packPath, config_.initPath, config_.clipsPath});
+    }
     startModel();
     prepareData();
     prepareNetwork();
@@ -115,6 +125,18 @@ class TrainingRun {
 
  private:
   void chooseDevice();
+  void joinProcessGroup();  // several processes: the c10d group (rank 0 alone reports from here)
+  bool root() const { return env_.rank == 0; }
+  // One step's loss (with several processes: the mean over ranks) and whether every rank goes
+  // on: stop requests and the time budget are voted on, so that all ranks stop at one step.
+  struct StepVote {
+    double loss = 0.0;
+    bool stopRequested = false;
+    bool budgetOver = false;
+  };
+  StepVote vote(double loss, bool stopRequested, bool budgetOver);
+  // After backward: the gradients summed (global negatives) or averaged over the ranks.
+  void reduceGradients();
   void startModel();  // --resume, --init or from scratch
   void prepareData();
   void prepareNetwork();  // on the device, with the optimizer (and a resumed run's moments)
@@ -132,7 +154,11 @@ class TrainingRun {
   void finish();
 
   const TrainingConfig& config_;
-  const ProgressSink& progress_;
+  ProgressSink progress_;  // silent on ranks other than 0
+  DistributedEnvironment env_;
+  std::unique_ptr<DataParallel> parallel_;  // several processes
+  BatchGather gather_;                      // global negatives over the processes
+  int64_t totalSteps_ = 0;                  // --steps, or --epochs x steps per epoch
   TrainingSummary summary_;
   torch::Device device_{torch::kCPU};
   bool cuda_ = false;
@@ -155,7 +181,9 @@ class TrainingRun {
 
 void TrainingRun::chooseDevice() {
   cuda_ = torch::cuda::is_available();
-  device_ = cuda_ ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  // One GPU per process: torchrun's LOCAL_RANK picks it.
+  device_ = cuda_ ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(env_.localRank))
+                  : torch::Device(torch::kCPU);
   summary_.device = cuda_ ? "cuda" : "cpu (" + std::to_string(config_.threads) + " threads)";
   LocalizationModel::setThreadCount(config_.threads);
   torch::manual_seed(config_.seed);
@@ -166,6 +194,37 @@ void TrainingRun::chooseDevice() {
   // Mixed precision: bf16 autocast on CUDA unless --precision fp32; the CPU always trains in fp32.
   mixedPrecision_ = cuda_ && config_.precision == "bf16";
   summary_.device += mixedPrecision_ ? ", bf16 autocast" : ", fp32";
+}
+
+void TrainingRun::joinProcessGroup() {
+  if (!env_.distributed()) {
+    return;
+  }
+  parallel_ = std::make_unique<DataParallel>(env_, config_.backend, device_,
+                                             config_.collectiveTimeoutSeconds);
+  summary_.device +=
+      ", " + std::to_string(env_.worldSize) + " processes (" + parallel_->backendName() + ")";
+  summary_.rank = env_.rank;
+  progress_(env_.summary() + " joined over " + parallel_->backendName() +
+            (root() ? "" : "; rank 0 reports the run"));
+  if (!root()) {
+    progress_ = [](const std::string&) {};
+  }
+}
+
+TrainingRun::StepVote TrainingRun::vote(double loss, bool stopRequested, bool budgetOver) {
+  if (!parallel_) {
+    return {loss, stopRequested, budgetOver};
+  }
+  const std::vector<double> sums =
+      parallel_->sum({loss, stopRequested ? 1.0 : 0.0, budgetOver ? 1.0 : 0.0});
+  return {sums[0] / env_.worldSize, sums[1] > 0, sums[2] > 0};
+}
+
+void TrainingRun::reduceGradients() {
+  if (parallel_) {
+    parallel_->reduceGradients((*net_)->parameters(), /*average=*/!gather_);
+  }
 }
 
 void TrainingRun::startModel() {
@@ -223,8 +282,19 @@ void TrainingRun::prepareData() {
   // samples made on the device), unless --synthesis cpu or the user's own clips.
   batches_ = std::make_unique<TrainingBatches>(
       config_, *trainScenes_, clips_.get(), method_->extraNegativeAudio(config_.batchSize),
-      contract, device_, config_.synthesis == "device" || (config_.synthesis == "auto" && cuda_));
-  if (!clips_) {
+      contract, device_, config_.synthesis == "device" || (config_.synthesis == "auto" && cuda_),
+      env_.rank, env_.worldSize);
+  totalSteps_ = config_.steps;
+  if (const ShardReader* shards = batches_->shards()) {
+    if (config_.epochs > 0) {
+      totalSteps_ = config_.epochs * batches_->stepsPerEpoch();
+    }
+    progress_("training pairs: " + std::to_string(shards->sampleCount()) + " samples in " +
+              std::to_string(shards->index().shards.size()) + " shards of " + shards->folder() +
+              ", " + std::to_string(batches_->stepsPerEpoch()) + " steps per epoch of batch " +
+              std::to_string(config_.batchSize) + ", augment " + config_.augment);
+    summary_.device += ", shards";
+  } else if (!clips_) {
     summary_.device += batches_->rendersOnDevice() ? ", scenes rendered on the device"
                                                    : ", scenes rendered on the CPU";
   }
@@ -244,6 +314,15 @@ void TrainingRun::prepareNetwork() {
       torch::optim::AdamOptions(config_.learningRate).weight_decay(config_.weightDecay));
   if (startStep_ > 0) {
     restoreMoments();
+  }
+  if (parallel_) {
+    // Every rank starts from rank 0's weights and statistics (the same file or seed gives the
+    // same ones anyway; this makes it so).
+    parallel_->broadcast(net->parameters());
+    parallel_->broadcast(net->buffers());
+    if (config_.negatives == "global" && method_->contrastsAcrossBatch()) {
+      gather_ = [this](const torch::Tensor& local) { return parallel_->gatherWithGradient(local); };
+    }
   }
 }
 
@@ -269,8 +348,21 @@ void TrainingRun::restoreMoments() {
 }
 
 void TrainingRun::saveCheckpoint(int64_t stepsDone) {
+  if (!root()) {
+    summary_.savedStep = stepsDone;  // rank 0 writes it
+    return;
+  }
   CheckpointInfo& info = model_->info();
   Json training = config_.toJson();
+  training["steps"] = Json(static_cast<double>(totalSteps_));
+  training["world_size"] = Json(env_.worldSize);
+  if (parallel_) {
+    training["backend"] = Json(parallel_->backendName());
+  }
+  if (const ShardReader* shards = batches_->shards()) {
+    training["shard_samples"] = Json(static_cast<double>(shards->sampleCount()));
+    training["steps_per_epoch"] = Json(static_cast<double>(batches_->stepsPerEpoch()));
+  }
   // The size and padding of the model trained (from the flags, or kept from --init / --resume).
   training["variant"] = Json(info.config.variantName());
   training["image_padding"] = Json(info.config.imagePadding);
@@ -299,6 +391,9 @@ void TrainingRun::saveCheckpoint(int64_t stepsDone) {
 }
 
 void TrainingRun::evaluateAt(int64_t stepsDone) {
+  if (!root()) {
+    return;  // rank 0 alone evaluates
+  }
   const BenchmarkResult result =
       evaluate(*model_, *testScenes_, config_.evalPerCondition, device_, config_.channelsLast);
   pendingMetrics_ = compactMetrics(result);
@@ -313,7 +408,7 @@ torch::Tensor TrainingRun::lossForStep(int64_t step) {
   const auto [images, spectrograms] = batches_->forStep(step);
   const double tau = model_->info().config.temperature;
   const CudaAutocast autocast(mixedPrecision_);
-  return method_->networkLoss(*net_, images, spectrograms, tau, step).to(torch::kFloat);
+  return method_->networkLoss(*net_, images, spectrograms, tau, step, gather_).to(torch::kFloat);
 }
 
 void TrainingRun::reportStop(int64_t step, const std::string& reason, const std::string& text) {
@@ -328,19 +423,33 @@ void TrainingRun::stopNonFinite(int64_t step, const std::string& reason) {
 }
 
 void TrainingRun::reportProgress(int64_t stepsDone, double meanLoss, bool last) {
-  const double remaining = remainingSeconds(config_, summary_.wallSeconds, stepsDone - startStep_,
-                                            config_.steps - stepsDone);
+  StepProgress p;
+  p.step = stepsDone;
+  p.steps = totalSteps_;
+  p.loss = meanLoss;
+  p.samplesPerSecond = summary_.samplesPerSecond;
+  p.elapsedSeconds = summary_.wallSeconds;
+  p.remainingSeconds = remainingSeconds(config_, summary_.wallSeconds, stepsDone - startStep_,
+                                        totalSteps_ - stepsDone);
+  p.worldSize = env_.worldSize;
+  if (batches_->stepsPerEpoch() > 0) {
+    p.epoch = std::max<int64_t>(stepsDone - 1, 0) / batches_->stepsPerEpoch() + 1;
+    p.epochs = (totalSteps_ + batches_->stepsPerEpoch() - 1) / batches_->stepsPerEpoch();
+  }
   if (config_.progress == ProgressFormat::JsonLines) {
-    progress_(
-        progressLine(StepProgress{stepsDone, config_.steps, meanLoss, summary_.samplesPerSecond,
-                                  summary_.wallSeconds, remaining}));
+    progress_(progressLine(p));
     return;
   }
-  char line[256];
-  std::snprintf(line, sizeof(line), "step %lld/%lld  loss %.4f  %.1f samples/s  %.0f s%s",
-                static_cast<long long>(stepsDone), static_cast<long long>(config_.steps), meanLoss,
-                summary_.samplesPerSecond, summary_.wallSeconds,
-                last ? "" : ("  about " + roughDuration(remaining) + " left").c_str());
+  const std::string epoch =
+      p.epochs > 0 ? "  epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs) : "";
+  const std::string world =
+      env_.distributed() ? "  " + std::to_string(env_.worldSize) + " processes" : "";
+  char line[320];
+  std::snprintf(line, sizeof(line), "step %lld/%lld%s  loss %.4f  %.1f samples/s%s  %.0f s%s",
+                static_cast<long long>(stepsDone), static_cast<long long>(totalSteps_),
+                epoch.c_str(), meanLoss, summary_.samplesPerSecond, world.c_str(),
+                summary_.wallSeconds,
+                last ? "" : ("  about " + roughDuration(p.remainingSeconds) + " left").c_str());
   progress_(line);
 }
 
@@ -350,7 +459,7 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
   // step k are saved at the start of step k + 1, once its loss is known.
   start_ = Clock::now();
   // Short runs report every step (smooth curves in the trainer pane), long ones every 10.
-  const int64_t progressEvery = std::clamp<int64_t>(config_.steps / 50, 1, kProgressEvery);
+  const int64_t progressEvery = std::clamp<int64_t>(totalSteps_ / 50, 1, kProgressEvery);
   int64_t samples = 0;
   bool trunksFrozen = false;
   if (startStep_ < config_.freezeTrunkSteps) {
@@ -359,16 +468,16 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
   }
   double lossSum = 0.0;
   int lossCount = 0;
-  for (int64_t step = startStep_; step < config_.steps; ++step) {
-    if (config_.maxMinutes > 0 && step > startStep_ &&
-        std::chrono::duration<double>(Clock::now() - start_).count() >= 60.0 * config_.maxMinutes) {
-      summary_.stoppedByBudget = true;
-      reportStop(step, "time budget", ": --max-minutes reached");
-      break;
-    }
-    if (stopRequested != nullptr && stopRequested->load()) {
-      summary_.stoppedByRequest = true;
-      reportStop(step, "requested", " as requested");
+  for (int64_t step = startStep_; step < totalSteps_; ++step) {
+    const bool budgetOver =
+        config_.maxMinutes > 0 && step > startStep_ &&
+        std::chrono::duration<double>(Clock::now() - start_).count() >= 60.0 * config_.maxMinutes;
+    const bool stopNow = stopRequested != nullptr && stopRequested->load();
+    if (!parallel_ && (budgetOver || stopNow)) {
+      summary_.stoppedByBudget = budgetOver;
+      summary_.stoppedByRequest = !budgetOver;
+      reportStop(step, budgetOver ? "time budget" : "requested",
+                 budgetOver ? ": --max-minutes reached" : " as requested");
       break;
     }
     // Every frozen step, since an evaluation puts the whole network back in training mode.
@@ -381,7 +490,16 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
       trunksFrozen = freezeNow;
     }
     const torch::Tensor loss = lossForStep(step);
-    const double lossValue = loss.item<double>();
+    // Several processes agree on the loss and on stopping (rank 0's clock rules the budget).
+    const StepVote agreed = vote(loss.item<double>(), stopNow, budgetOver && root());
+    const double lossValue = agreed.loss;
+    if (agreed.budgetOver || agreed.stopRequested) {
+      summary_.stoppedByBudget = agreed.budgetOver;
+      summary_.stoppedByRequest = !agreed.budgetOver;
+      reportStop(step, agreed.budgetOver ? "time budget" : "requested",
+                 agreed.budgetOver ? ": --max-minutes reached" : " as requested");
+      break;
+    }
     if (!std::isfinite(lossValue)) {
       stopNonFinite(step, "non-finite loss");
       break;
@@ -395,19 +513,23 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
     }
     optimizer_->clearGradients();
     loss.backward();
+    reduceGradients();
     optimizer_->step();
+    if (parallel_) {
+      parallel_->broadcast(net->buffers());  // batch-norm statistics: rank 0's, as DDP's
+    }
     if ((step + 1) % kWeightCheckEvery == 0 && !parametersFinite(net)) {
       stopNonFinite(step + 1, "non-finite weights");
       break;
     }
-    samples += config_.batchSize;
+    samples += config_.batchSize;  // the global batch
     lossSum += lossValue;
     ++lossCount;
     summary_.stepsDone = step + 1;
     summary_.finalLoss = lossValue;
     summary_.wallSeconds = std::chrono::duration<double>(Clock::now() - start_).count();
     summary_.samplesPerSecond = static_cast<double>(samples) / summary_.wallSeconds;
-    const bool last = step + 1 == config_.steps;
+    const bool last = step + 1 == totalSteps_;
     if ((step + 1) % progressEvery == 0 || last) {
       reportProgress(step + 1, lossSum / lossCount, last);
       lossSum = 0.0;
@@ -432,7 +554,8 @@ void TrainingRun::finish() {
     // eval mode, so that the check leaves the batch-norm statistics as training left them).
     torch::NoGradGuard noGrad;
     net->eval();
-    const double checkLoss = lossForStep(summary_.stepsDone).item<double>();
+    const double checkLoss =
+        vote(lossForStep(summary_.stepsDone).item<double>(), false, false).loss;
     net->train();
     if (std::isfinite(checkLoss) && parametersFinite(net)) {
       saveCheckpoint(summary_.stepsDone);

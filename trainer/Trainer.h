@@ -1,6 +1,7 @@
-// Trains a method on synthetic scenes (CUDA when available, else CPU), with atomic checkpoints,
-// a NaN/Inf guard that keeps the last good checkpoint, periodic evaluation on the fixed test split
-// and progress as text or JSON lines.
+// Trains a method on synthetic scenes, the user's clips or a dataset's shards (CUDA when
+// available, else CPU), alone or as one of several processes started the torchrun way, with
+// atomic checkpoints, a NaN/Inf guard that keeps the last good checkpoint, periodic evaluation on
+// the fixed test split and progress as text or JSON lines.
 #pragma once
 
 #include <atomic>
@@ -19,6 +20,7 @@ struct TrainingSummary {
   double wallSeconds = 0.0;
   double samplesPerSecond = 0.0;
   std::string device;
+  int rank = 0;  // this process's rank (0 writes the checkpoint; others only train)
   bool stoppedOnNonFinite = false;
   bool stoppedByRequest = false;
   bool stoppedByBudget = false;  // --max-minutes ran out

@@ -48,17 +48,32 @@ SceneCondition negativeCondition(int k) {
 TrainingBatches::TrainingBatches(const TrainingConfig& config, const SceneSynthesizer& scenes,
                                  const ClipPack* clips, int extraNegatives,
                                  const PreprocessingContract& contract, torch::Device device,
-                                 bool renderOnDevice)
+                                 bool renderOnDevice, int rank, int worldSize)
     : config_(config),
       scenes_(scenes),
       clips_(clips),
       extraNegatives_(extraNegatives),
       contract_(contract),
-      device_(device) {
-  if (renderOnDevice && clips == nullptr) {
+      device_(device),
+      localBatch_(config.batchSize / worldSize),
+      firstIndex_(rank * (config.batchSize / worldSize)),
+      negativeBase_(rank * extraNegatives) {
+  if (!config.shardsPath.empty()) {
+    shardReader_ = std::make_unique<ShardReader>(config.shardsPath);
+    epochOrder_ =
+        std::make_unique<EpochOrder>(shardReader_->sampleCount(), config.batchSize, config.seed);
+    shardBatches_ = std::make_unique<ShardBatches>(*shardReader_, *epochOrder_, contract, device,
+                                                   config.augment == "crop-flip", rank, worldSize);
+  } else if (renderOnDevice && clips == nullptr) {
     deviceScenes_ =
         std::make_unique<DeviceSceneBatcher>(scenes, contract, device.is_cuda() ? "cuda" : "cpu");
   }
+}
+
+TrainingBatches::~TrainingBatches() = default;
+
+double TrainingBatches::loaderWaitSeconds() const {
+  return shardBatches_ ? shardBatches_->waitedSeconds() : 0.0;
 }
 
 void setConvolutionLayout(torch::nn::Module& module, torch::MemoryFormat layout) {
@@ -88,25 +103,43 @@ std::pair<torch::Tensor, torch::Tensor> TrainingBatches::forStep(int64_t step) c
 
 std::pair<torch::Tensor, torch::Tensor> TrainingBatches::inputsFor(int64_t step) const {
   const uint64_t seed = config_.seed;
-  const int batch = config_.batchSize;
+  const int batch = localBatch_;
+  const int first = firstIndex_;
   if (deviceScenes_) {
     std::vector<ScenePlan> plans;
     for (int i = 0; i < batch; ++i) {
-      plans.push_back(scenes_.plan(seedOf(seed, step, i), SceneCondition::Positive));
+      plans.push_back(scenes_.plan(seedOf(seed, step, first + i), SceneCondition::Positive));
     }
     const DeviceSceneBatcher::Impl& device = deviceScenes_->impl();
     const torch::Tensor images = device.normalisedImages(plans);
-    for (int k = 0; k < extraNegatives_; ++k) {
+    for (int k = negativeBase_; k < negativeBase_ + extraNegatives_; ++k) {
       plans.push_back(scenes_.plan(seedOf(seed + 1, step, k), negativeCondition(k)));
     }
-    return {images, device.spectrograms(device.audio(plans, seedOf(seed + 2, step, 0)))};
+    return {images, device.frontEnd.spectrograms(device.audio(plans, seedOf(seed + 2, step, 0)))};
+  }
+  std::vector<Scene> negatives;
+  std::vector<const std::vector<float>*> negativeWindows;
+  for (int k = negativeBase_; k < negativeBase_ + extraNegatives_; ++k) {
+    negatives.push_back(scenes_.make(seedOf(seed + 1, step, k), negativeCondition(k)));
+  }
+  for (const Scene& s : negatives) {
+    negativeWindows.push_back(&s.audio);
+  }
+  if (shardBatches_) {
+    auto [images, spectrograms] = shardBatches_->forStep(step);
+    if (!negativeWindows.empty()) {
+      spectrograms =
+          torch::cat({spectrograms, spectrogramTensor(negativeWindows, contract_).to(device_)});
+    }
+    return {images, spectrograms};
   }
   std::vector<Scene> positives;
   std::vector<const RgbImage*> frames;
   std::vector<const std::vector<float>*> windows;
   if (clips_ != nullptr) {
     for (int i = 0; i < batch; ++i) {
-      const ClipSample& pair = clips_->samples[seedOf(seed, step, i) % clips_->samples.size()];
+      const ClipSample& pair =
+          clips_->samples[seedOf(seed, step, first + i) % clips_->samples.size()];
       frames.push_back(&pair.frame);
       windows.push_back(&pair.audio);
     }
@@ -115,20 +148,14 @@ std::pair<torch::Tensor, torch::Tensor> TrainingBatches::inputsFor(int64_t step)
     positives.resize(static_cast<size_t>(batch));
     parallelFor(batch, config_.dataThreads, [&](int i) {
       positives[static_cast<size_t>(i)] =
-          scenes_.make(seedOf(seed, step, i), SceneCondition::Positive);
+          scenes_.make(seedOf(seed, step, first + i), SceneCondition::Positive);
     });
     for (const Scene& s : positives) {
       frames.push_back(&s.image);
       windows.push_back(&s.audio);
     }
   }
-  std::vector<Scene> negatives;
-  for (int k = 0; k < extraNegatives_; ++k) {
-    negatives.push_back(scenes_.make(seedOf(seed + 1, step, k), negativeCondition(k)));
-  }
-  for (const Scene& s : negatives) {
-    windows.push_back(&s.audio);
-  }
+  windows.insert(windows.end(), negativeWindows.begin(), negativeWindows.end());
   return {imageTensor(frames, contract_).to(device_),
           spectrogramTensor(windows, contract_).to(device_)};
 }

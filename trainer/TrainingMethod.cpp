@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "DeviceFrontEndTorch.h"
 #include "EzvslObjectiveTorch.h"
 #include "core/Methods.h"
 
@@ -125,11 +126,13 @@ class SsplMethod : public TrainingMethod {
   }
   bool provisional() const override { return true; }
   void configureModel(ModelConfig& config) const override { config.layer4Stride = 1; }
+  bool contrastsAcrossBatch() const override { return false; }
   torch::Tensor loss(const torch::Tensor&, const torch::Tensor&, double, int64_t) const override {
     throw std::logic_error("SSPL's loss needs the network: use networkLoss");
   }
   torch::Tensor networkLoss(EzvslNet& net, const torch::Tensor& images,
-                            const torch::Tensor& spectrograms, double, int64_t) const override {
+                            const torch::Tensor& spectrograms, double, int64_t,
+                            const BatchGather&) const override {
     const torch::Tensor audio = net->encodeAudio(spectrograms);
     const int64_t d = net->aud_proj->options.out_features();
     const torch::Tensor original = audio.narrow(1, 0, d);
@@ -155,7 +158,6 @@ class SsplMethod : public TrainingMethod {
   // align_corners = false on the crop), flipped half the time: one grid_sample for the batch
   // (offsets and flips drawn on the CPU, so no device round trip).
   static torch::Tensor augment(const torch::Tensor& images) {
-    namespace F = torch::nn::functional;
     const int64_t batch = images.size(0);
     const int64_t size = images.size(2);
     const int64_t crop = std::max<int64_t>(8, std::llround(size * kCropFraction));
@@ -163,25 +165,7 @@ class SsplMethod : public TrainingMethod {
     const torch::Tensor left = torch::randint(0, size - crop + 1, {batch, 1}, cpu);
     const torch::Tensor top = torch::randint(0, size - crop + 1, {batch, 1}, cpu);
     const torch::Tensor flip = torch::rand({batch, 1}, cpu) < 0.5;
-    const double scale = static_cast<double>(crop) / static_cast<double>(size);
-    const torch::Tensor index = torch::arange(size, cpu).unsqueeze(0).expand({batch, size});
-    // Source pixel of output index j inside the crop at origin, clamped to the crop.
-    const auto source = [&](const torch::Tensor& origin, const torch::Tensor& j) {
-      return torch::minimum(torch::maximum(origin + (j + 0.5) * scale - 0.5, origin),
-                            origin + static_cast<double>(crop - 1));
-    };
-    const torch::Tensor columns = torch::where(flip, (size - 1) - index, index);
-    const auto normalised = [&](const torch::Tensor& pixels) {
-      return (pixels + 0.5) * (2.0 / static_cast<double>(size)) - 1.0;
-    };
-    const torch::Tensor gx = normalised(source(left, columns)).unsqueeze(1).expand({-1, size, -1});
-    const torch::Tensor gy = normalised(source(top, index)).unsqueeze(2).expand({-1, -1, size});
-    const torch::Tensor grid = torch::stack({gx, gy}, -1).to(images.options());
-    return F::grid_sample(images, grid,
-                          F::GridSampleFuncOptions()
-                              .mode(torch::kBilinear)
-                              .padding_mode(torch::kBorder)
-                              .align_corners(false));
+    return resizedCropFlip(images, left, top, flip, crop, size);
   }
 
   // SSPL's resize 246 + random crop 224.
@@ -189,6 +173,22 @@ class SsplMethod : public TrainingMethod {
 };
 
 }  // namespace
+
+torch::Tensor TrainingMethod::networkLoss(EzvslNet& net, const torch::Tensor& images,
+                                          const torch::Tensor& spectrograms, double temperature,
+                                          int64_t step, const BatchGather& gather) const {
+  const torch::Tensor visual = net->encodeImage(images);
+  const torch::Tensor audio = net->encodeAudio(spectrograms);
+  if (!gather) {
+    return loss(visual, audio, temperature, step);
+  }
+  const int64_t batch = images.size(0);
+  torch::Tensor allAudio = gather(audio.narrow(0, 0, batch));
+  if (audio.size(0) > batch) {
+    allAudio = torch::cat({allAudio, gather(audio.narrow(0, batch, audio.size(0) - batch))});
+  }
+  return loss(gather(visual), allAudio, temperature, step);
+}
 
 PreprocessingContract TrainingMethod::contract(int imageSize) const {
   PreprocessingContract contract = PreprocessingContract::ezvsl();

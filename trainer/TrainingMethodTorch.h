@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@
 #include "core/ml/TrainingConfig.h"
 
 namespace heardmap {
+
+// Gathers a per-process tensor into the global batch's (dim 0, in process order), this
+// process's own rows keeping their gradient (DataParallel::gatherWithGradient).
+using BatchGather = std::function<torch::Tensor(const torch::Tensor&)>;
 
 class TrainingMethod {
  public:
@@ -40,14 +45,16 @@ class TrainingMethod {
   // visual: B x D x h x w, audio: (B + extraNegativeAudio(B)) x D, both unit length over D.
   virtual torch::Tensor loss(const torch::Tensor& visual, const torch::Tensor& audio,
                              double temperature, int64_t step) const = 0;
+  // False for a loss that compares each sample only with itself (SSPL): with several processes
+  // its gradients are averaged, not gathered from one loss over the global batch.
+  virtual bool contrastsAcrossBatch() const { return true; }
   // The step's loss from the network and its inputs (images B x 3 x S x S, spectrograms
-  // (B + extra) x 1 x F x T). By default loss() of the encoded batch; SSPL runs its own two-view
-  // pass.
+  // (B + extra) x 1 x F x T). By default loss() of the encoded batch, where gather (when set)
+  // first makes the embeddings those of the global batch of every process (positives in process
+  // order, then every process's extra audio); SSPL runs its own two-view pass.
   virtual torch::Tensor networkLoss(EzvslNet& net, const torch::Tensor& images,
                                     const torch::Tensor& spectrograms, double temperature,
-                                    int64_t step) const {
-    return loss(net->encodeImage(images), net->encodeAudio(spectrograms), temperature, step);
-  }
+                                    int64_t step, const BatchGather& gather = nullptr) const;
 };
 
 // The method named by config.method, with its hyper-parameters; std::invalid_argument if unknown.

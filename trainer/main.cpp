@@ -1,4 +1,5 @@
-// heardmap-train: trains a localisation method on synthetic scenes (CUDA when available).
+// heardmap-train: trains a localisation method (CUDA when available), alone or as one process of
+// a torchrun-style group.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -87,7 +88,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "trained %lld steps on %s in %.0f s (%.1f samples/s); ",
                  static_cast<long long>(summary.stepsDone), summary.device.c_str(),
                  summary.wallSeconds, summary.samplesPerSecond);
-    if (summary.savedStep >= 0) {
+    if (summary.rank != 0) {
+      std::fprintf(stderr, "rank %d done (rank 0 writes %s)\n", summary.rank,
+                   config.outputPath.c_str());
+    } else if (summary.savedStep >= 0) {
       std::fprintf(stderr, "wrote %s (step %lld)\n", config.outputPath.c_str(),
                    static_cast<long long>(summary.savedStep));
     } else {

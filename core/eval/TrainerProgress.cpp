@@ -6,6 +6,9 @@
 namespace heardmap {
 namespace {
 
+// Most training processes a progress record may name.
+constexpr int64_t kMaxWorldSize = 65536;
+
 // Largest step count a record may carry (2^53: exact in a double).
 constexpr int64_t kMaxStep = int64_t{1} << 53;
 
@@ -40,7 +43,10 @@ std::string recordLine(const StepProgress& s) {
                  {"loss", fixed(s.loss, 5)},
                  {"samples_per_s", fixed(s.samplesPerSecond, 2)},
                  {"elapsed_s", fixed(s.elapsedSeconds, 1)},
-                 {"remaining_s", fixed(s.remainingSeconds, 0)}});
+                 {"remaining_s", fixed(s.remainingSeconds, 0)},
+                 {"world_size", std::to_string(s.worldSize)},
+                 {"epoch", std::to_string(s.epoch)},
+                 {"epochs", std::to_string(s.epochs)}});
 }
 
 std::string recordLine(const EvalProgress& e) {
@@ -91,6 +97,9 @@ std::optional<ProgressRecord> parseProgressLine(const std::string& line) {
       s.samplesPerSecond = json.numberOr("samples_per_s", 0.0);
       s.elapsedSeconds = json.numberOr("elapsed_s", 0.0);
       s.remainingSeconds = json.numberOr("remaining_s", 0.0);
+      s.worldSize = static_cast<int>(json.intOr("world_size", 1, 1, kMaxWorldSize));
+      s.epoch = json.intOr("epoch", 0, 0, kMaxStep);
+      s.epochs = json.intOr("epochs", 0, 0, kMaxStep);
       return s;
     }
     if (kind == "eval") {

@@ -21,6 +21,9 @@ struct StepProgress {
   double samplesPerSecond = 0.0;
   double elapsedSeconds = 0.0;
   double remainingSeconds = 0.0;
+  int worldSize = 1;  // training processes
+  int64_t epoch = 0;  // with shards: the epoch in progress (1-based); 0 = no epochs
+  int64_t epochs = 0;
 };
 
 // {"event": "eval", "step": N, "metrics": {...}}: the test split's compact table.

@@ -118,8 +118,13 @@ Json TrainingConfig::toJson() const {
     j["max_minutes"] = Json(maxMinutes);
   }
   j["data"] =
-      Json(clipsPath.empty() ? "synthetic scenes (positive condition), asset pack train split"
-                             : "frame + audio pairs from the user's videos: " + clipsPath);
+      Json(!shardsPath.empty() ? "shards: " + shardsPath + " (augment " + augment + ")"
+           : clipsPath.empty() ? "synthetic scenes (positive condition), asset pack train split"
+                               : "frame + audio pairs from the user's videos: " + clipsPath);
+  if (epochs > 0) {
+    j["epochs"] = Json(static_cast<double>(epochs));
+  }
+  j["negatives"] = Json(negatives);
   return j;
 }
 
@@ -139,10 +144,17 @@ std::string TrainingConfig::usage() {
          "                      [--image-padding zeros|circular] [--freeze-trunks N]\n"
          "                      [--checkpoint-every N] [--eval-every N] [--eval-per-condition N]\n"
          "                      [--progress=text|json] [--clips CLIPS.safetensors]\n"
+         "                      [--shards DIR [--epochs N] [--augment crop-flip|none]]\n"
+         "                      [--backend auto|gloo|nccl] [--negatives global|local]\n"
+         "                      [--collective-timeout SECONDS]\n"
          "  --config: a JSON object of these flags without dashes, e.g. {\"method\": \"fnac\",\n"
          "            \"lr\": 5e-4, \"ship\": true}; flags after it override it\n"
          "  --clips: train on pairs from your own videos (heardmap data clips --videos DIR);\n"
          "           --pack still gives the synthetic test split and SSL-SaN's negatives\n"
+         "  --shards: train on a dataset made into shards (heardmap data shards); --epochs N\n"
+         "           passes over it (instead of --steps)\n"
+         "  several processes: start them as torchrun does (RANK, WORLD_SIZE, LOCAL_RANK,\n"
+         "           MASTER_ADDR, MASTER_PORT); --batch is the global batch\n"
          "  --freeze-trunks: the visual and audio trunks (imgnet, audnet) stay as they are,\n"
          "           batch-norm statistics included, for the first N steps (new heads train)\n"
          "       heardmap-train ship CHECKPOINT --out FILE [--pack PACK --eval-per-condition N]\n"
@@ -166,6 +178,7 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
   text("--variant", c.variant);
   text("--pack", c.packPath);
   text("--clips", c.clipsPath);
+  text("--shards", c.shardsPath);
   text("--out", c.outputPath);
   text("--init", c.initPath);
   app.add_flag("--resume", c.resume);
@@ -176,7 +189,12 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
   });
   addName(app, "--precision", c.precision, {"bf16", "fp32"}, "");
   addCount(app, "--steps", c.steps, 1, kMaxSteps, "");
+  addCount(app, "--epochs", c.epochs, 0, kMaxSteps, "");
   addCount(app, "--batch", c.batchSize, 2, kMaxBatch, "");
+  addName(app, "--augment", c.augment, {"crop-flip", "none"}, "");
+  addName(app, "--backend", c.backend, {"auto", "gloo", "nccl"}, "");
+  addName(app, "--negatives", c.negatives, {"global", "local"}, "");
+  addNumber(app, "--collective-timeout", c.collectiveTimeoutSeconds, 1.0, 86400.0, "");
   addNumber(app, "--lr", c.learningRate, kMinPositive, 10.0, "");
   addNumber(app, "--weight-decay", c.weightDecay, 0.0, 1.0, "")->each([&](const std::string&) {
     weightDecayGiven = true;
@@ -232,6 +250,12 @@ TrainingConfig TrainingConfig::fromArguments(const std::vector<std::string>& giv
   }
   if (c.variant != "compact" && c.variant != "full" && c.variant != "small") {
     throw std::invalid_argument("--variant must be compact, small or full");
+  }
+  if (!c.shardsPath.empty() && !c.clipsPath.empty()) {
+    throw std::invalid_argument("--shards and --clips are two sources of pairs: give one");
+  }
+  if (c.epochs > 0 && c.shardsPath.empty()) {
+    throw std::invalid_argument("--epochs counts passes over --shards; without them use --steps");
   }
   if (c.packPath.empty()) {
     throw std::invalid_argument("--pack is required (make one with `heardmap data pack`)");
@@ -292,6 +316,13 @@ std::vector<std::string> TrainingConfig::toArguments() const {
   add(initPath.empty() && variant != d.variant, "--variant", variant);
   add(!imagePadding.empty(), "--image-padding", imagePadding);
   add(!clipsPath.empty(), "--clips", clipsPath);
+  add(!shardsPath.empty(), "--shards", shardsPath);
+  add(epochs > 0, "--epochs", std::to_string(epochs));
+  add(augment != d.augment, "--augment", augment);
+  add(backend != d.backend, "--backend", backend);
+  add(negatives != d.negatives, "--negatives", negatives);
+  add(collectiveTimeoutSeconds != d.collectiveTimeoutSeconds, "--collective-timeout",
+      exact(collectiveTimeoutSeconds));
   add(resume, "--resume");
   add(inferenceOnly, "--ship");
   add(halfPrecision && !inferenceOnly, "--half");

@@ -19,6 +19,7 @@ struct TrainingConfig {
   std::string variant = "compact";  // compact | small | full; --init keeps the base's
   std::string packPath;             // asset pack (synthetic scenes; the test split always)
   std::string clipsPath;            // pairs from the user's videos (`heardmap data clips`)
+  std::string shardsPath;  // a dataset as shards (`heardmap data shards`), read memory-mapped
   std::string outputPath = "model.safetensors";
   std::string initPath;        // start from these weights (.safetensors / .pth); empty = scratch
   bool resume = false;         // continue outputPath's run from its recorded step
@@ -28,7 +29,19 @@ struct TrainingConfig {
   bool inferenceOnly = false;
   std::string precision = "bf16";  // on CUDA: bf16 autocast (mixed precision) or fp32
   int64_t steps = 1000;
-  int batchSize = 32;
+  // With --shards: passes over the shards (the official scripts' epochs); 0 = --steps counts.
+  int64_t epochs = 0;
+  int batchSize = 32;  // the global batch: each of N processes trains on batchSize / N
+  // With --shards: "crop-flip" (the official recipes' random resized crop and horizontal flip,
+  // and a random audio offset inside the stored audio) or "none" (centred).
+  std::string augment = "crop-flip";
+  // Several processes: the c10d backend ("auto": NCCL on CUDA, Gloo on the CPU), the contrastive
+  // losses' negatives ("global": every rank's embeddings gathered, as one process with the whole
+  // batch; "local": each rank's own, as the official DDP scripts) and how long a collective waits
+  // for a silent rank before the run stops.
+  std::string backend = "auto";
+  std::string negatives = "global";
+  double collectiveTimeoutSeconds = 1800.0;
   double learningRate = 1e-4;
   double weightDecay = 0.0;
   double temperature = 0.03;
