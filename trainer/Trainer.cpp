@@ -135,6 +135,8 @@ class TrainingRun {
     bool budgetOver = false;
   };
   StepVote vote(double loss, bool stopRequested, bool budgetOver);
+  // --freeze-trunks: the trunks frozen for this step, or training again from it.
+  void updateFrozenTrunks(int64_t step);
   // After backward: the gradients summed (global negatives) or averaged over the ranks.
   void reduceGradients();
   void startModel();  // --resume, --init or from scratch
@@ -159,6 +161,7 @@ class TrainingRun {
   std::unique_ptr<DataParallel> parallel_;  // several processes
   BatchGather gather_;                      // global negatives over the processes
   int64_t totalSteps_ = 0;                  // --steps, or --epochs x steps per epoch
+  bool trunksFrozen_ = false;
   TrainingSummary summary_;
   torch::Device device_{torch::kCPU};
   bool cuda_ = false;
@@ -461,7 +464,6 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
   // Short runs report every step (smooth curves in the trainer pane), long ones every 10.
   const int64_t progressEvery = std::clamp<int64_t>(totalSteps_ / 50, 1, kProgressEvery);
   int64_t samples = 0;
-  bool trunksFrozen = false;
   if (startStep_ < config_.freezeTrunkSteps) {
     progress_("--freeze-trunks " + std::to_string(config_.freezeTrunkSteps) +
               ": imgnet and audnet frozen until step " + std::to_string(config_.freezeTrunkSteps));
@@ -473,24 +475,10 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
         config_.maxMinutes > 0 && step > startStep_ &&
         std::chrono::duration<double>(Clock::now() - start_).count() >= 60.0 * config_.maxMinutes;
     const bool stopNow = stopRequested != nullptr && stopRequested->load();
-    if (!parallel_ && (budgetOver || stopNow)) {
-      summary_.stoppedByBudget = budgetOver;
-      summary_.stoppedByRequest = !budgetOver;
-      reportStop(step, budgetOver ? "time budget" : "requested",
-                 budgetOver ? ": --max-minutes reached" : " as requested");
-      break;
-    }
-    // Every frozen step, since an evaluation puts the whole network back in training mode.
-    const bool freezeNow = step < config_.freezeTrunkSteps;
-    if (freezeNow || trunksFrozen) {
-      setTrunksFrozen(net, freezeNow);
-      if (trunksFrozen && !freezeNow) {
-        progress_("step " + std::to_string(step) + ": imgnet and audnet train from here");
-      }
-      trunksFrozen = freezeNow;
-    }
+    updateFrozenTrunks(step);
     const torch::Tensor loss = lossForStep(step);
-    // Several processes agree on the loss and on stopping (rank 0's clock rules the budget).
+    // Several processes agree on the loss and on stopping (rank 0's clock rules the budget); the
+    // step that sees a stop computes its loss but changes nothing.
     const StepVote agreed = vote(loss.item<double>(), stopNow, budgetOver && root());
     const double lossValue = agreed.loss;
     if (agreed.budgetOver || agreed.stopRequested) {
@@ -541,6 +529,18 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
   }
   finish();
   return summary_;
+}
+
+void TrainingRun::updateFrozenTrunks(int64_t step) {
+  // Every frozen step, since an evaluation puts the whole network back in training mode.
+  const bool freezeNow = step < config_.freezeTrunkSteps;
+  if (freezeNow || trunksFrozen_) {
+    setTrunksFrozen(*net_, freezeNow);
+    if (trunksFrozen_ && !freezeNow) {
+      progress_("step " + std::to_string(step) + ": imgnet and audnet train from here");
+    }
+    trunksFrozen_ = freezeNow;
+  }
 }
 
 void TrainingRun::finish() {

@@ -40,6 +40,13 @@ TrainerPane::TrainerPane(QWidget* dialogParent)
       panel_->setVideoFolder(folder);
     }
   });
+  connect(panel_, &TrainerPanel::chooseShardsClicked, this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(
+        dialogParent_, tr("Shards folder (made by heardmap data shards)"));
+    if (!folder.isEmpty()) {
+      panel_->setShardsFolder(folder);
+    }
+  });
   connect(panel_, &TrainerPanel::compareClicked, this, &TrainerPane::compareRequested);
   connect(panel_, &TrainerPanel::loadClicked, this, &TrainerPane::loadRequested);
   connect(process_, &TrainerProcess::stepReported, panel_, &TrainerPanel::addStep);
@@ -73,7 +80,14 @@ bool TrainerPane::start() {
   }
   const QString stamp = QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
   request.outputPath = folder + QStringLiteral("/%1-%2.safetensors").arg(request.method, stamp);
-  if (!request.videoFolder.isEmpty()) {
+  if (!request.shardsFolder.isEmpty()) {
+    if (!QFileInfo::exists(request.shardsFolder + "/index.json")) {
+      Q_EMIT error(tr("%1 holds no shards (no index.json): make them with `heardmap data shards "
+                      "--data DATASET --out %1`")
+                       .arg(request.shardsFolder));
+      return false;
+    }
+  } else if (!request.videoFolder.isEmpty()) {
     if (!QFileInfo(request.videoFolder).isDir()) {
       Q_EMIT error(tr("No such folder of videos: %1").arg(request.videoFolder));
       return false;

@@ -105,6 +105,15 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   batch_->setRange(2, 4096);
   batch_->setValue(16);
   form->addRow(tr("Batch"), batch_);
+  processes_ = new QSpinBox(this);
+  processes_->setObjectName("trainerProcesses");
+  processes_->setRange(1, 64);
+  processes_->setValue(1);
+  processes_->setToolTip(
+      tr("Data-parallel training processes, started as torchrun starts them: one per GPU where "
+         "the machine has several (on the CPU they share its cores). The batch is the global "
+         "batch, split between them; rank 0 reports and writes the checkpoint"));
+  form->addRow(tr("Processes"), processes_);
   evalEvery_ = new QSpinBox(this);
   evalEvery_->setObjectName("trainerEvalEvery");
   evalEvery_->setRange(1, 1000000);
@@ -118,9 +127,11 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   data_->setObjectName("trainerData");
   data_->addItem(tr("Train on synthetic scenes"), "synthetic");
   data_->addItem(tr("Train on a folder of my videos"), "videos");
+  data_->addItem(tr("Train on a dataset's shards"), "shards");
   data_->setToolTip(
-      tr("Videos: frames + the audio around them, no labels; the synthetic test split "
-         "still measures the result"));
+      tr("Videos: frames + the audio around them, no labels. Shards: a dataset (Flickr, "
+         "VGGSound, ...) decoded once by `heardmap data shards`, read memory-mapped. The "
+         "synthetic test split still measures the result"));
   form->addRow(tr("Data"), data_);
   auto* videoRow = new QHBoxLayout;
   videos_ = new QLineEdit(this);
@@ -131,9 +142,19 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   videoRow->addWidget(videos_, 1);
   videoRow->addWidget(chooseVideos);
   form->addRow(QString(), videoRow);
-  connect(chooseVideos, &QPushButton::clicked, this, &TrainerPanel::chooseVideosClicked);
-  connect(data_, &QComboBox::currentIndexChanged, this,
-          [this] { videos_->setEnabled(data_->currentData().toString() == "videos"); });
+  connect(chooseVideos, &QPushButton::clicked, this, [this] {
+    if (data_->currentData().toString() == "shards") {
+      Q_EMIT chooseShardsClicked();
+    } else {
+      Q_EMIT chooseVideosClicked();
+    }
+  });
+  connect(data_, &QComboBox::currentIndexChanged, this, [this] {
+    const QString mode = data_->currentData().toString();
+    videos_->setEnabled(mode != "synthetic");
+    videos_->setPlaceholderText(mode == "shards" ? tr("shards folder (heardmap data shards)")
+                                                 : tr("folder of videos"));
+  });
   videos_->setEnabled(false);
   layout->addLayout(form);
 
@@ -235,8 +256,11 @@ TrainerRequest TrainerPanel::request() const {
   r.sanRatio = sanRatio_->value();
   r.evalEvery = evalEvery_->value();
   r.freezeTrunkSteps = freezeTrunks_->value();
+  r.processes = processes_->value();
   if (data_->currentData().toString() == "videos") {
     r.videoFolder = videos_->text().trimmed();
+  } else if (data_->currentData().toString() == "shards") {
+    r.shardsFolder = videos_->text().trimmed();
   }
   return r;
 }
@@ -252,6 +276,11 @@ void TrainerPanel::setBasePath(const QString& path) {
 void TrainerPanel::setVideoFolder(const QString& folder) {
   videos_->setText(folder);
   data_->setCurrentIndex(data_->findData(folder.isEmpty() ? "synthetic" : "videos"));
+}
+
+void TrainerPanel::setShardsFolder(const QString& folder) {
+  videos_->setText(folder);
+  data_->setCurrentIndex(data_->findData(folder.isEmpty() ? "synthetic" : "shards"));
 }
 
 void TrainerPanel::setRunning(bool running) {

@@ -1,5 +1,6 @@
 // The trainer pane: base checkpoint, method variant (method, margin, FNAC weight and warm-up,
-// SaN ratio, learning rate, steps, batch, trunks frozen for the first steps), data, start /
+// SaN ratio, learning rate, steps, batch, trunks frozen for the first steps), data (synthetic
+// scenes, a folder of videos or a dataset's shards), processes, start /
 // stop, live loss and metric curves, the trainer's log and the list of finished checkpoints
 // ready to compare. Dumb: shows what it is given and emits intents.
 #pragma once
@@ -32,8 +33,9 @@ class TrainerPanel : public QWidget {
   TrainerRequest request() const;
   void setPackPath(const QString& path);
   void setBasePath(const QString& path);
-  // Train on a folder of videos (empty: synthetic scenes).
+  // Train on a folder of videos, or on a dataset's shards (empty: synthetic scenes).
   void setVideoFolder(const QString& folder);
+  void setShardsFolder(const QString& folder);
   void setRunning(bool running);
   void clearCurves();
   void addStep(int step, int steps, double loss, double samplesPerSecond, double remainingSeconds);
@@ -50,6 +52,7 @@ class TrainerPanel : public QWidget {
   void stopClicked();
   void chooseBaseClicked();
   void chooseVideosClicked();
+  void chooseShardsClicked();
   void compareClicked(const QString& path);  // add as a new view
   void loadClicked(const QString& path);     // into the selected view
 
@@ -70,9 +73,10 @@ class TrainerPanel : public QWidget {
   QSpinBox* steps_ = nullptr;
   QSpinBox* batch_ = nullptr;
   QSpinBox* evalEvery_ = nullptr;
+  QSpinBox* processes_ = nullptr;
   QLineEdit* pack_ = nullptr;
   QComboBox* data_ = nullptr;
-  QLineEdit* videos_ = nullptr;
+  QLineEdit* videos_ = nullptr;  // the folder of videos, or of shards
   QPushButton* start_ = nullptr;
   QPushButton* stop_ = nullptr;
   QProgressBar* progress_ = nullptr;

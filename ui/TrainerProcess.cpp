@@ -1,5 +1,9 @@
 #include "TrainerProcess.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -13,6 +17,38 @@ namespace {
 
 // How long a stopping trainer may take to save before it is killed.
 constexpr int kStopGraceMs = 15000;
+// How long the other ranks of a finished run may take to exit before they are killed.
+constexpr int kPeerExitMs = 5000;
+
+// A loopback port no one listens on now (the kernel's choice), for rank 0's TCP store.
+int freeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  int port = 29500;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  return port;
+}
+
+// The environment torchrun gives rank `rank` of `world` on this machine.
+QProcessEnvironment rankEnvironment(int rank, int world, int port) {
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.insert("RANK", QString::number(rank));
+  env.insert("LOCAL_RANK", QString::number(rank));
+  env.insert("WORLD_SIZE", QString::number(world));
+  env.insert("LOCAL_WORLD_SIZE", QString::number(world));
+  env.insert("MASTER_ADDR", "127.0.0.1");
+  env.insert("MASTER_PORT", QString::number(port));
+  return env;
+}
 
 }  // namespace
 
@@ -49,6 +85,7 @@ TrainerProcess::TrainerProcess(QObject* parent) : QObject(parent) {
       return;
     }
     progressLog_.close();
+    endPeers();
     const bool saved = QFileInfo::exists(request_.outputPath);
     if (status == QProcess::CrashExit && !stopping_) {
       Q_EMIT finished(false, saved ? request_.outputPath : QString(),
@@ -71,6 +108,10 @@ TrainerProcess::TrainerProcess(QObject* parent) : QObject(parent) {
 }
 
 TrainerProcess::~TrainerProcess() {
+  for (const std::unique_ptr<QProcess>& peer : peers_) {
+    peer->kill();
+    peer->waitForFinished(3000);
+  }
   if (isRunning()) {
     process_.kill();
     process_.waitForFinished(3000);
@@ -114,7 +155,9 @@ QStringList TrainerProcess::arguments(const TrainerRequest& r) {
     c.variant = r.variant.toStdString();
     c.imagePadding = r.imagePadding.toStdString();
   }
-  if (!r.videoFolder.isEmpty()) {
+  if (!r.shardsFolder.isEmpty()) {
+    c.shardsPath = r.shardsFolder.toStdString();
+  } else if (!r.videoFolder.isEmpty()) {
     c.clipsPath = r.clipsPath.toStdString();
   }
   // Each method's own settings (the others keep the trainer's defaults).
@@ -146,7 +189,7 @@ bool TrainerProcess::start(const TrainerRequest& request) {
     Q_EMIT finished(false, QString(), tr("trainer not found: %1").arg(trainerBinary()));
     return false;
   }
-  if (!request.videoFolder.isEmpty()) {
+  if (!request.videoFolder.isEmpty() && request.shardsFolder.isEmpty()) {
     // Pairs from the user's videos first (the trainer has no FFmpeg), then the trainer.
     const QStringList args{"data",  "clips",          "--videos", request.videoFolder,
                            "--out", request.clipsPath};
@@ -168,7 +211,43 @@ void TrainerProcess::startTrainer() {
     Q_EMIT logLine(tr("cannot keep the progress log %1: %2")
                        .arg(progressLog_.fileName(), progressLog_.errorString()));
   }
+  if (request_.processes > 1) {
+    const int port = freeLoopbackPort();
+    QProcessEnvironment env = rankEnvironment(0, request_.processes, port);
+    process_.setProcessEnvironment(env);
+    startPeers(port);
+  } else {
+    process_.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+  }
   process_.start(trainerBinary(), arguments(request_));
+}
+
+void TrainerProcess::startPeers(int port) {
+  for (int rank = 1; rank < request_.processes; ++rank) {
+    auto peer = std::make_unique<QProcess>();
+    peer->setProcessChannelMode(QProcess::MergedChannels);
+    peer->setProcessEnvironment(rankEnvironment(rank, request_.processes, port));
+    QProcess* raw = peer.get();
+    connect(raw, &QProcess::readyRead, this, [this, raw, rank] {
+      const QString text = QString::fromUtf8(raw->readAll()).trimmed();
+      if (!text.isEmpty()) {
+        Q_EMIT logLine(tr("rank %1: %2").arg(rank).arg(text));
+      }
+    });
+    peer->start(trainerBinary(), arguments(request_));
+    peers_.push_back(std::move(peer));
+  }
+}
+
+void TrainerProcess::endPeers() {
+  for (const std::unique_ptr<QProcess>& peer : peers_) {
+    // They stop on their own once rank 0 is gone (their next collective fails).
+    if (peer->state() != QProcess::NotRunning && !peer->waitForFinished(kPeerExitMs)) {
+      peer->kill();
+      peer->waitForFinished(kPeerExitMs);
+    }
+  }
+  peers_.clear();
 }
 
 QString TrainerProcess::progressLogPath(const QString& checkpointPath) {
@@ -181,6 +260,9 @@ void TrainerProcess::stop() {
   }
   stopping_ = true;
   process_.terminate();  // SIGTERM: the trainer finishes its step and saves
+  for (const std::unique_ptr<QProcess>& peer : peers_) {
+    peer->terminate();  // every rank votes to stop at the same step
+  }
   QTimer::singleShot(kStopGraceMs, this, [this] {
     if (isRunning() && stopping_) {
       process_.kill();

@@ -1,12 +1,16 @@
 // Runs heardmap-train in a separate process (QProcess) so that training never blocks the UI and a
-// crash never takes the app down. Reads its JSON-lines progress (--progress=json) and re-emits
-// steps, evaluations and the end of the run. Stop asks the trainer to finish its step and save.
+// crash never takes the app down; with several processes, as torchrun would start them (RANK,
+// WORLD_SIZE, MASTER_ADDR, MASTER_PORT on loopback), rank 0 reporting. Reads its JSON-lines
+// progress (--progress=json) and re-emits steps, evaluations and the end of the run. Stop asks the
+// trainer to finish its step and save.
 #pragma once
 
 #include <QFile>
 #include <QObject>
 #include <QProcess>
 #include <QStringList>
+#include <memory>
+#include <vector>
 
 namespace heardmap {
 
@@ -16,10 +20,12 @@ struct TrainerRequest {
   // Visual trunk padding of a run from scratch: "circular" (localises from scratch, as the
   // shipped models) or "zeros" (torchvision's).
   QString imagePadding = "circular";
-  QString basePath;     // checkpoint to start from; empty = from scratch
-  QString packPath;     // synthetic scenes (and always the test split)
-  QString videoFolder;  // train on these videos instead (made into a clip pack first)
-  QString clipsPath;    // where that clip pack goes
+  QString basePath;      // checkpoint to start from; empty = from scratch
+  QString packPath;      // synthetic scenes (and always the test split)
+  QString videoFolder;   // train on these videos instead (made into a clip pack first)
+  QString clipsPath;     // where that clip pack goes
+  QString shardsFolder;  // or train on these shards (`heardmap data shards`)
+  int processes = 1;     // data-parallel trainer processes (torchrun's environment, Gloo/NCCL)
   QString outputPath;
   int steps = 200;
   int batch = 16;
@@ -69,8 +75,12 @@ class TrainerProcess : public QObject {
  private:
   void readOutput();
   void startTrainer();
+  // Ranks 1.. of a data-parallel run (rank 0 is process_, whose progress the pane shows).
+  void startPeers(int port);
+  void endPeers();
 
   QProcess process_;
+  std::vector<std::unique_ptr<QProcess>> peers_;
   TrainerRequest request_;
   QByteArray pending_;
   QFile progressLog_;  // the trainer's stdout, kept beside the checkpoint

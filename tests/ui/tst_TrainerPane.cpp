@@ -1,6 +1,7 @@
 // The trainer pane under Xvfb: trains a MarginNCE variant for a few steps on the CPU in a separate
 // heardmap-train process, shows its loss and test-split curves, puts the checkpoint into the grid
-// beside the base model; Stop saves a partial checkpoint; a crashing trainer leaves the app alive.
+// beside the base model; trains on videos and on shards (two processes); Stop saves a partial
+// checkpoint; a crashing trainer leaves the app alive.
 #include <QtTest>
 
 #include <QComboBox>
@@ -13,6 +14,7 @@
 #include "tests/GlTestMain.h"
 
 #include "core/AtomicFile.h"
+#include "core/data/Shards.h"
 #include "core/eval/TrainingLog.h"
 #include "core/ml/LocalizationModel.h"
 #include "tests/TestFixtures.h"
@@ -158,6 +160,43 @@ class TestTrainerPane : public QObject {
     const auto model = LocalizationModel::load(finished.first().at(1).toString().toStdString());
     QVERIFY(model->info().training.at("data").asString().find("clips-") != std::string::npos);
     QCOMPARE(model->info().training.at("steps_done").asInt(), int64_t{4});
+  }
+
+  // Data = a dataset's shards, on two processes started as torchrun would: rank 0's progress
+  // in the pane, Stop ends both at one step and rank 0 writes the checkpoint.
+  void trainsOnShardsWithTwoProcessesAndStops() {
+    QTemporaryDir shards;
+    ShardIndex index;
+    index.layout = ShardLayout{64, 16000, 64000, 16};
+    ShardData data;
+    for (int i = 0; i < 16; ++i) {
+      data.ids.push_back("s" + std::to_string(i));
+      data.frames.resize(data.frames.size() + 64 * 64 * 3, static_cast<uint8_t>(16 * i));
+      data.audio.resize(data.audio.size() + 64000, static_cast<int16_t>(100 * i - 800));
+    }
+    writeShard(shards.filePath("shard-00000.safetensors").toStdString(), index.layout, data);
+    index.shards.push_back({"shard-00000.safetensors", 16});
+    index.scanned = index.planned = 16;
+    index.complete = true;
+    index.save(shards.path().toStdString());
+    MainWindow window;
+    window.trainerPanel()->setPackPath(pack_);
+    window.trainerPanel()->setShardsFolder(shards.path());
+    window.trainerPanel()->findChild<QSpinBox*>("trainerProcesses")->setValue(2);
+    window.trainerPanel()->findChild<QSpinBox*>("trainerSteps")->setValue(100000);
+    window.trainerPanel()->findChild<QSpinBox*>("trainerBatch")->setValue(4);
+    window.trainerPanel()->findChild<QSpinBox*>("trainerEvalEvery")->setValue(100000);
+    QSignalSpy steps(window.trainer(), &TrainerProcess::stepReported);
+    QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(steps.wait(120000));
+    window.trainer()->stop();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
+    QVERIFY(finished.first().at(2).toString().contains("stopped"));
+    const auto model = LocalizationModel::load(finished.first().at(1).toString().toStdString());
+    QCOMPARE(model->info().training.at("world_size").asInt(), int64_t{2});
+    QVERIFY(model->info().training.at("data").asString().find("shards: ") == 0);
   }
 
   void stopSavesAPartialCheckpoint() {
