@@ -32,7 +32,12 @@
 #      INIT_METHODS= trains every method from scratch, "lvs marginnce fnac sslsan sspl" all five
 #      from the base),
 #      SKIP_BENCH=1 (train only), PYTHON (default python3), TORCH_PREFIX (default: the Python
-#      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's)
+#      torch package's CMake prefix; a dry run on the project machine leaves it to Debian's),
+#      SHARDS (a shards folder made by `heardmap data shards`, carried: every run trains on it
+#      instead of synthetic scenes, the loader's speed joins the report, and two processes over
+#      Gloo train 4 steps on the one GPU as a check of the data-parallel path on CUDA),
+#      NPROC (processes per training run, started with torchrun: one per GPU on a machine with
+#      several; default 1)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -47,6 +52,8 @@ evalPerCondition=${EVAL_PER_CONDITION:-200}
 padding=${PADDING:-circular}
 initBase=${INIT-resources/models/ezvsl-small.safetensors}
 initMethods=${INIT_METHODS-"lvs marginnce fnac"}
+shards=${SHARDS:-}
+nproc=${NPROC:-1}
 out=${OUT:-$root/gpu-session-out}
 python=${PYTHON:-python3}
 mkdir -p "$out"
@@ -97,14 +104,15 @@ buildLimit=$(($(left) - 200))  # leave at least 200 s for the speed tables and t
 if ! timeout "$buildLimit" bash -c "
     cmake -S . -B build-gpu -G Ninja -DHEARDMAP_BUILD_APP=OFF -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_PREFIX_PATH='$prefix' -DHEARDMAP_HEADER_LIBRARIES='$root/build/header-libraries' &&
-    cmake --build build-gpu --target heardmap-train heardmap-train-bench -j$(nproc)" \
+    cmake --build build-gpu --target heardmap-train heardmap-train-bench heardmap-shard-bench \
+      -j$(nproc)" \
     > "$work/build.log" 2>&1; then
   note "build failed"
   { echo; echo "**Build failed** after $(elapsed) s: see logs.txt."; } >> "$report"
   exit 1
 fi
 note "built"
-{ echo; echo "Build: $(elapsed) s (configure + 2 targets, $(nproc) jobs)."; } >> "$report"
+{ echo; echo "Build: $(elapsed) s (configure + 3 targets, $(nproc) jobs)."; } >> "$report"
 trainer=build-gpu/bin/heardmap-train
 bench=build-gpu/bin/heardmap-train-bench
 
@@ -145,7 +153,29 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
     layout=(--channels-last)
   fi
   { echo; echo "Training layout: ${layout[*]:-contiguous} (C++ EZ-VSL step ${plain:-?} vs ${nhwc:-?} samples/s channels-last)."; } >> "$report"
+  if [ -n "$shards" ]; then
+    { echo; timeout 90 build-gpu/bin/heardmap-shard-bench --shards "$shards" --pack "$pack" \
+        --batch "$batch" --steps 10 --runs 2 --variant small 2>> "$work/bench.log"; } >> "$report"
+  fi
   note "bench done"
+fi
+
+# 2b. The data-parallel path on CUDA: two processes over Gloo on the one GPU, 4 steps.
+if [ -n "$shards" ] && [ "$(left)" -gt 240 ]; then
+  ddp=ok
+  for rank in 0 1; do
+    RANK=$rank WORLD_SIZE=2 LOCAL_RANK=0 MASTER_ADDR=127.0.0.1 MASTER_PORT=29533 \
+      timeout 120 "build-gpu/bin/heardmap-train" --pack "$pack" --shards "$shards" --steps 4 \
+      --batch 16 --backend gloo --eval-per-condition 1 --out "$work/ddp.safetensors" \
+      > "$work/ddp-$rank.log" 2>&1 &
+    ddpPid[$rank]=$!
+  done
+  wait "${ddpPid[0]}" || ddp=failed
+  wait "${ddpPid[1]}" || ddp=failed
+  { echo; echo "Two processes over Gloo on the GPU, 4 steps from the shards: $ddp."
+    grep -h -E "^step 4/|trained|heardmap-train:" "$work"/ddp-*.log; } >> "$report"
+  rm -f "$work"/ddp.safetensors*
+  note "data-parallel check: $ddp"
 fi
 
 # The heardmap-train flags a method's preflight and its training run share (into the array
@@ -153,6 +183,7 @@ fi
 runFlagsFor() {
   runFlags=(--pack "$pack" --method "$1" --variant small --batch "$batch" --lr "$lr" --threads 2
     "${layout[@]}" --image-padding "$padding")
+  [ -n "$shards" ] && runFlags+=(--shards "$shards")
   if [ -n "$initBase" ] && [[ " $initMethods " == *" $1 "* ]]; then
     runFlags+=(--init "$initBase")
     [ "$1" = fnac ] && runFlags+=(--warmup-steps 0)
@@ -210,10 +241,17 @@ note "preflight done: ${trained:-nothing} to train"
 minutes=$(awk -v s="$(left)" 'BEGIN { m = (s - 70) / 60; printf "%.2f", m < 0.5 ? 0.5 : m }')
 note "training $trained for $minutes min each, batch $batch, lr $lr, $padding padding"
 pids=()
+port=29600
 for method in $trained; do
   runFlagsFor "$method"
   [[ " ${runFlags[*]} " == *" --init "* ]] && note "$method fine-tunes $initBase"
-  "$trainer" "${runFlags[@]}" --ship --steps 100000000 --max-minutes "$minutes" \
+  launcher=()
+  if [ "$nproc" -gt 1 ]; then  # torchrun: one process per GPU, rank 0 writes the checkpoint
+    launcher=($python -m torch.distributed.run --nproc_per_node "$nproc" --master_port "$port"
+      --no_python)
+    port=$((port + 1))
+  fi
+  "${launcher[@]}" "$trainer" "${runFlags[@]}" --ship --steps 100000000 --max-minutes "$minutes" \
     --eval-per-condition "$evalPerCondition" --checkpoint-every 250 \
     --out "$work/$method-small.safetensors" ${EXTRA:-} ${fallbackFor[$method]} \
     > "$work/$method.log" 2>&1 &
