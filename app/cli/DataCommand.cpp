@@ -281,6 +281,8 @@ int runDataCommand(int argc, char** argv) {
   addCount(*shards, "--size", shardsFlags.sizePx, 32, 1024, "Frame side, pixels (default 224)");
   addCount(*shards, "--shard-size", shardsFlags.samplesPerShard, 1, 1 << 20,
            "Samples per shard (default 1024)");
+  addCount(*shards, "--frames-per-clip", shardsFlags.framesPerClip, 1, 1000,
+           "Samples per video: frames evenly spaced over it (default 1: the middle)");
   addNumber(*shards, "--seconds", shardsFlags.audioSeconds, 0.5, 60.0,
             "Audio per sample, seconds (default 4: a 3 s window and jitter)");
   if (const std::optional<int> status = parseCommandLine(app, "heardmap data", argc, argv)) {

@@ -32,6 +32,9 @@ struct EvalSample {
   double frameSeconds = 0.0;         // frame time in videoPath
   std::string audioPath;             // wav, or the video itself
   double audioCentreSeconds = -1.0;  // centre of the audio window; < 0 = the middle of the file
+  // With frameSeconds and audioCentreSeconds < 0: the frame and the audio centre at this fraction
+  // of the video's length instead of its middle (`data shards --frames-per-clip`).
+  double clipFraction = -1.0;
   EvalTarget target;
 };
 

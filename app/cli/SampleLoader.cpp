@@ -29,9 +29,10 @@ LoadedSample loadSample(const EvalSample& sample, const std::set<int>& ratesHz) 
     }
   } else {
     VideoDecoder decoder(sample.videoPath);
-    const double t =
-        sample.frameSeconds >= 0 ? sample.frameSeconds : decoder.info().durationSeconds / 2;
     const double duration = decoder.info().durationSeconds;
+    const double t = sample.frameSeconds >= 0   ? sample.frameSeconds
+                     : sample.clipFraction >= 0 ? sample.clipFraction * duration
+                                                : duration / 2;
     if (duration > 0 && t > duration) {
       throw MediaError("frame time " + std::to_string(t) + " s is past the end of '" +
                        sample.videoPath + "' (" + std::to_string(duration) + " s)");
@@ -53,8 +54,10 @@ LoadedSample loadSample(const EvalSample& sample, const std::set<int>& ratesHz) 
                        " s is past the end of '" + sample.audioPath + "' (" +
                        std::to_string(track.durationSeconds()) + " s)");
     }
-    loaded.audioCentreSeconds =
-        sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds : track.durationSeconds() / 2;
+    loaded.audioCentreSeconds = sample.audioCentreSeconds >= 0 ? sample.audioCentreSeconds
+                                : sample.clipFraction >= 0
+                                    ? sample.clipFraction * track.durationSeconds()
+                                    : track.durationSeconds() / 2;
     loaded.audioByRateHz[rateHz] = track.samples;
   }
   return loaded;

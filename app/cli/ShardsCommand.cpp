@@ -114,6 +114,29 @@ DatasetScan readPairs(const std::string& root, const std::string& listPath) {
   return scan;
 }
 
+// Each video entry without an annotated time becomes `frames` samples at evenly spaced times
+// ("clip.mp4#2/4"), each with the audio around its frame; other entries stay as they are.
+DatasetScan framesOverClips(DatasetScan scan, int frames) {
+  if (frames <= 1) {
+    return scan;
+  }
+  std::vector<EvalSample> expanded;
+  for (EvalSample& sample : scan.samples) {
+    if (!sample.imagePath.empty() || sample.frameSeconds >= 0) {
+      expanded.push_back(std::move(sample));
+      continue;
+    }
+    for (int k = 0; k < frames; ++k) {
+      EvalSample at = sample;
+      at.clipFraction = (k + 0.5) / frames;
+      at.id = sample.id + "#" + std::to_string(k + 1) + "/" + std::to_string(frames);
+      expanded.push_back(std::move(at));
+    }
+  }
+  scan.samples = std::move(expanded);
+  return scan;
+}
+
 }  // namespace
 
 int writeShards(const ShardsOptions& options) {
@@ -121,12 +144,15 @@ int writeShards(const ShardsOptions& options) {
   const DatasetFormat format = pairs || options.format != DatasetFormat::Invalid
                                    ? options.format
                                    : detectDatasetFormat(options.data);
-  const DatasetScan scan =
-      pairs ? readPairs(options.data, options.listPath) : readDataset(options.data, format);
+  const DatasetScan scan = framesOverClips(
+      pairs ? readPairs(options.data, options.listPath) : readDataset(options.data, format),
+      options.framesPerClip);
   const std::string source =
       options.data + " (" +
       (pairs ? "pairs" + (options.listPath.empty() ? std::string() : " of " + options.listPath)
              : datasetFormatName(format)) +
+      (options.framesPerClip > 1 ? ", " + std::to_string(options.framesPerClip) + " frames per clip"
+                                 : std::string()) +
       ")";
   ShardLayout layout;
   layout.sizePx = options.sizePx;

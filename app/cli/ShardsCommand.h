@@ -21,6 +21,9 @@ struct ShardsOptions {
   int sizePx = 224;
   int samplesPerShard = 1024;
   double audioSeconds = 4.0;  // per sample: the 3 s window and room for jitter
+  // Samples per video entry without an annotated time (a folder of videos, videos of a layout):
+  // frames evenly spaced over the clip, each with the audio around it. Stills give one each.
+  int framesPerClip = 1;
 };
 
 // Returns the exit status (0: every shard written, failed samples listed; 1: nothing usable).

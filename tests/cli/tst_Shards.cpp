@@ -133,6 +133,36 @@ class TestShards : public QObject {
     QCOMPARE(first.frames.size(), size_t(2 * 96 * 96 * 3));
   }
 
+  // --frames-per-clip: frames evenly spaced over each video, each with its own audio.
+  void framesPerClipSpreadOverTheVideo() {
+    QTemporaryDir dir;
+    QVERIFY(QDir().mkpath(dir.filePath("videos")));
+    QVERIFY(QFile::copy(fixture("clip.mp4"), dir.filePath("videos/a.mp4")));
+    const auto run = heardmap::test::runHeardmap(
+        {"data", "shards", "--data", dir.filePath("videos"), "--format", "folder",
+         "--frames-per-clip", "3", "--out", dir.filePath("out"), "--size", "64"},
+        120000);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    const ShardIndex index = ShardIndex::load(dir.filePath("out").toStdString());
+    QVERIFY(index.source.find("3 frames per clip") != std::string::npos);
+    const ShardData data =
+        readShard(dir.filePath("out/shard-00000.safetensors").toStdString(), index.layout);
+    QCOMPARE(data.ids, (std::vector<std::string>{"a.mp4#1/3", "a.mp4#2/3", "a.mp4#3/3"}));
+    // Three times of the clip: three different frames and three different stretches of audio.
+    const size_t frame = 64 * 64 * 3;
+    QVERIFY(!std::equal(data.frames.begin(), data.frames.begin() + frame,
+                        data.frames.begin() + 2 * frame));
+    const size_t audio = static_cast<size_t>(index.layout.audioSamples);
+    QVERIFY(!std::equal(data.audio.begin(), data.audio.begin() + audio,
+                        data.audio.begin() + 2 * audio));
+    const auto again =
+        heardmap::test::runHeardmap({"data", "shards", "--data", dir.filePath("videos"), "--format",
+                                     "folder", "--out", dir.filePath("out"), "--size", "64"},
+                                    120000);
+    QVERIFY2(again.exitCode != 0 && again.output.contains("choose another --out"),
+             qPrintable(again.output));  // another sampling of the same videos is refused
+  }
+
   void aBadIndexIsNamed() {
     QTemporaryDir dir;
     QFile index(dir.filePath("index.json"));
