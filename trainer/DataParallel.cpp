@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 #include <utility>
 
@@ -20,8 +21,11 @@
 namespace heardmap {
 namespace {
 
-// Gradient bucket size (DDP's default bucket_cap_mb).
-constexpr int64_t kBucketBytes = 25 * 1024 * 1024;
+// Gradient bucket size: DDP's default bucket_cap_mb (25 MB) for its later buckets; the compact
+// models (23 MB of gradients) would fit one, so smaller ones here let the first start while
+// backward still runs. The first bucket is smaller still (DDP's 1 MB).
+constexpr int64_t kBucketBytes = 8 * 1024 * 1024;
+constexpr int64_t kFirstBucketBytes = 1024 * 1024;
 
 #if TORCH_VERSION_MAJOR >= 2
 using GroupBase = c10d::Backend;  // LibTorch 2.x: a process group's backend
@@ -38,12 +42,36 @@ std::string plain(const c10::Error& e) {
   return text.substr(0, text.find('\n'));
 }
 
+// One bucket of gradients: the parameters in it, their gradients end to end, how many have not
+// arrived yet in this backward, and its all-reduce once started.
+struct GradientBucket {
+  std::vector<size_t> members;  // parameter indices
+  int64_t numel = 0;
+  int pending = 0;
+  std::vector<at::Tensor> flat;
+  WorkPtr work;
+};
+
+// The gradient sums of one backward (DataParallel::beginGradientReduction).
+struct GradientReduction {
+  std::mutex mutex;
+  std::vector<bool> hooked;  // per parameter: its hook is registered
+  bool active = false;       // a backward is being reduced
+  bool average = false;
+  std::vector<torch::Tensor> parameters;
+  std::vector<std::pair<int, int64_t>> slotOf;  // per parameter: bucket (-1: none), offset
+  std::vector<bool> arrived;
+  std::vector<GradientBucket> buckets;
+  size_t nextToLaunch = 0;
+};
+
 }  // namespace
 
 struct DataParallel::Group {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<GroupBase> collectives;
   bool hostTransport = false;  // Gloo: tensors travel through host memory in float
+  GradientReduction reduction;
 };
 
 bool dataParallelBackendBuilt(const std::string& backend) {
@@ -172,57 +200,104 @@ torch::Tensor DataParallel::gatherWithGradient(const torch::Tensor& local) {
   return torch::cat(parts, 0);
 }
 
-void DataParallel::reduceGradients(const std::vector<torch::Tensor>& parameters, bool average) {
-  torch::NoGradGuard noGrad;
-  struct Bucket {
-    std::vector<torch::Tensor> grads;
-    std::vector<at::Tensor> flat;
-    WorkPtr work;
-  };
-  std::vector<Bucket> buckets(1);
-  int64_t bytes = 0;
-  for (const torch::Tensor& p : parameters) {
-    const torch::Tensor& g = p.grad();
-    if (!g.defined()) {
+void DataParallel::beginGradientReduction(const std::vector<torch::Tensor>& parameters,
+                                          bool average) {
+  GradientReduction& r = group_->reduction;
+  const std::lock_guard<std::mutex> lock(r.mutex);
+  r.average = average;
+  r.buckets.clear();
+  r.slotOf.assign(parameters.size(), {-1, 0});
+  r.arrived.assign(parameters.size(), false);
+  r.parameters = parameters;
+  r.nextToLaunch = 0;
+  // Buckets in reverse parameter order, as backward produces the gradients: the last layers'
+  // bucket is ready first. A small first bucket starts the traffic early (as DDP's).
+  int64_t limit = kFirstBucketBytes;
+  for (size_t i = parameters.size(); i-- > 0;) {
+    const torch::Tensor& p = parameters[i];
+    if (!p.requires_grad()) {
       continue;  // frozen (the same on every rank)
     }
-    if (bytes > 0 && bytes + g.numel() * g.element_size() > kBucketBytes) {
-      buckets.emplace_back();
-      bytes = 0;
+    if (!r.buckets.empty() &&
+        (r.buckets.back().numel + p.numel()) * static_cast<int64_t>(sizeof(float)) <= limit) {
+      r.slotOf[i] = {static_cast<int>(r.buckets.size()) - 1, r.buckets.back().numel};
+    } else {
+      if (!r.buckets.empty()) {
+        limit = kBucketBytes;
+      }
+      r.buckets.emplace_back();
+      r.slotOf[i] = {static_cast<int>(r.buckets.size()) - 1, 0};
     }
-    buckets.back().grads.push_back(g);
-    bytes += g.numel() * g.element_size();
+    GradientBucket& bucket = r.buckets.back();
+    bucket.members.push_back(i);
+    bucket.numel += p.numel();
+    ++bucket.pending;
   }
-  for (Bucket& b : buckets) {
-    if (b.grads.empty()) {
-      continue;
-    }
-    std::vector<torch::Tensor> views;
-    for (const torch::Tensor& g : b.grads) {
-      views.push_back(g.reshape({-1}));
-    }
-    torch::Tensor flat = torch::cat(views);
-    if (group_->hostTransport) {
-      flat = flat.to(torch::kCPU, torch::kFloat).contiguous();
-    }
-    b.flat = {flat};
-    b.work = group_->collectives->allreduce(b.flat);  // all buckets in flight together
+  const auto options = group_->hostTransport ? torch::TensorOptions().dtype(torch::kFloat)
+                       : parameters.empty()  ? torch::TensorOptions()
+                                             : parameters.front().options();
+  for (GradientBucket& bucket : r.buckets) {
+    bucket.flat = {torch::zeros({bucket.numel}, options)};
   }
-  for (Bucket& b : buckets) {
-    if (b.grads.empty()) {
-      continue;
+  // Every parameter that trains reports its gradient as autograd produces it (on the backward's
+  // thread; CUDA's on the device thread). Hooked once, when it first trains (frozen trunks
+  // start training later).
+  r.hooked.resize(parameters.size(), false);
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    if (!r.hooked[i] && parameters[i].requires_grad()) {
+      torch::Tensor p = parameters[i];
+      p.register_hook([this, i](const torch::Tensor& gradient) { gradientReady(i, gradient); });
+      r.hooked[i] = true;
     }
-    await(b.work, rank(), "summing gradients");
-    torch::Tensor flat = b.flat[0];
-    if (average) {
+  }
+  r.active = true;
+}
+
+void DataParallel::gradientReady(size_t index, const torch::Tensor& gradient) {
+  GradientReduction& r = group_->reduction;
+  const std::lock_guard<std::mutex> lock(r.mutex);
+  if (!r.active || r.slotOf[index].first < 0 || r.arrived[index]) {
+    return;
+  }
+  r.arrived[index] = true;
+  const auto [bucketIndex, offset] = r.slotOf[index];
+  GradientBucket& bucket = r.buckets[static_cast<size_t>(bucketIndex)];
+  torch::NoGradGuard noGrad;
+  bucket.flat[0].narrow(0, offset, gradient.numel()).copy_(gradient.reshape({-1}));
+  --bucket.pending;
+  // Buckets start in their order only, so that every rank issues the same collectives in the
+  // same order whatever order its hooks ran in.
+  while (r.nextToLaunch < r.buckets.size() && r.buckets[r.nextToLaunch].pending == 0) {
+    GradientBucket& ready = r.buckets[r.nextToLaunch++];
+    ready.work = group_->collectives->allreduce(ready.flat);
+  }
+}
+
+void DataParallel::finishGradientReduction() {
+  GradientReduction& r = group_->reduction;
+  std::unique_lock<std::mutex> lock(r.mutex);
+  r.active = false;
+  // Parameters that took no part in this backward (the same ones on every rank) count as zero.
+  while (r.nextToLaunch < r.buckets.size()) {
+    GradientBucket& late = r.buckets[r.nextToLaunch++];
+    late.work = group_->collectives->allreduce(late.flat);
+  }
+  torch::NoGradGuard noGrad;
+  for (GradientBucket& bucket : r.buckets) {
+    await(bucket.work, rank(), "summing gradients");
+    torch::Tensor flat = bucket.flat[0];
+    if (r.average) {
       flat.div_(static_cast<double>(worldSize()));
     }
-    int64_t offset = 0;
-    for (torch::Tensor& g : b.grads) {
-      g.copy_(flat.narrow(0, offset, g.numel()).view_as(g));
-      offset += g.numel();
+    for (const size_t i : bucket.members) {
+      torch::Tensor& grad = r.parameters[i].mutable_grad();
+      if (!grad.defined()) {
+        continue;  // no gradient on any rank
+      }
+      grad.copy_(flat.narrow(0, r.slotOf[i].second, grad.numel()).view_as(grad));
     }
   }
+  r.buckets.clear();
 }
 
 std::vector<double> DataParallel::sum(const std::vector<double>& values) {

@@ -36,9 +36,13 @@ class DataParallel {
   // The dim-0 concatenation of every rank's `local` (the same shape on every rank) in rank order;
   // this rank's own rows are `local` itself, so the gradient flows back through them.
   torch::Tensor gatherWithGradient(const torch::Tensor& local);
-  // Sums every defined gradient of `parameters` over the ranks (divided by the world size when
-  // average): flattened into buckets, all buckets in flight at once, then copied back.
-  void reduceGradients(const std::vector<torch::Tensor>& parameters, bool average);
+  // The gradients of the next backward summed over the ranks (divided by the world size when
+  // average) while that backward runs: begin before it, finish after it. A hook on each
+  // parameter copies its gradient into its bucket as autograd produces it; each full bucket
+  // starts its all-reduce at once (in bucket order, the same on every rank); finish waits for
+  // them and writes the sums into the gradients.
+  void beginGradientReduction(const std::vector<torch::Tensor>& parameters, bool average);
+  void finishGradientReduction();
   // Sums numbers over the ranks (the step's loss and stop votes).
   std::vector<double> sum(const std::vector<double>& values);
   void barrier();
@@ -46,6 +50,8 @@ class DataParallel {
   struct Group;  // the c10d objects (DataParallel.cpp)
 
  private:
+  void gradientReady(size_t index, const torch::Tensor& gradient);
+
   DistributedEnvironment env_;
   std::string backendName_;
   torch::Device device_;

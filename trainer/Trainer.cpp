@@ -137,8 +137,9 @@ class TrainingRun {
   StepVote vote(double loss, bool stopRequested, bool budgetOver);
   // --freeze-trunks: the trunks frozen for this step, or training again from it.
   void updateFrozenTrunks(int64_t step);
-  // After backward: the gradients summed (global negatives) or averaged over the ranks.
-  void reduceGradients();
+  // Backward, with several processes the gradients summed (global negatives) or averaged over
+  // the ranks while it runs.
+  void backward(const torch::Tensor& loss);
   void startModel();  // --resume, --init or from scratch
   void prepareData();
   void prepareNetwork();  // on the device, with the optimizer (and a resumed run's moments)
@@ -224,10 +225,14 @@ TrainingRun::StepVote TrainingRun::vote(double loss, bool stopRequested, bool bu
   return {sums[0] / env_.worldSize, sums[1] > 0, sums[2] > 0};
 }
 
-void TrainingRun::reduceGradients() {
-  if (parallel_) {
-    parallel_->reduceGradients((*net_)->parameters(), /*average=*/!gather_);
+void TrainingRun::backward(const torch::Tensor& loss) {
+  if (!parallel_) {
+    loss.backward();
+    return;
   }
+  parallel_->beginGradientReduction((*net_)->parameters(), /*average=*/!gather_);
+  loss.backward();
+  parallel_->finishGradientReduction();
 }
 
 void TrainingRun::startModel() {
@@ -500,8 +505,7 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
       saveCheckpoint(step);
     }
     optimizer_->clearGradients();
-    loss.backward();
-    reduceGradients();
+    backward(loss);
     optimizer_->step();
     if (parallel_) {
       parallel_->broadcast(net->buffers());  // batch-norm statistics: rank 0's, as DDP's
