@@ -299,7 +299,7 @@ void TrainerPanel::clearCurves() {
 }
 
 void TrainerPanel::addStep(int step, int steps, double loss, double samplesPerSecond,
-                           double remainingSeconds) {
+                           double remainingSeconds, int worldSize, int epoch, int epochs) {
   loss_.push_back(QPointF(step, loss));
   lossChart_->setSeries({{tr("loss"), QColor(31, 119, 180), loss_, false}});
   progress_->setRange(0, std::max(1, steps));
@@ -309,11 +309,15 @@ void TrainerPanel::addStep(int step, int steps, double loss, double samplesPerSe
       step < steps
           ? tr(", about %1 left").arg(QString::fromStdString(roughDuration(remainingSeconds)))
           : "";
-  status_->setText(tr("step %1 / %2, loss %3, %4 samples/s%5")
+  const QString epochText = epochs > 0 ? tr(" (epoch %1 / %2)").arg(epoch).arg(epochs) : "";
+  const QString processes = worldSize > 1 ? tr(" on %1 processes").arg(worldSize) : "";
+  status_->setText(tr("step %1 / %2%3, loss %4, %5 samples/s%6%7")
                        .arg(step)
                        .arg(steps)
+                       .arg(epochText)
                        .arg(loss, 0, 'f', 4)
                        .arg(samplesPerSecond, 0, 'f', 1)
+                       .arg(processes)
                        .arg(left));
 }
 

@@ -38,7 +38,8 @@ class TrainerPanel : public QWidget {
   void setShardsFolder(const QString& folder);
   void setRunning(bool running);
   void clearCurves();
-  void addStep(int step, int steps, double loss, double samplesPerSecond, double remainingSeconds);
+  void addStep(int step, int steps, double loss, double samplesPerSecond, double remainingSeconds,
+               int worldSize = 1, int epoch = 0, int epochs = 0);
   void addEval(int step, double ciou50, double auc, double silenceMaxScore);
   void appendLog(const QString& line);
   void setStatus(const QString& text);

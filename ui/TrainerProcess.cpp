@@ -286,7 +286,8 @@ void TrainerProcess::readOutput() {
     const std::optional<ProgressRecord> record = parseProgressLine(line.toStdString());
     if (const auto* step = record ? std::get_if<StepProgress>(&*record) : nullptr) {
       Q_EMIT stepReported(static_cast<int>(step->step), static_cast<int>(step->steps), step->loss,
-                          step->samplesPerSecond, step->remainingSeconds);
+                          step->samplesPerSecond, step->remainingSeconds, step->worldSize,
+                          static_cast<int>(step->epoch), static_cast<int>(step->epochs));
     } else if (const auto* eval = record ? std::get_if<EvalProgress>(&*record) : nullptr) {
       Q_EMIT evalReported(static_cast<int>(eval->step), eval->ciou50(), eval->auc(),
                           eval->silenceMaxScore());

@@ -63,9 +63,10 @@ class TrainerProcess : public QObject {
   static QString progressLogPath(const QString& checkpointPath);
 
  Q_SIGNALS:
-  // remainingSeconds: the trainer's estimate of the time the run has left.
+  // remainingSeconds: the trainer's estimate of the time the run has left; worldSize: its
+  // processes; epoch / epochs: with shards, the epoch in progress (0 / 0 without).
   void stepReported(int step, int steps, double loss, double samplesPerSecond,
-                    double remainingSeconds);
+                    double remainingSeconds, int worldSize, int epoch, int epochs);
   // Positive-scene cIoU@0.5 / AUC (relative) and the mean max score under silence, x100 / 0..1.
   void evalReported(int step, double ciou50, double auc, double silenceMaxScore);
   void logLine(const QString& line);

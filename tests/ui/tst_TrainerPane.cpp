@@ -190,6 +190,9 @@ class TestTrainerPane : public QObject {
     QSignalSpy finished(window.trainer(), &TrainerProcess::finished);
     QVERIFY(window.startTraining());
     QVERIFY(steps.wait(120000));
+    QCOMPARE(steps.first().at(5).toInt(), 2);  // the world size; 16 samples / 4 = 4 steps an epoch
+    const QString status = window.trainerPanel()->findChild<QLabel*>("trainerStatus")->text();
+    QVERIFY2(status.contains("on 2 processes") && status.contains(" / 25000)"), qPrintable(status));
     window.trainer()->stop();
     QVERIFY(finished.wait(60000));
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
