@@ -15,8 +15,8 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Re
   -DHEARDMAP_SANITIZE=ON -DHEARDMAP_FUZZ=ON > "$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 1; }
 tests=(tst_Json tst_Pth tst_Safetensors tst_Spectrogram tst_Heatmap tst_Metrics tst_Annotations tst_Media tst_PilMatch
-       tst_MediaMatrix tst_Datasets tst_Render tst_OfficialSspl)
-fuzzers=(fuzz_safetensors fuzz_pth fuzz_json fuzz_annotations fuzz_dataset_index fuzz_media)
+       tst_MediaMatrix tst_Datasets tst_Render tst_OfficialSspl tst_Shards)
+fuzzers=(fuzz_safetensors fuzz_pth fuzz_json fuzz_annotations fuzz_dataset_index fuzz_media fuzz_shards)
 cmake --build "$build" -j"$(nproc)" --target "${tests[@]}" "${fuzzers[@]}" heardmap-headless \
   heardmap-fuzz-seeds
 

@@ -532,6 +532,9 @@ TrainingSummary TrainingRun::run(const std::atomic<bool>* stopRequested) {
     }
   }
   finish();
+  if (batches_->shards() != nullptr) {
+    summary_.loaderWaitSeconds = batches_->loaderWaitSeconds();
+  }
   return summary_;
 }
 

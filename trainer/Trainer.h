@@ -21,6 +21,8 @@ struct TrainingSummary {
   double samplesPerSecond = 0.0;
   std::string device;
   int rank = 0;  // this process's rank (0 writes the checkpoint; others only train)
+  // With shards: the seconds steps waited for the loader's prefetch thread; -1 without shards.
+  double loaderWaitSeconds = -1.0;
   bool stoppedOnNonFinite = false;
   bool stoppedByRequest = false;
   bool stoppedByBudget = false;  // --max-minutes ran out

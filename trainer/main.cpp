@@ -88,6 +88,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "trained %lld steps on %s in %.0f s (%.1f samples/s); ",
                  static_cast<long long>(summary.stepsDone), summary.device.c_str(),
                  summary.wallSeconds, summary.samplesPerSecond);
+    if (summary.loaderWaitSeconds >= 0) {
+      std::fprintf(stderr, "the steps waited %.1f s for the shard loader; ",
+                   summary.loaderWaitSeconds);
+    }
     if (summary.rank != 0) {
       std::fprintf(stderr, "rank %d done (rank 0 writes %s)\n", summary.rank,
                    config.outputPath.c_str());

@@ -11,6 +11,7 @@
 #include "core/PreprocessingContract.h"
 #include "core/Safetensors.h"
 #include "core/annotate/AnnotationDocument.h"
+#include "core/data/Shards.h"
 #include "core/ml/CheckpointInfo.h"
 
 using namespace heardmap;
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::filesystem::path out = argv[1];
-  for (const char* target : {"safetensors", "json", "annotations"}) {
+  for (const char* target : {"safetensors", "json", "annotations", "shards"}) {
     std::filesystem::create_directories(out / target);
   }
   CheckpointInfo info;
@@ -56,6 +57,20 @@ int main(int argc, char** argv) {
   writeFileAtomically((out / "annotations/session.json").string(), doc.toJson().dump(2));
   writeFileAtomically((out / "annotations/coco.json").string(), doc.toCocoJson());
 
+  // fuzz_shards: a first byte (samples claimed - 1), then a valid shard of its tiny layout.
+  for (int samples = 1; samples <= 3; samples += 2) {
+    ShardData shard;
+    for (int i = 0; i < samples; ++i) {
+      shard.ids.push_back("clip" + std::to_string(i));
+      shard.frames.resize(shard.frames.size() + 4 * 4 * 3, static_cast<uint8_t>(40 * i));
+      shard.audio.resize(shard.audio.size() + 8, static_cast<int16_t>(1000 * i - 500));
+    }
+    const std::string path = (out / "shards/valid.safetensors").string();
+    writeShard(path, ShardLayout{4, 16000, 8, 4}, shard);
+    writeFileAtomically((out / ("shards/" + std::to_string(samples) + ".shard")).string(),
+                        std::string(1, static_cast<char>(samples - 1)) + readFile(path));
+    std::filesystem::remove(path);
+  }
   writeFileAtomically((out / "json/contract.json").string(), info.contract.toJson().dump(2));
   writeFileAtomically((out / "json/config.json").string(), info.config.toJson().dump());
   writeFileAtomically((out / "json/annotations.json").string(), doc.toJson().dump());
