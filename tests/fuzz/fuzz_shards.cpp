@@ -14,7 +14,7 @@
 namespace {
 
 // The fuzzed layout: tiny frames and audio (heardmap-fuzz-seeds writes a valid shard of it).
-constexpr heardmap::ShardLayout kLayout{4, 16000, 8, 4};
+constexpr heardmap::ShardLayout kLayout{8, 16000, 8, 4};
 
 }  // namespace
 

@@ -62,11 +62,11 @@ int main(int argc, char** argv) {
     ShardData shard;
     for (int i = 0; i < samples; ++i) {
       shard.ids.push_back("clip" + std::to_string(i));
-      shard.frames.resize(shard.frames.size() + 4 * 4 * 3, static_cast<uint8_t>(40 * i));
+      shard.frames.resize(shard.frames.size() + 8 * 8 * 3, static_cast<uint8_t>(40 * i));
       shard.audio.resize(shard.audio.size() + 8, static_cast<int16_t>(1000 * i - 500));
     }
     const std::string path = (out / "shards/valid.safetensors").string();
-    writeShard(path, ShardLayout{4, 16000, 8, 4}, shard);
+    writeShard(path, ShardLayout{8, 16000, 8, 4}, shard);
     writeFileAtomically((out / ("shards/" + std::to_string(samples) + ".shard")).string(),
                         std::string(1, static_cast<char>(samples - 1)) + readFile(path));
     std::filesystem::remove(path);
