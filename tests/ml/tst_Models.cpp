@@ -68,7 +68,10 @@ class TestModels : public QObject {
     const auto same = [](const TrainingConfig& a, const TrainingConfig& b) {
       return a.toJson().dump() == b.toJson().dump() && a.toArguments() == b.toArguments() &&
              a.initPath == b.initPath && a.resume == b.resume && a.progress == b.progress &&
-             a.fnacLambdaGiven == b.fnacLambdaGiven && a.threads == b.threads;
+             a.fnacLambdaGiven == b.fnacLambdaGiven && a.threads == b.threads &&
+             a.shardsPath == b.shardsPath && a.epochs == b.epochs && a.augment == b.augment &&
+             a.backend == b.backend && a.negatives == b.negatives &&
+             a.collectiveTimeoutSeconds == b.collectiveTimeoutSeconds;
     };
     const std::vector<std::vector<std::string>> runs = {
         {"--pack", "p.safetensors"},
@@ -104,7 +107,9 @@ class TestModels : public QObject {
          "--threads",
          "4",
          "--checkpoint-every",
-         "7"}};
+         "7"},
+        {"--pack", "p", "--shards", "vggss-shards", "--epochs", "20", "--augment", "none",
+         "--backend", "gloo", "--negatives", "local", "--collective-timeout", "120"}};
     for (const std::vector<std::string>& flags : runs) {
       const TrainingConfig c = TrainingConfig::fromArguments(flags);
       const std::vector<std::string> written = c.toArguments();
@@ -126,6 +131,15 @@ class TestModels : public QObject {
     QCOMPARE(twice.steps, int64_t(7));
     QVERIFY(twice.progress == ProgressFormat::JsonLines);
     QVERIFY(twice.halfPrecision && twice.inferenceOnly);
+    // Shards and clips are two sources of pairs; epochs count passes over shards.
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments(
+                                 {"--pack", "p", "--shards", "s", "--clips", "c.safetensors"}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             TrainingConfig::fromArguments({"--pack", "p", "--epochs", "3"}));
+    QVERIFY_THROWS_EXCEPTION(
+        std::invalid_argument,
+        TrainingConfig::fromArguments({"--pack", "p", "--shards", "s", "--backend", "mpi"}));
     try {
       TrainingConfig::fromArguments({"--pack", "p", "--tau", "0"});
       QFAIL("no exception");
