@@ -18,15 +18,6 @@ constexpr double kCropFraction = 1.0 / 1.1;
 // int16 full scale (the shards were written as round(x * 32767)).
 constexpr float kInt16Scale = 32767.0f;
 
-// A uniform draw in [0, 1) from a seed (splitmix64's finaliser).
-double unitDraw(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53;
-}
-
 }  // namespace
 
 ShardBatches::ShardBatches(const ShardReader& reader, const EpochOrder& order,

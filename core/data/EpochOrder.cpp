@@ -5,23 +5,26 @@
 #include <string>
 
 namespace heardmap {
-namespace {
 
-// splitmix64: a small, well-mixed generator whose stream is the same on every platform
-// (std::shuffle's is not specified).
-uint64_t splitmix(uint64_t& state) {
+uint64_t splitMix64(uint64_t& state) {
   uint64_t z = (state += 0x9E3779B97F4A7C15ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
 }
 
+double unitDraw(uint64_t& state) {
+  return static_cast<double>(splitMix64(state) >> 11) * 0x1.0p-53;
+}
+
+namespace {
+
 // Uniform in [0, bound) without modulo bias.
 uint64_t below(uint64_t& state, uint64_t bound) {
   const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-  uint64_t x = splitmix(state);
+  uint64_t x = splitMix64(state);
   while (x >= limit) {
-    x = splitmix(state);
+    x = splitMix64(state);
   }
   return x % bound;
 }
@@ -70,7 +73,7 @@ std::vector<int64_t> EpochOrder::samplesFor(int64_t step, int rank, int worldSiz
 
 uint64_t EpochOrder::augmentSeed(int64_t epoch, int64_t sample) const {
   uint64_t state = seed_ ^ (static_cast<uint64_t>(epoch) << 40) ^ static_cast<uint64_t>(sample);
-  return splitmix(state);
+  return splitMix64(state);
 }
 
 }  // namespace heardmap

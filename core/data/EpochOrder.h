@@ -11,6 +11,13 @@
 
 namespace heardmap {
 
+// splitmix64: the next number of a small, well-mixed stream whose values are the same on every
+// platform (std::shuffle's and the std distributions' are not specified). The epoch shuffles and
+// the shard batches' augmentation draws use it.
+uint64_t splitMix64(uint64_t& state);
+// A uniform draw in [0, 1) from that stream.
+double unitDraw(uint64_t& state);
+
 class EpochOrder {
  public:
   // Throws std::invalid_argument when there are fewer samples than one global batch.

@@ -123,6 +123,16 @@ GroupRun runGroup(const QStringList& arguments, int world) {
   return run;
 }
 
+// Reads rank 0's output until it shows `text` (true), ends, or two minutes pass.
+bool waitForOutput(QProcess* process, const QString& text, QString& seen) {
+  QDeadlineTimer deadline(120000);
+  while (!seen.contains(text) && !deadline.hasExpired() && process->state() == QProcess::Running) {
+    process->waitForReadyRead(500);
+    seen += QString::fromUtf8(process->readAll());
+  }
+  return seen.contains(text);
+}
+
 // The float tensors of a checkpoint.
 std::map<std::string, std::vector<float>> weightsOf(const std::string& path) {
   std::map<std::string, std::vector<float>> out;
@@ -319,14 +329,8 @@ class TestDataParallel : public QObject {
     QProcess* first = startTrainer(&owner, arguments, 0, 2, port);
     QProcess* second = startTrainer(&owner, arguments, 1, 2, port);
     QString seen;
-    QDeadlineTimer deadline(120000);
     // Progress every 10 steps for a run this long.
-    while (!seen.contains("step 10/") && !deadline.hasExpired() &&
-           first->state() == QProcess::Running) {
-      first->waitForReadyRead(500);
-      seen += QString::fromUtf8(first->readAll());
-    }
-    QVERIFY2(seen.contains("step 10/"), qPrintable(seen));
+    QVERIFY2(waitForOutput(first, "step 10/", seen), qPrintable(seen));
     second->kill();  // SIGKILL: no goodbye
     second->waitForFinished();
     QVERIFY2(first->waitForFinished(60000), "rank 0 hung after rank 1 died");
@@ -348,13 +352,7 @@ class TestDataParallel : public QObject {
       QProcess* first = startTrainer(&owner, trainArguments(killed, 6), 0, 2, port);
       QProcess* second = startTrainer(&owner, trainArguments(killed, 6), 1, 2, port);
       QString seen;
-      QDeadlineTimer deadline(120000);
-      while (!seen.contains("step 3/") && !deadline.hasExpired() &&
-             first->state() == QProcess::Running) {
-        first->waitForReadyRead(500);
-        seen += QString::fromUtf8(first->readAll());
-      }
-      QVERIFY2(seen.contains("step 3/"), qPrintable(seen));
+      QVERIFY2(waitForOutput(first, "step 3/", seen), qPrintable(seen));
       first->kill();
       second->kill();
       first->waitForFinished();
