@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
@@ -174,11 +175,27 @@ void await(const WorkPtr& work, int rank, const char* what) {
 
 void DataParallel::broadcast(const std::vector<torch::Tensor>& tensors) {
   torch::NoGradGuard noGrad;
+  // One collective per element type (batch norm's statistics are float, its step counts int64):
+  // the tensors end to end, then copied back, instead of one round trip per tensor.
+  std::map<c10::ScalarType, std::vector<torch::Tensor>> byType;
   for (const torch::Tensor& t : tensors) {
-    std::vector<at::Tensor> io{group_->hostTransport ? t.detach().cpu().contiguous()
-                                                     : t.detach().contiguous()};
+    byType[t.scalar_type()].push_back(t.detach());
+  }
+  for (auto& [type, group] : byType) {
+    std::vector<torch::Tensor> flat;
+    for (const torch::Tensor& t : group) {
+      flat.push_back(t.reshape({-1}));
+    }
+    std::vector<at::Tensor> io{torch::cat(flat)};
+    if (group_->hostTransport) {
+      io[0] = io[0].cpu();
+    }
     await(group_->collectives->broadcast(io), rank(), "broadcasting rank 0's weights");
-    t.detach().copy_(io[0]);
+    int64_t offset = 0;
+    for (torch::Tensor& t : group) {
+      t.copy_(io[0].narrow(0, offset, t.numel()).view_as(t));
+      offset += t.numel();
+    }
   }
 }
 
