@@ -100,6 +100,15 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   steps_->setRange(1, 10000000);
   steps_->setValue(200);
   form->addRow(tr("Steps"), steps_);
+  epochs_ = new QSpinBox(this);
+  epochs_->setObjectName("trainerEpochs");
+  epochs_->setRange(0, 100000);
+  epochs_->setSpecialValueText(tr("steps above"));
+  epochs_->setToolTip(
+      tr("With shards: passes over the dataset, as the official scripts count "
+         "them (20 for EZ-VSL); the steps above count otherwise"));
+  epochs_->setEnabled(false);
+  form->addRow(tr("Epochs (shards)"), epochs_);
   batch_ = new QSpinBox(this);
   batch_->setObjectName("trainerBatch");
   batch_->setRange(2, 4096);
@@ -152,6 +161,7 @@ TrainerPanel::TrainerPanel(QWidget* parent) : QWidget(parent) {
   connect(data_, &QComboBox::currentIndexChanged, this, [this] {
     const QString mode = data_->currentData().toString();
     videos_->setEnabled(mode != "synthetic");
+    epochs_->setEnabled(mode == "shards");
     videos_->setPlaceholderText(mode == "shards" ? tr("shards folder (heardmap data shards)")
                                                  : tr("folder of videos"));
   });
@@ -261,6 +271,7 @@ TrainerRequest TrainerPanel::request() const {
     r.videoFolder = videos_->text().trimmed();
   } else if (data_->currentData().toString() == "shards") {
     r.shardsFolder = videos_->text().trimmed();
+    r.epochs = epochs_->value();
   }
   return r;
 }

@@ -75,6 +75,7 @@ class TrainerPanel : public QWidget {
   QSpinBox* batch_ = nullptr;
   QSpinBox* evalEvery_ = nullptr;
   QSpinBox* processes_ = nullptr;
+  QSpinBox* epochs_ = nullptr;  // with shards
   QLineEdit* pack_ = nullptr;
   QComboBox* data_ = nullptr;
   QLineEdit* videos_ = nullptr;  // the folder of videos, or of shards

@@ -157,6 +157,7 @@ QStringList TrainerProcess::arguments(const TrainerRequest& r) {
   }
   if (!r.shardsFolder.isEmpty()) {
     c.shardsPath = r.shardsFolder.toStdString();
+    c.epochs = r.epochs;
   } else if (!r.videoFolder.isEmpty()) {
     c.clipsPath = r.clipsPath.toStdString();
   }

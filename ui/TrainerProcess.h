@@ -26,6 +26,7 @@ struct TrainerRequest {
   QString clipsPath;     // where that clip pack goes
   QString shardsFolder;  // or train on these shards (`heardmap data shards`)
   int processes = 1;     // data-parallel trainer processes (torchrun's environment, Gloo/NCCL)
+  int epochs = 0;        // with shards: passes over them (0: `steps` counts)
   QString outputPath;
   int steps = 200;
   int batch = 16;

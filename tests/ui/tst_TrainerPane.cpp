@@ -182,6 +182,14 @@ class TestTrainerPane : public QObject {
     MainWindow window;
     window.trainerPanel()->setPackPath(pack_);
     window.trainerPanel()->setShardsFolder(shards.path());
+    // Epochs are the trainer's --epochs with shards (and only with them).
+    auto* epochs = window.trainerPanel()->findChild<QSpinBox*>("trainerEpochs");
+    QVERIFY(epochs->isEnabled());
+    epochs->setValue(20);
+    const QStringList withEpochs = TrainerProcess::arguments(window.trainerPanel()->request());
+    QCOMPARE(withEpochs.at(withEpochs.indexOf("--epochs") + 1), QString("20"));
+    QCOMPARE(withEpochs.at(withEpochs.indexOf("--shards") + 1), shards.path());
+    epochs->setValue(0);
     window.trainerPanel()->findChild<QSpinBox*>("trainerProcesses")->setValue(2);
     window.trainerPanel()->findChild<QSpinBox*>("trainerSteps")->setValue(100000);
     window.trainerPanel()->findChild<QSpinBox*>("trainerBatch")->setValue(4);
