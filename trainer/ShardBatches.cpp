@@ -36,14 +36,14 @@ ShardBatches::ShardBatches(const ShardReader& reader, const EpochOrder& order,
   if (layout.rateHz != contract.sampleRateHz) {
     throw std::runtime_error(reader.folder() + " holds audio at " + std::to_string(layout.rateHz) +
                              " Hz; the model's contract needs " + contract.summary() +
-                             " (shards are not resampled: make them with --rate " +
-                             std::to_string(contract.sampleRateHz) + ")");
+                             " (shards are never resampled here; `heardmap data shards` writes "
+                             "16 kHz, the rate of every trainable method's contract)");
   }
   if (layout.audioSamples < windowSamples_) {
     throw std::runtime_error(reader.folder() + " holds " + std::to_string(layout.audioSamples) +
                              "-sample audio; the model's window is " +
                              std::to_string(windowSamples_) + " samples (" + contract.summary() +
-                             ")");
+                             "): make the shards with a longer --seconds");
   }
   crop_ =
       augment ? std::max<int64_t>(8, std::llround(layout.sizePx * kCropFraction)) : layout.sizePx;

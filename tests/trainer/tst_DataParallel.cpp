@@ -36,10 +36,10 @@ constexpr int kPerShard = 16;
 
 // A shards folder of kSamples pairs: a coloured disc somewhere on a grey frame, a tone whose pitch
 // goes with the colour (so the pairs hold something to learn).
-void writeTestShards(const std::string& folder) {
+void writeTestShards(const std::string& folder, int audioSamples = 64000) {
   fs::create_directories(folder);
   ShardIndex index;
-  index.layout = ShardLayout{kSizePx, 16000, 64000, kPerShard};
+  index.layout = ShardLayout{kSizePx, 16000, audioSamples, kPerShard};
   index.source = "tst_DataParallel";
   for (int first = 0, n = 0; first < kSamples; first += kPerShard, ++n) {
     ShardData data;
@@ -235,6 +235,19 @@ class TestDataParallel : public QObject {
     QCOMPARE(run.exitCodes[0], 1);
     QVERIFY2(run.outputs[0].contains("shard-00002.safetensors"), qPrintable(run.outputs[0]));
     QVERIFY(!fs::exists(path("never.safetensors")));
+  }
+
+  // Shards whose audio is shorter than the model's 3 s window are refused, not padded.
+  void audioShorterThanTheWindowIsRefused() {
+    const std::string shortAudio = path("short");
+    writeTestShards(shortAudio, 16000);
+    QStringList arguments = trainArguments(path("never-short.safetensors"), 2);
+    arguments[arguments.indexOf("--shards") + 1] = QString::fromStdString(shortAudio);
+    const GroupRun run = runGroup(arguments, 1);
+    QCOMPARE(run.exitCodes[0], 1);
+    QVERIFY2(run.outputs[0].contains("16000-sample audio") &&
+                 run.outputs[0].contains("longer --seconds"),
+             qPrintable(run.outputs[0]));
   }
 
   // Every epoch is a permutation; each global batch is the ranks' parts side by side.
