@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "AssetPackBuilder.h"
 #include "ContactSheet.h"
@@ -281,6 +282,9 @@ int runDataCommand(int argc, char** argv) {
   addCount(*shards, "--size", shardsFlags.sizePx, 32, 1024, "Frame side, pixels (default 224)");
   addCount(*shards, "--shard-size", shardsFlags.samplesPerShard, 1, 1 << 20,
            "Samples per shard (default 1024)");
+  shardsFlags.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
+  addCount(*shards, "--threads", shardsFlags.threads, 1, 256,
+           "Samples decoded at once (default: the cores, at most 16)");
   addCount(*shards, "--frames-per-clip", shardsFlags.framesPerClip, 1, 1000,
            "Samples per video: frames evenly spaced over it (default 1: the middle)");
   addNumber(*shards, "--seconds", shardsFlags.audioSeconds, 0.5, 60.0,

@@ -1,11 +1,14 @@
 #include "ShardsCommand.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "ProgressBar.h"
 #include "SampleLoader.h"
@@ -114,6 +117,43 @@ DatasetScan readPairs(const std::string& root, const std::string& listPath) {
   return scan;
 }
 
+// One entry decoded for a shard: its frame at the shard size and its audio, or why it failed.
+struct DecodedSample {
+  std::vector<uint8_t> frame;
+  std::vector<int16_t> audio;
+  std::string error;
+};
+
+// Entries [first, first + count) decoded on up to `threads` threads (each entry on one).
+std::vector<DecodedSample> decodeWindow(const std::vector<EvalSample>& samples, int64_t first,
+                                        int64_t count, const ShardLayout& layout, int threads) {
+  std::vector<DecodedSample> out(static_cast<size_t>(count));
+  std::atomic<int64_t> next{0};
+  const auto work = [&] {
+    for (int64_t k = next++; k < count; k = next++) {
+      DecodedSample& d = out[static_cast<size_t>(k)];
+      try {
+        const LoadedSample loaded =
+            loadSample(samples[static_cast<size_t>(first + k)], {kShardRateHz});
+        d.frame = resizeAndCentreCropLikeTorchvision(loaded.frame, layout.sizePx).pixels;
+        appendAudio(loaded.audioByRateHz.at(kShardRateHz), loaded.audioCentreSeconds,
+                    layout.audioSamples, d.audio);
+      } catch (const std::exception& e) {
+        d.error = e.what();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::min<int64_t>(threads, count); ++t) {
+    pool.emplace_back(work);
+  }
+  work();
+  for (std::thread& t : pool) {
+    t.join();
+  }
+  return out;
+}
+
 // Each video entry without an annotated time becomes `frames` samples at evenly spaced times
 // ("clip.mp4#2/4"), each with the audio around its frame; other entries stay as they are.
 DatasetScan framesOverClips(DatasetScan scan, int frames) {
@@ -190,24 +230,31 @@ int writeShards(const ShardsOptions& options) {
     pending = ShardData{};
   };
   ProgressBar bar("shards", std::max<int64_t>(1, planned));
-  std::vector<std::string> failedNow;
-  for (int64_t i = index.scanned; i < planned; ++i) {
-    const EvalSample& sample = scan.samples[static_cast<size_t>(i)];
-    try {
-      const LoadedSample loaded = loadSample(sample, {kShardRateHz});
-      const RgbImage frame = resizeAndCentreCropLikeTorchvision(loaded.frame, layout.sizePx);
-      pending.frames.insert(pending.frames.end(), frame.pixels.begin(), frame.pixels.end());
-      appendAudio(loaded.audioByRateHz.at(kShardRateHz), loaded.audioCentreSeconds,
-                  layout.audioSamples, pending.audio);
-      pending.ids.push_back(sample.id);
-    } catch (const std::exception& e) {
-      index.failed.push_back(sample.id + ": " + e.what());
-      std::fprintf(stderr, "\nskipped %s: %s\n", sample.id.c_str(), e.what());
+  // Entries are decoded a window at a time on options.threads threads, the window being what
+  // fills the pending shard; their samples join it in scan order, so the shards are the same
+  // whatever the thread count, and a shard is written (and the index moved on) once full.
+  for (int64_t next = index.scanned; next < planned;) {
+    const int64_t window = std::min<int64_t>(
+        planned - next, layout.samplesPerShard - static_cast<int64_t>(pending.count()));
+    std::vector<DecodedSample> decoded =
+        decodeWindow(scan.samples, next, window, layout, options.threads);
+    for (int64_t k = 0; k < window; ++k) {
+      DecodedSample& d = decoded[static_cast<size_t>(k)];
+      const std::string& id = scan.samples[static_cast<size_t>(next + k)].id;
+      if (!d.error.empty()) {
+        index.failed.push_back(id + ": " + d.error);
+        std::fprintf(stderr, "\nskipped %s: %s\n", id.c_str(), d.error.c_str());
+        continue;
+      }
+      pending.frames.insert(pending.frames.end(), d.frame.begin(), d.frame.end());
+      pending.audio.insert(pending.audio.end(), d.audio.begin(), d.audio.end());
+      pending.ids.push_back(id);
     }
+    next += window;
     if (static_cast<int>(pending.count()) == layout.samplesPerShard) {
-      flush(i + 1);
+      flush(next);
     }
-    bar.update(i + 1);
+    bar.update(next);
   }
   bar.finish();
   if (pending.count() > 0) {

@@ -24,6 +24,7 @@ struct ShardsOptions {
   // Samples per video entry without an annotated time (a folder of videos, videos of a layout):
   // frames evenly spaced over the clip, each with the audio around it. Stills give one each.
   int framesPerClip = 1;
+  int threads = 1;  // samples decoded at once (each its own FFmpeg / libjpeg decoder)
 };
 
 // Returns the exit status (0: every shard written, failed samples listed; 1: nothing usable).

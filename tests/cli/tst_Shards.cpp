@@ -26,10 +26,11 @@ void makeDataset(const QString& dir) {
   QVERIFY(QFile::copy(fixture("garbage.mp4"), dir + "/e.mp4"));
 }
 
-heardmap::test::CliRun shards(const QString& data, const QString& out, int size = 64) {
+heardmap::test::CliRun shards(const QString& data, const QString& out, int size = 64,
+                              int threads = 1) {
   return heardmap::test::runHeardmap(
       {"data", "shards", "--data", data, "--format", "folder", "--out", out, "--shard-size", "2",
-       "--size", QString::number(size)},
+       "--size", QString::number(size), "--threads", QString::number(threads)},
       120000);
 }
 
@@ -161,6 +162,23 @@ class TestShards : public QObject {
                                     120000);
     QVERIFY2(again.exitCode != 0 && again.output.contains("choose another --out"),
              qPrintable(again.output));  // another sampling of the same videos is refused
+  }
+
+  // Several decoding threads write the very shards one thread writes (scan order kept).
+  void threadsChangeNothingButTheTime() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    makeDataset(data);
+    const auto one = shards(data, dir.filePath("one"), 64, 1);
+    const auto four = shards(data, dir.filePath("four"), 64, 4);
+    QVERIFY2(one.exitCode == 0 && four.exitCode == 0, qPrintable(one.output + four.output));
+    for (const char* file : {"shard-00000.safetensors", "shard-00001.safetensors",
+                             "shard-00002.safetensors", "index.json"}) {
+      QFile a(dir.filePath(QString("one/") + file));
+      QFile b(dir.filePath(QString("four/") + file));
+      QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+      QVERIFY2(a.readAll() == b.readAll(), file);  // the index names the data, not its folder
+    }
   }
 
   void aBadIndexIsNamed() {
