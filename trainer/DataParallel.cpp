@@ -327,6 +327,19 @@ std::vector<double> DataParallel::sum(const std::vector<double>& values) {
   return {total.data_ptr<double>(), total.data_ptr<double>() + total.numel()};
 }
 
+void DataParallel::requireSameAsRankZero(int64_t value, const std::string& what,
+                                         const std::string& advice) {
+  const auto rootValue =
+      static_cast<int64_t>(sum({rank() == 0 ? static_cast<double>(value) : 0.0})[0]);
+  if (sum({value == rootValue ? 0.0 : 1.0})[0] > 0) {
+    throw std::runtime_error(
+        "rank " + std::to_string(rank()) + " " + what + " " + std::to_string(value) +
+        (value == rootValue ? ", another rank does not"
+                            : ", rank 0 " + what + " " + std::to_string(rootValue)) +
+        ": " + advice);
+  }
+}
+
 void DataParallel::barrier() {
   await(group_->collectives->barrier(), rank(), "waiting for every rank");
 }

@@ -46,6 +46,9 @@ class DataParallel {
   // Sums numbers over the ranks (the step's loss and stop votes).
   std::vector<double> sum(const std::vector<double>& values);
   void barrier();
+  // Throws on every rank alike unless all ranks pass rank 0's value: "rank R <what> X, rank 0
+  // <what> Y: <advice>" (", another rank does not" where this rank has rank 0's value).
+  void requireSameAsRankZero(int64_t value, const std::string& what, const std::string& advice);
 
   struct Group;  // the c10d objects (DataParallel.cpp)
 

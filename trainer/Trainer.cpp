@@ -94,7 +94,6 @@ BenchmarkResult evaluate(LocalizationModel& model, const SceneSynthesizer& test,
   return result;
 }
 
-// The training run (train() below turns torch's errors into plain messages).
 // One training run, in the order it happens: the constructor sets it up (device, objective, model
 // from --resume, --init or scratch, scenes, batches, optimizer and its saved moments); run() is
 // the loop; finish() the end (the budget's evaluation, the last check and save).
@@ -324,6 +323,11 @@ void TrainingRun::prepareNetwork() {
     restoreMoments();
   }
   if (parallel_) {
+    // A rank that did not find rank 0's checkpoint (another machine without it) would start
+    // over with fresh Adam moments: every rank resumes from the same step, or none trains.
+    parallel_->requireSameAsRankZero(startStep_, "starts at step",
+                                     "every rank must read the same --out checkpoint (a shared "
+                                     "filesystem, or a copy at the same path)");
     // Every rank starts from rank 0's weights and statistics (the same file or seed gives the
     // same ones anyway; this makes it so).
     parallel_->broadcast(net->parameters());

@@ -383,6 +383,29 @@ class TestDataParallel : public QObject {
     QVERIFY2(difference < 1e-5, qPrintable(QString::number(difference)));
   }
 
+  // A rank that does not see rank 0's checkpoint (another machine without it) would start over:
+  // both ranks refuse to train instead, and say why.
+  void ranksThatStartDifferentlyAreRefused() {
+    const std::string out = path("uneven.safetensors");
+    QCOMPARE(runGroup(trainArguments(out, 2), 1).exitCodes, (std::vector<int>{0}));
+    QStringList resume = trainArguments(out, 4);
+    resume << "--resume";
+    QStringList elsewhere = trainArguments(path("uneven-elsewhere.safetensors"), 4);
+    elsewhere << "--resume";
+    QObject owner;
+    const int port = nextPort();
+    QProcess* first = startTrainer(&owner, resume, 0, 2, port);
+    QProcess* second = startTrainer(&owner, elsewhere, 1, 2, port);
+    QVERIFY(first->waitForFinished(120000) && second->waitForFinished(120000));
+    const QString said = QString::fromUtf8(first->readAll() + second->readAll());
+    QCOMPARE(first->exitCode(), 1);
+    QCOMPARE(second->exitCode(), 1);
+    QVERIFY2(said.contains("rank 1 starts at step 0, rank 0 starts at step 2") &&
+                 said.contains("rank 0 starts at step 2, another rank does not"),
+             qPrintable(said));
+    QVERIFY(!fs::exists(path("uneven-elsewhere.safetensors")));
+  }
+
   // torchrun itself (Debian's python3-torch): its agent serves the store, the ranks join it.
   void torchrunStartsTheGroup() {
     const QString torchrun = QStandardPaths::findExecutable("torchrun");
