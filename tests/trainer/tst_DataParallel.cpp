@@ -407,24 +407,31 @@ class TestDataParallel : public QObject {
   }
 
   // torchrun itself (Debian's python3-torch): its agent serves the store, the ranks join it.
+  // Both spellings: with --no_python, and as the issue writes it, where torchrun starts
+  // `python -u heardmap-train ...` and the launcher appended to the binary takes over.
   void torchrunStartsTheGroup() {
     const QString torchrun = QStandardPaths::findExecutable("torchrun");
     if (torchrun.isEmpty()) {
       QSKIP("no torchrun on PATH (python3-torch)");
     }
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    // --redirects 1 --tee 1: Debian's torchrun 1.13 under Python 3.11 fails on the default "0".
-    process.start(torchrun,
-                  QStringList{"--nproc_per_node", "2", "--master_port", QString::number(nextPort()),
-                              "--redirects", "1", "--tee", "1", "--no_python",
-                              qEnvironmentVariable("HEARDMAP_TRAINER")} +
-                      trainArguments(path("torchrun.safetensors"), 2));
-    QVERIFY(process.waitForFinished(240000));
-    const QString output = QString::fromUtf8(process.readAll());
-    QVERIFY2(process.exitCode() == 0, qPrintable(output.right(3000)));
-    QVERIFY2(output.contains("2 processes (gloo)"), qPrintable(output.right(3000)));
-    QVERIFY(fs::exists(path("torchrun.safetensors")));
+    for (const bool noPython : {true, false}) {
+      const std::string out = path(noPython ? "torchrun.safetensors" : "torchrun-py.safetensors");
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      // --redirects 1 --tee 1: Debian's torchrun 1.13 under Python 3.11 fails on the default "0".
+      QStringList arguments{"--nproc_per_node", "2", "--master_port", QString::number(nextPort()),
+                            "--redirects",      "1", "--tee",         "1"};
+      if (noPython) {
+        arguments << "--no_python";
+      }
+      process.start(torchrun, arguments + QStringList{qEnvironmentVariable("HEARDMAP_TRAINER")} +
+                                  trainArguments(out, 2));
+      QVERIFY(process.waitForFinished(240000));
+      const QString output = QString::fromUtf8(process.readAll());
+      QVERIFY2(process.exitCode() == 0, qPrintable(output.right(3000)));
+      QVERIFY2(output.contains("2 processes (gloo)"), qPrintable(output.right(3000)));
+      QVERIFY(fs::exists(out));
+    }
   }
 };
 
