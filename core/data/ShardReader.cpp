@@ -39,27 +39,6 @@ void* mapFile(const std::string& path, size_t* bytes) {
   return base;
 }
 
-// The span of tensor `name`, checked to be dtype with shape.
-const TensorSpan& checkedSpan(const SafetensorsHeader& header, const std::string& name, DType dtype,
-                              const std::vector<int64_t>& shape, const std::string& path) {
-  const auto it = header.tensors.find(name);
-  if (it == header.tensors.end()) {
-    throw std::runtime_error("shard " + path + ": no '" + name + "' tensor");
-  }
-  if (it->second.dtype != dtype || it->second.shape != shape) {
-    TensorData found;
-    found.dtype = it->second.dtype;
-    found.shape = it->second.shape;
-    TensorData wanted;
-    wanted.dtype = dtype;
-    wanted.shape = shape;
-    throw std::runtime_error("shard " + path + ": '" + name + "' is " + dtypeName(found.dtype) +
-                             " " + found.shapeString() + ", the index says " + dtypeName(dtype) +
-                             " " + wanted.shapeString());
-  }
-  return it->second;
-}
-
 }  // namespace
 
 ShardReader::ShardReader(const std::string& folder) : folder_(folder) {
@@ -81,17 +60,13 @@ ShardReader::ShardReader(const std::string& folder) : folder_(folder) {
       } catch (const std::exception& e) {
         throw std::runtime_error("shard " + path + ": " + e.what());
       }
-      const int64_t n = entry.samples;
-      const TensorSpan& frames =
-          checkedSpan(header, "frames", DType::U8, {n, layout.sizePx, layout.sizePx, 3}, path);
-      const TensorSpan& audio =
-          checkedSpan(header, "audio", DType::I16, {n, layout.audioSamples}, path);
+      const ShardSpans spans = shardSpans(header, layout, entry.samples, path);
       MappedShard& mapped = shards_.back();
-      mapped.frames = static_cast<const uint8_t*>(shard.base) + frames.offset;
-      mapped.audio = static_cast<const uint8_t*>(shard.base) + audio.offset;
+      mapped.frames = static_cast<const uint8_t*>(shard.base) + spans.frames.offset;
+      mapped.audio = static_cast<const uint8_t*>(shard.base) + spans.audio.offset;
       mapped.first = sampleCount_;
-      mapped.count = n;
-      sampleCount_ += n;
+      mapped.count = entry.samples;
+      sampleCount_ += entry.samples;
     }
   } catch (...) {
     for (const MappedShard& s : shards_) {

@@ -141,46 +141,61 @@ void writeShard(const std::string& path, const ShardLayout& layout, const ShardD
   saveSafetensors(path, file);
 }
 
+namespace {
+
+// The span of tensor `name`, checked to be dtype with shape.
+const TensorSpan& checkedSpan(const SafetensorsHeader& header, const std::string& name, DType dtype,
+                              const std::vector<int64_t>& shape, const std::string& path) {
+  const auto it = header.tensors.find(name);
+  if (it == header.tensors.end()) {
+    throw std::runtime_error("shard " + path + ": no '" + name + "' tensor");
+  }
+  if (it->second.dtype != dtype || it->second.shape != shape) {
+    TensorData found;
+    found.dtype = it->second.dtype;
+    found.shape = it->second.shape;
+    TensorData wanted;
+    wanted.dtype = dtype;
+    wanted.shape = shape;
+    throw std::runtime_error("shard " + path + ": '" + name + "' is " + dtypeName(found.dtype) +
+                             " " + found.shapeString() + ", the index says " + dtypeName(dtype) +
+                             " " + wanted.shapeString());
+  }
+  return it->second;
+}
+
+}  // namespace
+
+ShardSpans shardSpans(const SafetensorsHeader& header, const ShardLayout& layout, int64_t samples,
+                      const std::string& path) {
+  return {
+      checkedSpan(header, "frames", DType::U8, {samples, layout.sizePx, layout.sizePx, 3}, path),
+      checkedSpan(header, "audio", DType::I16, {samples, layout.audioSamples}, path)};
+}
+
 ShardData readShard(const std::string& path, const ShardLayout& layout) {
-  SafetensorsFile file;
+  std::string bytes;
+  SafetensorsHeader header;
   try {
-    file = loadSafetensors(path);
+    bytes = readFile(path);
+    header = parseSafetensorsHeader(bytes, bytes.size());
   } catch (const std::exception& e) {
     throw std::runtime_error("shard " + path + ": " + e.what());
   }
-  const auto fail = [&](const std::string& what) {
-    return std::runtime_error("shard " + path + ": " + what);
-  };
-  const auto frames = file.tensors.find("frames");
-  const auto audio = file.tensors.find("audio");
-  if (frames == file.tensors.end() || audio == file.tensors.end()) {
-    throw fail("no 'frames' or 'audio' tensor");
-  }
   ShardData data;
   try {
-    const Json ids = Json::parse(file.metadata.at("ids"));  // kept: the loop reads into it
+    const Json ids = Json::parse(header.metadata.at("ids"));  // kept: the loop reads into it
     for (const Json& id : ids.asArray()) {
       data.ids.push_back(id.asString());
     }
   } catch (const std::exception& e) {
-    throw fail(std::string("its 'ids' metadata: ") + e.what());
+    throw std::runtime_error("shard " + path + ": its 'ids' metadata: " + e.what());
   }
-  const int64_t n = static_cast<int64_t>(data.ids.size());
-  if (frames->second.dtype != DType::U8 ||
-      frames->second.shape != std::vector<int64_t>{n, layout.sizePx, layout.sizePx, 3}) {
-    throw fail("'frames' is " + dtypeName(frames->second.dtype) + " " +
-               frames->second.shapeString() + ", the index says U8 [" + std::to_string(n) + ", " +
-               std::to_string(layout.sizePx) + ", " + std::to_string(layout.sizePx) + ", 3]");
-  }
-  if (audio->second.dtype != DType::I16 ||
-      audio->second.shape != std::vector<int64_t>{n, layout.audioSamples}) {
-    throw fail("'audio' is " + dtypeName(audio->second.dtype) + " " + audio->second.shapeString() +
-               ", the index says I16 [" + std::to_string(n) + ", " +
-               std::to_string(layout.audioSamples) + "]");
-  }
-  data.frames.assign(frames->second.bytes.begin(), frames->second.bytes.end());
-  data.audio.resize(audio->second.bytes.size() / 2);
-  std::copy_n(audio->second.bytes.data(), audio->second.bytes.size(),
+  const ShardSpans spans = shardSpans(header, layout, static_cast<int64_t>(data.ids.size()), path);
+  const auto* frames = reinterpret_cast<const uint8_t*>(bytes.data() + spans.frames.offset);
+  data.frames.assign(frames, frames + spans.frames.bytes);
+  data.audio.resize(spans.audio.bytes / 2);
+  std::copy_n(bytes.data() + spans.audio.offset, spans.audio.bytes,
               reinterpret_cast<char*>(data.audio.data()));
   return data;
 }

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/Safetensors.h"
+
 namespace heardmap {
 
 class Json;
@@ -58,6 +60,16 @@ struct ShardIndex {
 std::string shardFileName(int n);
 // Writes a shard atomically. Throws std::invalid_argument when data does not match layout.
 void writeShard(const std::string& path, const ShardLayout& layout, const ShardData& data);
+// Where a shard's frames and audio lie in its file, checked against layout for `samples`
+// samples (the dtype and shape of each; the spans themselves against the file's size by
+// parseSafetensorsHeader). Throws std::runtime_error naming path. readShard and ShardReader
+// (memory-mapped) both read shards through it.
+struct ShardSpans {
+  TensorSpan frames;
+  TensorSpan audio;
+};
+ShardSpans shardSpans(const SafetensorsHeader& header, const ShardLayout& layout, int64_t samples,
+                      const std::string& path);
 // Reads a shard and checks it against layout; a truncated or mismatched file is an error that
 // names it.
 ShardData readShard(const std::string& path, const ShardLayout& layout);
