@@ -37,9 +37,10 @@ using GroupBase = c10d::ProcessGroup;
 // A collective's handle (ProcessGroup::Work in 1.13, c10d::Work in 2.x).
 using WorkPtr = decltype(std::declval<GroupBase&>().barrier());
 
-// Torch's message without its C++ backtrace.
-std::string plain(const c10::Error& e) {
-  const std::string text = e.what_without_backtrace();
+// An exception's message; torch's first line alone, without its C++ backtrace.
+std::string plain(const std::exception& e) {
+  const auto* torchError = dynamic_cast<const c10::Error*>(&e);
+  const std::string text = torchError != nullptr ? torchError->what_without_backtrace() : e.what();
   return text.substr(0, text.find('\n'));
 }
 
@@ -63,8 +64,38 @@ struct GradientReduction {
   std::vector<std::pair<int, int64_t>> slotOf;  // per parameter: bucket (-1: none), offset
   std::vector<bool> arrived;
   std::vector<GradientBucket> buckets;
+  std::vector<bool> trained;  // per parameter: whether it trains, as when buckets were made
   size_t nextToLaunch = 0;
 };
+
+// Buckets for the parameters of r that train, in reverse parameter order, as backward produces
+// the gradients (the last layers' bucket is ready first); a small first bucket starts the
+// traffic early (as DDP's). Each bucket's buffer takes its members' gradients end to end.
+void planBuckets(GradientReduction& r, const torch::TensorOptions& options) {
+  r.buckets.clear();
+  r.slotOf.assign(r.parameters.size(), {-1, 0});
+  int64_t limit = kFirstBucketBytes;
+  for (size_t i = r.parameters.size(); i-- > 0;) {
+    const torch::Tensor& p = r.parameters[i];
+    if (!p.requires_grad()) {
+      continue;  // frozen (the same on every rank)
+    }
+    if (r.buckets.empty() ||
+        (r.buckets.back().numel + p.numel()) * static_cast<int64_t>(sizeof(float)) > limit) {
+      if (!r.buckets.empty()) {
+        limit = kBucketBytes;
+      }
+      r.buckets.emplace_back();
+    }
+    GradientBucket& bucket = r.buckets.back();
+    r.slotOf[i] = {static_cast<int>(r.buckets.size()) - 1, bucket.numel};
+    bucket.members.push_back(i);
+    bucket.numel += p.numel();
+  }
+  for (GradientBucket& bucket : r.buckets) {
+    bucket.flat = {torch::zeros({bucket.numel}, options)};
+  }
+}
 
 }  // namespace
 
@@ -139,12 +170,9 @@ DataParallel::DataParallel(const DistributedEnvironment& env, const std::string&
       group_->hostTransport = true;
     }
 #endif
-  } catch (const c10::Error& e) {
-    throw std::runtime_error("rank " + std::to_string(env.rank) + " could not join the run at " +
-                             rendezvous + " (" + plain(e) + ")");
   } catch (const std::exception& e) {
     throw std::runtime_error("rank " + std::to_string(env.rank) + " could not join the run at " +
-                             rendezvous + " (" + e.what() + ")");
+                             rendezvous + " (" + plain(e) + ")");
   }
 }
 
@@ -156,18 +184,11 @@ namespace {
 void await(const WorkPtr& work, int rank, const char* what) {
   try {
     work->wait();
-  } catch (const c10::Error& e) {
-    throw std::runtime_error("rank " + std::to_string(rank) + ": " + what +
-                             " failed: another process of the run died, was stopped or stopped "
-                             "answering (" +
-                             plain(e) + "); this one stops too, the last checkpoint stays");
   } catch (const std::exception& e) {
     throw std::runtime_error("rank " + std::to_string(rank) + ": " + what +
                              " failed: another process of the run died, was stopped or stopped "
                              "answering (" +
-                             std::string(e.what()) +
-                             "); this one stops too, the last checkpoint "
-                             "stays");
+                             plain(e) + "); this one stops too, the last checkpoint stays");
   }
 }
 
@@ -222,46 +243,30 @@ void DataParallel::beginGradientReduction(const std::vector<torch::Tensor>& para
   GradientReduction& r = group_->reduction;
   const std::lock_guard<std::mutex> lock(r.mutex);
   r.average = average;
-  r.buckets.clear();
-  r.slotOf.assign(parameters.size(), {-1, 0});
-  r.arrived.assign(parameters.size(), false);
   r.parameters = parameters;
-  r.nextToLaunch = 0;
-  // Buckets in reverse parameter order, as backward produces the gradients: the last layers'
-  // bucket is ready first. A small first bucket starts the traffic early (as DDP's).
-  int64_t limit = kFirstBucketBytes;
-  for (size_t i = parameters.size(); i-- > 0;) {
-    const torch::Tensor& p = parameters[i];
-    if (!p.requires_grad()) {
-      continue;  // frozen (the same on every rank)
-    }
-    if (!r.buckets.empty() &&
-        (r.buckets.back().numel + p.numel()) * static_cast<int64_t>(sizeof(float)) <= limit) {
-      r.slotOf[i] = {static_cast<int>(r.buckets.size()) - 1, r.buckets.back().numel};
-    } else {
-      if (!r.buckets.empty()) {
-        limit = kBucketBytes;
-      }
-      r.buckets.emplace_back();
-      r.slotOf[i] = {static_cast<int>(r.buckets.size()) - 1, 0};
-    }
-    GradientBucket& bucket = r.buckets.back();
-    bucket.members.push_back(i);
-    bucket.numel += p.numel();
-    ++bucket.pending;
+  std::vector<bool> trained(parameters.size());
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    trained[i] = parameters[i].requires_grad();
   }
-  const auto options = group_->hostTransport ? torch::TensorOptions().dtype(torch::kFloat)
-                       : parameters.empty()  ? torch::TensorOptions()
-                                             : parameters.front().options();
+  if (trained != r.trained) {
+    // The buckets and their buffers are made again only when the trained parameters change
+    // (--freeze-trunks ending), not every step.
+    const auto options = group_->hostTransport ? torch::TensorOptions().dtype(torch::kFloat)
+                                               : parameters.front().options();
+    planBuckets(r, options);
+    r.trained = trained;
+  }
   for (GradientBucket& bucket : r.buckets) {
-    bucket.flat = {torch::zeros({bucket.numel}, options)};
+    bucket.pending = static_cast<int>(bucket.members.size());
   }
+  r.arrived.assign(parameters.size(), false);
+  r.nextToLaunch = 0;
   // Every parameter that trains reports its gradient as autograd produces it (on the backward's
   // thread; CUDA's on the device thread). Hooked once, when it first trains (frozen trunks
   // start training later).
   r.hooked.resize(parameters.size(), false);
   for (size_t i = 0; i < parameters.size(); ++i) {
-    if (!r.hooked[i] && parameters[i].requires_grad()) {
+    if (!r.hooked[i] && trained[i]) {
       torch::Tensor p = parameters[i];
       p.register_hook([this, i](const torch::Tensor& gradient) { gradientReady(i, gradient); });
       r.hooked[i] = true;
@@ -292,14 +297,19 @@ void DataParallel::gradientReady(size_t index, const torch::Tensor& gradient) {
 
 void DataParallel::finishGradientReduction() {
   GradientReduction& r = group_->reduction;
-  std::unique_lock<std::mutex> lock(r.mutex);
+  const std::lock_guard<std::mutex> lock(r.mutex);
   r.active = false;
+  torch::NoGradGuard noGrad;
   // Parameters that took no part in this backward (the same ones on every rank) count as zero.
   while (r.nextToLaunch < r.buckets.size()) {
     GradientBucket& late = r.buckets[r.nextToLaunch++];
+    for (const size_t i : late.members) {
+      if (!r.arrived[i]) {
+        late.flat[0].narrow(0, r.slotOf[i].second, r.parameters[i].numel()).zero_();
+      }
+    }
     late.work = group_->collectives->allreduce(late.flat);
   }
-  torch::NoGradGuard noGrad;
   for (GradientBucket& bucket : r.buckets) {
     await(bucket.work, rank(), "summing gradients");
     torch::Tensor flat = bucket.flat[0];
@@ -314,7 +324,6 @@ void DataParallel::finishGradientReduction() {
       grad.copy_(flat.narrow(0, r.slotOf[i].second, grad.numel()).view_as(grad));
     }
   }
-  r.buckets.clear();
 }
 
 std::vector<double> DataParallel::sum(const std::vector<double>& values) {

@@ -136,7 +136,6 @@ std::pair<torch::Tensor, torch::Tensor> ShardBatches::forStep(int64_t step) {
     }
     if (ready_.empty() && nextToGather_ != step) {
       nextToGather_ = step;  // a jump (the first step, a resumed run, the final check)
-      ready_.clear();
       changed_.notify_all();
     }
     const auto waitStart = std::chrono::steady_clock::now();
